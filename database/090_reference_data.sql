@@ -1,0 +1,58 @@
+-- 090_reference_data.sql: roles, permissions, settings, one branch and the default circulation policy.
+-- Portable SQL, loaded as is on both engines. Demo users and data come from scripts/, never from here.
+
+INSERT INTO permissions (code, description) VALUES ('CIRC_CHECKOUT', 'Check out copies to patrons');
+INSERT INTO permissions (code, description) VALUES ('CIRC_RETURN', 'Check in returned copies');
+INSERT INTO permissions (code, description) VALUES ('CIRC_RENEW', 'Renew loans at the desk');
+INSERT INTO permissions (code, description) VALUES ('CIRC_OVERRIDE', 'Override overridable circulation refusals');
+INSERT INTO permissions (code, description) VALUES ('HOLD_MANAGE', 'Place, cancel and manage holds for patrons');
+INSERT INTO permissions (code, description) VALUES ('PATRON_VIEW', 'Search and view patron records');
+INSERT INTO permissions (code, description) VALUES ('PATRON_MANAGE', 'Register and edit patrons');
+INSERT INTO permissions (code, description) VALUES ('PATRON_SUSPEND', 'Suspend and reinstate patrons');
+INSERT INTO permissions (code, description) VALUES ('FINE_COLLECT', 'View fines and take payments');
+INSERT INTO permissions (code, description) VALUES ('FINE_WAIVE', 'Waive fines with a reason');
+INSERT INTO permissions (code, description) VALUES ('CATALOG_EDIT', 'Add and edit titles, copies, authors and genres');
+INSERT INTO permissions (code, description) VALUES ('CATALOG_IMPORT', 'Bulk import catalog records');
+INSERT INTO permissions (code, description) VALUES ('RPT_CIRCULATION', 'Circulation reports');
+INSERT INTO permissions (code, description) VALUES ('RPT_FINANCIAL', 'Financial reports');
+INSERT INTO permissions (code, description) VALUES ('USER_ADMIN', 'Manage staff accounts and roles');
+INSERT INTO permissions (code, description) VALUES ('SYS_HEALTH', 'View the health dashboard');
+INSERT INTO permissions (code, description) VALUES ('AUDIT_VIEW', 'Read the audit trail');
+INSERT INTO permissions (code, description) VALUES ('SYS_CONFIG', 'Change branches, policies, closed days and settings');
+
+INSERT INTO roles (code, name, description) VALUES ('PATRON', 'Patron', 'Library member using the portal: own data only');
+INSERT INTO roles (code, name, description) VALUES ('LIBRARIAN', 'Librarian', 'Circulation desk staff');
+INSERT INTO roles (code, name, description) VALUES ('BRANCH_MANAGER', 'Branch manager', 'Librarian who may override, suspend and waive');
+INSERT INTO roles (code, name, description) VALUES ('CATALOGER', 'Cataloger', 'Maintains the catalog');
+INSERT INTO roles (code, name, description) VALUES ('IT_ADMIN', 'IT administrator', 'Accounts, health, audit and settings');
+INSERT INTO roles (code, name, description) VALUES ('LIBRARY_DIRECTOR', 'Library director', 'Reports and audit');
+
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
+ WHERE r.code IN ('LIBRARIAN', 'BRANCH_MANAGER')
+   AND p.code IN ('CIRC_CHECKOUT', 'CIRC_RETURN', 'CIRC_RENEW', 'HOLD_MANAGE', 'PATRON_VIEW', 'PATRON_MANAGE',
+                  'FINE_COLLECT', 'RPT_CIRCULATION');
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
+ WHERE r.code = 'BRANCH_MANAGER' AND p.code IN ('CIRC_OVERRIDE', 'PATRON_SUSPEND', 'FINE_WAIVE', 'RPT_FINANCIAL');
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
+ WHERE r.code = 'CATALOGER' AND p.code IN ('CATALOG_EDIT', 'CATALOG_IMPORT');
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
+ WHERE r.code = 'IT_ADMIN' AND p.code IN ('USER_ADMIN', 'SYS_HEALTH', 'AUDIT_VIEW', 'SYS_CONFIG');
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
+ WHERE r.code = 'LIBRARY_DIRECTOR' AND (p.code LIKE 'RPT\_%' ESCAPE '\' OR p.code = 'AUDIT_VIEW');
+
+INSERT INTO app_settings (name, value, description) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked');
+INSERT INTO app_settings (name, value, description) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid');
+INSERT INTO app_settings (name, value, description) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated');
+
+INSERT INTO branches (code, name, address) VALUES ('MAIN', 'Main Library', '1 Library Square');
+
+INSERT INTO circ_policies (branch_id, patron_category, material_type, loan_days, max_renewals, renew_from_due,
+                           loan_limit, hold_limit, daily_fine, grace_days, max_fine, fine_block_threshold,
+                           hold_pickup_days, holdable, lost_after_days, lost_refund)
+VALUES (NULL, NULL, NULL, 21, 2, 'N', 25, 10, 0.25, 1, 10.00, 10.00, 7, 'Y', 60, 'Y');
+COMMIT;

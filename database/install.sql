@@ -1,0 +1,31 @@
+-- install.sql: install the ILS schema and its PL/SQL into the current Oracle schema.
+-- Run from this folder:  sql user/password@//host:1521/FREEPDB1 @install.sql   (SQLcl or SQL*Plus)
+-- The same file list drives the PostgreSQL build (database/postgres/build.py) and
+-- `scripts/ils oracle install` (python-oracledb): keep one @@ line per file, in load order.
+WHENEVER SQLERROR EXIT SQL.SQLCODE ROLLBACK
+SET DEFINE OFF
+SET ECHO OFF
+
+PROMPT == tables, indexes, comments, views
+@@010_tables.sql
+@@020_indexes.sql
+@@030_comments.sql
+@@030_comments.sql
+@@040_views.sql
+@@050_app_errors.sql
+@@060_app_settings.sql
+
+PROMPT == package specs
+@@../plsql/lib_err.pks
+@@../plsql/lib_session.pks
+
+PROMPT == package bodies
+@@../plsql/lib_err.pkb
+@@../plsql/lib_session.pkb
+
+PROMPT == reference data
+@@090_reference_data.sql
+@@091_app_errors_data.sql
+
+@@099_verify_oracle.sql
+PROMPT == ILS schema installed

@@ -1,0 +1,152 @@
+"""The PostgreSQL build: translate the Oracle sources with ora2pg, load them, check them.
+
+One ora2pg run over all sources (cross-package calls are only recognised when ora2pg has seen the
+callee in the same input), one pass per object type. The translated output is a build artifact in
+.build/pg/<hash>/, keyed by a hash of everything that shapes it, so an unchanged tree is not
+translated again. Nothing translated is ever edited by hand or committed.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, unquote
+
+import psycopg
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+DATABASE_DIR = ROOT / "database"
+BUILD_DIR = ROOT / ".build" / "pg"
+INSTALL_SCRIPT = DATABASE_DIR / "install.sql"
+CONF = HERE / "ora2pg.conf"
+COMPAT = HERE / "compat.sql"
+STATIC_CHECK = HERE / "static_check.sql"
+# ora2pg object types, in load order. TABLE carries indexes, constraints and comments too.
+PASSES = ("TABLE", "VIEW", "PACKAGE", "TRIGGER")
+SEARCH_PATH = "public, ora_compat, oracle, pg_catalog"
+# Reference data is written in SQL common to both engines and loaded as it is;
+# *_oracle.sql files check things only Oracle has (invalid objects) and are skipped here.
+DATA_FILE = re.compile(r"_data\.sql$")
+ORACLE_ONLY = re.compile(r"_oracle\.sql$")
+
+
+class BuildError(RuntimeError):
+    """The sources did not translate, load or pass the static check."""
+
+
+def sources() -> list[Path]:
+    """The files install.sql runs, in its order: one list for both engines."""
+    files = []
+    for line in INSTALL_SCRIPT.read_text().splitlines():
+        m = re.match(r"^\s*@@(\S+)", line)
+        if m:
+            path = (DATABASE_DIR / m.group(1)).resolve()
+            if not ORACLE_ONLY.search(path.name):
+                files.append(path)
+    missing = [str(f) for f in files if not f.exists()]
+    if missing:
+        raise BuildError(f"install.sql names missing files: {missing}")
+    return files
+
+
+def source_hash(files: list[Path] | None = None) -> str:
+    h = hashlib.sha256()
+    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, Path(__file__)]:
+        h.update(f.name.encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def _strip_sqlplus(text: str) -> str:
+    """Drop SQL*Plus-only lines (slash terminators, SET/PROMPT) that are not SQL."""
+    keep = [ln for ln in text.splitlines() if not re.match(r"^\s*(/|PROMPT\b.*|SET\s+\w+.*|SHOW\s+ERRORS.*)\s*$", ln, re.I)]
+    return "\n".join(keep) + "\n"
+
+
+def translate(files: list[Path] | None = None, out: Path | None = None) -> Path:
+    """Translate DDL and PL/SQL with ora2pg into a cached build folder; return the folder."""
+    files = files or sources()
+    out = out or BUILD_DIR / source_hash(files)
+    if (out / "done").exists():
+        return out
+    out.mkdir(parents=True, exist_ok=True)
+    code = [f for f in files if not DATA_FILE.search(f.name)]
+    combined = out / "all.sql"
+    combined.write_text("".join(f"-- source: {f.name}\n{f.read_text()}\n" for f in code))
+    for kind in PASSES:
+        r = subprocess.run(["ora2pg", "-c", str(CONF), "-i", str(combined), "-t", kind,
+                            "-b", str(out), "-o", f"{kind.lower()}.sql", "-q"],
+                           capture_output=True, text=True, cwd=out)
+        if r.returncode != 0 or "FATAL" in r.stderr:
+            raise BuildError(f"ora2pg -t {kind} failed:\n{r.stdout}\n{r.stderr}")
+    (out / "done").write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+    return out
+
+
+def _psql(url: str, path: Path) -> None:
+    parts = urlsplit(url)
+    env = dict(os.environ, PGPASSWORD=unquote(parts.password or ""), PGOPTIONS=f"-c search_path={SEARCH_PATH.replace(' ', '')}")
+    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parts.hostname or "127.0.0.1",
+            "-p", str(parts.port or 5432), "-U", unquote(parts.username or ""), "-d", parts.path.lstrip("/"), "-f", str(path)]
+    r = subprocess.run(args, capture_output=True, text=True, env=env)
+    if r.returncode != 0:
+        raise BuildError(f"loading {path.name} failed:\n{r.stderr.strip()}")
+
+
+def _package_variables(out: Path) -> list[tuple[str, str]]:
+    """ora2pg writes package variable defaults to global_variables.conf as `name = value`."""
+    conf = out / "global_variables.conf"
+    if not conf.exists():
+        return []
+    pairs = []
+    for line in conf.read_text().splitlines():
+        m = re.match(r"^\s*([\w.]+)\s*=\s*(.*?)\s*$", line)
+        if m and not line.lstrip().startswith("#"):
+            pairs.append((m.group(1), m.group(2).strip("'")))
+    return pairs
+
+
+def static_check(url: str) -> list[tuple]:
+    """plpgsql_check over every routine and trigger; each row is one finding."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(f"SET search_path = {SEARCH_PATH}")
+        return conn.execute(STATIC_CHECK.read_text()).fetchall()
+
+
+def install(admin_url: str, dbname: str, *, timezone: str = "UTC") -> dict:
+    """(Re)create database `dbname` and load the translated build into it. Returns timings."""
+    t0 = time.perf_counter()
+    files = sources()
+    out = translate(files)
+    t1 = time.perf_counter()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{dbname}"')
+        conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
+        conn.execute(f"ALTER DATABASE \"{dbname}\" SET timezone = '{timezone}'")
+        for name, value in _package_variables(out):
+            conn.execute(f'ALTER DATABASE "{dbname}" SET "{name}" = ' + psycopg.sql.Literal(value).as_string(conn))
+    parts = urlsplit(admin_url)
+    url = parts._replace(path="/" + dbname).geturl()
+    _psql(url, COMPAT)
+    for kind in PASSES:
+        _psql(url, out / f"{kind.lower()}.sql")
+    for f in files:
+        if DATA_FILE.search(f.name):
+            _psql(url, f)
+    findings = static_check(url)
+    if findings:
+        lines = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in findings)
+        raise BuildError(f"plpgsql_check reported {len(findings)} finding(s):\n{lines}")
+    t2 = time.perf_counter()
+    return {"database": dbname, "build": out.name, "translate_s": round(t1 - t0, 2), "load_s": round(t2 - t1, 2)}
+
+
+if __name__ == "__main__":
+    print(translate())
+    sys.exit(0)

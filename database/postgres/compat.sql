@@ -1,0 +1,70 @@
+-- compat.sql: the PostgreSQL side of the Oracle translation, loaded before the ora2pg output.
+-- orafce gives the Oracle built-ins; this file adds what neither ora2pg nor orafce carries:
+--   * Oracle DATE arithmetic (date + n days, date - date = days) for non-literal operands;
+--   * package variables, which ora2pg turns into set_config/current_setting on custom GUCs.
+-- search_path is public, ora_compat, oracle, pg_catalog: these operators shadow pg_catalog's.
+CREATE EXTENSION IF NOT EXISTS orafce;
+CREATE EXTENSION IF NOT EXISTS plpgsql_check;
+CREATE SCHEMA IF NOT EXISTS ora_compat;
+
+-- Oracle DATE +/- a number of days. timestamptz operands come from SYSDATE (clock_timestamp());
+-- the result is a local timestamp, as an Oracle DATE is.
+CREATE OR REPLACE FUNCTION ora_compat.ts_plus_days(timestamp, numeric) RETURNS timestamp
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT $1 OPERATOR(pg_catalog.+) ($2 OPERATOR(pg_catalog.*) interval '1 day') $$;
+CREATE OR REPLACE FUNCTION ora_compat.tstz_plus_days(timestamptz, numeric) RETURNS timestamp
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT $1::timestamp OPERATOR(pg_catalog.+) ($2 OPERATOR(pg_catalog.*) interval '1 day') $$;
+CREATE OR REPLACE FUNCTION ora_compat.ts_minus_days(timestamp, numeric) RETURNS timestamp
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT ora_compat.ts_plus_days($1, OPERATOR(pg_catalog.-) $2) $$;
+CREATE OR REPLACE FUNCTION ora_compat.tstz_minus_days(timestamptz, numeric) RETURNS timestamp
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT ora_compat.tstz_plus_days($1, OPERATOR(pg_catalog.-) $2) $$;
+
+-- date - date is a number of days (fractional), as in Oracle
+CREATE OR REPLACE FUNCTION ora_compat.ts_diff_days(timestamp, timestamp) RETURNS numeric
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    AS $$ SELECT extract(epoch FROM ($1 OPERATOR(pg_catalog.-) $2)) OPERATOR(pg_catalog./) 86400 $$;
+CREATE OR REPLACE FUNCTION ora_compat.tstz_diff_days(timestamptz, timestamptz) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT ora_compat.ts_diff_days($1::timestamp, $2::timestamp) $$;
+CREATE OR REPLACE FUNCTION ora_compat.ts_tstz_diff_days(timestamp, timestamptz) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT ora_compat.ts_diff_days($1, $2::timestamp) $$;
+CREATE OR REPLACE FUNCTION ora_compat.tstz_ts_diff_days(timestamptz, timestamp) RETURNS numeric
+    LANGUAGE sql STABLE PARALLEL SAFE
+    AS $$ SELECT ora_compat.ts_diff_days($1::timestamp, $2) $$;
+
+-- One operator per numeric type: with only numeric, 'ts + 3' would be ambiguous
+-- against orafce's oracle.date operators.
+DO $$
+DECLARE
+    t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['smallint', 'integer', 'bigint'] LOOP
+        EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.ts_plus_days(timestamp, %1$s) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT ora_compat.ts_plus_days($1, $2::numeric) $f$', t);
+        EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.ts_minus_days(timestamp, %1$s) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT ora_compat.ts_minus_days($1, $2::numeric) $f$', t);
+        EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.tstz_plus_days(timestamptz, %1$s) RETURNS timestamp LANGUAGE sql STABLE PARALLEL SAFE AS $f$ SELECT ora_compat.tstz_plus_days($1, $2::numeric) $f$', t);
+        EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.tstz_minus_days(timestamptz, %1$s) RETURNS timestamp LANGUAGE sql STABLE PARALLEL SAFE AS $f$ SELECT ora_compat.tstz_minus_days($1, $2::numeric) $f$', t);
+    END LOOP;
+    FOREACH t IN ARRAY ARRAY['numeric', 'smallint', 'integer', 'bigint'] LOOP
+        EXECUTE format('CREATE OPERATOR ora_compat.+ (LEFTARG = timestamp,   RIGHTARG = %s, FUNCTION = ora_compat.ts_plus_days)', t);
+        EXECUTE format('CREATE OPERATOR ora_compat.- (LEFTARG = timestamp,   RIGHTARG = %s, FUNCTION = ora_compat.ts_minus_days)', t);
+        EXECUTE format('CREATE OPERATOR ora_compat.+ (LEFTARG = timestamptz, RIGHTARG = %s, FUNCTION = ora_compat.tstz_plus_days)', t);
+        EXECUTE format('CREATE OPERATOR ora_compat.- (LEFTARG = timestamptz, RIGHTARG = %s, FUNCTION = ora_compat.tstz_minus_days)', t);
+    END LOOP;
+END $$;
+CREATE OPERATOR ora_compat.- (LEFTARG = timestamp,   RIGHTARG = timestamp,   FUNCTION = ora_compat.ts_diff_days);
+CREATE OPERATOR ora_compat.- (LEFTARG = timestamptz, RIGHTARG = timestamptz, FUNCTION = ora_compat.tstz_diff_days);
+CREATE OPERATOR ora_compat.- (LEFTARG = timestamp,   RIGHTARG = timestamptz, FUNCTION = ora_compat.ts_tstz_diff_days);
+CREATE OPERATOR ora_compat.- (LEFTARG = timestamptz, RIGHTARG = timestamp,   FUNCTION = ora_compat.tstz_ts_diff_days);
+
+-- Package variables: ora2pg emits set_config('pkg.var', <typed value>, false) and
+-- current_setting('pkg.var')::type. A never-set or NULL variable reads back as NULL, as in Oracle.
+CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
+    LANGUAGE sql VOLATILE
+    AS $$ SELECT pg_catalog.set_config($1, $2::text, $3) $$;
+CREATE OR REPLACE FUNCTION ora_compat.current_setting(text) RETURNS text
+    LANGUAGE sql STABLE
+    AS $$ SELECT NULLIF(pg_catalog.current_setting($1, true), '') $$;
