@@ -18,10 +18,17 @@ PROMPT == tables, indexes, comments, views
 PROMPT == package specs
 @@../plsql/lib_err.pks
 @@../plsql/lib_session.pks
+-- specs: circulation team (policy, calendar, circulation, fines)
+-- specs: accounts and holds team (auth, audit, patrons, catalog, holds)
 
 PROMPT == package bodies
 @@../plsql/lib_err.pkb
 @@../plsql/lib_session.pkb
+-- bodies: circulation team (policy, calendar, circulation, fines)
+-- bodies: accounts and holds team (auth, audit, patrons, catalog, holds)
+
+PROMPT == triggers
+-- triggers: accounts and holds team
 
 PROMPT == reference data
 @@090_reference_data.sql

@@ -1,0 +1,213 @@
+"""One database session over either engine: package calls, reads, the actor, error mapping.
+
+Everything above this module (the API, the staff UI, the tests, the job CLI) speaks one dialect:
+SQL with named binds (`:name`), package calls by name, and DbError carrying the catalog code.
+Oracle is reached through python-oracledb (thin mode), PostgreSQL through psycopg 3.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, Iterator, Sequence
+from urllib.parse import urlsplit, unquote
+
+_BIND = re.compile(r"(?<![:\w]):(\w+)")
+
+
+class DbError(Exception):
+    """A refusal from the error catalog (code -20nnn), or another database error (code None)."""
+
+    def __init__(self, code: int | None, message: str, sqlstate: str | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.sqlstate = sqlstate
+
+    def __repr__(self) -> str:
+        return f"DbError({self.code}, {self.message!r})"
+
+
+def engine_of(url: str) -> str:
+    scheme = urlsplit(url).scheme.split("+")[0]
+    if scheme in ("postgresql", "postgres"):
+        return "postgresql"
+    if scheme == "oracle":
+        return "oracle"
+    raise ValueError(f"unsupported database URL scheme {scheme!r}: use postgresql:// or oracle+oracledb://")
+
+
+def _pg_error(exc: Exception) -> DbError:
+    state = getattr(exc, "sqlstate", None)
+    diag = getattr(exc, "diag", None)
+    message = (diag.message_primary if diag is not None and diag.message_primary else str(exc)).strip()
+    code = -(20000 + int(state[2:])) if state and state.startswith("45") and state[2:].isdigit() else None
+    return DbError(code, message, state)
+
+
+def _ora_error(exc: Exception) -> DbError:
+    err = exc.args[0] if exc.args else None
+    full = getattr(err, "code", None)
+    message = getattr(err, "message", str(exc))
+    code = -full if full and 20000 <= full <= 20999 else None
+    if code is not None:  # strip the "ORA-20104: " prefix and the PL/SQL backtrace lines
+        message = re.sub(r"^ORA-\d+: ", "", message.splitlines()[0])
+    return DbError(code, message.strip(), f"ORA-{full:05d}" if full else None)
+
+
+@dataclass
+class Out:
+    """Declares an OUT parameter of a package procedure and its Python type."""
+    type: type = int
+
+
+class Session:
+    """A connection in explicit-transaction mode. The caller commits or rolls back."""
+
+    def __init__(self, raw: Any, engine: str):
+        self.raw = raw
+        self.engine = engine
+
+    # ---- reads -------------------------------------------------------------------------------
+    def _sql(self, sql: str) -> str:
+        return sql if self.engine == "oracle" else _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
+
+    def rows(self, sql: str, binds: dict | None = None) -> list[dict]:
+        with self._cursor() as cur:
+            cur.execute(self._sql(sql), binds or {})
+            if cur.description is None:
+                return []
+            names = [d[0].lower() for d in cur.description]
+            return [dict(zip(names, (_plain(v) for v in row))) for row in cur.fetchall()]
+
+    def one(self, sql: str, binds: dict | None = None) -> dict | None:
+        found = self.rows(sql, binds)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, binds: dict | None = None) -> Any:
+        row = self.one(sql, binds)
+        return None if row is None else next(iter(row.values()))
+
+    def execute(self, sql: str, binds: dict | None = None) -> int:
+        """A write outside the business tables (tests' arrange steps, data loaders)."""
+        with self._cursor() as cur:
+            cur.execute(self._sql(sql), binds or {})
+            return cur.rowcount
+
+    def insert(self, table: str, values: dict, key: str) -> int:
+        """INSERT one row of reference or test data and return its generated key."""
+        cols = ", ".join(values)
+        marks = ", ".join(f":{c}" for c in values)
+        sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
+        with self._cursor() as cur:
+            if self.engine == "oracle":
+                rid = cur.var(_ora_type(int))
+                cur.execute(f"{sql} RETURNING {key} INTO :rid_", {**values, "rid_": rid})
+                return _plain(rid.getvalue()[0])
+            cur.execute(self._sql(f"{sql} RETURNING {key}"), values)
+            return _plain(cur.fetchone()[0])
+
+    # ---- package calls -----------------------------------------------------------------------
+    def call(self, procedure: str, *args: Any) -> tuple:
+        """CALL a package procedure. Pass Out(type) for each OUT parameter; returns the OUT values."""
+        outs = [i for i, a in enumerate(args) if isinstance(a, Out)]
+        with self._cursor() as cur:
+            if self.engine == "oracle":
+                params = [cur.var(_ora_type(a.type)) if isinstance(a, Out) else a for a in args]
+                cur.callproc(procedure, params)
+                return tuple(_plain(params[i].getvalue()) for i in outs)
+            marks = ", ".join("NULL" if isinstance(a, Out) else "%s" for a in args)
+            cur.execute(f"CALL {procedure}({marks})", [a for a in args if not isinstance(a, Out)])
+            if not outs:
+                return ()
+            row = cur.fetchone()
+            return tuple(_plain(v) for v in row)
+
+    def fn(self, function: str, *args: Any, returns: type = int) -> Any:
+        """Call a package function and return its value (BOOLEAN results come back as bool)."""
+        with self._cursor() as cur:
+            if self.engine == "oracle":
+                return _plain(cur.callfunc(function, _ora_type(returns), list(args)))
+            marks = ", ".join("%s" for _ in args)
+            cur.execute(f"SELECT {function}({marks})", list(args))
+            return _plain(cur.fetchone()[0])
+
+    def set_actor(self, user_id: int | None) -> None:
+        self.call("lib_session.set_actor", user_id)
+
+    # ---- transactions ------------------------------------------------------------------------
+    def commit(self) -> None:
+        self.raw.commit()
+
+    def rollback(self) -> None:
+        self.raw.rollback()
+
+    @contextmanager
+    def savepoint(self, name: str = "sp") -> Iterator[None]:
+        """Run a block so that an error undoes only the block (Oracle's statement-level rollback,
+        made explicit so both engines behave alike)."""
+        self.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except DbError:
+            self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            raise
+
+    @contextmanager
+    def _cursor(self) -> Iterator[Any]:
+        cur = self.raw.cursor()
+        try:
+            yield cur
+        except DbError:
+            raise
+        except Exception as exc:  # driver errors become DbError with the catalog code
+            raise _map_error(self.engine, exc) from exc
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        self.raw.close()
+
+
+def _map_error(engine: str, exc: Exception) -> Exception:
+    if engine == "postgresql":
+        import psycopg
+        return _pg_error(exc) if isinstance(exc, psycopg.Error) else exc
+    import oracledb
+    return _ora_error(exc) if isinstance(exc, oracledb.Error) else exc
+
+
+def _ora_type(t: type) -> Any:
+    import oracledb
+    return {int: oracledb.DB_TYPE_NUMBER, float: oracledb.DB_TYPE_NUMBER, Decimal: oracledb.DB_TYPE_NUMBER,
+            str: oracledb.DB_TYPE_VARCHAR, datetime: oracledb.DB_TYPE_DATE, date: oracledb.DB_TYPE_DATE,
+            bool: oracledb.DB_TYPE_BOOLEAN}[t]
+
+
+def _plain(v: Any) -> Any:
+    """Integral Decimals (NUMBER keys and counts) become int, so both engines return the same values."""
+    if isinstance(v, Decimal) and v == v.to_integral_value() and v.as_tuple().exponent >= 0:
+        return int(v)
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    return v
+
+
+def connect(url: str) -> Session:
+    """Open one session (no pool) with the engine's session settings pinned."""
+    engine = engine_of(url)
+    if engine == "postgresql":
+        import psycopg
+        parts = urlsplit(url)
+        raw = psycopg.connect(parts._replace(scheme="postgresql").geturl(), autocommit=False)
+        return Session(raw, engine)
+    import oracledb
+    parts = urlsplit(url)
+    raw = oracledb.connect(user=unquote(parts.username or ""), password=unquote(parts.password or ""),
+                           dsn=f"{parts.hostname}:{parts.port or 1521}{parts.path}")
+    raw.autocommit = False
+    with raw.cursor() as cur:
+        cur.execute("ALTER SESSION SET TIME_ZONE = 'UTC'")
+    return Session(raw, engine)

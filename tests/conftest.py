@@ -1,0 +1,88 @@
+"""Test harness: one fresh database per session, one rolled-back transaction per test.
+
+Configuration comes only from the environment: ILS_DATABASE_URL names the database the suite may
+wipe and rebuild (postgresql://... for the embedded build, oracle+oracledb://... for Oracle).
+`scripts/ils test` points it at the embedded cluster's ils_test database.
+"""
+from __future__ import annotations
+
+import os
+from urllib.parse import urlsplit
+
+import pytest
+
+from api.db.session import Session, connect, engine_of
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "postgres_only: relies on PostgreSQL (pg_cron, plpgsql_check, the ora2pg build)")
+    config.addinivalue_line("markers", "oracle_only: relies on Oracle")
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    url = os.environ.get("ILS_DATABASE_URL")
+    if not url:
+        pytest.exit("ILS_DATABASE_URL is not set: run the suite with scripts/ils test, or set it to a database "
+                    "the tests may rebuild", returncode=2)
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(database_url) -> str:
+    return engine_of(database_url)
+
+
+@pytest.fixture(autouse=True)
+def _engine_markers(request, engine):
+    if request.node.get_closest_marker("postgres_only") and engine != "postgresql":
+        pytest.skip("PostgreSQL only")
+    if request.node.get_closest_marker("oracle_only") and engine != "oracle":
+        pytest.skip("Oracle only")
+
+
+@pytest.fixture(scope="session")
+def installed_db(database_url, engine) -> str:
+    """Build the schema and PL/SQL fresh into the test database, once per session."""
+    if engine == "postgresql":
+        from database.postgres import build
+        parts = urlsplit(database_url)
+        build.install(parts._replace(path="/postgres").geturl(), parts.path.lstrip("/"))
+    else:
+        from database import oracle_install
+        s = connect(database_url)
+        try:
+            oracle_install.uninstall(s.raw)
+            oracle_install.install(s.raw)
+        finally:
+            s.close()
+    return database_url
+
+
+@pytest.fixture
+def db(installed_db) -> Session:
+    """A session whose work is rolled back after the test."""
+    s = connect(installed_db)
+    try:
+        yield s
+    finally:
+        s.rollback()
+        s.close()
+
+
+@pytest.fixture
+def new_session(installed_db):
+    """Factory for extra committed-work sessions (concurrency tests); all closed after the test."""
+    opened: list[Session] = []
+
+    def _open() -> Session:
+        s = connect(installed_db)
+        opened.append(s)
+        return s
+
+    yield _open
+    for s in opened:
+        try:
+            s.rollback()
+        finally:
+            s.close()
