@@ -10,7 +10,6 @@ PROMPT == tables, indexes, comments, views
 @@010_tables.sql
 @@020_indexes.sql
 @@030_comments.sql
-@@030_comments.sql
 @@040_views.sql
 @@050_app_errors.sql
 @@060_app_settings.sql

@@ -48,6 +48,8 @@ def sources() -> list[Path]:
             path = (DATABASE_DIR / m.group(1)).resolve()
             if not ORACLE_ONLY.search(path.name):
                 files.append(path)
+    if len(set(files)) != len(files):
+        raise BuildError("install.sql names a file twice")
     missing = [str(f) for f in files if not f.exists()]
     if missing:
         raise BuildError(f"install.sql names missing files: {missing}")
