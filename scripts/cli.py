@@ -1,0 +1,209 @@
+"""The project's command line: `scripts/ils <command>` (scripts/ils sets up the machine first).
+
+  run                       embedded database + schema + demo data, then API and staff UI
+  test [pytest args]        the whole test suite against a fresh embedded test database
+  db start|stop|status|url  the embedded PostgreSQL cluster
+  db install [--demo]       rebuild the application database from the sources (wipes it)
+  db build                  translate the Oracle sources with ora2pg (cached) and report timings
+  demo load [--scale S]     load demo or scale data into the application database
+  oracle install|uninstall  run database/install.sql on Oracle through python-oracledb (--url)
+  syntax-check [files]      the Oracle syntax gate over database/ and plsql/
+  jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from scripts import cluster
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTALLED_STAMP = cluster.STATE_DIR / "installed-build"
+JWT_SECRET_FILE = cluster.STATE_DIR / "jwt-secret"
+DEMO_LOGINS = ("librarian", "manager", "cataloger", "itadmin", "director", "patron1", "patron2", "patron3")
+
+
+def _say(msg: str) -> None:
+    print(f"ils: {msg}", flush=True)
+
+
+def _app_url() -> str:
+    return os.environ.get("ILS_DATABASE_URL") or cluster.default_url()
+
+
+def _install(demo: bool) -> None:
+    from database.postgres import build
+    t0 = time.perf_counter()
+    result = build.install(cluster.admin_url(), cluster.DATABASE)
+    _say(f"schema installed in {time.perf_counter() - t0:.1f}s (translate {result['translate_s']}s, "
+         f"load+check {result['load_s']}s, build {result['build']})")
+    INSTALLED_STAMP.write_text(result["build"] + "\n")
+    if demo:
+        _load_demo("demo")
+
+
+def _load_demo(scale: str) -> None:
+    from scripts import demo_data
+    t0 = time.perf_counter()
+    counts = demo_data.load(cluster.default_url(), scale=scale)
+    _say(f"demo data loaded in {time.perf_counter() - t0:.1f}s: {counts}")
+
+
+def _schema_present(url: str) -> bool:
+    from api.db.session import connect
+    s = connect(url)
+    try:
+        return bool(s.scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'app_errors'"))
+    finally:
+        s.close()
+
+
+def _jwt_secret() -> str:
+    if os.environ.get("ILS_JWT_SECRET"):
+        return os.environ["ILS_JWT_SECRET"]
+    if not JWT_SECRET_FILE.exists():
+        cluster.STATE_DIR.mkdir(exist_ok=True)
+        JWT_SECRET_FILE.write_text(secrets.token_urlsafe(48) + "\n")
+        JWT_SECRET_FILE.chmod(0o600)
+    return JWT_SECRET_FILE.read_text().strip()
+
+
+def cmd_run(args) -> int:
+    from database.postgres import build
+    cluster.start()
+    if not _schema_present(cluster.default_url()):
+        _say("first run: installing the schema and the demo data")
+        _install(demo=not args.no_demo)
+    elif INSTALLED_STAMP.exists() and INSTALLED_STAMP.read_text().strip() != build.source_hash():
+        _say("the sources changed since the database was installed; keeping your data. "
+             "`scripts/ils db install --demo` rebuilds it (wipes it).")
+    env = dict(os.environ, ILS_DATABASE_URL=cluster.default_url(), ILS_JWT_SECRET=_jwt_secret(),
+               PYTHONPATH=str(ROOT))
+    url = f"http://{args.host}:{args.port}"
+    print(f"\n  ILS is starting on {url}\n"
+          f"    staff UI        {url}/staff/\n"
+          f"    health          {url}/staff/health\n"
+          f"    API docs        {url}/docs\n"
+          f"    metrics         {url}/metrics\n"
+          f"  demo logins (password = <username>-pass): {', '.join(DEMO_LOGINS)}\n"
+          f"  database        {urlsplit(cluster.default_url())._replace(netloc=f'ils:***@127.0.0.1:{cluster.PORT}').geturl()}\n"
+          f"  stop with Ctrl-C; the database keeps running (scripts/ils db stop)\n", flush=True)
+    return subprocess.call([sys.executable, "-m", "uvicorn", "api.main:app", "--host", args.host,
+                            "--port", str(args.port), "--workers", str(args.workers)], env=env, cwd=ROOT)
+
+
+def cmd_test(args) -> int:
+    cluster.start()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.setdefault("ILS_DATABASE_URL", cluster.admin_url("ils_test"))
+    env.setdefault("ILS_JWT_SECRET", secrets.token_urlsafe(32))
+    code = subprocess.call([sys.executable, "-m", "pytest", *args.pytest_args], env=env, cwd=ROOT)
+    if code == 5:
+        _say("pytest collected no tests: that is a failure")
+        return 1
+    return code
+
+
+def cmd_db(args) -> int:
+    if args.action == "start":
+        cluster.start()
+        _say(f"embedded PostgreSQL running on 127.0.0.1:{cluster.PORT} (data in {cluster.DATA_DIR.relative_to(ROOT)})")
+    elif args.action == "stop":
+        cluster.stop()
+        _say("embedded PostgreSQL stopped")
+    elif args.action == "status":
+        running = cluster.is_running()
+        _say(f"embedded PostgreSQL {'running' if running else 'stopped'} (port {cluster.PORT})")
+        return 0 if running else 3
+    elif args.action == "url":
+        print(cluster.default_url())
+    elif args.action == "install":
+        cluster.start()
+        _install(demo=args.demo)
+    elif args.action == "build":
+        from database.postgres import build
+        t0 = time.perf_counter()
+        out = build.translate()
+        _say(f"translated in {time.perf_counter() - t0:.2f}s into {out.relative_to(ROOT)}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    cluster.start()
+    _load_demo(args.scale)
+    return 0
+
+
+def cmd_oracle(args) -> int:
+    from api.db.session import connect
+    from database import oracle_install
+    url = args.url or os.environ.get("ILS_DATABASE_URL", "")
+    if not url.startswith("oracle"):
+        _say("give --url oracle+oracledb://user:password@host:1521/service (or set ILS_DATABASE_URL)")
+        return 2
+    s = connect(url)
+    try:
+        n = (oracle_install.install if args.action == "install" else oracle_install.uninstall)(s.raw)
+    finally:
+        s.close()
+    _say(f"{args.action}: {n} statements executed")
+    return 0
+
+
+def cmd_syntax(args) -> int:
+    from scripts import syntax_gate
+    return syntax_gate.main(args.files)
+
+
+def cmd_jobs(args) -> int:
+    from scripts import jobs
+    return jobs.main(args.job_args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="scripts/ils", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("run", help="start database, API and staff UI with demo data")
+    r.add_argument("--host", default=os.environ.get("ILS_HOST", "127.0.0.1"))
+    r.add_argument("--port", type=int, default=int(os.environ.get("ILS_PORT", "8000")))
+    r.add_argument("--workers", type=int, default=int(os.environ.get("ILS_WORKERS", "1")))
+    r.add_argument("--no-demo", action="store_true", help="first install without demo data")
+    r.set_defaults(func=cmd_run)
+    t = sub.add_parser("test", help="run the test suite (extra args go to pytest)")
+    t.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    t.set_defaults(func=cmd_test)
+    d = sub.add_parser("db", help="the embedded PostgreSQL cluster")
+    d.add_argument("action", choices=["start", "stop", "status", "url", "install", "build"])
+    d.add_argument("--demo", action="store_true", help="with install: load the demo data too")
+    d.set_defaults(func=cmd_db)
+    dm = sub.add_parser("demo", help="load demo or scale data")
+    dm.add_argument("action", choices=["load"])
+    dm.add_argument("--scale", default="demo", help="demo (default), 1m, or a number of materials")
+    dm.set_defaults(func=cmd_demo)
+    o = sub.add_parser("oracle", help="install on Oracle through python-oracledb")
+    o.add_argument("action", choices=["install", "uninstall"])
+    o.add_argument("--url", help="oracle+oracledb://user:password@host:1521/FREEPDB1")
+    o.set_defaults(func=cmd_oracle)
+    s = sub.add_parser("syntax-check", help="Oracle syntax gate over database/ and plsql/")
+    s.add_argument("files", nargs="*")
+    s.set_defaults(func=cmd_syntax)
+    j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
+    j.add_argument("job_args", nargs=argparse.REMAINDER)
+    j.set_defaults(func=cmd_jobs)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["test"]:  # everything after `test` belongs to pytest, options included
+        return cmd_test(argparse.Namespace(pytest_args=argv[1:]))
+    if argv[:1] == ["jobs"]:
+        return cmd_jobs(argparse.Namespace(job_args=argv[1:]))
+    args = p.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
