@@ -7,6 +7,7 @@
   db build                  translate the Oracle sources with ora2pg (cached) and report timings
   demo load [--scale S]     load demo or scale data into the application database
   oracle install|uninstall  run database/install.sql on Oracle through python-oracledb (--url)
+  admin bootstrap           create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
 """
@@ -149,10 +150,37 @@ def cmd_oracle(args) -> int:
         return 2
     s = connect(url)
     try:
+        if args.action == "install" and args.if_missing and s.scalar(
+                "SELECT COUNT(*) FROM user_tables WHERE table_name = 'APP_ERRORS'"):
+            _say("the ILS schema is already installed: nothing to do")
+            return 0
         n = (oracle_install.install if args.action == "install" else oracle_install.uninstall)(s.raw)
     finally:
         s.close()
     _say(f"{args.action}: {n} statements executed")
+    return 0
+
+
+def cmd_admin(args) -> int:
+    """Create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD when it does not exist yet."""
+    from argon2 import PasswordHasher
+    from api.db.session import Out, connect
+    username = os.environ.get("ILS_ADMIN_USERNAME", "admin")
+    password = os.environ.get("ILS_ADMIN_PASSWORD")
+    s = connect(_app_url())
+    try:
+        if s.scalar("SELECT COUNT(*) FROM users WHERE username = :u", {"u": username}):
+            _say(f"user {username} exists: nothing to do")
+            return 0
+        if not password or len(password) < 12:
+            _say("set ILS_ADMIN_PASSWORD (12 characters or more) to create the first IT admin")
+            return 2
+        s.call("lib_auth.create_user", username, PasswordHasher().hash(password), "IT administrator", None,
+               "IT_ADMIN", Out(int))
+        s.commit()
+        _say(f"created IT admin {username}")
+    finally:
+        s.close()
     return 0
 
 
@@ -189,7 +217,11 @@ def main(argv: list[str] | None = None) -> int:
     o = sub.add_parser("oracle", help="install on Oracle through python-oracledb")
     o.add_argument("action", choices=["install", "uninstall"])
     o.add_argument("--url", help="oracle+oracledb://user:password@host:1521/FREEPDB1")
+    o.add_argument("--if-missing", action="store_true", help="install only when the schema is not there yet")
     o.set_defaults(func=cmd_oracle)
+    a = sub.add_parser("admin", help="create the first IT admin account (ILS_ADMIN_USERNAME/ILS_ADMIN_PASSWORD)")
+    a.add_argument("action", choices=["bootstrap"])
+    a.set_defaults(func=cmd_admin)
     s = sub.add_parser("syntax-check", help="Oracle syntax gate over database/ and plsql/")
     s.add_argument("files", nargs="*")
     s.set_defaults(func=cmd_syntax)

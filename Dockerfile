@@ -1,0 +1,10 @@
+# The ILS application image for the Oracle deployment (docker-compose.yml).
+# python-oracledb runs in thin mode: no Oracle client libraries are needed.
+FROM python:3.11-slim
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+COPY . .
+ENV PYTHONPATH=/app
+EXPOSE 8000
+CMD ["sh", "-c", "mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python -m scripts.cli oracle install --if-missing && python -m scripts.cli admin bootstrap && exec python -m uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2}"]
