@@ -65,17 +65,24 @@ def init() -> None:
               "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8"])
     finally:
         pwfile.unlink()
-    conf = DATA_DIR / "postgresql.conf"
-    with conf.open("a") as f:
-        f.write(
-            "\n# ILS embedded cluster\n"
-            f"listen_addresses = '127.0.0.1'\nport = {PORT}\n"
-            f"unix_socket_directories = '{DATA_DIR}'\n"
-            "shared_preload_libraries = 'pg_cron'\n"
-            f"cron.database_name = '{DATABASE}'\ncron.timezone = 'UTC'\n"
-            "timezone = 'UTC'\nmax_connections = 200\nshared_buffers = 512MB\n"
-            "fsync = on\nsynchronous_commit = on\n"
-        )
+    with (DATA_DIR / "postgresql.conf").open("a") as f:
+        f.write("\n# ILS embedded cluster: settings kept in ils.conf, rewritten at every start\n"
+                "include_if_exists = 'ils.conf'\n")
+
+
+def _write_settings() -> None:
+    """The cluster's settings. pg_cron runs jobs in background workers, so it needs no password."""
+    settings = {
+        "listen_addresses": "'127.0.0.1'", "port": str(PORT), "unix_socket_directories": f"'{DATA_DIR}'",
+        "shared_preload_libraries": "'pg_cron'", "cron.database_name": f"'{DATABASE}'",
+        "cron.use_background_workers": "on", "cron.timezone": "'UTC'", "max_worker_processes": "32",
+        "timezone": "'UTC'", "max_connections": "200", "shared_buffers": "512MB",
+        "fsync": "on", "synchronous_commit": "on",
+    }
+    path = DATA_DIR / "ils.conf"
+    path.write_text("".join(f"{k} = {v}\n" for k, v in settings.items()))
+    if os.geteuid() == 0:
+        shutil.chown(path, "postgres", "postgres")
 
 
 def is_running() -> bool:
@@ -91,6 +98,7 @@ def start() -> None:
         init()
     if is_running():
         return
+    _write_settings()
     log = DATA_DIR / "server.log"
     _run([str(BIN_DIR / "pg_ctl"), "start", "-w", "-t", "60", "-D", str(DATA_DIR), "-l", str(log)])
     _wait_ready()
