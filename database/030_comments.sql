@@ -195,5 +195,5 @@ COMMENT ON COLUMN audit_log.actor_user_id IS 'Acting user set per transaction by
 COMMENT ON COLUMN audit_log.table_name IS 'Name of the table the event concerns';
 COMMENT ON COLUMN audit_log.row_id IS 'Primary key value of the affected row, NULL = event not tied to one row';
 COMMENT ON COLUMN audit_log.action IS 'Audited event: INSERT = row created, UPDATE = row changed, DELETE = row removed, OVERRIDE = staff override of a circulation rule, LOGIN = successful login, LOGIN_FAILED = failed login attempt';
-COMMENT ON COLUMN audit_log.old_values IS 'Changed column values before the event as JSON-like text, NULL when there was no prior row (INSERT)';
-COMMENT ON COLUMN audit_log.new_values IS 'Changed column values after the event as JSON-like text, NULL when no row remains (DELETE)';
+COMMENT ON COLUMN audit_log.old_values IS 'Column values before the event as name=value pairs separated by semicolons (UPDATE: only the changed columns, DELETE: every non-NULL column, password hashes written as ***), NULL when there was no prior row (INSERT) or for events';
+COMMENT ON COLUMN audit_log.new_values IS 'Column values after the event as name=value pairs separated by semicolons (UPDATE: only the changed columns, INSERT: every non-NULL column, password hashes written as ***), details text for events (OVERRIDE, LOGIN, LOGIN_FAILED), NULL when no row remains (DELETE)';

@@ -29,6 +29,7 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20305, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20306, 'HOLD_NOT_ACTIVE', 409, 'The hold is already closed.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20307, 'HOLD_NOT_SUSPENDED', 409, 'The hold is not suspended.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20308, 'PICKUP_BRANCH_INVALID', 422, 'The pickup branch does not exist or is closed for good.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20309, 'HOLD_ALREADY_TRAPPED', 409, 'A copy is already trapped for this hold.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20401, 'PATRON_NOT_FOUND', 404, 'No such patron.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20402, 'PATRON_SUSPENDED', 409, 'The patron is suspended.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20403, 'PATRON_EXPIRED', 409, 'The patron card has expired.');
@@ -56,4 +57,5 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20901, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20902, 'AUDIT_LOG_APPEND_ONLY', 409, 'The audit log is append-only.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20903, 'INVALID_ARGUMENT', 422, 'A required value is missing or invalid.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20904, 'JOB_NOT_FOUND', 404, 'No such job.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20905, 'JOB_FAILED', 500, 'The job failed: the failed batch was rolled back and the run recorded as FAILED.');
 COMMIT;

@@ -3,6 +3,25 @@
 WHENEVER SQLERROR CONTINUE
 SET DEFINE OFF
 
+@@uninstall_jobs.sql
+DROP PACKAGE lib_jobs;
+DROP TRIGGER audit_log_append_only_trg;
+DROP TRIGGER user_roles_audit_trg;
+DROP TRIGGER users_audit_trg;
+DROP TRIGGER patrons_audit_trg;
+DROP TRIGGER payments_audit_trg;
+DROP TRIGGER fines_audit_trg;
+DROP TRIGGER holds_audit_trg;
+DROP TRIGGER loans_audit_trg;
+DROP PACKAGE lib_holds;
+DROP PACKAGE lib_catalog;
+DROP PACKAGE lib_patrons;
+DROP PACKAGE lib_auth;
+DROP PACKAGE lib_audit;
+DROP PACKAGE lib_circulation;
+DROP PACKAGE lib_fines;
+DROP PACKAGE lib_calendar;
+DROP PACKAGE lib_policy;
 DROP PACKAGE lib_session;
 DROP PACKAGE lib_err;
 
@@ -10,6 +29,9 @@ DROP VIEW hold_queue_v;
 DROP VIEW patron_current_loans_v;
 DROP VIEW copy_availability_v;
 
+DROP TABLE notices CASCADE CONSTRAINTS PURGE;
+DROP TABLE job_runs CASCADE CONSTRAINTS PURGE;
+DROP TABLE jobs CASCADE CONSTRAINTS PURGE;
 DROP TABLE app_settings CASCADE CONSTRAINTS PURGE;
 DROP TABLE app_errors CASCADE CONSTRAINTS PURGE;
 DROP TABLE audit_log CASCADE CONSTRAINTS PURGE;

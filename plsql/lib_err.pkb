@@ -9,7 +9,7 @@ CREATE OR REPLACE PACKAGE BODY lib_err AS
 
     PROCEDURE raise_error(p_name IN VARCHAR2, p_detail IN VARCHAR2) IS
         l_code    app_errors.error_code%TYPE;
-        l_message VARCHAR2(2000 CHAR);
+        l_message VARCHAR2(2000);
     BEGIN
         SELECT MAX(error_code), MAX(message) INTO l_code, l_message FROM app_errors WHERE name = p_name;
         IF l_code IS NULL THEN
@@ -51,6 +51,7 @@ CREATE OR REPLACE PACKAGE BODY lib_err AS
             WHEN -20306 THEN RAISE_APPLICATION_ERROR(-20306, l_message);
             WHEN -20307 THEN RAISE_APPLICATION_ERROR(-20307, l_message);
             WHEN -20308 THEN RAISE_APPLICATION_ERROR(-20308, l_message);
+            WHEN -20309 THEN RAISE_APPLICATION_ERROR(-20309, l_message);
             WHEN -20401 THEN RAISE_APPLICATION_ERROR(-20401, l_message);
             WHEN -20402 THEN RAISE_APPLICATION_ERROR(-20402, l_message);
             WHEN -20403 THEN RAISE_APPLICATION_ERROR(-20403, l_message);
@@ -78,6 +79,7 @@ CREATE OR REPLACE PACKAGE BODY lib_err AS
             WHEN -20902 THEN RAISE_APPLICATION_ERROR(-20902, l_message);
             WHEN -20903 THEN RAISE_APPLICATION_ERROR(-20903, l_message);
             WHEN -20904 THEN RAISE_APPLICATION_ERROR(-20904, l_message);
+            WHEN -20905 THEN RAISE_APPLICATION_ERROR(-20905, l_message);
             ELSE RAISE_APPLICATION_ERROR(-20901, 'No raise branch for ' || p_name);
         END CASE;
     END raise_error;

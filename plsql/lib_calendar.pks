@@ -1,0 +1,53 @@
+CREATE OR REPLACE PACKAGE lib_calendar AS
+    /**
+     * Opening calendar of the branches (closed_days): due dates never fall on a closed day and
+     * overdue fines are not charged for closed days. A closed_days row with branch_id NULL closes
+     * every branch that day. All days are whole days (midnight); times passed in are truncated.
+     */
+
+    /**
+     * Whether a branch is closed on a day (its own closure or a library-wide one).
+     * @param p_branch_id branches.branch_id
+     * @param p_day       any time of the day
+     * @return 1 when closed, else 0
+     */
+    FUNCTION is_closed(p_branch_id IN NUMBER, p_day IN DATE) RETURN NUMBER;
+
+    /**
+     * First day on or after p_day on which the branch is open. Looks at most 366 days ahead: a
+     * calendar closed for a whole year returns the day after that year (a configuration error,
+     * not a reason to stop lending).
+     * @param p_branch_id branches.branch_id
+     * @param p_day       any time of the starting day
+     * @return midnight of the first open day on or after TRUNC(p_day)
+     */
+    FUNCTION next_open_day(p_branch_id IN NUMBER, p_day IN DATE) RETURN DATE;
+
+    /**
+     * Number of closed days d of the branch (own or library-wide, each day counted once) with
+     * TRUNC(p_from) < d <= TRUNC(p_to).
+     * @param p_branch_id branches.branch_id
+     * @param p_from      start, exclusive (e.g. the due date)
+     * @param p_to        end, inclusive (e.g. the return date)
+     * @return the count, 0 when p_to is not after p_from
+     */
+    FUNCTION closed_days_between(p_branch_id IN NUMBER, p_from IN DATE, p_to IN DATE) RETURN NUMBER;
+
+    /**
+     * Due time of a loan: p_days after the day of p_from, moved forward past the branch's closed
+     * days, at 23:59:59 of that day.
+     * @param p_branch_id branches.branch_id whose calendar applies (the loan's branch)
+     * @param p_from      start of the loan period (checkout or renewal time, or the old due date)
+     * @param p_days      loan period in days
+     * @return the due date and time
+     */
+    FUNCTION due_at(p_branch_id IN NUMBER, p_from IN DATE, p_days IN NUMBER) RETURN DATE;
+
+    /**
+     * Last second (23:59:59) of the day of p_day.
+     * @param p_day any time of the day
+     * @return TRUNC(p_day) + 1 day - 1 second
+     */
+    FUNCTION end_of_day(p_day IN DATE) RETURN DATE;
+END lib_calendar;
+/

@@ -1,0 +1,88 @@
+CREATE OR REPLACE PACKAGE lib_catalog AS
+    /**
+     * The catalog: titles (materials) with their authors, and copies. Changes need CATALOG_EDIT;
+     * a NULL actor (import job) passes. ISBNs are stored normalised: hyphens and spaces removed,
+     * an ISBN-10 check digit X in upper case; ISBN-10 and ISBN-13 (978/979) check digits are verified.
+     * Material types: BOOK, DVD, AUDIOBOOK, MAGAZINE, EBOOK, MAP.
+     */
+
+    /**
+     * Add a title.
+     * @param p_title            required
+     * @param p_subtitle         optional
+     * @param p_isbn             optional, ISBN-10 or ISBN-13, hyphens and spaces allowed
+     * @param p_material_type    NULL = BOOK
+     * @param p_genre_id         genres.genre_id or NULL
+     * @param p_publisher        optional
+     * @param p_publication_year optional, 1 to next year
+     * @param p_language         ISO 639-2 code, NULL = eng
+     * @param p_description      optional
+     * @param p_replacement_cost NULL = 25, not negative
+     * @param p_authors          author names separated by '|' in credit order ('Jane Austen|John Smith'),
+     *                           an author is created when no author of that name exists; NULL = none
+     * @param p_material_id      OUT the new materials.material_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20502 INVALID_ISBN
+     * @throws -20504 GENRE_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA
+     */
+    PROCEDURE add_material(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_isbn IN VARCHAR2,
+                           p_material_type IN VARCHAR2, p_genre_id IN NUMBER, p_publisher IN VARCHAR2,
+                           p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
+                           p_replacement_cost IN NUMBER, p_authors IN VARCHAR2, p_material_id OUT NUMBER);
+
+    /**
+     * Replace a title's data (PUT /api/materials/{id}); arguments as add_material.
+     * p_authors NULL keeps the current authors, otherwise the list replaces them.
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20502 INVALID_ISBN
+     * @throws -20504 GENRE_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA
+     */
+    PROCEDURE update_material(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
+                              p_isbn IN VARCHAR2, p_material_type IN VARCHAR2, p_genre_id IN NUMBER,
+                              p_publisher IN VARCHAR2, p_publication_year IN NUMBER, p_language IN VARCHAR2,
+                              p_description IN VARCHAR2, p_replacement_cost IN NUMBER, p_authors IN VARCHAR2);
+
+    /**
+     * Add a copy of a title at a branch, AVAILABLE.
+     * @param p_material_id    materials.material_id
+     * @param p_branch_id      owning branch, active
+     * @param p_barcode        NULL = generated (14 digits starting with 3)
+     * @param p_shelf_location optional
+     * @param p_price          optional, not negative
+     * @param p_copy_id        OUT the new copies.copy_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20503 BARCODE_TAKEN
+     * @throws -20505 BRANCH_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA negative price
+     */
+    PROCEDURE add_copy(p_material_id IN NUMBER, p_branch_id IN NUMBER, p_barcode IN VARCHAR2,
+                       p_shelf_location IN VARCHAR2, p_price IN NUMBER, p_copy_id OUT NUMBER);
+
+    /**
+     * Withdraw a copy from circulation (status WITHDRAWN). A copy trapped for a hold is released
+     * and the hold goes back to the queue.
+     * @param p_copy_id copies.copy_id
+     * @param p_reason  optional note kept in condition_note
+     * @throws -20102 COPY_NOT_FOUND
+     * @throws -20103 COPY_ALREADY_ON_LOAN check it in first
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE withdraw_copy(p_copy_id IN NUMBER, p_reason IN VARCHAR2);
+
+    /**
+     * The normalised form of an ISBN: hyphens and spaces removed, x made X.
+     * @return the normalised text (not validated), NULL for NULL
+     */
+    FUNCTION normalize_isbn(p_isbn IN VARCHAR2) RETURN VARCHAR2;
+
+    /**
+     * Whether an ISBN (hyphens and spaces allowed) is a valid ISBN-10 or ISBN-13 (978/979 prefix).
+     * @return 1 valid, 0 invalid (also for NULL)
+     */
+    FUNCTION isbn_valid(p_isbn IN VARCHAR2) RETURN NUMBER;
+END lib_catalog;
+/

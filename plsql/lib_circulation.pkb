@@ -1,0 +1,582 @@
+CREATE OR REPLACE PACKAGE BODY lib_circulation AS
+
+    ----------------------------------------------------------------------------------------------
+    -- private helpers
+    ----------------------------------------------------------------------------------------------
+
+    -- a comma-separated list of error names with one more name (NULL = empty list)
+    FUNCTION with_reason(p_list IN VARCHAR2, p_name IN VARCHAR2) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_list IS NULL THEN
+            RETURN p_name;
+        END IF;
+        RETURN p_list || ',' || p_name;
+    END with_reason;
+
+    -- first name of a comma-separated list
+    FUNCTION first_reason(p_list IN VARCHAR2) RETURN VARCHAR2 IS
+        l_comma PLS_INTEGER;
+    BEGIN
+        l_comma := INSTR(p_list, ',');
+        IF l_comma > 0 THEN
+            RETURN SUBSTR(p_list, 1, l_comma - 1);
+        END IF;
+        RETURN p_list;
+    END first_reason;
+
+    -- who the copy is trapped for, asked only when its status says it may be
+    FUNCTION reserved_for(p_copy_id IN NUMBER, p_copy_status IN VARCHAR2) RETURN NUMBER IS
+    BEGIN
+        IF p_copy_status = 'ON_HOLD_SHELF' OR p_copy_status = 'IN_TRANSIT' THEN
+            RETURN lib_holds.copy_reserved_for(p_copy_id);
+        END IF;
+        RETURN NULL;
+    END reserved_for;
+
+    -- the policy of a checkout, NULL when the patron or the copy is missing or no row matches
+    FUNCTION loan_policy(p_patron_status IN VARCHAR2, p_category IN VARCHAR2, p_copy_status IN VARCHAR2,
+                         p_copy_branch_id IN NUMBER, p_material_id IN NUMBER) RETURN NUMBER IS
+        l_type materials.material_type%TYPE;
+    BEGIN
+        IF p_patron_status IS NULL OR p_copy_status IS NULL THEN
+            RETURN NULL;
+        END IF;
+        SELECT m.material_type INTO l_type FROM materials m WHERE m.material_id = p_material_id;
+        RETURN lib_policy.find_policy(p_copy_branch_id, p_category, l_type);
+    END loan_policy;
+
+    -- The failing checkout rules that no override passes, in reporting order
+    -- (a NULL status = the row was not found).
+    FUNCTION hard_reasons(p_patron_status IN VARCHAR2, p_copy_status IN VARCHAR2, p_reserved_for IN NUMBER,
+                          p_policy_id IN NUMBER) RETURN VARCHAR2 IS
+        l_list VARCHAR2(400);
+    BEGIN
+        l_list := NULL;
+        IF p_patron_status IS NULL THEN
+            l_list := with_reason(l_list, 'PATRON_NOT_FOUND');
+        END IF;
+        IF p_copy_status IS NULL THEN
+            l_list := with_reason(l_list, 'COPY_NOT_FOUND');
+        END IF;
+        IF p_patron_status = 'DELETED' THEN
+            l_list := with_reason(l_list, 'PATRON_INACTIVE');
+        ELSIF p_patron_status = 'SUSPENDED' THEN
+            l_list := with_reason(l_list, 'PATRON_SUSPENDED');
+        END IF;
+        IF p_copy_status = 'LOST' OR p_copy_status = 'WITHDRAWN' THEN
+            l_list := with_reason(l_list, 'COPY_LOST_OR_WITHDRAWN');
+        ELSIF p_copy_status = 'ON_LOAN' THEN
+            l_list := with_reason(l_list, 'COPY_ALREADY_ON_LOAN');
+        ELSIF p_copy_status = 'IN_TRANSIT' AND p_reserved_for IS NULL THEN
+            l_list := with_reason(l_list, 'COPY_NOT_AVAILABLE');
+        ELSIF p_copy_status <> 'AVAILABLE' AND p_copy_status <> 'ON_HOLD_SHELF' AND p_copy_status <> 'IN_TRANSIT' THEN
+            l_list := with_reason(l_list, 'COPY_NOT_AVAILABLE');
+        END IF;
+        -- a copy ON_HOLD_SHELF with no hold left (e.g. just expired) is lendable
+        IF p_patron_status IS NOT NULL AND p_copy_status IS NOT NULL AND p_policy_id IS NULL THEN
+            l_list := with_reason(l_list, 'NO_CIRC_POLICY');
+        END IF;
+        RETURN l_list;
+    END hard_reasons;
+
+    -- The failing checkout rules that CIRC_OVERRIDE may pass, in reporting order.
+    FUNCTION soft_reasons(p_patron_id IN NUMBER, p_patron_status IN VARCHAR2, p_expires_on IN DATE,
+                          p_reserved_for IN NUMBER, p_policy_id IN NUMBER, p_now IN DATE) RETURN VARCHAR2 IS
+        l_list       VARCHAR2(400);
+        l_loan_limit circ_policies.loan_limit%TYPE;
+        l_threshold  circ_policies.fine_block_threshold%TYPE;
+        l_balance    NUMBER;
+        l_active     NUMBER;
+    BEGIN
+        l_list := NULL;
+        IF p_patron_status = 'EXPIRED' OR p_expires_on < TRUNC(p_now) THEN
+            l_list := with_reason(l_list, 'PATRON_EXPIRED');
+        END IF;
+        IF p_policy_id IS NOT NULL THEN
+            SELECT cp.loan_limit, cp.fine_block_threshold
+              INTO l_loan_limit, l_threshold
+              FROM circ_policies cp
+             WHERE cp.policy_id = p_policy_id;
+            l_balance := lib_fines.balance(p_patron_id);
+            IF l_balance > 0 AND l_balance >= l_threshold THEN
+                l_list := with_reason(l_list, 'PATRON_FINES_OVER_LIMIT');
+            END IF;
+            SELECT COUNT(*)
+              INTO l_active
+              FROM loans l
+             WHERE l.patron_id = p_patron_id
+               AND l.status = 'ACTIVE';
+            IF l_active >= l_loan_limit THEN
+                l_list := with_reason(l_list, 'LOAN_LIMIT_REACHED');
+            END IF;
+        END IF;
+        IF p_reserved_for IS NOT NULL AND p_patron_id IS NOT NULL AND p_reserved_for <> p_patron_id THEN
+            l_list := with_reason(l_list, 'COPY_ON_HOLD_FOR_OTHER');
+        END IF;
+        RETURN l_list;
+    END soft_reasons;
+
+    PROCEDURE check_branch(p_branch_id IN NUMBER) IS
+        l_found NUMBER;
+    BEGIN
+        IF p_branch_id IS NOT NULL THEN
+            SELECT COUNT(*) INTO l_found FROM branches b WHERE b.branch_id = p_branch_id;
+            IF l_found = 0 THEN
+                lib_err.raise_error('BRANCH_NOT_FOUND', 'branch ' || p_branch_id);
+            END IF;
+        END IF;
+    END check_branch;
+
+    -- Close a loan whose copy row the caller has locked, charge, and offer the copy to the holds.
+    PROCEDURE close_loan(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                         p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
+                         p_hold_id OUT NUMBER) IS
+        l_status      loans.status%TYPE;
+        l_checkout_at loans.checkout_at%TYPE;
+        l_now         DATE;
+        l_returned_at DATE;
+        l_refund      NUMBER;
+    BEGIN
+        BEGIN
+            SELECT l.status, l.checkout_at
+              INTO l_status, l_checkout_at
+              FROM loans l
+             WHERE l.loan_id = p_loan_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END;
+        IF l_status <> 'ACTIVE' AND l_status <> 'LOST' THEN
+            lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
+        END IF;
+        l_now := SYSDATE;
+        l_returned_at := NVL(p_returned_at, l_now);
+        IF l_returned_at > l_now OR l_returned_at < l_checkout_at THEN
+            lib_err.raise_error('INVALID_RETURN_DATE', 'loan ' || p_loan_id);
+        END IF;
+
+        UPDATE loans
+           SET status = 'RETURNED',
+               returned_at = l_returned_at,
+               return_branch_id = p_branch_id,
+               return_by = lib_session.actor(),
+               return_condition = p_condition
+         WHERE loan_id = p_loan_id;
+        IF l_status = 'LOST' THEN
+            lib_fines.settle_lost_return(p_loan_id, l_refund);
+        END IF;
+        lib_fines.charge_overdue(p_loan_id, l_returned_at, p_fine_id, p_fine_amount);
+        IF p_condition IS NOT NULL THEN
+            UPDATE copies SET condition_note = p_condition WHERE copy_id = p_copy_id;
+        END IF;
+
+        lib_holds.on_checkin(p_copy_id, p_branch_id, p_hold_id);
+        IF p_hold_id IS NULL THEN
+            UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = p_copy_id;
+        END IF;
+    END close_loan;
+
+    -- Renew a loan, optionally only when it is p_patron_id's (NULL = any patron).
+    PROCEDURE do_renew(p_loan_id IN NUMBER, p_patron_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
+        l_patron_id      loans.patron_id%TYPE;
+        l_branch_id      loans.branch_id%TYPE;
+        l_policy_id      loans.policy_id%TYPE;
+        l_status         loans.status%TYPE;
+        l_due_at         loans.due_at%TYPE;
+        l_renewals       loans.renewals%TYPE;
+        l_patron_status  patrons.status%TYPE;
+        l_expires_on     patrons.expires_on%TYPE;
+        l_max_renewals   circ_policies.max_renewals%TYPE;
+        l_renew_from_due circ_policies.renew_from_due%TYPE;
+        l_loan_days      circ_policies.loan_days%TYPE;
+        l_threshold      circ_policies.fine_block_threshold%TYPE;
+        l_balance        NUMBER;
+        l_now            DATE;
+        l_base           DATE;
+        l_new_due        DATE;
+        l_fine_id        NUMBER;
+        l_fine_amount    NUMBER;
+    BEGIN
+        BEGIN
+            SELECT l.patron_id, l.branch_id, l.policy_id, l.status, l.due_at, l.renewals
+              INTO l_patron_id, l_branch_id, l_policy_id, l_status, l_due_at, l_renewals
+              FROM loans l
+             WHERE l.loan_id = p_loan_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END;
+        IF p_patron_id IS NOT NULL AND l_patron_id <> p_patron_id THEN
+            lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id || ' of patron ' || p_patron_id);
+        END IF;
+        IF l_status = 'LOST' THEN
+            lib_err.raise_error('LOAN_ALREADY_LOST', 'loan ' || p_loan_id);
+        ELSIF l_status <> 'ACTIVE' THEN
+            lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
+        END IF;
+
+        l_now := SYSDATE;
+        SELECT p.status, p.expires_on INTO l_patron_status, l_expires_on FROM patrons p WHERE p.patron_id = l_patron_id;
+        IF l_patron_status = 'DELETED' THEN
+            lib_err.raise_error('PATRON_INACTIVE', 'patron ' || l_patron_id);
+        ELSIF l_patron_status = 'SUSPENDED' THEN
+            lib_err.raise_error('PATRON_SUSPENDED', 'patron ' || l_patron_id);
+        ELSIF l_patron_status = 'EXPIRED' OR l_expires_on < TRUNC(l_now) THEN
+            lib_err.raise_error('PATRON_EXPIRED', 'patron ' || l_patron_id);
+        END IF;
+
+        SELECT cp.max_renewals, cp.renew_from_due, cp.loan_days, cp.fine_block_threshold
+          INTO l_max_renewals, l_renew_from_due, l_loan_days, l_threshold
+          FROM circ_policies cp
+         WHERE cp.policy_id = l_policy_id;
+        l_balance := lib_fines.balance(l_patron_id);
+        IF l_balance > 0 AND l_balance >= l_threshold THEN
+            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes ' || TO_CHAR(l_balance));
+        END IF;
+        IF l_renewals >= l_max_renewals THEN
+            lib_err.raise_error('RENEWAL_LIMIT_REACHED', 'loan ' || p_loan_id);
+        END IF;
+        IF lib_holds.blocks_renewal(p_loan_id) = 1 THEN
+            lib_err.raise_error('RENEWAL_BLOCKED_BY_HOLD', 'loan ' || p_loan_id);
+        END IF;
+
+        IF l_due_at < l_now THEN
+            -- overdue: the charge up to now is made now and stays
+            lib_fines.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
+        END IF;
+        IF l_renew_from_due = 'Y' THEN
+            l_base := GREATEST(l_due_at, l_now);
+        ELSE
+            l_base := l_now;
+        END IF;
+        l_new_due := GREATEST(lib_calendar.due_at(l_branch_id, l_base, l_loan_days), l_due_at);
+
+        -- last_renewed_at read after the charge: a fine created above counts as before the renewal
+        UPDATE loans
+           SET due_at = l_new_due,
+               renewals = renewals + 1,
+               last_renewed_at = SYSDATE
+         WHERE loan_id = p_loan_id;
+        p_due_at := l_new_due;
+        p_renewals := l_renewals + 1;
+    END do_renew;
+
+    ----------------------------------------------------------------------------------------------
+    -- checkout
+    ----------------------------------------------------------------------------------------------
+
+    FUNCTION checkout_permit(p_patron_id IN NUMBER, p_copy_id IN NUMBER) RETURN VARCHAR2 IS
+        l_patron_status patrons.status%TYPE;
+        l_expires_on    patrons.expires_on%TYPE;
+        l_category      patrons.category%TYPE;
+        l_copy_status   copies.status%TYPE;
+        l_copy_branch   copies.branch_id%TYPE;
+        l_material_id   copies.material_id%TYPE;
+        l_hard          VARCHAR2(400);
+        l_soft          VARCHAR2(400);
+        l_policy_id     circ_policies.policy_id%TYPE;
+        l_reserved_for  patrons.patron_id%TYPE;
+        l_now           DATE;
+    BEGIN
+        l_now := SYSDATE;
+        BEGIN
+            SELECT c.status, c.branch_id, c.material_id
+              INTO l_copy_status, l_copy_branch, l_material_id
+              FROM copies c
+             WHERE c.copy_id = p_copy_id;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_copy_status := NULL;
+        END;
+        BEGIN
+            SELECT p.status, p.expires_on, p.category
+              INTO l_patron_status, l_expires_on, l_category
+              FROM patrons p
+             WHERE p.patron_id = p_patron_id;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_patron_status := NULL;
+        END;
+        l_reserved_for := reserved_for(p_copy_id, l_copy_status);
+        l_policy_id := loan_policy(l_patron_status, l_category, l_copy_status, l_copy_branch, l_material_id);
+        l_hard := hard_reasons(l_patron_status, l_copy_status, l_reserved_for, l_policy_id);
+        l_soft := soft_reasons(p_patron_id, l_patron_status, l_expires_on, l_reserved_for, l_policy_id, l_now);
+        IF l_hard IS NULL THEN
+            RETURN l_soft;
+        ELSIF l_soft IS NULL THEN
+            RETURN l_hard;
+        END IF;
+        RETURN l_hard || ',' || l_soft;
+    END checkout_permit;
+
+    PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                       p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
+        l_now           DATE;
+        l_actor         users.user_id%TYPE;
+        l_patron_status patrons.status%TYPE;
+        l_expires_on    patrons.expires_on%TYPE;
+        l_category      patrons.category%TYPE;
+        l_copy_status   copies.status%TYPE;
+        l_copy_branch   copies.branch_id%TYPE;
+        l_material_id   copies.material_id%TYPE;
+        l_hard          VARCHAR2(400);
+        l_soft          VARCHAR2(400);
+        l_policy_id     circ_policies.policy_id%TYPE;
+        l_reserved_for  patrons.patron_id%TYPE;
+        l_loan_days     circ_policies.loan_days%TYPE;
+        l_overridden    loans.overridden%TYPE;
+        l_detail        VARCHAR2(100);
+    BEGIN
+        lib_auth.require_permission('CIRC_CHECKOUT');
+        IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
+        END IF;
+        l_now := SYSDATE;
+        IF p_due_date IS NOT NULL AND p_due_date <= l_now THEN
+            lib_err.raise_error('INVALID_DUE_DATE', TO_CHAR(p_due_date, 'YYYY-MM-DD HH24:MI:SS'));
+        END IF;
+        l_detail := 'patron ' || p_patron_id || ', copy ' || p_copy_id;
+
+        -- the copy first: a second desk lending the same copy waits here and then sees ON_LOAN
+        BEGIN
+            SELECT c.status, c.branch_id, c.material_id
+              INTO l_copy_status, l_copy_branch, l_material_id
+              FROM copies c
+             WHERE c.copy_id = p_copy_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_copy_status := NULL;
+        END;
+        -- then the patron: concurrent checkouts of one patron count their loans one after the other
+        BEGIN
+            SELECT p.status, p.expires_on, p.category
+              INTO l_patron_status, l_expires_on, l_category
+              FROM patrons p
+             WHERE p.patron_id = p_patron_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_patron_status := NULL;
+        END;
+
+        l_reserved_for := reserved_for(p_copy_id, l_copy_status);
+        l_policy_id := loan_policy(l_patron_status, l_category, l_copy_status, l_copy_branch, l_material_id);
+        l_hard := hard_reasons(l_patron_status, l_copy_status, l_reserved_for, l_policy_id);
+        IF l_hard IS NOT NULL THEN
+            lib_err.raise_error(first_reason(l_hard), l_detail);
+        END IF;
+        l_overridden := 'N';
+        l_soft := soft_reasons(p_patron_id, l_patron_status, l_expires_on, l_reserved_for, l_policy_id, l_now);
+        IF l_soft IS NOT NULL THEN
+            IF NVL(p_override, 'N') <> 'Y' THEN
+                lib_err.raise_error(first_reason(l_soft), l_detail);
+            END IF;
+            l_actor := lib_session.actor();
+            IF l_actor IS NOT NULL AND lib_auth.has_permission(l_actor, 'CIRC_OVERRIDE') = 0 THEN
+                lib_err.raise_error('OVERRIDE_NOT_PERMITTED', l_soft);
+            END IF;
+            l_overridden := 'Y';
+        END IF;
+
+        IF p_due_date IS NULL THEN
+            SELECT cp.loan_days INTO l_loan_days FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
+            p_due_at := lib_calendar.due_at(l_copy_branch, l_now, l_loan_days);
+        ELSIF p_due_date = TRUNC(p_due_date) THEN
+            p_due_at := lib_calendar.end_of_day(p_due_date);
+        ELSE
+            p_due_at := p_due_date;
+        END IF;
+
+        IF l_reserved_for IS NOT NULL AND l_reserved_for <> p_patron_id THEN
+            -- overridden: the other patron's hold goes back to the queue
+            lib_holds.release_copy(p_copy_id);
+        END IF;
+        INSERT INTO loans (copy_id, patron_id, branch_id, policy_id, status, checkout_at, due_at, renewals,
+                           checkout_by, overridden)
+        VALUES (p_copy_id, p_patron_id, l_copy_branch, l_policy_id, 'ACTIVE', l_now, p_due_at, 0,
+                lib_session.actor(), l_overridden)
+        RETURNING loan_id INTO p_loan_id;
+        UPDATE copies SET status = 'ON_LOAN', status_changed_at = l_now WHERE copy_id = p_copy_id;
+        lib_holds.on_checkout(p_patron_id, p_copy_id, p_loan_id);
+        IF l_overridden = 'Y' THEN
+            lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', l_soft);
+        END IF;
+    END checkout;
+
+    PROCEDURE checkout_by_barcode(p_card_number IN VARCHAR2, p_copy_barcode IN VARCHAR2, p_due_date IN DATE,
+                                  p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
+        l_patron_id patrons.patron_id%TYPE;
+        l_copy_id   copies.copy_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CIRC_CHECKOUT');
+        SELECT MAX(p.patron_id) INTO l_patron_id FROM patrons p WHERE p.card_number = p_card_number;
+        IF l_patron_id IS NULL THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'card ' || p_card_number);
+        END IF;
+        SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
+        IF l_copy_id IS NULL THEN
+            lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
+        END IF;
+        checkout(l_patron_id, l_copy_id, p_due_date, p_override, p_loan_id, p_due_at);
+    END checkout_by_barcode;
+
+    ----------------------------------------------------------------------------------------------
+    -- check-in
+    ----------------------------------------------------------------------------------------------
+
+    PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
+                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER) IS
+        CURSOR c_open_loan IS
+            SELECT l.loan_id
+              FROM loans l
+             WHERE l.copy_id = p_copy_id
+               AND (l.status = 'ACTIVE' OR l.status = 'LOST')
+             ORDER BY l.checkout_at DESC, l.loan_id DESC;
+        l_copy_status copies.status%TYPE;
+        l_home_branch copies.branch_id%TYPE;
+        l_branch_id   branches.branch_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        check_branch(p_branch_id);
+        p_loan_id := NULL;
+        p_fine_id := NULL;
+        p_fine_amount := 0;
+        p_hold_id := NULL;
+        BEGIN
+            SELECT c.status, c.branch_id
+              INTO l_copy_status, l_home_branch
+              FROM copies c
+             WHERE c.copy_id = p_copy_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('COPY_NOT_FOUND', 'copy ' || p_copy_id);
+        END;
+        l_branch_id := NVL(p_branch_id, l_home_branch);
+
+        OPEN c_open_loan;
+        FETCH c_open_loan INTO p_loan_id;
+        CLOSE c_open_loan;
+        IF p_loan_id IS NOT NULL THEN
+            close_loan(p_loan_id, p_copy_id, l_branch_id, p_returned_at, p_condition, p_fine_id, p_fine_amount,
+                       p_hold_id);
+        ELSIF l_copy_status = 'IN_TRANSIT' THEN
+            -- arrival of a copy in transit: a hold waiting at this branch becomes READY
+            lib_holds.on_checkin(p_copy_id, l_branch_id, p_hold_id);
+            IF p_hold_id IS NULL THEN
+                UPDATE copies SET status = 'AVAILABLE', status_changed_at = SYSDATE WHERE copy_id = p_copy_id;
+            END IF;
+        ELSE
+            lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_id || ' is not on loan');
+        END IF;
+    END checkin;
+
+    PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                                 p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
+                                 p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER) IS
+        l_copy_id copies.copy_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
+        IF l_copy_id IS NULL THEN
+            lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
+        END IF;
+        checkin(l_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, p_fine_id, p_fine_amount, p_hold_id);
+    END checkin_by_barcode;
+
+    PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                           p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
+                           p_hold_id OUT NUMBER) IS
+        l_copy_id     loans.copy_id%TYPE;
+        l_home_branch copies.branch_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        check_branch(p_branch_id);
+        SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = p_loan_id;
+        IF l_copy_id IS NULL THEN
+            lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END IF;
+        -- lock order as everywhere: the copy, then the loan (in close_loan)
+        SELECT c.branch_id INTO l_home_branch FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
+        close_loan(p_loan_id, l_copy_id, NVL(p_branch_id, l_home_branch), p_returned_at, p_condition, p_fine_id,
+                   p_fine_amount, p_hold_id);
+    END checkin_loan;
+
+    ----------------------------------------------------------------------------------------------
+    -- renewal
+    ----------------------------------------------------------------------------------------------
+
+    PROCEDURE renew(p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
+    BEGIN
+        lib_auth.require_permission('CIRC_RENEW');
+        do_renew(p_loan_id, NULL, p_due_at, p_renewals);
+    END renew;
+
+    PROCEDURE renew_own(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
+        l_user_id patrons.user_id%TYPE;
+        l_found   NUMBER;
+        l_actor   users.user_id%TYPE;
+    BEGIN
+        SELECT COUNT(*), MAX(p.user_id) INTO l_found, l_user_id FROM patrons p WHERE p.patron_id = p_patron_id;
+        IF l_found = 0 THEN
+            lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id || ' of patron ' || p_patron_id);
+        END IF;
+        l_actor := lib_session.actor();
+        IF l_actor IS NOT NULL AND (l_user_id IS NULL OR l_user_id <> l_actor) THEN
+            lib_auth.require_permission('CIRC_RENEW');
+        END IF;
+        do_renew(p_loan_id, p_patron_id, p_due_at, p_renewals);
+    END renew_own;
+
+    PROCEDURE renew_by_barcode(p_copy_barcode IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE,
+                               p_renewals OUT NUMBER) IS
+        l_copy_id copies.copy_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RENEW');
+        SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
+        IF l_copy_id IS NULL THEN
+            lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
+        END IF;
+        SELECT MAX(l.loan_id) INTO p_loan_id FROM loans l WHERE l.copy_id = l_copy_id AND l.status = 'ACTIVE';
+        IF p_loan_id IS NULL THEN
+            lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_barcode || ' is not on loan');
+        END IF;
+        do_renew(p_loan_id, NULL, p_due_at, p_renewals);
+    END renew_by_barcode;
+
+    ----------------------------------------------------------------------------------------------
+    -- lost
+    ----------------------------------------------------------------------------------------------
+
+    PROCEDURE mark_lost(p_loan_id IN NUMBER) IS
+        l_copy_id     loans.copy_id%TYPE;
+        l_status      loans.status%TYPE;
+        l_now         DATE;
+        l_fine_id     NUMBER;
+        l_fine_amount NUMBER;
+        l_lost_id     NUMBER;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = p_loan_id;
+        IF l_copy_id IS NULL THEN
+            lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END IF;
+        SELECT c.copy_id INTO l_copy_id FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
+        SELECT l.status INTO l_status FROM loans l WHERE l.loan_id = p_loan_id FOR UPDATE;
+        IF l_status = 'LOST' THEN
+            lib_err.raise_error('LOAN_ALREADY_LOST', 'loan ' || p_loan_id);
+        ELSIF l_status <> 'ACTIVE' THEN
+            lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
+        END IF;
+        l_now := SYSDATE;
+        lib_fines.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
+        UPDATE loans SET status = 'LOST' WHERE loan_id = p_loan_id;
+        UPDATE copies SET status = 'LOST', status_changed_at = l_now WHERE copy_id = l_copy_id;
+        lib_fines.charge_lost(p_loan_id, l_lost_id);
+    END mark_lost;
+
+END lib_circulation;
+/

@@ -1,0 +1,179 @@
+CREATE OR REPLACE PACKAGE lib_circulation AS
+    /**
+     * The circulation desk: checkout, check-in, renewal and lost copies.
+     *
+     * Checkout rules (Evergreen-style fail parts, each an app_errors name):
+     *   never overridable: PATRON_NOT_FOUND, COPY_NOT_FOUND, PATRON_INACTIVE (record DELETED),
+     *     PATRON_SUSPENDED (lifting a suspension is PATRON_SUSPEND's job, not an override),
+     *     COPY_LOST_OR_WITHDRAWN, COPY_ALREADY_ON_LOAN, COPY_NOT_AVAILABLE (DAMAGED, or IN_TRANSIT
+     *     not trapped for this patron), NO_CIRC_POLICY
+     *   overridable with CIRC_OVERRIDE: PATRON_EXPIRED (status EXPIRED or expires_on before today),
+     *     PATRON_FINES_OVER_LIMIT (balance above 0 and at or above the policy's fine_block_threshold),
+     *     LOAN_LIMIT_REACHED (ACTIVE loans at or above loan_limit), COPY_ON_HOLD_FOR_OTHER (the copy
+     *     is trapped for another patron's hold, which then goes back to the queue)
+     * A copy ON_HOLD_SHELF or IN_TRANSIT trapped for this patron may be lent to them: the hold is
+     * fulfilled. The policy is lib_policy.policy_for(copy's branch, patron's category, material type).
+     * The loan's branch is the copy's branch. Due date: today + loan_days, moved forward past the
+     * branch's closed days, at 23:59:59.
+     *
+     * Check-in closes the loan, charges the overdue fine as of the return time (lib_fines), records
+     * the condition, then offers the copy to the hold queue (lib_holds.on_checkin). A copy no hold
+     * wants becomes AVAILABLE (it keeps its home branch). A LOST loan whose copy comes back is
+     * RETURNED and its LOST charge is settled per policy (lib_fines.settle_lost_return).
+     * The branch of a check-in, NULL = the copy's home branch.
+     *
+     * Renewal: refused for blocked patrons, at the renewal limit, or when another patron's hold
+     * needs the copy. An overdue loan may be renewed: its overdue fine up to now is charged and
+     * stays (Koha). New due date: loan_days from today (or, with renew_from_due = 'Y', from the later
+     * of the old due date and today), past closed days, never earlier than the old due date.
+     *
+     * Locks: the copy row first, then the patron or the loan, so two desks never lend one copy twice
+     * and a patron's loan limit holds under concurrency. Nothing here commits.
+     */
+
+    /**
+     * Every reason a checkout would be refused now, without changing or locking anything.
+     * @param p_patron_id patrons.patron_id
+     * @param p_copy_id   copies.copy_id
+     * @return comma-separated app_errors names in the order checkout reports them
+     *         (never-overridable reasons first), e.g. 'PATRON_EXPIRED,LOAN_LIMIT_REACHED',
+     *         NULL when the checkout is allowed
+     */
+    FUNCTION checkout_permit(p_patron_id IN NUMBER, p_copy_id IN NUMBER) RETURN VARCHAR2;
+
+    /**
+     * Lend a copy to a patron. Needs CIRC_CHECKOUT, and CIRC_OVERRIDE to override.
+     * @param p_patron_id patrons.patron_id
+     * @param p_copy_id   copies.copy_id
+     * @param p_due_date  due date chosen at the desk, NULL = per policy. Must be in the future. A date
+     *                    without a time (midnight) means the end of that day. Taken as given
+     *                    (not moved past closed days).
+     * @param p_override  'Y' = pass the overridable reasons (audited as OVERRIDE, loans.overridden = 'Y'),
+     *                    'N' or NULL = no override
+     * @param p_loan_id   OUT the new loans.loan_id
+     * @param p_due_at    OUT its due date and time
+     * @throws -20411 PERMISSION_DENIED no CIRC_CHECKOUT
+     * @throws -20111 INVALID_DUE_DATE
+     * @throws -20903 INVALID_ARGUMENT p_override not Y, N or NULL
+     * @throws -20113 OVERRIDE_NOT_PERMITTED override asked without CIRC_OVERRIDE
+     * @throws -20401 PATRON_NOT_FOUND, -20102 COPY_NOT_FOUND, -20404 PATRON_INACTIVE,
+     *         -20402 PATRON_SUSPENDED, -20106 COPY_LOST_OR_WITHDRAWN, -20103 COPY_ALREADY_ON_LOAN,
+     *         -20104 COPY_NOT_AVAILABLE, -20114 NO_CIRC_POLICY, -20403 PATRON_EXPIRED,
+     *         -20405 PATRON_FINES_OVER_LIMIT, -20107 LOAN_LIMIT_REACHED, -20105 COPY_ON_HOLD_FOR_OTHER:
+     *         the first failing reason, in the order of checkout_permit
+     */
+    PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                       p_loan_id OUT NUMBER, p_due_at OUT DATE);
+
+    /**
+     * checkout by the scanned card number and copy barcode.
+     * @param p_card_number  patrons.card_number
+     * @param p_copy_barcode copies.barcode
+     * @param p_due_date     as checkout
+     * @param p_override     as checkout
+     * @param p_loan_id      OUT the new loans.loan_id
+     * @param p_due_at       OUT its due date and time
+     * @throws -20401 PATRON_NOT_FOUND no patron with this card
+     * @throws -20102 COPY_NOT_FOUND no copy with this barcode
+     * @throws every error of checkout
+     */
+    PROCEDURE checkout_by_barcode(p_card_number IN VARCHAR2, p_copy_barcode IN VARCHAR2, p_due_date IN DATE,
+                                  p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE);
+
+    /**
+     * Check in a copy: closes its ACTIVE (or LOST) loan. A copy without such a loan that is
+     * IN_TRANSIT is received at p_branch_id (a hold waiting there becomes READY, otherwise the copy
+     * becomes AVAILABLE) and p_loan_id is NULL. Needs CIRC_RETURN.
+     * @param p_copy_id     copies.copy_id
+     * @param p_branch_id   branch where the copy is checked in, NULL = the copy's home branch
+     * @param p_returned_at back-dated return time (book drop), NULL = now. Between checkout and now.
+     * @param p_condition   condition noted at the desk (also stored as copies.condition_note), NULL = none
+     * @param p_loan_id     OUT the loan closed, NULL for a transit arrival
+     * @param p_fine_id     OUT the loan's OVERDUE fine, NULL = none owed
+     * @param p_fine_amount OUT its amount, 0 when none
+     * @param p_hold_id     OUT the hold the copy is now trapped for, NULL = none (copy AVAILABLE)
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20102 COPY_NOT_FOUND
+     * @throws -20505 BRANCH_NOT_FOUND
+     * @throws -20108 LOAN_NOT_ACTIVE the copy is not on loan and not in transit
+     * @throws -20112 INVALID_RETURN_DATE
+     */
+    PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
+                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER);
+
+    /**
+     * checkin by the scanned copy barcode.
+     * @param p_copy_barcode copies.barcode
+     * @throws -20102 COPY_NOT_FOUND no copy with this barcode
+     * @throws every error of checkin
+     */
+    PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                                 p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
+                                 p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER);
+
+    /**
+     * checkin of a given loan (ACTIVE or LOST). Parameters and results as checkin.
+     * @param p_loan_id loans.loan_id
+     * @throws -20101 LOAN_NOT_FOUND
+     * @throws -20108 LOAN_NOT_ACTIVE the loan is already returned
+     * @throws every other error of checkin
+     */
+    PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                           p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
+                           p_hold_id OUT NUMBER);
+
+    /**
+     * Renew a loan at the desk. Needs CIRC_RENEW.
+     * @param p_loan_id  loans.loan_id
+     * @param p_due_at   OUT the new due date and time
+     * @param p_renewals OUT renewals done so far, this one included
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20101 LOAN_NOT_FOUND
+     * @throws -20108 LOAN_NOT_ACTIVE returned
+     * @throws -20115 LOAN_ALREADY_LOST
+     * @throws -20404 PATRON_INACTIVE, -20402 PATRON_SUSPENDED, -20403 PATRON_EXPIRED,
+     *         -20405 PATRON_FINES_OVER_LIMIT: the patron is blocked
+     * @throws -20109 RENEWAL_LIMIT_REACHED
+     * @throws -20110 RENEWAL_BLOCKED_BY_HOLD
+     */
+    PROCEDURE renew(p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER);
+
+    /**
+     * Patron self-renewal (portal, POST /api/patron/me/renew): as renew, for a loan of p_patron_id.
+     * No CIRC_RENEW needed when the actor is the patron's own login (or NULL), otherwise the actor
+     * needs CIRC_RENEW.
+     * @param p_patron_id the patron of the token
+     * @param p_loan_id   loans.loan_id
+     * @param p_due_at    OUT the new due date and time
+     * @param p_renewals  OUT renewals done so far, this one included
+     * @throws -20101 LOAN_NOT_FOUND also when the loan is another patron's
+     * @throws every other error of renew
+     */
+    PROCEDURE renew_own(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER);
+
+    /**
+     * renew by the scanned copy barcode (its ACTIVE loan). Needs CIRC_RENEW.
+     * @param p_copy_barcode copies.barcode
+     * @param p_loan_id      OUT the loan renewed
+     * @param p_due_at       OUT the new due date and time
+     * @param p_renewals     OUT renewals done so far
+     * @throws -20102 COPY_NOT_FOUND
+     * @throws -20108 LOAN_NOT_ACTIVE the copy is not on loan
+     * @throws every other error of renew
+     */
+    PROCEDURE renew_by_barcode(p_copy_barcode IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE,
+                               p_renewals OUT NUMBER);
+
+    /**
+     * Declare the copy of an ACTIVE loan lost: loan LOST, copy LOST, a LOST fine at the material's
+     * replacement cost (one per loan), the overdue fine charged up to now and kept.
+     * Needs CIRC_RETURN (a NULL actor, the nightly job, passes).
+     * @param p_loan_id loans.loan_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20101 LOAN_NOT_FOUND
+     * @throws -20115 LOAN_ALREADY_LOST
+     * @throws -20108 LOAN_NOT_ACTIVE returned
+     */
+    PROCEDURE mark_lost(p_loan_id IN NUMBER);
+END lib_circulation;
+/

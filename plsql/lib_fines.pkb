@@ -1,0 +1,480 @@
+CREATE OR REPLACE PACKAGE BODY lib_fines AS
+
+    ----------------------------------------------------------------------------------------------
+    -- private helpers
+    ----------------------------------------------------------------------------------------------
+
+    -- overdue charge of one period before the max_fine cap: daily_fine per chargeable day
+    FUNCTION uncapped_charge(p_branch_id IN NUMBER, p_due_at IN DATE, p_as_of IN DATE,
+                             p_daily_fine IN NUMBER, p_grace_days IN NUMBER) RETURN NUMBER IS
+        l_days NUMBER;
+    BEGIN
+        IF p_as_of IS NULL OR p_due_at IS NULL OR p_as_of <= p_due_at THEN
+            RETURN 0;
+        END IF;
+        l_days := TRUNC(p_as_of) - TRUNC(p_due_at);
+        l_days := l_days - lib_calendar.closed_days_between(p_branch_id, p_due_at, p_as_of) - p_grace_days;
+        IF l_days <= 0 THEN
+            RETURN 0;
+        END IF;
+        RETURN p_daily_fine * l_days;
+    END uncapped_charge;
+
+    -- a fine created before the loan's last renewal holds a charge of an earlier overdue period
+    FUNCTION has_frozen_part(p_assessed_at IN DATE, p_last_renewed_at IN DATE) RETURN BOOLEAN IS
+    BEGIN
+        RETURN p_last_renewed_at IS NOT NULL AND p_assessed_at <= p_last_renewed_at;
+    END has_frozen_part;
+
+    -- the loan's OVERDUE fine amount as of p_as_of, given its current row (p_fine_id NULL = none)
+    FUNCTION target_amount(p_loan_id IN NUMBER, p_as_of IN DATE, p_fine_id IN NUMBER, p_amount IN NUMBER,
+                           p_amount_paid IN NUMBER, p_accrued_through IN DATE, p_assessed_at IN DATE)
+        RETURN NUMBER IS
+        l_branch_id       loans.branch_id%TYPE;
+        l_due_at          loans.due_at%TYPE;
+        l_last_renewed_at loans.last_renewed_at%TYPE;
+        l_daily_fine      circ_policies.daily_fine%TYPE;
+        l_grace_days      circ_policies.grace_days%TYPE;
+        l_max_fine        circ_policies.max_fine%TYPE;
+        l_now_charge      NUMBER;
+        l_from            DATE;
+        l_result          NUMBER;
+    BEGIN
+        BEGIN
+            SELECT l.branch_id, l.due_at, l.last_renewed_at, p.daily_fine, p.grace_days, p.max_fine
+              INTO l_branch_id, l_due_at, l_last_renewed_at, l_daily_fine, l_grace_days, l_max_fine
+              FROM loans l
+              JOIN circ_policies p ON p.policy_id = l.policy_id
+             WHERE l.loan_id = p_loan_id;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END;
+        l_now_charge := uncapped_charge(l_branch_id, l_due_at, p_as_of, l_daily_fine, l_grace_days);
+        IF p_fine_id IS NULL THEN
+            l_result := LEAST(l_max_fine, l_now_charge);
+        ELSIF has_frozen_part(p_assessed_at, l_last_renewed_at) THEN
+            -- earlier periods are frozen in the row: move it by the current period's difference
+            l_from := GREATEST(NVL(p_accrued_through, TRUNC(l_due_at)), TRUNC(l_due_at));
+            l_result := LEAST(l_max_fine, p_amount + l_now_charge
+                                          - uncapped_charge(l_branch_id, l_due_at, l_from, l_daily_fine, l_grace_days));
+        ELSE
+            l_result := LEAST(l_max_fine, l_now_charge);
+        END IF;
+        l_result := GREATEST(ROUND(l_result, 2), NVL(p_amount_paid, 0), 0);
+        RETURN l_result;
+    END target_amount;
+
+    PROCEDURE check_amount(p_amount IN NUMBER, p_error IN VARCHAR2) IS
+    BEGIN
+        IF p_amount IS NULL OR p_amount <= 0 OR p_amount <> ROUND(p_amount, 2) THEN
+            lib_err.raise_error(p_error, 'amount ' || NVL(TO_CHAR(p_amount), 'NULL'));
+        END IF;
+    END check_amount;
+
+    PROCEDURE check_method(p_method IN VARCHAR2) IS
+    BEGIN
+        IF p_method IS NULL OR p_method NOT IN ('CASH', 'CARD', 'CHECK', 'ONLINE') THEN
+            lib_err.raise_error('INVALID_PAYMENT_METHOD', 'method ' || NVL(p_method, 'NULL'));
+        END IF;
+    END check_method;
+
+    -- apply a payment to a locked OPEN fine: payments row, amount_paid, PAID when settled
+    PROCEDURE apply_payment(p_fine_id IN NUMBER, p_patron_id IN NUMBER, p_amount IN NUMBER,
+                            p_method IN VARCHAR2, p_note IN VARCHAR2, p_payment_id OUT NUMBER) IS
+        l_now DATE;
+    BEGIN
+        l_now := SYSDATE;
+        INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
+        VALUES (p_fine_id, p_patron_id, p_amount, p_method, l_now, lib_session.actor(), p_note)
+        RETURNING payment_id INTO p_payment_id;
+        UPDATE fines
+           SET amount_paid = amount_paid + p_amount,
+               status = CASE WHEN amount_paid + p_amount >= amount THEN 'PAID' ELSE 'OPEN' END,
+               closed_at = CASE WHEN amount_paid + p_amount >= amount THEN l_now END
+         WHERE fine_id = p_fine_id;
+    END apply_payment;
+
+    ----------------------------------------------------------------------------------------------
+    -- public
+    ----------------------------------------------------------------------------------------------
+
+    FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER IS
+        l_balance NUMBER;
+    BEGIN
+        SELECT NVL(SUM(f.amount - f.amount_paid), 0)
+          INTO l_balance
+          FROM fines f
+         WHERE f.patron_id = p_patron_id
+           AND f.status = 'OPEN';
+        RETURN l_balance;
+    END balance;
+
+    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER IS
+        l_fine_id         fines.fine_id%TYPE;
+        l_amount          fines.amount%TYPE;
+        l_amount_paid     fines.amount_paid%TYPE;
+        l_status          fines.status%TYPE;
+        l_accrued_through fines.accrued_through%TYPE;
+        l_assessed_at     fines.assessed_at%TYPE;
+        l_as_of           DATE;
+    BEGIN
+        l_as_of := NVL(p_as_of, SYSDATE);
+        BEGIN
+            SELECT f.fine_id, f.amount, f.amount_paid, f.status, f.accrued_through, f.assessed_at
+              INTO l_fine_id, l_amount, l_amount_paid, l_status, l_accrued_through, l_assessed_at
+              FROM fines f
+             WHERE f.loan_id = p_loan_id
+               AND f.fine_type = 'OVERDUE';
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_fine_id := NULL;
+        END;
+        IF l_fine_id IS NOT NULL AND l_status <> 'OPEN' AND l_status <> 'PAID' THEN
+            RETURN 0;
+        END IF;
+        RETURN target_amount(p_loan_id, l_as_of, l_fine_id, l_amount, l_amount_paid,
+                             l_accrued_through, l_assessed_at);
+    END overdue_charge;
+
+    PROCEDURE accrue_overdue(p_as_of IN DATE, p_rows OUT NUMBER) IS
+        l_now DATE;
+        l_day DATE;
+    BEGIN
+        l_now := SYSDATE;
+        l_day := TRUNC(NVL(p_as_of, l_now));
+        -- One statement for all loans. Closed days are counted per distinct (branch, day) pair
+        -- (k1: from the due day, k2: from the day a frozen row was last charged, both up to l_day),
+        -- not per loan, so the cost stays one pass over the overdue loans.
+        MERGE INTO fines f
+        USING (
+            SELECT a.loan_id, a.patron_id, a.fine_id, a.new_amount,
+                   CASE WHEN a.fine_id IS NOT NULL AND a.amount_paid >= a.new_amount THEN 'PAID' ELSE 'OPEN' END
+                       AS new_status,
+                   CASE WHEN a.fine_id IS NOT NULL AND a.amount_paid >= a.new_amount THEN NVL(a.closed_at, l_now) END
+                       AS new_closed_at
+              FROM (
+                SELECT b.loan_id, b.patron_id, b.fine_id, b.amount_paid, b.closed_at,
+                       GREATEST(NVL(b.old_amount, 0), NVL(b.amount_paid, 0),
+                                ROUND(LEAST(b.max_fine,
+                                      CASE WHEN b.frozen = 1
+                                           THEN b.old_amount
+                                                + b.daily_fine * GREATEST(0, b.days_a - b.closed_a - b.grace_days)
+                                                - b.daily_fine * GREATEST(0, b.days_p - (b.closed_a - b.closed_after_p)
+                                                                             - b.grace_days)
+                                           ELSE b.daily_fine * GREATEST(0, b.days_a - b.closed_a - b.grace_days)
+                                      END), 2)) AS new_amount
+                  FROM (
+                    SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid, x.closed_at,
+                           p.daily_fine, p.grace_days, p.max_fine,
+                           l_day - TRUNC(l.due_at) AS days_a,
+                           NVL(k1.closed_count, 0) AS closed_a,
+                           CASE WHEN x.fine_id IS NOT NULL AND l.last_renewed_at IS NOT NULL
+                                     AND x.assessed_at <= l.last_renewed_at THEN 1 ELSE 0 END AS frozen,
+                           GREATEST(NVL(x.accrued_through, TRUNC(l.due_at)), TRUNC(l.due_at)) - TRUNC(l.due_at)
+                               AS days_p,
+                           NVL(k2.closed_count, 0) AS closed_after_p
+                      FROM loans l
+                      JOIN circ_policies p ON p.policy_id = l.policy_id
+                      LEFT JOIN fines x ON x.loan_id = l.loan_id AND x.fine_type = 'OVERDUE'
+                      LEFT JOIN (SELECT q1.branch_id, q1.from_day, COUNT(DISTINCT c1.closed_on) AS closed_count
+                                   FROM (SELECT DISTINCT l1.branch_id, TRUNC(l1.due_at) AS from_day
+                                           FROM loans l1
+                                          WHERE l1.status = 'ACTIVE'
+                                            AND l1.due_at < l_day) q1
+                                   JOIN closed_days c1
+                                     ON (c1.branch_id = q1.branch_id OR c1.branch_id IS NULL)
+                                    AND c1.closed_on > q1.from_day
+                                    AND c1.closed_on <= l_day
+                                  GROUP BY q1.branch_id, q1.from_day) k1
+                        ON k1.branch_id = l.branch_id
+                       AND k1.from_day = TRUNC(l.due_at)
+                      LEFT JOIN (SELECT q2.branch_id, q2.from_day, COUNT(DISTINCT c2.closed_on) AS closed_count
+                                   FROM (SELECT DISTINCT l2.branch_id,
+                                                GREATEST(x2.accrued_through, TRUNC(l2.due_at)) AS from_day
+                                           FROM loans l2
+                                           JOIN fines x2 ON x2.loan_id = l2.loan_id AND x2.fine_type = 'OVERDUE'
+                                          WHERE l2.status = 'ACTIVE'
+                                            AND l2.due_at < l_day
+                                            AND l2.last_renewed_at IS NOT NULL
+                                            AND x2.assessed_at <= l2.last_renewed_at
+                                            AND x2.accrued_through IS NOT NULL) q2
+                                   JOIN closed_days c2
+                                     ON (c2.branch_id = q2.branch_id OR c2.branch_id IS NULL)
+                                    AND c2.closed_on > q2.from_day
+                                    AND c2.closed_on <= l_day
+                                  GROUP BY q2.branch_id, q2.from_day) k2
+                        ON k2.branch_id = l.branch_id
+                       AND k2.from_day = GREATEST(NVL(x.accrued_through, TRUNC(l.due_at)), TRUNC(l.due_at))
+                     WHERE l.status = 'ACTIVE'
+                       AND l.due_at < l_day
+                       AND (x.fine_id IS NULL
+                            OR ((x.status = 'OPEN' OR x.status = 'PAID')
+                                AND (x.accrued_through IS NULL OR x.accrued_through < l_day)))
+                  ) b
+              ) a
+             WHERE a.new_amount > 0
+        ) s
+        ON (f.fine_id = s.fine_id)
+        WHEN MATCHED THEN
+            UPDATE SET amount = s.new_amount, accrued_through = l_day, status = s.new_status,
+                       closed_at = s.new_closed_at
+        WHEN NOT MATCHED THEN
+            INSERT (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, accrued_through,
+                    description)
+            VALUES (s.patron_id, s.loan_id, 'OVERDUE', s.new_amount, 0, 'OPEN', l_now, l_day,
+                    'Overdue loan ' || s.loan_id);
+        p_rows := SQL%ROWCOUNT;
+    END accrue_overdue;
+
+    PROCEDURE charge_overdue(p_loan_id IN NUMBER, p_as_of IN DATE, p_fine_id OUT NUMBER, p_amount OUT NUMBER) IS
+        l_patron_id       loans.patron_id%TYPE;
+        l_fine_id         fines.fine_id%TYPE;
+        l_amount          fines.amount%TYPE;
+        l_amount_paid     fines.amount_paid%TYPE;
+        l_status          fines.status%TYPE;
+        l_accrued_through fines.accrued_through%TYPE;
+        l_assessed_at     fines.assessed_at%TYPE;
+        l_new             fines.amount%TYPE;
+        l_now             DATE;
+    BEGIN
+        l_now := SYSDATE;
+        p_fine_id := NULL;
+        p_amount := 0;
+        BEGIN
+            SELECT l.patron_id INTO l_patron_id FROM loans l WHERE l.loan_id = p_loan_id;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END;
+        BEGIN
+            SELECT f.fine_id, f.amount, f.amount_paid, f.status, f.accrued_through, f.assessed_at
+              INTO l_fine_id, l_amount, l_amount_paid, l_status, l_accrued_through, l_assessed_at
+              FROM fines f
+             WHERE f.loan_id = p_loan_id
+               AND f.fine_type = 'OVERDUE'
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_fine_id := NULL;
+        END;
+        IF l_fine_id IS NOT NULL AND l_status <> 'OPEN' AND l_status <> 'PAID' THEN
+            RETURN; -- waived (or refunded) by staff: settled for good
+        END IF;
+        l_new := target_amount(p_loan_id, p_as_of, l_fine_id, l_amount, l_amount_paid, l_accrued_through,
+                               l_assessed_at);
+        IF l_fine_id IS NULL THEN
+            IF l_new > 0 THEN
+                INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at,
+                                   accrued_through, description)
+                VALUES (l_patron_id, p_loan_id, 'OVERDUE', l_new, 0, 'OPEN', l_now, TRUNC(p_as_of),
+                        'Overdue loan ' || p_loan_id)
+                RETURNING fine_id INTO p_fine_id;
+                p_amount := l_new;
+            END IF;
+        ELSIF l_new = 0 THEN
+            -- nothing owed as of this time and nothing paid: close the row
+            UPDATE fines
+               SET amount = 0, accrued_through = TRUNC(p_as_of), status = 'WAIVED', closed_at = l_now,
+                   waived_by = lib_session.actor(), waive_reason = 'No overdue charge as of the return time'
+             WHERE fine_id = l_fine_id;
+        ELSE
+            UPDATE fines
+               SET amount = l_new,
+                   accrued_through = TRUNC(p_as_of),
+                   status = CASE WHEN amount_paid >= l_new THEN 'PAID' ELSE 'OPEN' END,
+                   closed_at = CASE WHEN amount_paid >= l_new THEN NVL(closed_at, l_now) END
+             WHERE fine_id = l_fine_id;
+            p_fine_id := l_fine_id;
+            p_amount := l_new;
+        END IF;
+    END charge_overdue;
+
+    PROCEDURE charge_lost(p_loan_id IN NUMBER, p_fine_id OUT NUMBER) IS
+        l_patron_id loans.patron_id%TYPE;
+        l_cost      materials.replacement_cost%TYPE;
+        l_barcode   copies.barcode%TYPE;
+    BEGIN
+        p_fine_id := NULL;
+        BEGIN
+            SELECT l.patron_id, m.replacement_cost, c.barcode
+              INTO l_patron_id, l_cost, l_barcode
+              FROM loans l
+              JOIN copies c ON c.copy_id = l.copy_id
+              JOIN materials m ON m.material_id = c.material_id
+             WHERE l.loan_id = p_loan_id;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
+        END;
+        SELECT MAX(f.fine_id) INTO p_fine_id FROM fines f WHERE f.loan_id = p_loan_id AND f.fine_type = 'LOST';
+        IF p_fine_id IS NULL AND l_cost > 0 THEN
+            INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
+            VALUES (l_patron_id, p_loan_id, 'LOST', l_cost, 0, 'OPEN', SYSDATE, 'Lost copy ' || l_barcode)
+            RETURNING fine_id INTO p_fine_id;
+        END IF;
+    END charge_lost;
+
+    PROCEDURE settle_lost_return(p_loan_id IN NUMBER, p_refund_amount OUT NUMBER) IS
+        l_refund      circ_policies.lost_refund%TYPE;
+        l_fine_id     fines.fine_id%TYPE;
+        l_patron_id   fines.patron_id%TYPE;
+        l_amount_paid fines.amount_paid%TYPE;
+        l_status      fines.status%TYPE;
+        l_now         DATE;
+    BEGIN
+        l_now := SYSDATE;
+        p_refund_amount := 0;
+        SELECT MAX(p.lost_refund)
+          INTO l_refund
+          FROM loans l
+          JOIN circ_policies p ON p.policy_id = l.policy_id
+         WHERE l.loan_id = p_loan_id;
+        IF l_refund IS NULL OR l_refund <> 'Y' THEN
+            RETURN;
+        END IF;
+        BEGIN
+            SELECT f.fine_id, f.patron_id, f.amount_paid, f.status
+              INTO l_fine_id, l_patron_id, l_amount_paid, l_status
+              FROM fines f
+             WHERE f.loan_id = p_loan_id
+               AND f.fine_type = 'LOST'
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                l_fine_id := NULL;
+        END;
+        IF l_fine_id IS NULL OR (l_status <> 'OPEN' AND l_status <> 'PAID') THEN
+            RETURN;
+        END IF;
+        IF l_amount_paid > 0 THEN
+            INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
+            VALUES (l_fine_id, l_patron_id, l_amount_paid, 'REFUND', l_now, lib_session.actor(),
+                    'Lost copy returned: replacement charge refunded');
+            UPDATE fines SET status = 'REFUNDED', closed_at = l_now WHERE fine_id = l_fine_id;
+            p_refund_amount := l_amount_paid;
+        ELSE
+            UPDATE fines
+               SET status = 'WAIVED', closed_at = l_now, waived_by = lib_session.actor(),
+                   waive_reason = 'Lost copy returned'
+             WHERE fine_id = l_fine_id;
+        END IF;
+    END settle_lost_return;
+
+    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                  p_payment_id OUT NUMBER, p_balance OUT NUMBER) IS
+        l_patron_id   fines.patron_id%TYPE;
+        l_amount      fines.amount%TYPE;
+        l_amount_paid fines.amount_paid%TYPE;
+        l_status      fines.status%TYPE;
+    BEGIN
+        lib_auth.require_permission('FINE_COLLECT');
+        BEGIN
+            SELECT f.patron_id, f.amount, f.amount_paid, f.status
+              INTO l_patron_id, l_amount, l_amount_paid, l_status
+              FROM fines f
+             WHERE f.fine_id = p_fine_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('FINE_NOT_FOUND', 'fine ' || p_fine_id);
+        END;
+        IF l_status <> 'OPEN' THEN
+            lib_err.raise_error('FINE_NOT_OPEN', 'fine ' || p_fine_id || ' is ' || l_status);
+        END IF;
+        check_amount(p_amount, 'INVALID_PAYMENT_AMOUNT');
+        check_method(p_method);
+        IF p_amount > l_amount - l_amount_paid THEN
+            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || TO_CHAR(l_amount - l_amount_paid));
+        END IF;
+        apply_payment(p_fine_id, l_patron_id, p_amount, p_method, p_note, p_payment_id);
+        p_balance := l_amount - l_amount_paid - p_amount;
+    END pay;
+
+    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                      p_payments OUT NUMBER, p_balance OUT NUMBER) IS
+        l_found      NUMBER;
+        l_left       NUMBER;
+        l_part       NUMBER;
+        l_payment_id NUMBER;
+    BEGIN
+        lib_auth.require_permission('FINE_COLLECT');
+        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = p_patron_id;
+        IF l_found = 0 THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || p_patron_id);
+        END IF;
+        check_amount(p_amount, 'INVALID_PAYMENT_AMOUNT');
+        check_method(p_method);
+        p_payments := 0;
+        l_left := p_amount;
+        -- lock the open fines first (oldest first), then check the total against the locked rows
+        FOR r IN (SELECT f.fine_id FROM fines f
+                   WHERE f.patron_id = p_patron_id AND f.status = 'OPEN'
+                   ORDER BY f.assessed_at, f.fine_id
+                     FOR UPDATE) LOOP
+            NULL;
+        END LOOP;
+        IF p_amount > balance(p_patron_id) THEN
+            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || TO_CHAR(balance(p_patron_id)));
+        END IF;
+        FOR r IN (SELECT f.fine_id, f.amount - f.amount_paid AS owed
+                    FROM fines f
+                   WHERE f.patron_id = p_patron_id AND f.status = 'OPEN' AND f.amount > f.amount_paid
+                   ORDER BY f.assessed_at, f.fine_id) LOOP
+            EXIT WHEN l_left <= 0;
+            l_part := LEAST(l_left, r.owed);
+            apply_payment(r.fine_id, p_patron_id, l_part, p_method, p_note, l_payment_id);
+            l_left := l_left - l_part;
+            p_payments := p_payments + 1;
+        END LOOP;
+        p_balance := balance(p_patron_id);
+    END pay_all;
+
+    PROCEDURE waive(p_fine_id IN NUMBER, p_reason IN VARCHAR2) IS
+        l_status fines.status%TYPE;
+    BEGIN
+        lib_auth.require_permission('FINE_WAIVE');
+        -- blank is no reason: Oracle turns TRIM of blanks into NULL, PostgreSQL into a zero-length string
+        IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN
+            lib_err.raise_error('WAIVE_REASON_REQUIRED', 'fine ' || p_fine_id);
+        END IF;
+        BEGIN
+            SELECT f.status INTO l_status FROM fines f WHERE f.fine_id = p_fine_id FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('FINE_NOT_FOUND', 'fine ' || p_fine_id);
+        END;
+        IF l_status <> 'OPEN' THEN
+            lib_err.raise_error('FINE_NOT_OPEN', 'fine ' || p_fine_id || ' is ' || l_status);
+        END IF;
+        UPDATE fines
+           SET status = 'WAIVED', waived_by = lib_session.actor(), waive_reason = TRIM(p_reason), closed_at = SYSDATE
+         WHERE fine_id = p_fine_id;
+    END waive;
+
+    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2, p_amount IN NUMBER,
+                         p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
+        l_found NUMBER;
+    BEGIN
+        lib_auth.require_permission('FINE_COLLECT');
+        IF p_fine_type IS NULL OR p_fine_type NOT IN ('DAMAGE', 'PROCESSING', 'MANUAL') THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'fine type ' || NVL(p_fine_type, 'NULL'));
+        END IF;
+        check_amount(p_amount, 'INVALID_FINE_AMOUNT');
+        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = p_patron_id;
+        IF l_found = 0 THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || p_patron_id);
+        END IF;
+        IF p_loan_id IS NOT NULL THEN
+            SELECT COUNT(*) INTO l_found FROM loans l WHERE l.loan_id = p_loan_id AND l.patron_id = p_patron_id;
+            IF l_found = 0 THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id || ' of patron ' || p_patron_id);
+            END IF;
+        END IF;
+        INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
+        VALUES (p_patron_id, p_loan_id, p_fine_type, p_amount, 0, 'OPEN', SYSDATE, p_description)
+        RETURNING fine_id INTO p_fine_id;
+    END add_charge;
+
+END lib_fines;
+/

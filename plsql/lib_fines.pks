@@ -1,0 +1,152 @@
+CREATE OR REPLACE PACKAGE lib_fines AS
+    /**
+     * Fines and payments: overdue charges (nightly accrual and at check-in), lost-copy charges,
+     * payments, waivers and manual charges.
+     *
+     * Overdue charge of a loan (one OVERDUE fine row per loan, fines_loan_charge_uk):
+     *   days overdue   = TRUNC(as_of) - TRUNC(due_at) when as_of is after due_at, else 0
+     *   chargeable     = days overdue - closed days of the loan's branch in (due day, as_of day]
+     *                    - policy grace_days, not below 0
+     *   amount         = LEAST(policy max_fine, policy daily_fine * chargeable), rounded to cents
+     * accrued_through is the day up to which the row has been charged.
+     *
+     * Renewing an overdue loan (Koha behaviour): the overdue charge up to the renewal is charged
+     * then and stays. If the renewed loan becomes overdue again, the new period's charge is added
+     * to the same row, the total capped by max_fine. The row is then moved by the difference of the
+     * current period's charge between accrued_through and the new as-of day.
+     *
+     * An OVERDUE fine that staff WAIVED is final: no more overdue charge for that loan. A PAID
+     * overdue fine that grows again (the loan is still out) becomes OPEN again.
+     * An amount never drops below what has been paid: a back-dated return that would lower a fine
+     * under its paid amount sets it to the paid amount (no automatic refund).
+     *
+     * Balance = sum of (amount - amount_paid) over the patron's OPEN fines.
+     * Permissions: pay and pay_all need FINE_COLLECT, waive needs FINE_WAIVE, add_charge needs
+     * FINE_COLLECT. accrue_overdue and the routines lib_circulation calls check none (the caller does).
+     */
+
+    /**
+     * Outstanding balance of a patron.
+     * @param p_patron_id patrons.patron_id
+     * @return sum of amount - amount_paid over the patron's OPEN fines, 0 when none
+     */
+    FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * What the loan's OVERDUE fine would amount to if the loan were returned at p_as_of
+     * (read only, for the desk and the portal).
+     * @param p_loan_id loans.loan_id
+     * @param p_as_of   the assumed return time
+     * @return the total overdue charge of the loan, 0 when none
+     * @throws -20101 LOAN_NOT_FOUND
+     */
+    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER;
+
+    /**
+     * Nightly job: bring every overdue ACTIVE loan's OVERDUE fine up to p_as_of in one set-based
+     * MERGE (inserts the missing rows, updates the others). Loans whose fine is already accrued
+     * through TRUNC(p_as_of) or later, and WAIVED or REFUNDED fines, are left alone, so a second
+     * run for the same day changes nothing. Amounts never decrease here.
+     * @param p_as_of the job's time, NULL = SYSDATE. Loans due before TRUNC(p_as_of) are overdue.
+     * @param p_rows  OUT number of fine rows inserted or updated
+     */
+    PROCEDURE accrue_overdue(p_as_of IN DATE, p_rows OUT NUMBER);
+
+    /**
+     * For lib_circulation (check-in, renewal of an overdue loan, lost): recompute the loan's
+     * OVERDUE fine as of p_as_of, creating it when it does not exist and is due, or lowering it for
+     * a back-dated return. A fine recomputed to nothing with nothing paid is closed as WAIVED with
+     * a reason. No permission check: the calling procedure has made it.
+     * @param p_loan_id loans.loan_id
+     * @param p_as_of   the return (or renewal) time
+     * @param p_fine_id OUT the OVERDUE fine now owed for the loan, NULL = none
+     * @param p_amount  OUT its amount, 0 when none
+     * @throws -20101 LOAN_NOT_FOUND
+     */
+    PROCEDURE charge_overdue(p_loan_id IN NUMBER, p_as_of IN DATE, p_fine_id OUT NUMBER, p_amount OUT NUMBER);
+
+    /**
+     * For lib_circulation.mark_lost: the LOST charge of the loan at the material's replacement
+     * cost. A loan has at most one LOST fine: an existing one is returned unchanged.
+     * @param p_loan_id loans.loan_id
+     * @param p_fine_id OUT the LOST fine, NULL when the replacement cost is 0
+     * @throws -20101 LOAN_NOT_FOUND
+     */
+    PROCEDURE charge_lost(p_loan_id IN NUMBER, p_fine_id OUT NUMBER);
+
+    /**
+     * For lib_circulation check-in of a lost copy that came back. When the loan's policy says
+     * lost_refund = 'Y', the loan's LOST fine is closed: with nothing paid it becomes WAIVED
+     * (reason 'Lost copy returned'), with something paid it becomes REFUNDED and the paid amount
+     * is paid back as a payments row with method REFUND. With lost_refund = 'N' the charge stands.
+     * @param p_loan_id       loans.loan_id
+     * @param p_refund_amount OUT money paid back to the patron, 0 when none
+     */
+    PROCEDURE settle_lost_return(p_loan_id IN NUMBER, p_refund_amount OUT NUMBER);
+
+    /**
+     * Take a payment against one fine. Partial payments are allowed, the fine becomes PAID when
+     * fully paid. Every payment is one payments row. Needs FINE_COLLECT.
+     * @param p_fine_id    fines.fine_id
+     * @param p_amount     positive, at most two decimals, not above what is owed on the fine
+     * @param p_method     CASH, CARD, CHECK or ONLINE
+     * @param p_note       receipt number or remark, NULL = none
+     * @param p_payment_id OUT the new payments.payment_id
+     * @param p_balance    OUT what is still owed on this fine
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20201 FINE_NOT_FOUND
+     * @throws -20202 FINE_NOT_OPEN
+     * @throws -20204 INVALID_PAYMENT_AMOUNT
+     * @throws -20205 INVALID_PAYMENT_METHOD
+     * @throws -20203 PAYMENT_EXCEEDS_BALANCE
+     */
+    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                  p_payment_id OUT NUMBER, p_balance OUT NUMBER);
+
+    /**
+     * Take one payment towards a patron's whole balance: applied to the OPEN fines oldest first
+     * (one payments row per fine touched). Needs FINE_COLLECT.
+     * @param p_patron_id patrons.patron_id
+     * @param p_amount    positive, at most two decimals, not above the balance
+     * @param p_method    CASH, CARD, CHECK or ONLINE
+     * @param p_note      receipt number or remark, NULL = none
+     * @param p_payments  OUT number of payments rows written
+     * @param p_balance   OUT the patron's balance afterwards
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20204 INVALID_PAYMENT_AMOUNT
+     * @throws -20205 INVALID_PAYMENT_METHOD
+     * @throws -20203 PAYMENT_EXCEEDS_BALANCE
+     */
+    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                      p_payments OUT NUMBER, p_balance OUT NUMBER);
+
+    /**
+     * Waive (forgive) what is still owed on an OPEN fine. Needs FINE_WAIVE. waived_by is the actor.
+     * @param p_fine_id fines.fine_id
+     * @param p_reason  why, required (not blank)
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20206 WAIVE_REASON_REQUIRED
+     * @throws -20201 FINE_NOT_FOUND
+     * @throws -20202 FINE_NOT_OPEN
+     */
+    PROCEDURE waive(p_fine_id IN NUMBER, p_reason IN VARCHAR2);
+
+    /**
+     * Charge a patron by hand: damage, processing fee or another manual charge. Needs FINE_COLLECT.
+     * @param p_patron_id   patrons.patron_id
+     * @param p_loan_id     loan the charge relates to (must be the patron's), NULL = none
+     * @param p_fine_type   DAMAGE, PROCESSING or MANUAL
+     * @param p_amount      positive, at most two decimals
+     * @param p_description what the charge is for
+     * @param p_fine_id     OUT the new fines.fine_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20903 INVALID_ARGUMENT fine type not DAMAGE, PROCESSING or MANUAL
+     * @throws -20207 INVALID_FINE_AMOUNT
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20101 LOAN_NOT_FOUND also when the loan is another patron's
+     */
+    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2, p_amount IN NUMBER,
+                         p_description IN VARCHAR2, p_fine_id OUT NUMBER);
+END lib_fines;
+/

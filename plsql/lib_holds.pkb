@@ -1,0 +1,565 @@
+CREATE OR REPLACE PACKAGE BODY lib_holds AS
+
+    -- Public routines take plain NUMBER keys (callers may bind any numeric type) and copy them into
+    -- locals anchored to the key columns before any SQL: on PostgreSQL NUMBER is numeric, and
+    -- "bigint_column = numeric_value" casts the column and so cannot use its index. Private
+    -- routines take anchored parameters. On Oracle both are the same NUMBER.
+
+    -- Pass for a NULL actor or the user linked to the patron, else HOLD_MANAGE is required.
+    PROCEDURE require_owner_or_staff(p_patron_id IN patrons.patron_id%TYPE) IS
+        l_actor users.user_id%TYPE;
+        l_count NUMBER;
+    BEGIN
+        l_actor := lib_session.actor();
+        IF l_actor IS NULL THEN
+            RETURN;
+        END IF;
+        SELECT COUNT(*) INTO l_count FROM patrons WHERE patron_id = p_patron_id AND user_id = l_actor;
+        IF l_count = 0 THEN
+            lib_auth.require_permission('HOLD_MANAGE');
+        END IF;
+    END require_owner_or_staff;
+
+    -- Pickup deadline of a hold trapped now: end of the first open day of the pickup branch on or
+    -- after today + the policy's hold_pickup_days.
+    FUNCTION pickup_deadline(p_pickup_branch_id IN holds.pickup_branch_id%TYPE,
+                             p_patron_id IN holds.patron_id%TYPE,
+                             p_material_id IN holds.material_id%TYPE) RETURN DATE IS
+        l_category  patrons.category%TYPE;
+        l_type      materials.material_type%TYPE;
+        l_policy_id circ_policies.policy_id%TYPE;
+        l_days      circ_policies.hold_pickup_days%TYPE;
+    BEGIN
+        SELECT category INTO l_category FROM patrons WHERE patron_id = p_patron_id;
+        SELECT material_type INTO l_type FROM materials WHERE material_id = p_material_id;
+        l_policy_id := lib_policy.policy_for(p_pickup_branch_id, l_category, l_type);
+        SELECT hold_pickup_days INTO l_days FROM circ_policies WHERE policy_id = l_policy_id;
+        RETURN lib_calendar.end_of_day(lib_calendar.next_open_day(p_pickup_branch_id, SYSDATE + l_days));
+    END pickup_deadline;
+
+    -- Trap a copy for a (locked) hold: READY on the hold shelf when the copy is at the pickup
+    -- branch, else PENDING with the copy IN_TRANSIT to it.
+    PROCEDURE trap(p_hold_id IN holds.hold_id%TYPE, p_copy_id IN copies.copy_id%TYPE,
+                   p_at_branch_id IN branches.branch_id%TYPE, p_pickup_branch_id IN holds.pickup_branch_id%TYPE,
+                   p_patron_id IN holds.patron_id%TYPE, p_material_id IN holds.material_id%TYPE) IS
+        l_expires holds.expires_at%TYPE;
+    BEGIN
+        IF p_at_branch_id = p_pickup_branch_id THEN
+            l_expires := pickup_deadline(p_pickup_branch_id, p_patron_id, p_material_id);
+            UPDATE holds
+               SET status = 'READY',
+                   copy_id = p_copy_id,
+                   ready_at = SYSDATE,
+                   expires_at = l_expires,
+                   suspended_until = NULL
+             WHERE hold_id = p_hold_id;
+            UPDATE copies
+               SET status = 'ON_HOLD_SHELF',
+                   status_changed_at = SYSDATE
+             WHERE copy_id = p_copy_id;
+        ELSE
+            UPDATE holds
+               SET status = 'PENDING',
+                   copy_id = p_copy_id,
+                   suspended_until = NULL
+             WHERE hold_id = p_hold_id;
+            UPDATE copies
+               SET status = 'IN_TRANSIT',
+                   status_changed_at = SYSDATE
+             WHERE copy_id = p_copy_id;
+        END IF;
+    END trap;
+
+    -- Trap the copy for the first eligible PENDING hold on its title; returns the hold id or NULL.
+    -- The first candidate in placement order is read without a lock (one row, straight from the
+    -- queue index, however long the queue), then locked and re-checked: when a concurrent return
+    -- took it meanwhile, the next candidate after it is read. Two returns never trap two copies for
+    -- one hold, and a return never waits for more than the one hold row it is about to take.
+    FUNCTION trap_next(p_copy_id IN copies.copy_id%TYPE, p_at_branch_id IN branches.branch_id%TYPE)
+        RETURN NUMBER IS
+        l_material_id  holds.material_id%TYPE;
+        l_today        patrons.expires_on%TYPE;
+        l_candidate_id holds.hold_id%TYPE;
+        l_after_id     holds.hold_id%TYPE;
+        l_after_placed holds.placed_at%TYPE;
+        l_status       holds.status%TYPE;
+        l_copy_id      holds.copy_id%TYPE;
+        l_patron_id    holds.patron_id%TYPE;
+        l_pickup_id    holds.pickup_branch_id%TYPE;
+        l_trapped_id   holds.hold_id%TYPE;
+    BEGIN
+        SELECT material_id INTO l_material_id FROM copies WHERE copy_id = p_copy_id;
+        l_today := TRUNC(SYSDATE);
+        -- suspensions that have run out end now
+        UPDATE holds
+           SET status = 'PENDING',
+               suspended_until = NULL
+         WHERE material_id = l_material_id
+           AND status = 'SUSPENDED'
+           AND suspended_until <= SYSDATE;
+        LOOP
+            l_candidate_id := NULL;
+            FOR r_hold IN (SELECT h.hold_id, h.placed_at
+                             FROM holds h
+                             JOIN patrons p ON p.patron_id = h.patron_id
+                            WHERE h.material_id = l_material_id
+                              AND h.status = 'PENDING'
+                              AND h.copy_id IS NULL
+                              AND p.status = 'ACTIVE'
+                              AND p.expires_on >= l_today
+                              AND (l_after_id IS NULL
+                                   OR h.placed_at > l_after_placed
+                                   OR (h.placed_at = l_after_placed AND h.hold_id > l_after_id))
+                            ORDER BY h.placed_at, h.hold_id
+                            FETCH FIRST 1 ROWS ONLY) LOOP
+                l_candidate_id := r_hold.hold_id;
+                l_after_placed := r_hold.placed_at;
+            END LOOP;
+            EXIT WHEN l_candidate_id IS NULL;
+            SELECT status, copy_id, patron_id, pickup_branch_id
+              INTO l_status, l_copy_id, l_patron_id, l_pickup_id
+              FROM holds
+             WHERE hold_id = l_candidate_id
+               FOR UPDATE;
+            IF l_status = 'PENDING' AND l_copy_id IS NULL THEN
+                trap(l_candidate_id, p_copy_id, p_at_branch_id, l_pickup_id, l_patron_id, l_material_id);
+                l_trapped_id := l_candidate_id;
+            END IF;
+            EXIT WHEN l_trapped_id IS NOT NULL;
+            l_after_id := l_candidate_id;
+        END LOOP;
+        RETURN l_trapped_id;
+    END trap_next;
+
+    -- A copy that was on the hold shelf goes to the next hold, or back to AVAILABLE.
+    PROCEDURE pass_on(p_copy_id IN copies.copy_id%TYPE, p_at_branch_id IN branches.branch_id%TYPE) IS
+        l_next_id holds.hold_id%TYPE;
+    BEGIN
+        l_next_id := trap_next(p_copy_id, p_at_branch_id);
+        IF l_next_id IS NULL THEN
+            UPDATE copies
+               SET status = 'AVAILABLE',
+                   status_changed_at = SYSDATE
+             WHERE copy_id = p_copy_id
+               AND status = 'ON_HOLD_SHELF';
+        END IF;
+    END pass_on;
+
+    FUNCTION queue_position(p_hold_id IN NUMBER) RETURN NUMBER IS
+        l_hold_id     holds.hold_id%TYPE := p_hold_id;
+        l_status      holds.status%TYPE;
+        l_material_id holds.material_id%TYPE;
+        l_placed_at   holds.placed_at%TYPE;
+        l_count       NUMBER;
+    BEGIN
+        FOR r_hold IN (SELECT status, material_id, placed_at FROM holds WHERE hold_id = l_hold_id) LOOP
+            l_status := r_hold.status;
+            l_material_id := r_hold.material_id;
+            l_placed_at := r_hold.placed_at;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('HOLD_NOT_FOUND', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+            RETURN NULL;
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM holds
+         WHERE material_id = l_material_id
+           AND status IN ('PENDING', 'SUSPENDED', 'READY')
+           AND (placed_at < l_placed_at OR (placed_at = l_placed_at AND hold_id <= l_hold_id));
+        RETURN l_count;
+    END queue_position;
+
+    PROCEDURE place(p_patron_id IN NUMBER, p_material_id IN NUMBER, p_pickup_branch_id IN NUMBER,
+                    p_hold_id OUT NUMBER, p_queue_position OUT NUMBER) IS
+        l_patron_id   patrons.patron_id%TYPE := p_patron_id;
+        l_material_id materials.material_id%TYPE := p_material_id;
+        l_type        materials.material_type%TYPE;
+        l_status      patrons.status%TYPE;
+        l_expires_on  patrons.expires_on%TYPE;
+        l_category    patrons.category%TYPE;
+        l_home_id     patrons.home_branch_id%TYPE;
+        l_pickup_id   holds.pickup_branch_id%TYPE;
+        l_policy_id   circ_policies.policy_id%TYPE;
+        l_holdable    circ_policies.holdable%TYPE;
+        l_hold_limit  circ_policies.hold_limit%TYPE;
+        l_threshold   circ_policies.fine_block_threshold%TYPE;
+        l_hold_id     holds.hold_id%TYPE;
+        l_count       NUMBER;
+    BEGIN
+        -- the patron row is locked: two placements for one patron run one after the other,
+        -- so the duplicate and limit checks hold
+        FOR r_patron IN (SELECT status, expires_on, category, home_branch_id
+                           FROM patrons
+                          WHERE patron_id = l_patron_id
+                            FOR UPDATE) LOOP
+            l_status := r_patron.status;
+            l_expires_on := r_patron.expires_on;
+            l_category := r_patron.category;
+            l_home_id := r_patron.home_branch_id;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        require_owner_or_staff(l_patron_id);
+        SELECT MAX(material_type) INTO l_type FROM materials WHERE material_id = l_material_id;
+        IF l_type IS NULL THEN
+            lib_err.raise_error('MATERIAL_NOT_FOUND', 'material ' || TO_CHAR(p_material_id));
+        END IF;
+        IF l_status = 'SUSPENDED' THEN
+            lib_err.raise_error('PATRON_SUSPENDED', NULL);
+        ELSIF l_status = 'DELETED' THEN
+            lib_err.raise_error('PATRON_INACTIVE', NULL);
+        ELSIF l_status = 'EXPIRED' OR l_expires_on < TRUNC(SYSDATE) THEN
+            lib_err.raise_error('PATRON_EXPIRED', NULL);
+        END IF;
+        l_pickup_id := NVL(p_pickup_branch_id, l_home_id);
+        SELECT COUNT(*) INTO l_count FROM branches WHERE branch_id = l_pickup_id AND is_active = 'Y';
+        IF l_count = 0 THEN
+            lib_err.raise_error('PICKUP_BRANCH_INVALID', 'branch ' || TO_CHAR(l_pickup_id));
+        END IF;
+        l_policy_id := lib_policy.policy_for(l_pickup_id, l_category, l_type);
+        SELECT holdable, hold_limit, fine_block_threshold
+          INTO l_holdable, l_hold_limit, l_threshold
+          FROM circ_policies
+         WHERE policy_id = l_policy_id;
+        IF l_holdable <> 'Y' THEN
+            lib_err.raise_error('MATERIAL_NOT_HOLDABLE', NULL);
+        END IF;
+        IF lib_fines.balance(l_patron_id) > l_threshold THEN
+            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', NULL);
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM loans l
+          JOIN copies c ON c.copy_id = l.copy_id
+         WHERE l.patron_id = l_patron_id
+           AND l.status = 'ACTIVE'
+           AND c.material_id = l_material_id;
+        IF l_count > 0 THEN
+            lib_err.raise_error('HOLD_ON_LOANED_MATERIAL', NULL);
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM holds
+         WHERE patron_id = l_patron_id
+           AND material_id = l_material_id
+           AND status IN ('PENDING', 'SUSPENDED', 'READY');
+        IF l_count > 0 THEN
+            lib_err.raise_error('HOLD_ALREADY_EXISTS', NULL);
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM holds
+         WHERE patron_id = l_patron_id
+           AND status IN ('PENDING', 'SUSPENDED', 'READY');
+        IF l_count >= l_hold_limit THEN
+            lib_err.raise_error('HOLD_LIMIT_REACHED', 'limit ' || TO_CHAR(l_hold_limit));
+        END IF;
+        INSERT INTO holds (patron_id, material_id, pickup_branch_id, status, placed_at)
+        VALUES (l_patron_id, l_material_id, l_pickup_id, 'PENDING', SYSDATE)
+        RETURNING hold_id INTO l_hold_id;
+        p_hold_id := l_hold_id;
+        p_queue_position := queue_position(l_hold_id);
+    END place;
+
+    -- Close an open (locked) hold as CANCELLED or EXPIRED; a READY hold's copy is passed on.
+    PROCEDURE close_hold(p_hold_id IN holds.hold_id%TYPE, p_new_status IN VARCHAR2, p_reason IN VARCHAR2) IS
+        l_status    holds.status%TYPE;
+        l_copy_id   holds.copy_id%TYPE;
+        l_pickup_id holds.pickup_branch_id%TYPE;
+    BEGIN
+        SELECT status, copy_id, pickup_branch_id
+          INTO l_status, l_copy_id, l_pickup_id
+          FROM holds
+         WHERE hold_id = p_hold_id;
+        UPDATE holds
+           SET status = p_new_status,
+               closed_at = SYSDATE,
+               close_reason = SUBSTR(p_reason, 1, 400)
+         WHERE hold_id = p_hold_id;
+        IF l_status = 'READY' THEN
+            pass_on(l_copy_id, l_pickup_id);
+        END IF;
+    END close_hold;
+
+    -- Lock a hold (of the patron when p_patron_id is given); HOLD_NOT_FOUND when missing.
+    -- Returns the patron of the hold.
+    FUNCTION lock_hold(p_hold_id IN holds.hold_id%TYPE, p_patron_id IN holds.patron_id%TYPE) RETURN NUMBER IS
+        l_owner_id holds.patron_id%TYPE;
+    BEGIN
+        FOR r_hold IN (SELECT patron_id FROM holds WHERE hold_id = p_hold_id FOR UPDATE) LOOP
+            l_owner_id := r_hold.patron_id;
+        END LOOP;
+        IF l_owner_id IS NULL OR l_owner_id <> NVL(p_patron_id, l_owner_id) THEN
+            lib_err.raise_error('HOLD_NOT_FOUND', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        RETURN l_owner_id;
+    END lock_hold;
+
+    PROCEDURE cancel(p_hold_id IN NUMBER, p_reason IN VARCHAR2) IS
+        l_hold_id  holds.hold_id%TYPE := p_hold_id;
+        l_owner_id holds.patron_id%TYPE;
+        l_status   holds.status%TYPE;
+    BEGIN
+        l_owner_id := lock_hold(l_hold_id, NULL);
+        require_owner_or_staff(l_owner_id);
+        SELECT status INTO l_status FROM holds WHERE hold_id = l_hold_id;
+        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+            lib_err.raise_error('HOLD_NOT_ACTIVE', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN
+            close_hold(l_hold_id, 'CANCELLED', 'Cancelled');
+        ELSE
+            close_hold(l_hold_id, 'CANCELLED', TRIM(p_reason));
+        END IF;
+    END cancel;
+
+    PROCEDURE cancel_own(p_patron_id IN NUMBER, p_hold_id IN NUMBER) IS
+        l_hold_id   holds.hold_id%TYPE := p_hold_id;
+        l_patron_id holds.patron_id%TYPE := p_patron_id;
+        l_owner_id  holds.patron_id%TYPE;
+        l_status    holds.status%TYPE;
+    BEGIN
+        IF l_patron_id IS NULL THEN
+            lib_err.raise_error('HOLD_NOT_FOUND', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        l_owner_id := lock_hold(l_hold_id, l_patron_id);
+        require_owner_or_staff(l_owner_id);
+        SELECT status INTO l_status FROM holds WHERE hold_id = l_hold_id;
+        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+            lib_err.raise_error('HOLD_NOT_ACTIVE', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        close_hold(l_hold_id, 'CANCELLED', 'Cancelled by the patron');
+    END cancel_own;
+
+    PROCEDURE suspend(p_hold_id IN NUMBER, p_until IN DATE) IS
+        l_hold_id  holds.hold_id%TYPE := p_hold_id;
+        l_owner_id holds.patron_id%TYPE;
+        l_status   holds.status%TYPE;
+        l_copy_id  holds.copy_id%TYPE;
+    BEGIN
+        l_owner_id := lock_hold(l_hold_id, NULL);
+        require_owner_or_staff(l_owner_id);
+        SELECT status, copy_id INTO l_status, l_copy_id FROM holds WHERE hold_id = l_hold_id;
+        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+            lib_err.raise_error('HOLD_NOT_ACTIVE', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        IF l_status = 'READY' OR l_copy_id IS NOT NULL THEN
+            lib_err.raise_error('HOLD_ALREADY_TRAPPED', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        IF p_until IS NULL OR p_until <= SYSDATE THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'the suspension must end in the future');
+        END IF;
+        UPDATE holds
+           SET status = 'SUSPENDED',
+               suspended_until = p_until
+         WHERE hold_id = l_hold_id;
+    END suspend;
+
+    PROCEDURE resume(p_hold_id IN NUMBER) IS
+        l_hold_id  holds.hold_id%TYPE := p_hold_id;
+        l_owner_id holds.patron_id%TYPE;
+        l_status   holds.status%TYPE;
+    BEGIN
+        l_owner_id := lock_hold(l_hold_id, NULL);
+        require_owner_or_staff(l_owner_id);
+        SELECT status INTO l_status FROM holds WHERE hold_id = l_hold_id;
+        IF l_status <> 'SUSPENDED' THEN
+            lib_err.raise_error('HOLD_NOT_SUSPENDED', 'hold ' || TO_CHAR(p_hold_id));
+        END IF;
+        UPDATE holds
+           SET status = 'PENDING',
+               suspended_until = NULL
+         WHERE hold_id = l_hold_id;
+    END resume;
+
+    PROCEDURE expire_unclaimed(p_as_of IN DATE, p_rows OUT NUMBER) IS
+        l_as_of holds.expires_at%TYPE;
+    BEGIN
+        lib_auth.require_permission('HOLD_MANAGE');
+        l_as_of := NVL(p_as_of, SYSDATE);
+        p_rows := 0;
+        FOR r_hold IN (SELECT hold_id, copy_id, pickup_branch_id
+                         FROM holds
+                        WHERE status = 'READY'
+                          AND expires_at < l_as_of
+                        ORDER BY expires_at, hold_id) LOOP
+            UPDATE holds
+               SET status = 'EXPIRED',
+                   closed_at = SYSDATE,
+                   close_reason = 'Not collected by the pickup deadline'
+             WHERE hold_id = r_hold.hold_id
+               AND status = 'READY';
+            IF SQL%ROWCOUNT > 0 THEN
+                p_rows := p_rows + 1;
+                pass_on(r_hold.copy_id, r_hold.pickup_branch_id);
+            END IF;
+        END LOOP;
+    END expire_unclaimed;
+
+    FUNCTION copy_reserved_for(p_copy_id IN NUMBER) RETURN NUMBER IS
+        l_copy_id   holds.copy_id%TYPE := p_copy_id;
+        l_patron_id holds.patron_id%TYPE;
+    BEGIN
+        SELECT MAX(patron_id)
+          INTO l_patron_id
+          FROM holds
+         WHERE copy_id = l_copy_id
+           AND (status = 'READY' OR status = 'PENDING');
+        RETURN l_patron_id;
+    END copy_reserved_for;
+
+    PROCEDURE on_checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_loan_id IN NUMBER) IS
+        l_patron_id   holds.patron_id%TYPE := p_patron_id;
+        l_loan_copy   copies.copy_id%TYPE := p_copy_id;
+        l_loan_id     loans.loan_id%TYPE := p_loan_id;
+        l_material_id holds.material_id%TYPE;
+        l_hold_id     holds.hold_id%TYPE;
+        l_status      holds.status%TYPE;
+        l_copy_id     holds.copy_id%TYPE;
+        l_pickup_id   holds.pickup_branch_id%TYPE;
+    BEGIN
+        SELECT material_id INTO l_material_id FROM copies WHERE copy_id = l_loan_copy;
+        FOR r_hold IN (SELECT hold_id, status, copy_id, pickup_branch_id
+                         FROM holds
+                        WHERE patron_id = l_patron_id
+                          AND material_id = l_material_id
+                          AND status IN ('PENDING', 'SUSPENDED', 'READY')
+                        ORDER BY CASE
+                                     WHEN copy_id = l_loan_copy THEN 0
+                                     WHEN status = 'READY' THEN 1
+                                     ELSE 2
+                                 END,
+                                 placed_at, hold_id
+                          FOR UPDATE) LOOP
+            l_hold_id := r_hold.hold_id;
+            l_status := r_hold.status;
+            l_copy_id := r_hold.copy_id;
+            l_pickup_id := r_hold.pickup_branch_id;
+            EXIT;
+        END LOOP;
+        IF l_hold_id IS NULL THEN
+            RETURN;
+        END IF;
+        UPDATE holds
+           SET status = 'FULFILLED',
+               loan_id = l_loan_id,
+               closed_at = SYSDATE,
+               close_reason = 'Checked out',
+               suspended_until = NULL
+         WHERE hold_id = l_hold_id;
+        -- the patron took another copy than the one waiting on the hold shelf for them
+        IF l_status = 'READY' AND l_copy_id <> l_loan_copy THEN
+            pass_on(l_copy_id, l_pickup_id);
+        END IF;
+    END on_checkout;
+
+    PROCEDURE on_checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER) IS
+        l_copy_id     copies.copy_id%TYPE := p_copy_id;
+        l_branch_id   branches.branch_id%TYPE := p_branch_id;
+        l_hold_id     holds.hold_id%TYPE;
+        l_status      holds.status%TYPE;
+        l_patron_id   holds.patron_id%TYPE;
+        l_material_id holds.material_id%TYPE;
+        l_pickup_id   holds.pickup_branch_id%TYPE;
+    BEGIN
+        -- a copy already trapped: in transit to its pickup branch, or scanned again on the shelf
+        FOR r_hold IN (SELECT hold_id, status, patron_id, material_id, pickup_branch_id
+                         FROM holds
+                        WHERE copy_id = l_copy_id
+                          AND (status = 'PENDING' OR status = 'READY')
+                          FOR UPDATE) LOOP
+            l_hold_id := r_hold.hold_id;
+            l_status := r_hold.status;
+            l_patron_id := r_hold.patron_id;
+            l_material_id := r_hold.material_id;
+            l_pickup_id := r_hold.pickup_branch_id;
+        END LOOP;
+        IF l_hold_id IS NULL THEN
+            l_hold_id := trap_next(l_copy_id, l_branch_id);
+        ELSIF l_status = 'PENDING' THEN
+            trap(l_hold_id, l_copy_id, l_branch_id, l_pickup_id, l_patron_id, l_material_id);
+        END IF;
+        p_hold_id := l_hold_id;
+    END on_checkin;
+
+    PROCEDURE trap_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER) IS
+        l_copy_id   copies.copy_id%TYPE := p_copy_id;
+        l_at_id     branches.branch_id%TYPE := p_branch_id;
+        l_status    copies.status%TYPE;
+        l_branch_id copies.branch_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('HOLD_MANAGE');
+        FOR r_copy IN (SELECT status, branch_id FROM copies WHERE copy_id = l_copy_id FOR UPDATE) LOOP
+            l_status := r_copy.status;
+            l_branch_id := r_copy.branch_id;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('COPY_NOT_FOUND', 'copy ' || TO_CHAR(p_copy_id));
+        END IF;
+        IF l_status <> 'AVAILABLE' THEN
+            lib_err.raise_error('COPY_NOT_AVAILABLE', 'copy ' || TO_CHAR(p_copy_id) || ' is ' || l_status);
+        END IF;
+        p_hold_id := trap_next(l_copy_id, NVL(l_at_id, l_branch_id));
+    END trap_copy;
+
+    PROCEDURE release_copy(p_copy_id IN NUMBER) IS
+        l_copy_id holds.copy_id%TYPE := p_copy_id;
+    BEGIN
+        UPDATE holds
+           SET status = 'PENDING',
+               copy_id = NULL,
+               ready_at = NULL,
+               expires_at = NULL
+         WHERE copy_id = l_copy_id
+           AND (status = 'PENDING' OR status = 'READY');
+    END release_copy;
+
+    FUNCTION blocks_renewal(p_loan_id IN NUMBER) RETURN NUMBER IS
+        l_loan_id     loans.loan_id%TYPE := p_loan_id;
+        l_material_id copies.material_id%TYPE;
+        l_patron_id   loans.patron_id%TYPE;
+        l_today       patrons.expires_on%TYPE;
+        l_waiting     NUMBER;
+        l_available   NUMBER;
+    BEGIN
+        FOR r_loan IN (SELECT c.material_id, l.patron_id
+                         FROM loans l
+                         JOIN copies c ON c.copy_id = l.copy_id
+                        WHERE l.loan_id = l_loan_id) LOOP
+            l_material_id := r_loan.material_id;
+            l_patron_id := r_loan.patron_id;
+        END LOOP;
+        IF l_material_id IS NULL THEN
+            RETURN 0;
+        END IF;
+        l_today := TRUNC(SYSDATE);
+        SELECT COUNT(*)
+          INTO l_waiting
+          FROM holds h
+          JOIN patrons p ON p.patron_id = h.patron_id
+         WHERE h.material_id = l_material_id
+           AND h.patron_id <> l_patron_id
+           AND h.copy_id IS NULL
+           AND (h.status = 'PENDING' OR (h.status = 'SUSPENDED' AND h.suspended_until <= SYSDATE))
+           AND p.status = 'ACTIVE'
+           AND p.expires_on >= l_today;
+        IF l_waiting = 0 THEN
+            RETURN 0;
+        END IF;
+        SELECT COUNT(*)
+          INTO l_available
+          FROM copies
+         WHERE material_id = l_material_id
+           AND status = 'AVAILABLE';
+        IF l_waiting > l_available THEN
+            RETURN 1;
+        END IF;
+        RETURN 0;
+    END blocks_renewal;
+
+END lib_holds;
+/

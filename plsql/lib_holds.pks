@@ -1,0 +1,161 @@
+CREATE OR REPLACE PACKAGE lib_holds AS
+    /**
+     * Holds (reservations) on titles and the queue that fills them, in placement order
+     * (placed_at, then hold_id).
+     *
+     * Life of a hold: PENDING in the queue (SUSPENDED while paused until suspended_until) ->
+     * a returned copy is trapped for it: READY on the hold shelf of the pickup branch with a pickup
+     * deadline (expires_at), or, when the copy came back at another branch, still PENDING with
+     * copy_id set while the copy is IN_TRANSIT to the pickup branch -> FULFILLED by the checkout,
+     * or CANCELLED, or EXPIRED when not collected in time (the copy then goes to the next hold).
+     *
+     * Placing a hold while a copy stands AVAILABLE on a shelf does not trap that copy: the hold
+     * queues, the copy stays AVAILABLE (it appears on the pull list of PENDING holds with an
+     * available copy), and it is trapped when staff capture it (trap_copy) or when the patron takes
+     * it to the desk (on_checkout fulfils the PENDING hold). A copy on the open shelf is never shown
+     * as READY before anyone has pulled it.
+     *
+     * Staff actions need HOLD_MANAGE; a patron may act on their own holds (the actor is the user
+     * linked to the patron); a NULL actor (system job) passes.
+     */
+
+    /**
+     * Place a hold for a patron on a title.
+     * @param p_patron_id        patrons.patron_id
+     * @param p_material_id      materials.material_id
+     * @param p_pickup_branch_id NULL = the patron's home branch
+     * @param p_hold_id          OUT the new holds.hold_id
+     * @param p_queue_position   OUT its place in the queue (1 = next to be filled)
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20402 PATRON_SUSPENDED
+     * @throws -20403 PATRON_EXPIRED
+     * @throws -20404 PATRON_INACTIVE
+     * @throws -20405 PATRON_FINES_OVER_LIMIT balance above the policy's fine_block_threshold
+     * @throws -20411 PERMISSION_DENIED neither the patron nor staff with HOLD_MANAGE
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20308 PICKUP_BRANCH_INVALID
+     * @throws -20114 NO_CIRC_POLICY
+     * @throws -20305 MATERIAL_NOT_HOLDABLE
+     * @throws -20304 HOLD_ON_LOANED_MATERIAL
+     * @throws -20302 HOLD_ALREADY_EXISTS
+     * @throws -20303 HOLD_LIMIT_REACHED open holds reach the policy's hold_limit
+     */
+    PROCEDURE place(p_patron_id IN NUMBER, p_material_id IN NUMBER, p_pickup_branch_id IN NUMBER,
+                    p_hold_id OUT NUMBER, p_queue_position OUT NUMBER);
+
+    /**
+     * Cancel an open hold (staff, or the patron themself). The copy of a READY hold goes to the next
+     * hold in the queue or back to AVAILABLE; a copy in transit for the hold stays IN_TRANSIT and
+     * is re-routed when it is checked in.
+     * @param p_hold_id holds.hold_id
+     * @param p_reason  kept in close_reason, NULL = 'Cancelled'
+     * @throws -20301 HOLD_NOT_FOUND
+     * @throws -20306 HOLD_NOT_ACTIVE
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE cancel(p_hold_id IN NUMBER, p_reason IN VARCHAR2);
+
+    /**
+     * Portal: a patron cancels one of their own holds (DELETE /api/patron/me/holds/{id}).
+     * @param p_patron_id the patron of the token
+     * @throws -20301 HOLD_NOT_FOUND also when the hold is another patron's
+     * @throws -20306 HOLD_NOT_ACTIVE
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE cancel_own(p_patron_id IN NUMBER, p_hold_id IN NUMBER);
+
+    /**
+     * Pause a PENDING hold until a date: it keeps its place but is skipped until then.
+     * Suspending a SUSPENDED hold moves the date.
+     * @param p_until a future date
+     * @throws -20301 HOLD_NOT_FOUND
+     * @throws -20306 HOLD_NOT_ACTIVE
+     * @throws -20309 HOLD_ALREADY_TRAPPED a copy is already trapped for it
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20903 INVALID_ARGUMENT p_until NULL or not in the future
+     */
+    PROCEDURE suspend(p_hold_id IN NUMBER, p_until IN DATE);
+
+    /**
+     * Resume a SUSPENDED hold now (status PENDING, suspended_until cleared).
+     * @throws -20301 HOLD_NOT_FOUND
+     * @throws -20307 HOLD_NOT_SUSPENDED
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE resume(p_hold_id IN NUMBER);
+
+    /**
+     * Nightly job: READY holds whose expires_at is before p_as_of become EXPIRED and their copies go
+     * to the next hold in the queue, or back to AVAILABLE. Needs HOLD_MANAGE (NULL actor passes).
+     * @param p_as_of the job's time, NULL = SYSDATE
+     * @param p_rows  OUT number of holds expired
+     */
+    PROCEDURE expire_unclaimed(p_as_of IN DATE, p_rows OUT NUMBER);
+
+    /**
+     * Place in the queue of the title among open holds (PENDING, SUSPENDED, READY) in placement
+     * order, as hold_queue_v.queue_position.
+     * @return 1 = first, NULL when the hold is closed
+     * @throws -20301 HOLD_NOT_FOUND
+     */
+    FUNCTION queue_position(p_hold_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * For checkout: who a copy is trapped for.
+     * @return patron_id of the hold trapping the copy (READY on the hold shelf, or PENDING with the
+     *         copy in transit to the pickup branch), else NULL
+     */
+    FUNCTION copy_reserved_for(p_copy_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * For checkout, after the loan row exists: close the hold the loan fills. In this order: the
+     * patron's hold trapping this copy; else their READY hold on another copy of the title (that
+     * copy goes to the next hold or back to AVAILABLE); else their PENDING or SUSPENDED hold on the
+     * title (a walk-in who found the copy on the shelf). The hold becomes FULFILLED with loan_id.
+     * Nothing happens when the patron has no open hold on the title.
+     */
+    PROCEDURE on_checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_loan_id IN NUMBER);
+
+    /**
+     * For check-in, after the loan is closed (or when an IN_TRANSIT copy arrives): trap the copy.
+     * A hold already trapping the copy (in transit) becomes READY when p_branch_id is its pickup
+     * branch. Otherwise the first eligible PENDING hold on the title in placement order (not
+     * suspended or suspension over, patron ACTIVE and card not expired) is trapped: READY with the
+     * copy ON_HOLD_SHELF when p_branch_id is the pickup branch (expires_at = end of the first open
+     * day of the pickup branch on or after today + the policy's hold_pickup_days), else PENDING with
+     * copy_id set and the copy IN_TRANSIT. Hold rows are locked and re-checked, so two concurrent
+     * returns never trap two copies for one hold.
+     * @param p_copy_id   copies.copy_id being checked in
+     * @param p_branch_id branch where it is checked in
+     * @param p_hold_id   OUT the hold the copy is now trapped for, NULL = none (the caller makes the
+     *                    copy AVAILABLE)
+     */
+    PROCEDURE on_checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER);
+
+    /**
+     * Staff capture of an AVAILABLE copy pulled from the shelf for the queue (the pull list).
+     * Same trapping as on_checkin. Needs HOLD_MANAGE.
+     * @param p_copy_id   an AVAILABLE copy
+     * @param p_branch_id branch where staff hold the copy
+     * @param p_hold_id   OUT the hold trapped, NULL = no eligible hold (the copy stays AVAILABLE)
+     * @throws -20102 COPY_NOT_FOUND
+     * @throws -20104 COPY_NOT_AVAILABLE
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE trap_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER);
+
+    /**
+     * A copy leaves circulation (withdrawn, lost, damaged): the hold it was trapped for goes back to
+     * the queue as PENDING without a copy, keeping its place. The copy's status is the caller's.
+     * @param p_copy_id copies.copy_id
+     */
+    PROCEDURE release_copy(p_copy_id IN NUMBER);
+
+    /**
+     * For renewal: whether another patron waits for the title of the loan.
+     * @return 1 when other patrons' untrapped, unsuspended PENDING holds on the title outnumber its
+     *         AVAILABLE copies, else 0
+     */
+    FUNCTION blocks_renewal(p_loan_id IN NUMBER) RETURN NUMBER;
+END lib_holds;
+/

@@ -1,0 +1,253 @@
+CREATE OR REPLACE PACKAGE BODY lib_jobs AS
+
+    -- Transaction layout (the same on both engines):
+    --   execute_job     the loop that COMMITs/ROLLBACKs: it has no EXCEPTION clause, because
+    --                   PL/pgSQL cannot end a transaction inside a block that has one.
+    --   run_batch       one batch; its EXCEPTION handler turns any error into p_error. On PostgreSQL
+    --                   the handler's subtransaction has undone the batch already, on Oracle the
+    --                   caller's ROLLBACK does it.
+
+    -- Loans marked lost per committed batch.
+    FUNCTION lost_batch_size RETURN NUMBER IS
+    BEGIN
+        RETURN 500;
+    END lost_batch_size;
+
+    -- A numeric setting of app_settings, p_default when missing.
+    FUNCTION setting_number(p_name IN VARCHAR2, p_default IN NUMBER) RETURN NUMBER IS
+        l_value app_settings.value%TYPE;
+    BEGIN
+        SELECT MAX(s.value) INTO l_value FROM app_settings s WHERE s.name = p_name;
+        IF l_value IS NULL THEN
+            RETURN p_default;
+        END IF;
+        RETURN TO_NUMBER(l_value);
+    END setting_number;
+
+    -- JOB_NOT_FOUND unless the job is in the catalog.
+    PROCEDURE assert_job(p_job_name IN VARCHAR2) IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*) INTO l_count FROM jobs j WHERE j.job_name = p_job_name;
+        IF l_count = 0 THEN
+            lib_err.raise_error('JOB_NOT_FOUND', 'job ' || NVL(p_job_name, '(none)'));
+        END IF;
+    END assert_job;
+
+    -- The business day a run works for: the given day, else yesterday for fines, today otherwise.
+    FUNCTION run_day(p_job_name IN VARCHAR2, p_as_of IN DATE) RETURN DATE IS
+    BEGIN
+        IF p_as_of IS NOT NULL THEN
+            RETURN TRUNC(p_as_of);
+        END IF;
+        IF p_job_name = 'ACCRUE_FINES' THEN
+            RETURN TRUNC(SYSDATE) - 1;
+        END IF;
+        RETURN TRUNC(SYSDATE);
+    END run_day;
+
+    -- MARK_LOST: mark up to lost_batch_size() loans lost, oldest due date first. Marked loans leave
+    -- the candidate set, so the next batch picks up where this one ended.
+    PROCEDURE lost_batch(p_day IN DATE, p_rows OUT NUMBER, p_more OUT NUMBER) IS
+        l_min_days circ_policies.lost_after_days%TYPE;
+        l_limit    NUMBER;
+    BEGIN
+        p_rows := 0;
+        p_more := 0;
+        l_limit := lost_batch_size();
+        SELECT MIN(cp.lost_after_days) INTO l_min_days FROM circ_policies cp;
+        IF l_min_days IS NULL THEN
+            RETURN;
+        END IF;
+        FOR r_loan IN (SELECT l.loan_id
+                         FROM loans l
+                         JOIN circ_policies cp ON cp.policy_id = l.policy_id
+                        WHERE l.status = 'ACTIVE'
+                          AND l.due_at < p_day - l_min_days
+                          AND l.due_at < p_day - cp.lost_after_days
+                        ORDER BY l.due_at, l.loan_id
+                        FETCH FIRST l_limit ROWS ONLY) LOOP
+            lib_circulation.mark_lost(r_loan.loan_id);
+            p_rows := p_rows + 1;
+        END LOOP;
+        IF p_rows >= l_limit THEN
+            p_more := 1;
+        END IF;
+    END lost_batch;
+
+    -- GENERATE_NOTICES: batch 1 DUE_SOON, batch 2 OVERDUE, batch 3 HOLD_READY.
+    PROCEDURE notice_batch(p_day IN DATE, p_batch IN NUMBER, p_run_id IN NUMBER, p_rows OUT NUMBER,
+                           p_more OUT NUMBER) IS
+        l_due_days    NUMBER;
+        l_repeat_days NUMBER;
+    BEGIN
+        p_rows := 0;
+        p_more := 0;
+        IF p_batch = 1 THEN
+            l_due_days := setting_number('NOTICE_DUE_DAYS', 3);
+            -- once per due date: a notice generated since the window of this due date opened counts
+            INSERT INTO notices (notice_type, patron_id, loan_id, subject_id, notice_day, run_id, created_at, status)
+            SELECT 'DUE_SOON', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, SYSDATE, 'PENDING'
+              FROM loans l
+             WHERE l.status = 'ACTIVE'
+               AND l.due_at >= p_day
+               AND l.due_at < p_day + (l_due_days + 1)
+               AND NOT EXISTS (SELECT 1
+                                 FROM notices n
+                                WHERE n.subject_id = l.loan_id
+                                  AND n.notice_type = 'DUE_SOON'
+                                  AND n.notice_day >= TRUNC(l.due_at) - l_due_days);
+            p_rows := SQL%ROWCOUNT;
+            p_more := 1;
+        ELSIF p_batch = 2 THEN
+            l_repeat_days := setting_number('NOTICE_OVERDUE_REPEAT_DAYS', 7);
+            -- first overdue day, then again when the last notice of this overdue spell is old enough
+            INSERT INTO notices (notice_type, patron_id, loan_id, subject_id, notice_day, run_id, created_at, status)
+            SELECT 'OVERDUE', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, SYSDATE, 'PENDING'
+              FROM loans l
+             WHERE l.status = 'ACTIVE'
+               AND l.due_at < p_day
+               AND NOT EXISTS (SELECT 1
+                                 FROM notices n
+                                WHERE n.subject_id = l.loan_id
+                                  AND n.notice_type = 'OVERDUE'
+                                  AND n.notice_day > l.due_at
+                                  AND n.notice_day > p_day - l_repeat_days);
+            p_rows := SQL%ROWCOUNT;
+            p_more := 1;
+        ELSE
+            -- once each time a hold becomes READY
+            INSERT INTO notices (notice_type, patron_id, hold_id, subject_id, notice_day, run_id, created_at, status)
+            SELECT 'HOLD_READY', h.patron_id, h.hold_id, h.hold_id, p_day, p_run_id, SYSDATE, 'PENDING'
+              FROM holds h
+             WHERE h.status = 'READY'
+               AND h.ready_at < p_day + 1
+               AND NOT EXISTS (SELECT 1
+                                 FROM notices n
+                                WHERE n.subject_id = h.hold_id
+                                  AND n.notice_type = 'HOLD_READY'
+                                  AND n.notice_day >= TRUNC(h.ready_at));
+            p_rows := SQL%ROWCOUNT;
+        END IF;
+    END notice_batch;
+
+    -- One batch of a job. Never raises: an error comes back in p_error (SQLERRM), with p_rows 0.
+    PROCEDURE run_batch(p_job_name IN VARCHAR2, p_day IN DATE, p_batch IN NUMBER, p_run_id IN NUMBER,
+                        p_rows OUT NUMBER, p_more OUT NUMBER, p_error OUT CLOB) IS
+        l_locked jobs.job_name%TYPE;
+    BEGIN
+        p_rows := 0;
+        p_more := 0;
+        p_error := NULL;
+        -- one batch of a job at a time across sessions (a manual run beside the scheduled one)
+        SELECT j.job_name INTO l_locked FROM jobs j WHERE j.job_name = p_job_name FOR UPDATE;
+        IF l_locked = 'EXPIRE_PATRONS' THEN
+            lib_patrons.expire_patrons(p_day, p_rows);
+        ELSIF l_locked = 'EXPIRE_HOLDS' THEN
+            lib_holds.expire_unclaimed(p_day, p_rows);
+        ELSIF l_locked = 'ACCRUE_FINES' THEN
+            lib_fines.accrue_overdue(p_day, p_rows);
+        ELSIF l_locked = 'MARK_LOST' THEN
+            lost_batch(p_day, p_rows, p_more);
+        ELSIF l_locked = 'GENERATE_NOTICES' THEN
+            notice_batch(p_day, p_batch, p_run_id, p_rows, p_more);
+        ELSE
+            lib_err.raise_error('JOB_NOT_FOUND', 'job ' || p_job_name || ' has no batch routine');
+        END IF;
+    EXCEPTION
+        WHEN OTHERS THEN
+            -- log and re-raise: the caller records the error and raises JOB_FAILED
+            p_rows := 0;
+            p_more := 0;
+            p_error := SUBSTR(NVL(SQLERRM, 'unknown error'), 1, 4000);
+    END run_batch;
+
+    -- The run row, committed by the caller.
+    PROCEDURE start_run(p_job_name IN VARCHAR2, p_day IN DATE, p_run_id OUT NUMBER) IS
+    BEGIN
+        INSERT INTO job_runs (job_name, as_of_day, started_at, status, rows_affected, batches)
+        VALUES (p_job_name, p_day, SYSTIMESTAMP, 'RUNNING', 0, 0)
+        RETURNING run_id INTO p_run_id;
+    END start_run;
+
+    PROCEDURE finish_run(p_run_id IN NUMBER, p_status IN VARCHAR2, p_error IN VARCHAR2) IS
+    BEGIN
+        UPDATE job_runs
+           SET status = p_status,
+               finished_at = SYSTIMESTAMP,
+               error_text = p_error
+         WHERE run_id = p_run_id;
+    END finish_run;
+
+    -- The run: the one routine that ends transactions. No EXCEPTION clause here (see the top).
+    PROCEDURE execute_job(p_job_name IN VARCHAR2, p_as_of IN DATE, p_run_id OUT NUMBER) IS
+        l_day   DATE;
+        l_batch NUMBER;
+        l_rows  NUMBER;
+        l_more  NUMBER;
+        l_error CLOB;
+    BEGIN
+        assert_job(p_job_name);
+        lib_session.set_actor(NULL);
+        l_day := run_day(p_job_name, p_as_of);
+        start_run(p_job_name, l_day, p_run_id);
+        COMMIT;
+        l_batch := 0;
+        LOOP
+            l_batch := l_batch + 1;
+            run_batch(p_job_name, l_day, l_batch, p_run_id, l_rows, l_more, l_error);
+            IF l_error IS NOT NULL THEN
+                ROLLBACK;
+                finish_run(p_run_id, 'FAILED', l_error);
+                COMMIT;
+                lib_err.raise_error('JOB_FAILED', p_job_name || ' run ' || p_run_id || ' batch ' || l_batch
+                                    || ': ' || SUBSTR(l_error, 1, 1000));
+            END IF;
+            UPDATE job_runs
+               SET rows_affected = rows_affected + l_rows,
+                   batches = batches + 1
+             WHERE run_id = p_run_id;
+            COMMIT;
+            EXIT WHEN l_more = 0;
+        END LOOP;
+        finish_run(p_run_id, 'SUCCEEDED', NULL);
+        COMMIT;
+    END execute_job;
+
+    PROCEDURE run_job(p_job_name IN VARCHAR2, p_as_of IN DATE, p_run_id OUT NUMBER) IS
+    BEGIN
+        execute_job(UPPER(p_job_name), p_as_of, p_run_id);
+    END run_job;
+
+    PROCEDURE expire_patrons(p_as_of IN DATE DEFAULT NULL) IS
+        l_run_id NUMBER;
+    BEGIN
+        execute_job('EXPIRE_PATRONS', p_as_of, l_run_id);
+    END expire_patrons;
+
+    PROCEDURE expire_holds(p_as_of IN DATE DEFAULT NULL) IS
+        l_run_id NUMBER;
+    BEGIN
+        execute_job('EXPIRE_HOLDS', p_as_of, l_run_id);
+    END expire_holds;
+
+    PROCEDURE accrue_fines(p_as_of IN DATE DEFAULT NULL) IS
+        l_run_id NUMBER;
+    BEGIN
+        execute_job('ACCRUE_FINES', p_as_of, l_run_id);
+    END accrue_fines;
+
+    PROCEDURE mark_lost_loans(p_as_of IN DATE DEFAULT NULL) IS
+        l_run_id NUMBER;
+    BEGIN
+        execute_job('MARK_LOST', p_as_of, l_run_id);
+    END mark_lost_loans;
+
+    PROCEDURE generate_notices(p_as_of IN DATE DEFAULT NULL) IS
+        l_run_id NUMBER;
+    BEGIN
+        execute_job('GENERATE_NOTICES', p_as_of, l_run_id);
+    END generate_notices;
+
+END lib_jobs;
+/

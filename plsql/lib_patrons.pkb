@@ -1,0 +1,332 @@
+CREATE OR REPLACE PACKAGE BODY lib_patrons AS
+
+    -- Public routines take plain NUMBER keys and copy them into locals anchored to the key columns
+    -- before any SQL (on PostgreSQL a numeric value compared with a bigint key defeats its index);
+    -- private routines take anchored parameters.
+
+    -- Months a new or renewed card stays valid: 12 x PATRON_CARD_YEARS (3 years when unset).
+    FUNCTION card_months RETURN PLS_INTEGER IS
+        l_value app_settings.value%TYPE;
+    BEGIN
+        SELECT MAX(value) INTO l_value FROM app_settings WHERE name = 'PATRON_CARD_YEARS';
+        IF l_value IS NULL OR LENGTH(TRIM(TRANSLATE(l_value, '0123456789', '          '))) > 0 THEN
+            RETURN 36;
+        END IF;
+        RETURN 12 * TO_NUMBER(l_value);
+    END card_months;
+
+    -- Expiry of a card issued or renewed from p_from: p_from's day + the card validity.
+    FUNCTION expiry_from(p_from IN DATE) RETURN DATE IS
+        l_day    patrons.expires_on%TYPE;
+        l_months PLS_INTEGER;
+    BEGIN
+        l_day := TRUNC(p_from);
+        l_months := card_months();
+        RETURN ADD_MONTHS(l_day, l_months);
+    END expiry_from;
+
+    FUNCTION new_card_number RETURN VARCHAR2 IS
+        l_card  patrons.card_number%TYPE;
+        l_count NUMBER := 1;
+    BEGIN
+        WHILE l_count > 0 LOOP
+            l_card := '2' || TO_CHAR(TRUNC(DBMS_RANDOM.VALUE(0, 9999999999999)), 'FM0000000000000');
+            SELECT COUNT(*) INTO l_count FROM patrons WHERE card_number = l_card;
+        END LOOP;
+        RETURN l_card;
+    END new_card_number;
+
+    FUNCTION default_branch RETURN NUMBER IS
+        l_branch_id branches.branch_id%TYPE;
+    BEGIN
+        FOR r_branch IN (SELECT branch_id
+                           FROM branches
+                          WHERE is_active = 'Y'
+                          ORDER BY CASE WHEN code = 'MAIN' THEN 0 ELSE 1 END, branch_id) LOOP
+            l_branch_id := r_branch.branch_id;
+            EXIT;
+        END LOOP;
+        IF l_branch_id IS NULL THEN
+            lib_err.raise_error('BRANCH_NOT_FOUND', 'no active branch');
+        END IF;
+        RETURN l_branch_id;
+    END default_branch;
+
+    -- BRANCH_NOT_FOUND unless the branch exists and is active.
+    PROCEDURE assert_branch(p_branch_id IN branches.branch_id%TYPE) IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*) INTO l_count FROM branches WHERE branch_id = p_branch_id AND is_active = 'Y';
+        IF l_count = 0 THEN
+            lib_err.raise_error('BRANCH_NOT_FOUND', 'branch ' || TO_CHAR(p_branch_id));
+        END IF;
+    END assert_branch;
+
+    -- INVALID_PATRON_DATA unless the contact data and category are acceptable.
+    PROCEDURE check_patron_data(p_first_name IN VARCHAR2, p_last_name IN VARCHAR2, p_email IN VARCHAR2,
+                       p_phone IN VARCHAR2, p_address IN VARCHAR2, p_category IN VARCHAR2) IS
+        l_at PLS_INTEGER;
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_first_name)), 0) = 0 OR LENGTH(TRIM(p_first_name)) > 100 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'first name required, at most 100 characters');
+        END IF;
+        IF NVL(LENGTH(TRIM(p_last_name)), 0) = 0 OR LENGTH(TRIM(p_last_name)) > 100 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'last name required, at most 100 characters');
+        END IF;
+        IF LENGTH(TRIM(p_email)) > 0 THEN
+            l_at := INSTR(TRIM(p_email), '@');
+            IF l_at < 2 OR INSTR(SUBSTR(TRIM(p_email), l_at + 1), '.') < 2 OR INSTR(TRIM(p_email), ' ') > 0
+               OR LENGTH(TRIM(p_email)) > 254 OR SUBSTR(TRIM(p_email), -1) = '.' THEN
+                lib_err.raise_error('INVALID_PATRON_DATA', 'malformed e-mail address');
+            END IF;
+        END IF;
+        IF LENGTH(p_phone) > 40 OR LENGTH(p_address) > 400 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'phone or address too long');
+        END IF;
+        IF p_category NOT IN ('ADULT', 'CHILD', 'STUDENT', 'SENIOR', 'STAFF') THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'unknown category ' || p_category);
+        END IF;
+    END check_patron_data;
+
+    -- The normalised category: upper case, NULL or blank = ADULT.
+    FUNCTION category_of(p_category IN VARCHAR2) RETURN VARCHAR2 IS
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_category)), 0) = 0 THEN
+            RETURN 'ADULT';
+        END IF;
+        RETURN UPPER(TRIM(p_category));
+    END category_of;
+
+    -- NULL for a blank optional value, else the trimmed value.
+    FUNCTION blank_null(p_value IN VARCHAR2) RETURN VARCHAR2 IS
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_value)), 0) = 0 THEN
+            RETURN NULL;
+        END IF;
+        RETURN TRIM(p_value);
+    END blank_null;
+
+    -- Lock a patron row; PATRON_NOT_FOUND when missing. Returns the status.
+    FUNCTION lock_patron(p_patron_id IN patrons.patron_id%TYPE) RETURN VARCHAR2 IS
+        l_status patrons.status%TYPE;
+    BEGIN
+        FOR r_patron IN (SELECT status FROM patrons WHERE patron_id = p_patron_id FOR UPDATE) LOOP
+            l_status := r_patron.status;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        RETURN l_status;
+    END lock_patron;
+
+    -- Validate and insert a patron; returns its id.
+    FUNCTION insert_patron(p_user_id IN patrons.user_id%TYPE, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
+                           p_email IN VARCHAR2, p_phone IN VARCHAR2, p_address IN VARCHAR2,
+                           p_category IN VARCHAR2, p_home_branch_id IN patrons.home_branch_id%TYPE,
+                           p_card_number IN VARCHAR2) RETURN NUMBER IS
+        l_category  patrons.category%TYPE;
+        l_branch_id patrons.home_branch_id%TYPE;
+        l_card      patrons.card_number%TYPE;
+        l_count     NUMBER;
+        l_patron_id patrons.patron_id%TYPE;
+        l_now       patrons.registered_at%TYPE;
+    BEGIN
+        l_now := SYSDATE;
+        l_category := category_of(p_category);
+        check_patron_data(p_first_name, p_last_name, p_email, p_phone, p_address, l_category);
+        IF p_home_branch_id IS NULL THEN
+            l_branch_id := default_branch();
+        ELSE
+            assert_branch(p_home_branch_id);
+            l_branch_id := p_home_branch_id;
+        END IF;
+        l_card := UPPER(blank_null(p_card_number));
+        IF l_card IS NULL THEN
+            l_card := new_card_number();
+        ELSIF LENGTH(l_card) > 30 OR INSTR(l_card, ' ') > 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'card number at most 30 characters without spaces');
+        ELSE
+            SELECT COUNT(*) INTO l_count FROM patrons WHERE card_number = l_card;
+            IF l_count > 0 THEN
+                lib_err.raise_error('CARD_NUMBER_TAKEN', l_card);
+            END IF;
+        END IF;
+        BEGIN
+            INSERT INTO patrons (user_id, card_number, first_name, last_name, email, phone, address, category,
+                                 home_branch_id, status, registered_at, expires_on)
+            VALUES (p_user_id, l_card, TRIM(p_first_name), TRIM(p_last_name), blank_null(p_email),
+                    blank_null(p_phone), blank_null(p_address), l_category, l_branch_id, 'ACTIVE', l_now,
+                    expiry_from(l_now))
+            RETURNING patron_id INTO l_patron_id;
+        EXCEPTION
+            WHEN DUP_VAL_ON_INDEX THEN
+                lib_err.raise_error('CARD_NUMBER_TAKEN', l_card);
+        END;
+        RETURN l_patron_id;
+    END insert_patron;
+
+    PROCEDURE register(p_first_name IN VARCHAR2, p_last_name IN VARCHAR2, p_email IN VARCHAR2,
+                       p_phone IN VARCHAR2, p_address IN VARCHAR2, p_category IN VARCHAR2,
+                       p_home_branch_id IN NUMBER, p_card_number IN VARCHAR2, p_patron_id OUT NUMBER) IS
+        l_branch_id patrons.home_branch_id%TYPE := p_home_branch_id;
+    BEGIN
+        lib_auth.require_permission('PATRON_MANAGE');
+        p_patron_id := insert_patron(NULL, p_first_name, p_last_name, p_email, p_phone, p_address, p_category,
+                                     l_branch_id, p_card_number);
+    END register;
+
+    PROCEDURE register_for_user(p_user_id IN NUMBER, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
+                                p_email IN VARCHAR2, p_patron_id OUT NUMBER) IS
+        l_user_id users.user_id%TYPE := p_user_id;
+        l_actor   users.user_id%TYPE;
+        l_count NUMBER;
+    BEGIN
+        l_actor := lib_session.actor();
+        IF l_actor IS NOT NULL AND l_actor <> l_user_id THEN
+            lib_auth.require_permission('PATRON_MANAGE');
+        END IF;
+        IF NVL(LENGTH(TRIM(p_email)), 0) = 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'e-mail required');
+        END IF;
+        SELECT COUNT(*) INTO l_count FROM patrons WHERE user_id = l_user_id;
+        IF l_count > 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'the account already has a patron record');
+        END IF;
+        p_patron_id := insert_patron(l_user_id, p_first_name, p_last_name, p_email, NULL, NULL, 'ADULT',
+                                     NULL, NULL);
+    END register_for_user;
+
+    PROCEDURE update_patron(p_patron_id IN NUMBER, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
+                            p_email IN VARCHAR2, p_phone IN VARCHAR2, p_address IN VARCHAR2,
+                            p_category IN VARCHAR2, p_home_branch_id IN NUMBER) IS
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_branch_id patrons.home_branch_id%TYPE := p_home_branch_id;
+        l_status   patrons.status%TYPE;
+        l_category patrons.category%TYPE;
+    BEGIN
+        lib_auth.require_permission('PATRON_MANAGE');
+        l_status := lock_patron(l_patron_id);
+        IF l_status = 'DELETED' THEN
+            lib_err.raise_error('PATRON_INACTIVE', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        l_category := category_of(p_category);
+        check_patron_data(p_first_name, p_last_name, p_email, p_phone, p_address, l_category);
+        IF l_branch_id IS NULL THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'home branch required');
+        END IF;
+        assert_branch(l_branch_id);
+        UPDATE patrons
+           SET first_name = TRIM(p_first_name),
+               last_name = TRIM(p_last_name),
+               email = blank_null(p_email),
+               phone = blank_null(p_phone),
+               address = blank_null(p_address),
+               category = l_category,
+               home_branch_id = l_branch_id
+         WHERE patron_id = l_patron_id;
+    END update_patron;
+
+    PROCEDURE suspend(p_patron_id IN NUMBER, p_reason IN VARCHAR2) IS
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_status patrons.status%TYPE;
+    BEGIN
+        lib_auth.require_permission('PATRON_SUSPEND');
+        l_status := lock_patron(l_patron_id);
+        IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN
+            lib_err.raise_error('REASON_REQUIRED', NULL);
+        END IF;
+        IF l_status = 'DELETED' THEN
+            lib_err.raise_error('PATRON_INACTIVE', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        UPDATE patrons
+           SET status = 'SUSPENDED',
+               status_reason = SUBSTR(TRIM(p_reason), 1, 400),
+               status_changed_at = SYSDATE
+         WHERE patron_id = l_patron_id;
+    END suspend;
+
+    PROCEDURE reinstate(p_patron_id IN NUMBER, p_reason IN VARCHAR2) IS
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_status patrons.status%TYPE;
+    BEGIN
+        lib_auth.require_permission('PATRON_SUSPEND');
+        l_status := lock_patron(l_patron_id);
+        IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN
+            lib_err.raise_error('REASON_REQUIRED', NULL);
+        END IF;
+        IF l_status <> 'SUSPENDED' THEN
+            lib_err.raise_error('PATRON_NOT_SUSPENDED', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        UPDATE patrons
+           SET status = CASE WHEN expires_on < TRUNC(SYSDATE) THEN 'EXPIRED' ELSE 'ACTIVE' END,
+               status_reason = SUBSTR(TRIM(p_reason), 1, 400),
+               status_changed_at = SYSDATE
+         WHERE patron_id = l_patron_id;
+    END reinstate;
+
+    PROCEDURE renew_card(p_patron_id IN NUMBER, p_expires_on OUT DATE) IS
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_status  patrons.status%TYPE;
+        l_current patrons.expires_on%TYPE;
+        l_today   patrons.expires_on%TYPE;
+    BEGIN
+        lib_auth.require_permission('PATRON_MANAGE');
+        l_status := lock_patron(l_patron_id);
+        IF l_status = 'DELETED' THEN
+            lib_err.raise_error('PATRON_INACTIVE', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        SELECT expires_on INTO l_current FROM patrons WHERE patron_id = l_patron_id;
+        l_today := TRUNC(SYSDATE);
+        p_expires_on := expiry_from(GREATEST(l_today, TRUNC(l_current)));
+        UPDATE patrons
+           SET expires_on = p_expires_on,
+               status = CASE WHEN status = 'EXPIRED' THEN 'ACTIVE' ELSE status END,
+               status_changed_at = CASE WHEN status = 'EXPIRED' THEN SYSDATE ELSE status_changed_at END
+         WHERE patron_id = l_patron_id;
+    END renew_card;
+
+    PROCEDURE set_expiry(p_patron_id IN NUMBER, p_expires_on IN DATE) IS
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_status patrons.status%TYPE;
+        l_day    patrons.expires_on%TYPE;
+    BEGIN
+        lib_auth.require_permission('PATRON_MANAGE');
+        l_status := lock_patron(l_patron_id);
+        IF l_status = 'DELETED' THEN
+            lib_err.raise_error('PATRON_INACTIVE', 'patron ' || TO_CHAR(p_patron_id));
+        END IF;
+        IF p_expires_on IS NULL THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'expiry date required');
+        END IF;
+        l_day := TRUNC(p_expires_on);
+        UPDATE patrons
+           SET expires_on = l_day,
+               status = CASE
+                            WHEN status = 'EXPIRED' AND l_day >= TRUNC(SYSDATE) THEN 'ACTIVE'
+                            WHEN status = 'ACTIVE' AND l_day < TRUNC(SYSDATE) THEN 'EXPIRED'
+                            ELSE status
+                        END,
+               status_changed_at = CASE
+                                       WHEN status = 'EXPIRED' AND l_day >= TRUNC(SYSDATE) THEN SYSDATE
+                                       WHEN status = 'ACTIVE' AND l_day < TRUNC(SYSDATE) THEN SYSDATE
+                                       ELSE status_changed_at
+                                   END
+         WHERE patron_id = l_patron_id;
+    END set_expiry;
+
+    PROCEDURE expire_patrons(p_as_of IN DATE, p_rows OUT NUMBER) IS
+        l_day patrons.expires_on%TYPE;
+    BEGIN
+        lib_auth.require_permission('PATRON_MANAGE');
+        l_day := TRUNC(NVL(p_as_of, SYSDATE));
+        UPDATE patrons
+           SET status = 'EXPIRED',
+               status_reason = 'Card expired',
+               status_changed_at = SYSDATE
+         WHERE status = 'ACTIVE'
+           AND expires_on < l_day;
+        p_rows := SQL%ROWCOUNT;
+    END expire_patrons;
+
+END lib_patrons;
+/

@@ -1,0 +1,121 @@
+CREATE OR REPLACE PACKAGE lib_patrons AS
+    /**
+     * Patron records: registration, edits, suspension and reinstatement, card renewal and the
+     * nightly expiry. Staff actions need PATRON_MANAGE (records) or PATRON_SUSPEND (blocks);
+     * a NULL actor (system job) passes. Categories: ADULT, CHILD, STUDENT, SENIOR, STAFF.
+     */
+
+    /**
+     * Register a patron (POST /api/patrons). Needs PATRON_MANAGE.
+     * @param p_first_name     required
+     * @param p_last_name      required
+     * @param p_email          optional, must look like an address when given
+     * @param p_phone          optional
+     * @param p_address        optional
+     * @param p_category       NULL = ADULT
+     * @param p_home_branch_id an active branch; NULL = MAIN (or the first active branch)
+     * @param p_card_number    NULL = generated (14 digits starting with 2)
+     * @param p_patron_id      OUT the new patrons.patron_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20414 INVALID_PATRON_DATA
+     * @throws -20410 CARD_NUMBER_TAKEN
+     * @throws -20505 BRANCH_NOT_FOUND missing or inactive home branch
+     */
+    PROCEDURE register(p_first_name IN VARCHAR2, p_last_name IN VARCHAR2, p_email IN VARCHAR2,
+                       p_phone IN VARCHAR2, p_address IN VARCHAR2, p_category IN VARCHAR2,
+                       p_home_branch_id IN NUMBER, p_card_number IN VARCHAR2, p_patron_id OUT NUMBER);
+
+    /**
+     * Create the patron record of a portal account (used by lib_auth.register_patron_account).
+     * Allowed for a NULL actor, for the account itself, or with PATRON_MANAGE.
+     * Category ADULT, default home branch, generated card number.
+     * @param p_user_id    users.user_id without a patron yet
+     * @param p_first_name required
+     * @param p_last_name  required
+     * @param p_email      required
+     * @param p_patron_id  OUT the new patrons.patron_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20414 INVALID_PATRON_DATA (also when the user already has a patron record)
+     */
+    PROCEDURE register_for_user(p_user_id IN NUMBER, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
+                                p_email IN VARCHAR2, p_patron_id OUT NUMBER);
+
+    /**
+     * Edit a patron's contact data, category and home branch. Needs PATRON_MANAGE.
+     * Every argument is the new value (NULL clears the optional ones).
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20414 INVALID_PATRON_DATA
+     * @throws -20505 BRANCH_NOT_FOUND
+     */
+    PROCEDURE update_patron(p_patron_id IN NUMBER, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
+                            p_email IN VARCHAR2, p_phone IN VARCHAR2, p_address IN VARCHAR2,
+                            p_category IN VARCHAR2, p_home_branch_id IN NUMBER);
+
+    /**
+     * Suspend a patron (blocks borrowing and holds). Needs PATRON_SUSPEND. Suspending a suspended
+     * patron replaces the reason.
+     * @param p_patron_id patrons.patron_id
+     * @param p_reason    required, kept in status_reason
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20413 REASON_REQUIRED
+     */
+    PROCEDURE suspend(p_patron_id IN NUMBER, p_reason IN VARCHAR2);
+
+    /**
+     * Lift a suspension: the patron becomes ACTIVE again (EXPIRED when the card expired meanwhile).
+     * Needs PATRON_SUSPEND.
+     * @param p_reason required, kept in status_reason
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20413 REASON_REQUIRED
+     * @throws -20416 PATRON_NOT_SUSPENDED
+     */
+    PROCEDURE reinstate(p_patron_id IN NUMBER, p_reason IN VARCHAR2);
+
+    /**
+     * Renew a card for the PATRON_CARD_YEARS setting, counted from the later of today and the current
+     * expiry. An EXPIRED patron becomes ACTIVE. Needs PATRON_MANAGE.
+     * @param p_expires_on OUT the new expiry date
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE renew_card(p_patron_id IN NUMBER, p_expires_on OUT DATE);
+
+    /**
+     * Set the card expiry date (truncated to the day). An EXPIRED patron whose new date is today or
+     * later becomes ACTIVE; an ACTIVE patron whose new date is in the past becomes EXPIRED.
+     * Needs PATRON_MANAGE.
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20414 INVALID_PATRON_DATA NULL date
+     */
+    PROCEDURE set_expiry(p_patron_id IN NUMBER, p_expires_on IN DATE);
+
+    /**
+     * Nightly job: every ACTIVE patron whose card expired before p_as_of becomes EXPIRED (set-based).
+     * Needs PATRON_MANAGE (a NULL actor, the scheduler, passes).
+     * @param p_as_of the job's date, normally SYSDATE (NULL = SYSDATE)
+     * @param p_rows  OUT number of patrons expired
+     */
+    PROCEDURE expire_patrons(p_as_of IN DATE, p_rows OUT NUMBER);
+
+    /**
+     * A card number not in use yet: 14 digits starting with 2.
+     * @return the new card number
+     */
+    FUNCTION new_card_number RETURN VARCHAR2;
+
+    /**
+     * The branch new patrons belong to when none is given: MAIN when active, else the first active one.
+     * @return branches.branch_id
+     * @throws -20505 BRANCH_NOT_FOUND no active branch at all
+     */
+    FUNCTION default_branch RETURN NUMBER;
+END lib_patrons;
+/
