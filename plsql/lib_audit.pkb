@@ -2,13 +2,15 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
 
     -- Literals rather than package constants: on PostgreSQL a package constant is a setting read
     -- on every use, and these helpers run for every audited column of every row change.
-    -- Dates are written YYYY-MM-DD HH24:MI:SS, texts are cut to 4000 characters (the column size).
+    -- Dates are written YYYY-MM-DD HH24:MI:SS. Texts are cut to 4000 bytes with SUBSTRB: on Oracle a
+    -- VARCHAR2(4000 CHAR) column still holds at most 4000 bytes (MAX_STRING_SIZE STANDARD), and
+    -- ora2pg turns SUBSTRB into SUBSTR, which fits PostgreSQL's varchar(4000) in characters.
 
     -- 'col=a;col2=b;' -> 'col=a;col2=b', '' or NULL -> NULL, cut to the column size
     FUNCTION finish(p_text IN VARCHAR2) RETURN VARCHAR2 IS
     BEGIN
         IF LENGTH(p_text) > 0 THEN
-            RETURN SUBSTR(SUBSTR(p_text, 1, LENGTH(p_text) - 1), 1, 4000);
+            RETURN SUBSTRB(SUBSTR(p_text, 1, LENGTH(p_text) - 1), 1, 4000);
         END IF;
         RETURN NULL;
     END finish;
@@ -17,7 +19,7 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
                         p_details IN VARCHAR2) IS
     BEGIN
         INSERT INTO audit_log (actor_user_id, table_name, row_id, action, old_values, new_values)
-        VALUES (lib_session.actor(), p_table_name, p_row_id, p_action, NULL, SUBSTR(p_details, 1, 4000));
+        VALUES (lib_session.actor(), p_table_name, p_row_id, p_action, NULL, SUBSTRB(p_details, 1, 4000));
     END log_event;
 
     PROCEDURE log_event_by(p_actor_id IN NUMBER, p_table_name IN VARCHAR2, p_row_id IN NUMBER,
@@ -25,7 +27,7 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
     BEGIN
         INSERT INTO audit_log (actor_user_id, table_name, row_id, action, old_values, new_values)
         VALUES (NVL(p_actor_id, lib_session.actor()), p_table_name, p_row_id, p_action, NULL,
-                SUBSTR(p_details, 1, 4000));
+                SUBSTRB(p_details, 1, 4000));
     END log_event_by;
 
     FUNCTION log_change(p_table_name IN VARCHAR2, p_row_id IN NUMBER, p_action IN VARCHAR2,

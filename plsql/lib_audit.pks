@@ -55,42 +55,63 @@ CREATE OR REPLACE PACKAGE lib_audit AS
 
     /**
      * Text column, after side.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=new;' when the value changed, else ''
      */
     FUNCTION new_txt(p_name IN VARCHAR2, p_old IN VARCHAR2, p_new IN VARCHAR2) RETURN VARCHAR2;
 
     /**
      * Number column, before side.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=old;' when the value changed, else ''
      */
     FUNCTION old_num(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2;
 
     /**
      * Number column, after side.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=new;' when the value changed, else ''
      */
     FUNCTION new_num(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2;
 
     /**
      * Date column, before side, formatted YYYY-MM-DD HH24:MI:SS.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=old;' when the value changed, else ''
      */
     FUNCTION old_date(p_name IN VARCHAR2, p_old IN DATE, p_new IN DATE) RETURN VARCHAR2;
 
     /**
      * Date column, after side, formatted YYYY-MM-DD HH24:MI:SS.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=new;' when the value changed, else ''
      */
     FUNCTION new_date(p_name IN VARCHAR2, p_old IN DATE, p_new IN DATE) RETURN VARCHAR2;
 
     /**
      * Secret column (users.password_hash), before side: the value is never written.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=***;' when the value changed, else ''
      */
     FUNCTION old_secret(p_name IN VARCHAR2, p_old IN VARCHAR2, p_new IN VARCHAR2) RETURN VARCHAR2;
 
     /**
      * Secret column, after side: the value is never written.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
      * @return 'name=***;' when the value changed, else ''
      */
     FUNCTION new_secret(p_name IN VARCHAR2, p_old IN VARCHAR2, p_new IN VARCHAR2) RETURN VARCHAR2;

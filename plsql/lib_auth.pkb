@@ -95,7 +95,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     -- Validate and insert an account; returns its id.
     FUNCTION insert_user(p_username IN VARCHAR2, p_password_hash IN VARCHAR2, p_full_name IN VARCHAR2,
                          p_email IN VARCHAR2) RETURN NUMBER IS
-        l_username users.username%TYPE;
+        l_username VARCHAR2(4000); -- unchecked input: wider than the column until checked
         l_user_id  users.user_id%TYPE;
         l_count    NUMBER;
     BEGIN

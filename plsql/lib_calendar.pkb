@@ -4,13 +4,14 @@ CREATE OR REPLACE PACKAGE BODY lib_calendar AS
     gc_max_lookahead CONSTANT PLS_INTEGER := 366;
 
     FUNCTION is_closed(p_branch_id IN NUMBER, p_day IN DATE) RETURN NUMBER IS
-        l_count PLS_INTEGER;
+        l_branch_id branches.branch_id%TYPE := p_branch_id;
+        l_count     PLS_INTEGER;
     BEGIN
         SELECT COUNT(*)
           INTO l_count
           FROM closed_days cd
          WHERE cd.closed_on = TRUNC(p_day)
-           AND (cd.branch_id = p_branch_id OR cd.branch_id IS NULL);
+           AND (cd.branch_id = l_branch_id OR cd.branch_id IS NULL);
         IF l_count > 0 THEN
             RETURN 1;
         END IF;
@@ -29,14 +30,15 @@ CREATE OR REPLACE PACKAGE BODY lib_calendar AS
     END next_open_day;
 
     FUNCTION closed_days_between(p_branch_id IN NUMBER, p_from IN DATE, p_to IN DATE) RETURN NUMBER IS
-        l_count PLS_INTEGER;
+        l_branch_id branches.branch_id%TYPE := p_branch_id;
+        l_count     PLS_INTEGER;
     BEGIN
         SELECT COUNT(DISTINCT cd.closed_on)
           INTO l_count
           FROM closed_days cd
          WHERE cd.closed_on > TRUNC(p_from)
            AND cd.closed_on <= TRUNC(p_to)
-           AND (cd.branch_id = p_branch_id OR cd.branch_id IS NULL);
+           AND (cd.branch_id = l_branch_id OR cd.branch_id IS NULL);
         RETURN l_count;
     END closed_days_between;
 

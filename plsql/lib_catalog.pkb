@@ -193,8 +193,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                            p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
                            p_replacement_cost IN NUMBER, p_authors IN VARCHAR2, p_material_id OUT NUMBER) IS
         l_isbn materials.isbn%TYPE;
-        l_type materials.material_type%TYPE;
-        l_lang materials.language_code%TYPE;
+        l_type VARCHAR2(4000); -- unchecked input: wider than the columns until checked
+        l_lang VARCHAR2(4000);
         l_cost materials.replacement_cost%TYPE;
         l_genre_id    materials.genre_id%TYPE := p_genre_id;
         l_material_id materials.material_id%TYPE;
@@ -225,8 +225,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_genre_id    materials.genre_id%TYPE := p_genre_id;
         l_found       materials.material_id%TYPE;
         l_isbn  materials.isbn%TYPE;
-        l_type  materials.material_type%TYPE;
-        l_lang  materials.language_code%TYPE;
+        l_type  VARCHAR2(4000); -- unchecked input: wider than the columns until checked
+        l_lang  VARCHAR2(4000);
         l_cost  materials.replacement_cost%TYPE;
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');

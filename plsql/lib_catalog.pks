@@ -33,7 +33,8 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
 
     /**
      * Replace a title's data (PUT /api/materials/{id}); arguments as add_material.
-     * p_authors NULL keeps the current authors, otherwise the list replaces them.
+     * p_authors NULL (or blank) keeps the current authors, otherwise the list replaces them.
+     * @param p_material_id materials.material_id, the other parameters as add_material
      * @throws -20501 MATERIAL_NOT_FOUND
      * @throws -20411 PERMISSION_DENIED
      * @throws -20502 INVALID_ISBN

@@ -2,6 +2,9 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
     ----------------------------------------------------------------------------------------------
     -- private helpers
+    -- Key parameters are copied into variables anchored to their column (l_copy_id copies.copy_id%TYPE)
+    -- before they reach SQL: a comparison of the column with its own type keeps the index usable on
+    -- every engine (a plain NUMBER parameter is a different numeric type from a NUMBER(18) key there).
     ----------------------------------------------------------------------------------------------
 
     -- a comma-separated list of error names with one more name (NULL = empty list)
@@ -36,12 +39,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- the policy of a checkout, NULL when the patron or the copy is missing or no row matches
     FUNCTION loan_policy(p_patron_status IN VARCHAR2, p_category IN VARCHAR2, p_copy_status IN VARCHAR2,
                          p_copy_branch_id IN NUMBER, p_material_id IN NUMBER) RETURN NUMBER IS
-        l_type materials.material_type%TYPE;
+        l_material_id materials.material_id%TYPE := p_material_id;
+        l_type        materials.material_type%TYPE;
     BEGIN
         IF p_patron_status IS NULL OR p_copy_status IS NULL THEN
             RETURN NULL;
         END IF;
-        SELECT m.material_type INTO l_type FROM materials m WHERE m.material_id = p_material_id;
+        SELECT m.material_type INTO l_type FROM materials m WHERE m.material_id = l_material_id;
         RETURN lib_policy.find_policy(p_copy_branch_id, p_category, l_type);
     END loan_policy;
 
@@ -82,6 +86,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- The failing checkout rules that CIRC_OVERRIDE may pass, in reporting order.
     FUNCTION soft_reasons(p_patron_id IN NUMBER, p_patron_status IN VARCHAR2, p_expires_on IN DATE,
                           p_reserved_for IN NUMBER, p_policy_id IN NUMBER, p_now IN DATE) RETURN VARCHAR2 IS
+        l_patron_id  patrons.patron_id%TYPE := p_patron_id;
+        l_policy_id  circ_policies.policy_id%TYPE := p_policy_id;
         l_list       VARCHAR2(400);
         l_loan_limit circ_policies.loan_limit%TYPE;
         l_threshold  circ_policies.fine_block_threshold%TYPE;
@@ -96,7 +102,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT cp.loan_limit, cp.fine_block_threshold
               INTO l_loan_limit, l_threshold
               FROM circ_policies cp
-             WHERE cp.policy_id = p_policy_id;
+             WHERE cp.policy_id = l_policy_id;
             l_balance := lib_fines.balance(p_patron_id);
             IF l_balance > 0 AND l_balance >= l_threshold THEN
                 l_list := with_reason(l_list, 'PATRON_FINES_OVER_LIMIT');
@@ -104,7 +110,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT COUNT(*)
               INTO l_active
               FROM loans l
-             WHERE l.patron_id = p_patron_id
+             WHERE l.patron_id = l_patron_id
                AND l.status = 'ACTIVE';
             IF l_active >= l_loan_limit THEN
                 l_list := with_reason(l_list, 'LOAN_LIMIT_REACHED');
@@ -117,10 +123,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     END soft_reasons;
 
     PROCEDURE check_branch(p_branch_id IN NUMBER) IS
-        l_found NUMBER;
+        l_branch_id branches.branch_id%TYPE := p_branch_id;
+        l_found     NUMBER;
     BEGIN
         IF p_branch_id IS NOT NULL THEN
-            SELECT COUNT(*) INTO l_found FROM branches b WHERE b.branch_id = p_branch_id;
+            SELECT COUNT(*) INTO l_found FROM branches b WHERE b.branch_id = l_branch_id;
             IF l_found = 0 THEN
                 lib_err.raise_error('BRANCH_NOT_FOUND', 'branch ' || p_branch_id);
             END IF;
@@ -131,6 +138,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     PROCEDURE close_loan(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                          p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
                          p_hold_id OUT NUMBER) IS
+        l_loan_id     loans.loan_id%TYPE := p_loan_id;
+        l_copy_id     copies.copy_id%TYPE := p_copy_id;
         l_status      loans.status%TYPE;
         l_checkout_at loans.checkout_at%TYPE;
         l_now         DATE;
@@ -141,7 +150,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT l.status, l.checkout_at
               INTO l_status, l_checkout_at
               FROM loans l
-             WHERE l.loan_id = p_loan_id
+             WHERE l.loan_id = l_loan_id
                FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -162,23 +171,24 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                return_branch_id = p_branch_id,
                return_by = lib_session.actor(),
                return_condition = p_condition
-         WHERE loan_id = p_loan_id;
+         WHERE loan_id = l_loan_id;
         IF l_status = 'LOST' THEN
             lib_fines.settle_lost_return(p_loan_id, l_refund);
         END IF;
         lib_fines.charge_overdue(p_loan_id, l_returned_at, p_fine_id, p_fine_amount);
         IF p_condition IS NOT NULL THEN
-            UPDATE copies SET condition_note = p_condition WHERE copy_id = p_copy_id;
+            UPDATE copies SET condition_note = p_condition WHERE copy_id = l_copy_id;
         END IF;
 
         lib_holds.on_checkin(p_copy_id, p_branch_id, p_hold_id);
         IF p_hold_id IS NULL THEN
-            UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = p_copy_id;
+            UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = l_copy_id;
         END IF;
     END close_loan;
 
     -- Renew a loan, optionally only when it is p_patron_id's (NULL = any patron).
     PROCEDURE do_renew(p_loan_id IN NUMBER, p_patron_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
+        l_loan_id        loans.loan_id%TYPE := p_loan_id;
         l_patron_id      loans.patron_id%TYPE;
         l_branch_id      loans.branch_id%TYPE;
         l_policy_id      loans.policy_id%TYPE;
@@ -202,7 +212,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT l.patron_id, l.branch_id, l.policy_id, l.status, l.due_at, l.renewals
               INTO l_patron_id, l_branch_id, l_policy_id, l_status, l_due_at, l_renewals
               FROM loans l
-             WHERE l.loan_id = p_loan_id
+             WHERE l.loan_id = l_loan_id
                FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -258,7 +268,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
            SET due_at = l_new_due,
                renewals = renewals + 1,
                last_renewed_at = SYSDATE
-         WHERE loan_id = p_loan_id;
+         WHERE loan_id = l_loan_id;
         p_due_at := l_new_due;
         p_renewals := l_renewals + 1;
     END do_renew;
@@ -268,6 +278,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     ----------------------------------------------------------------------------------------------
 
     FUNCTION checkout_permit(p_patron_id IN NUMBER, p_copy_id IN NUMBER) RETURN VARCHAR2 IS
+        l_patron_id     patrons.patron_id%TYPE := p_patron_id;
+        l_copy_id       copies.copy_id%TYPE := p_copy_id;
         l_patron_status patrons.status%TYPE;
         l_expires_on    patrons.expires_on%TYPE;
         l_category      patrons.category%TYPE;
@@ -285,7 +297,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT c.status, c.branch_id, c.material_id
               INTO l_copy_status, l_copy_branch, l_material_id
               FROM copies c
-             WHERE c.copy_id = p_copy_id;
+             WHERE c.copy_id = l_copy_id;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
                 l_copy_status := NULL;
@@ -294,7 +306,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT p.status, p.expires_on, p.category
               INTO l_patron_status, l_expires_on, l_category
               FROM patrons p
-             WHERE p.patron_id = p_patron_id;
+             WHERE p.patron_id = l_patron_id;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
                 l_patron_status := NULL;
@@ -313,6 +325,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
     PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
                        p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
+        l_patron_id     patrons.patron_id%TYPE := p_patron_id;
+        l_copy_id       copies.copy_id%TYPE := p_copy_id;
         l_now           DATE;
         l_actor         users.user_id%TYPE;
         l_patron_status patrons.status%TYPE;
@@ -344,7 +358,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT c.status, c.branch_id, c.material_id
               INTO l_copy_status, l_copy_branch, l_material_id
               FROM copies c
-             WHERE c.copy_id = p_copy_id
+             WHERE c.copy_id = l_copy_id
                FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -355,7 +369,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT p.status, p.expires_on, p.category
               INTO l_patron_status, l_expires_on, l_category
               FROM patrons p
-             WHERE p.patron_id = p_patron_id
+             WHERE p.patron_id = l_patron_id
                FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -399,7 +413,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         VALUES (p_copy_id, p_patron_id, l_copy_branch, l_policy_id, 'ACTIVE', l_now, p_due_at, 0,
                 lib_session.actor(), l_overridden)
         RETURNING loan_id INTO p_loan_id;
-        UPDATE copies SET status = 'ON_LOAN', status_changed_at = l_now WHERE copy_id = p_copy_id;
+        UPDATE copies SET status = 'ON_LOAN', status_changed_at = l_now WHERE copy_id = l_copy_id;
         lib_holds.on_checkout(p_patron_id, p_copy_id, p_loan_id);
         IF l_overridden = 'Y' THEN
             lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', l_soft);
@@ -429,10 +443,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                       p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER) IS
+        l_copy_id     copies.copy_id%TYPE := p_copy_id;
         CURSOR c_open_loan IS
             SELECT l.loan_id
               FROM loans l
-             WHERE l.copy_id = p_copy_id
+             WHERE l.copy_id = l_copy_id
                AND (l.status = 'ACTIVE' OR l.status = 'LOST')
              ORDER BY l.checkout_at DESC, l.loan_id DESC;
         l_copy_status copies.status%TYPE;
@@ -449,7 +464,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT c.status, c.branch_id
               INTO l_copy_status, l_home_branch
               FROM copies c
-             WHERE c.copy_id = p_copy_id
+             WHERE c.copy_id = l_copy_id
                FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -467,7 +482,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             -- arrival of a copy in transit: a hold waiting at this branch becomes READY
             lib_holds.on_checkin(p_copy_id, l_branch_id, p_hold_id);
             IF p_hold_id IS NULL THEN
-                UPDATE copies SET status = 'AVAILABLE', status_changed_at = SYSDATE WHERE copy_id = p_copy_id;
+                UPDATE copies SET status = 'AVAILABLE', status_changed_at = SYSDATE WHERE copy_id = l_copy_id;
             END IF;
         ELSE
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_id || ' is not on loan');
@@ -490,12 +505,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                            p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
                            p_hold_id OUT NUMBER) IS
+        l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     loans.copy_id%TYPE;
         l_home_branch copies.branch_id%TYPE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         check_branch(p_branch_id);
-        SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = p_loan_id;
+        SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = l_loan_id;
         IF l_copy_id IS NULL THEN
             lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
         END IF;
@@ -516,11 +532,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     END renew;
 
     PROCEDURE renew_own(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
-        l_user_id patrons.user_id%TYPE;
-        l_found   NUMBER;
-        l_actor   users.user_id%TYPE;
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_user_id   patrons.user_id%TYPE;
+        l_found     NUMBER;
+        l_actor     users.user_id%TYPE;
     BEGIN
-        SELECT COUNT(*), MAX(p.user_id) INTO l_found, l_user_id FROM patrons p WHERE p.patron_id = p_patron_id;
+        SELECT COUNT(*), MAX(p.user_id) INTO l_found, l_user_id FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_found = 0 THEN
             lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id || ' of patron ' || p_patron_id);
         END IF;
@@ -552,6 +569,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     ----------------------------------------------------------------------------------------------
 
     PROCEDURE mark_lost(p_loan_id IN NUMBER) IS
+        l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     loans.copy_id%TYPE;
         l_status      loans.status%TYPE;
         l_now         DATE;
@@ -560,12 +578,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_lost_id     NUMBER;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
-        SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = p_loan_id;
+        SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = l_loan_id;
         IF l_copy_id IS NULL THEN
             lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
         END IF;
         SELECT c.copy_id INTO l_copy_id FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
-        SELECT l.status INTO l_status FROM loans l WHERE l.loan_id = p_loan_id FOR UPDATE;
+        SELECT l.status INTO l_status FROM loans l WHERE l.loan_id = l_loan_id FOR UPDATE;
         IF l_status = 'LOST' THEN
             lib_err.raise_error('LOAN_ALREADY_LOST', 'loan ' || p_loan_id);
         ELSIF l_status <> 'ACTIVE' THEN
@@ -573,7 +591,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
         l_now := SYSDATE;
         lib_fines.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
-        UPDATE loans SET status = 'LOST' WHERE loan_id = p_loan_id;
+        UPDATE loans SET status = 'LOST' WHERE loan_id = l_loan_id;
         UPDATE copies SET status = 'LOST', status_changed_at = l_now WHERE copy_id = l_copy_id;
         lib_fines.charge_lost(p_loan_id, l_lost_id);
     END mark_lost;

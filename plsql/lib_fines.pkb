@@ -30,6 +30,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     FUNCTION target_amount(p_loan_id IN NUMBER, p_as_of IN DATE, p_fine_id IN NUMBER, p_amount IN NUMBER,
                            p_amount_paid IN NUMBER, p_accrued_through IN DATE, p_assessed_at IN DATE)
         RETURN NUMBER IS
+        l_loan_id         loans.loan_id%TYPE := p_loan_id;
         l_branch_id       loans.branch_id%TYPE;
         l_due_at          loans.due_at%TYPE;
         l_last_renewed_at loans.last_renewed_at%TYPE;
@@ -45,7 +46,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
               INTO l_branch_id, l_due_at, l_last_renewed_at, l_daily_fine, l_grace_days, l_max_fine
               FROM loans l
               JOIN circ_policies p ON p.policy_id = l.policy_id
-             WHERE l.loan_id = p_loan_id;
+             WHERE l.loan_id = l_loan_id;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
@@ -82,7 +83,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     -- apply a payment to a locked OPEN fine: payments row, amount_paid, PAID when settled
     PROCEDURE apply_payment(p_fine_id IN NUMBER, p_patron_id IN NUMBER, p_amount IN NUMBER,
                             p_method IN VARCHAR2, p_note IN VARCHAR2, p_payment_id OUT NUMBER) IS
-        l_now DATE;
+        l_fine_id fines.fine_id%TYPE := p_fine_id;
+        l_now     DATE;
     BEGIN
         l_now := SYSDATE;
         INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
@@ -92,7 +94,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
            SET amount_paid = amount_paid + p_amount,
                status = CASE WHEN amount_paid + p_amount >= amount THEN 'PAID' ELSE 'OPEN' END,
                closed_at = CASE WHEN amount_paid + p_amount >= amount THEN l_now END
-         WHERE fine_id = p_fine_id;
+         WHERE fine_id = l_fine_id;
     END apply_payment;
 
     ----------------------------------------------------------------------------------------------
@@ -100,17 +102,19 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     ----------------------------------------------------------------------------------------------
 
     FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER IS
-        l_balance NUMBER;
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_balance   NUMBER;
     BEGIN
         SELECT NVL(SUM(f.amount - f.amount_paid), 0)
           INTO l_balance
           FROM fines f
-         WHERE f.patron_id = p_patron_id
+         WHERE f.patron_id = l_patron_id
            AND f.status = 'OPEN';
         RETURN l_balance;
     END balance;
 
     FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER IS
+        l_loan_id         loans.loan_id%TYPE := p_loan_id;
         l_fine_id         fines.fine_id%TYPE;
         l_amount          fines.amount%TYPE;
         l_amount_paid     fines.amount_paid%TYPE;
@@ -124,7 +128,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             SELECT f.fine_id, f.amount, f.amount_paid, f.status, f.accrued_through, f.assessed_at
               INTO l_fine_id, l_amount, l_amount_paid, l_status, l_accrued_through, l_assessed_at
               FROM fines f
-             WHERE f.loan_id = p_loan_id
+             WHERE f.loan_id = l_loan_id
                AND f.fine_type = 'OVERDUE';
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -228,6 +232,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END accrue_overdue;
 
     PROCEDURE charge_overdue(p_loan_id IN NUMBER, p_as_of IN DATE, p_fine_id OUT NUMBER, p_amount OUT NUMBER) IS
+        l_loan_id         loans.loan_id%TYPE := p_loan_id;
         l_patron_id       loans.patron_id%TYPE;
         l_fine_id         fines.fine_id%TYPE;
         l_amount          fines.amount%TYPE;
@@ -242,7 +247,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         p_fine_id := NULL;
         p_amount := 0;
         BEGIN
-            SELECT l.patron_id INTO l_patron_id FROM loans l WHERE l.loan_id = p_loan_id;
+            SELECT l.patron_id INTO l_patron_id FROM loans l WHERE l.loan_id = l_loan_id;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
@@ -251,7 +256,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             SELECT f.fine_id, f.amount, f.amount_paid, f.status, f.accrued_through, f.assessed_at
               INTO l_fine_id, l_amount, l_amount_paid, l_status, l_accrued_through, l_assessed_at
               FROM fines f
-             WHERE f.loan_id = p_loan_id
+             WHERE f.loan_id = l_loan_id
                AND f.fine_type = 'OVERDUE'
                FOR UPDATE;
         EXCEPTION
@@ -291,6 +296,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END charge_overdue;
 
     PROCEDURE charge_lost(p_loan_id IN NUMBER, p_fine_id OUT NUMBER) IS
+        l_loan_id   loans.loan_id%TYPE := p_loan_id;
         l_patron_id loans.patron_id%TYPE;
         l_cost      materials.replacement_cost%TYPE;
         l_barcode   copies.barcode%TYPE;
@@ -302,12 +308,12 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
               FROM loans l
               JOIN copies c ON c.copy_id = l.copy_id
               JOIN materials m ON m.material_id = c.material_id
-             WHERE l.loan_id = p_loan_id;
+             WHERE l.loan_id = l_loan_id;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
         END;
-        SELECT MAX(f.fine_id) INTO p_fine_id FROM fines f WHERE f.loan_id = p_loan_id AND f.fine_type = 'LOST';
+        SELECT MAX(f.fine_id) INTO p_fine_id FROM fines f WHERE f.loan_id = l_loan_id AND f.fine_type = 'LOST';
         IF p_fine_id IS NULL AND l_cost > 0 THEN
             INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
             VALUES (l_patron_id, p_loan_id, 'LOST', l_cost, 0, 'OPEN', SYSDATE, 'Lost copy ' || l_barcode)
@@ -316,6 +322,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END charge_lost;
 
     PROCEDURE settle_lost_return(p_loan_id IN NUMBER, p_refund_amount OUT NUMBER) IS
+        l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_refund      circ_policies.lost_refund%TYPE;
         l_fine_id     fines.fine_id%TYPE;
         l_patron_id   fines.patron_id%TYPE;
@@ -329,7 +336,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
           INTO l_refund
           FROM loans l
           JOIN circ_policies p ON p.policy_id = l.policy_id
-         WHERE l.loan_id = p_loan_id;
+         WHERE l.loan_id = l_loan_id;
         IF l_refund IS NULL OR l_refund <> 'Y' THEN
             RETURN;
         END IF;
@@ -337,7 +344,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             SELECT f.fine_id, f.patron_id, f.amount_paid, f.status
               INTO l_fine_id, l_patron_id, l_amount_paid, l_status
               FROM fines f
-             WHERE f.loan_id = p_loan_id
+             WHERE f.loan_id = l_loan_id
                AND f.fine_type = 'LOST'
                FOR UPDATE;
         EXCEPTION
@@ -363,6 +370,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
 
     PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
                   p_payment_id OUT NUMBER, p_balance OUT NUMBER) IS
+        l_fine_id     fines.fine_id%TYPE := p_fine_id;
         l_patron_id   fines.patron_id%TYPE;
         l_amount      fines.amount%TYPE;
         l_amount_paid fines.amount_paid%TYPE;
@@ -373,7 +381,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             SELECT f.patron_id, f.amount, f.amount_paid, f.status
               INTO l_patron_id, l_amount, l_amount_paid, l_status
               FROM fines f
-             WHERE f.fine_id = p_fine_id
+             WHERE f.fine_id = l_fine_id
                FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -393,13 +401,14 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
 
     PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
                       p_payments OUT NUMBER, p_balance OUT NUMBER) IS
+        l_patron_id  patrons.patron_id%TYPE := p_patron_id;
         l_found      NUMBER;
         l_left       NUMBER;
         l_part       NUMBER;
         l_payment_id NUMBER;
     BEGIN
         lib_auth.require_permission('FINE_COLLECT');
-        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = p_patron_id;
+        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_found = 0 THEN
             lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || p_patron_id);
         END IF;
@@ -409,7 +418,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_left := p_amount;
         -- lock the open fines first (oldest first), then check the total against the locked rows
         FOR r IN (SELECT f.fine_id FROM fines f
-                   WHERE f.patron_id = p_patron_id AND f.status = 'OPEN'
+                   WHERE f.patron_id = l_patron_id AND f.status = 'OPEN'
                    ORDER BY f.assessed_at, f.fine_id
                      FOR UPDATE) LOOP
             NULL;
@@ -419,7 +428,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         END IF;
         FOR r IN (SELECT f.fine_id, f.amount - f.amount_paid AS owed
                     FROM fines f
-                   WHERE f.patron_id = p_patron_id AND f.status = 'OPEN' AND f.amount > f.amount_paid
+                   WHERE f.patron_id = l_patron_id AND f.status = 'OPEN' AND f.amount > f.amount_paid
                    ORDER BY f.assessed_at, f.fine_id) LOOP
             EXIT WHEN l_left <= 0;
             l_part := LEAST(l_left, r.owed);
@@ -431,7 +440,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END pay_all;
 
     PROCEDURE waive(p_fine_id IN NUMBER, p_reason IN VARCHAR2) IS
-        l_status fines.status%TYPE;
+        l_fine_id fines.fine_id%TYPE := p_fine_id;
+        l_status  fines.status%TYPE;
     BEGIN
         lib_auth.require_permission('FINE_WAIVE');
         -- blank is no reason: Oracle turns TRIM of blanks into NULL, PostgreSQL into a zero-length string
@@ -439,7 +449,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             lib_err.raise_error('WAIVE_REASON_REQUIRED', 'fine ' || p_fine_id);
         END IF;
         BEGIN
-            SELECT f.status INTO l_status FROM fines f WHERE f.fine_id = p_fine_id FOR UPDATE;
+            SELECT f.status INTO l_status FROM fines f WHERE f.fine_id = l_fine_id FOR UPDATE;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('FINE_NOT_FOUND', 'fine ' || p_fine_id);
@@ -449,24 +459,26 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         END IF;
         UPDATE fines
            SET status = 'WAIVED', waived_by = lib_session.actor(), waive_reason = TRIM(p_reason), closed_at = SYSDATE
-         WHERE fine_id = p_fine_id;
+         WHERE fine_id = l_fine_id;
     END waive;
 
     PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2, p_amount IN NUMBER,
                          p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
-        l_found NUMBER;
+        l_patron_id patrons.patron_id%TYPE := p_patron_id;
+        l_loan_id   loans.loan_id%TYPE := p_loan_id;
+        l_found     NUMBER;
     BEGIN
         lib_auth.require_permission('FINE_COLLECT');
         IF p_fine_type IS NULL OR p_fine_type NOT IN ('DAMAGE', 'PROCESSING', 'MANUAL') THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'fine type ' || NVL(p_fine_type, 'NULL'));
         END IF;
         check_amount(p_amount, 'INVALID_FINE_AMOUNT');
-        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = p_patron_id;
+        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_found = 0 THEN
             lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || p_patron_id);
         END IF;
         IF p_loan_id IS NOT NULL THEN
-            SELECT COUNT(*) INTO l_found FROM loans l WHERE l.loan_id = p_loan_id AND l.patron_id = p_patron_id;
+            SELECT COUNT(*) INTO l_found FROM loans l WHERE l.loan_id = l_loan_id AND l.patron_id = l_patron_id;
             IF l_found = 0 THEN
                 lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id || ' of patron ' || p_patron_id);
             END IF;

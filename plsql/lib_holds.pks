@@ -58,6 +58,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
     /**
      * Portal: a patron cancels one of their own holds (DELETE /api/patron/me/holds/{id}).
      * @param p_patron_id the patron of the token
+     * @param p_hold_id   holds.hold_id
      * @throws -20301 HOLD_NOT_FOUND also when the hold is another patron's
      * @throws -20306 HOLD_NOT_ACTIVE
      * @throws -20411 PERMISSION_DENIED
@@ -67,7 +68,8 @@ CREATE OR REPLACE PACKAGE lib_holds AS
     /**
      * Pause a PENDING hold until a date: it keeps its place but is skipped until then.
      * Suspending a SUSPENDED hold moves the date.
-     * @param p_until a future date
+     * @param p_hold_id holds.hold_id
+     * @param p_until   a future date
      * @throws -20301 HOLD_NOT_FOUND
      * @throws -20306 HOLD_NOT_ACTIVE
      * @throws -20309 HOLD_ALREADY_TRAPPED a copy is already trapped for it
@@ -78,6 +80,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
 
     /**
      * Resume a SUSPENDED hold now (status PENDING, suspended_until cleared).
+     * @param p_hold_id holds.hold_id
      * @throws -20301 HOLD_NOT_FOUND
      * @throws -20307 HOLD_NOT_SUSPENDED
      * @throws -20411 PERMISSION_DENIED
@@ -95,6 +98,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
     /**
      * Place in the queue of the title among open holds (PENDING, SUSPENDED, READY) in placement
      * order, as hold_queue_v.queue_position.
+     * @param p_hold_id holds.hold_id
      * @return 1 = first, NULL when the hold is closed
      * @throws -20301 HOLD_NOT_FOUND
      */
@@ -102,6 +106,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
 
     /**
      * For checkout: who a copy is trapped for.
+     * @param p_copy_id copies.copy_id
      * @return patron_id of the hold trapping the copy (READY on the hold shelf, or PENDING with the
      *         copy in transit to the pickup branch), else NULL
      */
@@ -113,6 +118,9 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * copy goes to the next hold or back to AVAILABLE); else their PENDING or SUSPENDED hold on the
      * title (a walk-in who found the copy on the shelf). The hold becomes FULFILLED with loan_id.
      * Nothing happens when the patron has no open hold on the title.
+     * @param p_patron_id the borrower
+     * @param p_copy_id   the copy lent
+     * @param p_loan_id   the new loans.loan_id
      */
     PROCEDURE on_checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_loan_id IN NUMBER);
 
@@ -153,6 +161,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
 
     /**
      * For renewal: whether another patron waits for the title of the loan.
+     * @param p_loan_id loans.loan_id
      * @return 1 when other patrons' untrapped, unsuspended PENDING holds on the title outnumber its
      *         AVAILABLE copies, else 0
      */

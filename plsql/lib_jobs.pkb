@@ -170,7 +170,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         RETURNING run_id INTO p_run_id;
     END start_run;
 
-    PROCEDURE finish_run(p_run_id IN NUMBER, p_status IN VARCHAR2, p_error IN VARCHAR2) IS
+    PROCEDURE finish_run(p_run_id IN job_runs.run_id%TYPE, p_status IN VARCHAR2, p_error IN VARCHAR2) IS
     BEGIN
         UPDATE job_runs
            SET status = p_status,
@@ -181,6 +181,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
 
     -- The run: the one routine that ends transactions. No EXCEPTION clause here (see the top).
     PROCEDURE execute_job(p_job_name IN VARCHAR2, p_as_of IN DATE, p_run_id OUT NUMBER) IS
+        l_run_id job_runs.run_id%TYPE; -- the key's own type: a NUMBER bind would not use the index on PostgreSQL
         l_day   DATE;
         l_batch NUMBER;
         l_rows  NUMBER;
@@ -191,6 +192,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         lib_session.set_actor(NULL);
         l_day := run_day(p_job_name, p_as_of);
         start_run(p_job_name, l_day, p_run_id);
+        l_run_id := p_run_id;
         COMMIT;
         l_batch := 0;
         LOOP
@@ -198,7 +200,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
             run_batch(p_job_name, l_day, l_batch, p_run_id, l_rows, l_more, l_error);
             IF l_error IS NOT NULL THEN
                 ROLLBACK;
-                finish_run(p_run_id, 'FAILED', l_error);
+                finish_run(l_run_id, 'FAILED', l_error);
                 COMMIT;
                 lib_err.raise_error('JOB_FAILED', p_job_name || ' run ' || p_run_id || ' batch ' || l_batch
                                     || ': ' || SUBSTR(l_error, 1, 1000));
@@ -206,11 +208,11 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
             UPDATE job_runs
                SET rows_affected = rows_affected + l_rows,
                    batches = batches + 1
-             WHERE run_id = p_run_id;
+             WHERE run_id = l_run_id;
             COMMIT;
             EXIT WHEN l_more = 0;
         END LOOP;
-        finish_run(p_run_id, 'SUCCEEDED', NULL);
+        finish_run(l_run_id, 'SUCCEEDED', NULL);
         COMMIT;
     END execute_job;
 

@@ -124,9 +124,9 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
                            p_email IN VARCHAR2, p_phone IN VARCHAR2, p_address IN VARCHAR2,
                            p_category IN VARCHAR2, p_home_branch_id IN patrons.home_branch_id%TYPE,
                            p_card_number IN VARCHAR2) RETURN NUMBER IS
-        l_category  patrons.category%TYPE;
+        l_category  VARCHAR2(4000); -- unchecked input: wider than the column until checked
         l_branch_id patrons.home_branch_id%TYPE;
-        l_card      patrons.card_number%TYPE;
+        l_card      VARCHAR2(4000);
         l_count     NUMBER;
         l_patron_id patrons.patron_id%TYPE;
         l_now       patrons.registered_at%TYPE;
@@ -202,7 +202,7 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_branch_id patrons.home_branch_id%TYPE := p_home_branch_id;
         l_status   patrons.status%TYPE;
-        l_category patrons.category%TYPE;
+        l_category VARCHAR2(4000); -- unchecked input: wider than the column until checked
     BEGIN
         lib_auth.require_permission('PATRON_MANAGE');
         l_status := lock_patron(l_patron_id);

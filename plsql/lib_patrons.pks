@@ -43,6 +43,14 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
     /**
      * Edit a patron's contact data, category and home branch. Needs PATRON_MANAGE.
      * Every argument is the new value (NULL clears the optional ones).
+     * @param p_patron_id      patrons.patron_id
+     * @param p_first_name     required
+     * @param p_last_name      required
+     * @param p_email          optional, must look like an address when given
+     * @param p_phone          optional
+     * @param p_address        optional
+     * @param p_category       NULL = ADULT
+     * @param p_home_branch_id an active branch, required
      * @throws -20401 PATRON_NOT_FOUND
      * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
      * @throws -20411 PERMISSION_DENIED
@@ -68,7 +76,8 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
     /**
      * Lift a suspension: the patron becomes ACTIVE again (EXPIRED when the card expired meanwhile).
      * Needs PATRON_SUSPEND.
-     * @param p_reason required, kept in status_reason
+     * @param p_patron_id patrons.patron_id
+     * @param p_reason    required, kept in status_reason
      * @throws -20401 PATRON_NOT_FOUND
      * @throws -20411 PERMISSION_DENIED
      * @throws -20413 REASON_REQUIRED
@@ -79,6 +88,7 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
     /**
      * Renew a card for the PATRON_CARD_YEARS setting, counted from the later of today and the current
      * expiry. An EXPIRED patron becomes ACTIVE. Needs PATRON_MANAGE.
+     * @param p_patron_id  patrons.patron_id
      * @param p_expires_on OUT the new expiry date
      * @throws -20401 PATRON_NOT_FOUND
      * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
@@ -90,6 +100,8 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
      * Set the card expiry date (truncated to the day). An EXPIRED patron whose new date is today or
      * later becomes ACTIVE; an ACTIVE patron whose new date is in the past becomes EXPIRED.
      * Needs PATRON_MANAGE.
+     * @param p_patron_id  patrons.patron_id
+     * @param p_expires_on the new last valid day
      * @throws -20401 PATRON_NOT_FOUND
      * @throws -20404 PATRON_INACTIVE the record is closed (DELETED)
      * @throws -20411 PERMISSION_DENIED

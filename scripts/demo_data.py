@@ -771,7 +771,7 @@ class _Loader:
             raise RuntimeError(f"demo users already present ({', '.join(r[0] for r in existing)}): "
                                "load demo data into a freshly installed database")
         self.base = {t: self.db.max_id(t) for t in ID_COLUMN}
-        self._timed("reference rows", self.reference_rows)
+        self._timed("reference rows + argon2", self.reference_rows)
         self._timed("plan catalog", self.plan_catalog)
         self._timed("plan patrons", self.plan_patrons)
         self._timed("plan loans", self.plan_loans)

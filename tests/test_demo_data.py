@@ -1,7 +1,8 @@
 """The demo data generator (scripts/demo_data.py): the "demo" scale loaded into databases of its own.
 
-PostgreSQL only: it builds ils_demo_test and ils_demo_test_b on the server ILS_DATABASE_URL points at
-(the embedded cluster under `scripts/ils test`) and drops them afterwards.
+PostgreSQL only: on the server ILS_DATABASE_URL points at (the embedded cluster under `scripts/ils test`)
+it builds ils_demo_<suite database> and a clone with suffix _b (ils_demo_test and ils_demo_test_b for
+ils_test, so suites run against different databases do not collide) and drops them afterwards.
 """
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from scripts import demo_data
 
 pytestmark = pytest.mark.postgres_only
 
-DB_A, DB_B = "ils_demo_test", "ils_demo_test_b"
 ROLES = {"librarian": "LIBRARIAN", "manager": "BRANCH_MANAGER", "cataloger": "CATALOGER", "itadmin": "IT_ADMIN",
          "director": "LIBRARY_DIRECTOR", "patron1": "PATRON", "patron2": "PATRON", "patron3": "PATRON"}
 
@@ -23,6 +23,13 @@ ROLES = {"librarian": "LIBRARIAN", "manager": "BRANCH_MANAGER", "cataloger": "CA
 @pytest.fixture(scope="module")
 def admin_url(database_url) -> str:
     return urlsplit(database_url)._replace(scheme="postgresql", path="/postgres").geturl()
+
+
+@pytest.fixture(scope="module")
+def names(database_url) -> tuple[str, str]:
+    suite_db = urlsplit(database_url).path.lstrip("/")
+    a = "ils_demo_" + (suite_db[4:] if suite_db.startswith("ils_") else suite_db)
+    return a, a + "_b"
 
 
 def _url(admin_url: str, db: str) -> str:
@@ -43,9 +50,10 @@ def _clone(admin_url: str, source: str, target: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def loaded(admin_url):
+def loaded(admin_url, names):
     """Two fresh databases, each with the demo scale loaded with seed 42; dropped at the end."""
     from database.postgres import build
+    DB_A, DB_B = names
     results = {}
     try:
         build.install(admin_url, DB_A)
@@ -60,8 +68,8 @@ def loaded(admin_url):
 
 
 @pytest.fixture
-def conn(loaded, admin_url):
-    with psycopg.connect(_url(admin_url, DB_A)) as c:
+def conn(loaded, admin_url, names):
+    with psycopg.connect(_url(admin_url, names[0])) as c:
         yield c
         c.rollback()
 
@@ -74,8 +82,8 @@ def _one(conn, sql, *params):
     return conn.execute(sql, params).fetchone()[0]
 
 
-def test_demo_scale_loads_the_requested_counts(loaded):
-    counts = loaded[DB_A]["counts"]
+def test_demo_scale_loads_the_requested_counts(loaded, names):
+    counts = loaded[names[0]]["counts"]
     assert counts["materials"] == 200 and counts["copies"] == 500
     assert counts["patrons"] == 100 and counts["loans"] == 300
     assert counts["users"] == 8 and counts["holds"] == 30
@@ -187,8 +195,10 @@ def test_identity_sequences_are_past_the_loaded_ids(conn):
     assert author > 90 and material > 200 and copy > 500 and patron > 100 and loan > 300
 
 
-def test_same_seed_gives_the_same_data(loaded, admin_url):
-    def snapshot(db):
+def test_same_seed_gives_the_same_data(loaded, admin_url, names):
+    DB_A, DB_B = names
+
+    def snapshot(db: str) -> tuple:
         with psycopg.connect(_url(admin_url, db)) as c:
             return (_all(c, "SELECT material_id, title, subtitle, isbn FROM materials ORDER BY 1"),
                     _all(c, "SELECT author_id, full_name FROM authors ORDER BY 1"),
@@ -201,6 +211,6 @@ def test_same_seed_gives_the_same_data(loaded, admin_url):
         assert a[3] == b[3]
 
 
-def test_loading_twice_into_one_database_is_refused(loaded, admin_url):
+def test_loading_twice_into_one_database_is_refused(loaded, admin_url, names):
     with pytest.raises(RuntimeError, match="demo users already present"):
-        demo_data.load(_url(admin_url, DB_A), "demo", progress=False)
+        demo_data.load(_url(admin_url, names[0]), "demo", progress=False)

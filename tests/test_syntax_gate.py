@@ -123,7 +123,7 @@ INJECTED = [
 
 def _write(tmp_path: Path, name: str, text: str) -> Path:
     path = tmp_path / name
-    path.write_text(text)
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -196,6 +196,9 @@ def test_sqlplus_script_passes(tmp_path):
     ("block_without_slash", "BEGIN\n    NULL;\nEND;\nSELECT 1 FROM dual;\n", 1, "no '/' line"),
     ("unit_without_semicolon", "BEGIN\n    NULL;\nEND\n/\n", 3, "must end with ';'"),
     ("hidden_by_prompt_lexer", "BEGIN\n    PROMPT_TEXT := 1;\nEND;\n/\n", 1, ""),
+    ("hidden_by_remark_lexer", "BEGIN\n    l_x := rem\n        + 1;\nEND;\n/\n", 2, "REMARK"),
+    ("exit_in_script", "SELECT 1 FROM dual;\nEXIT\n", 2, "ends the whole session"),
+    ("byte_order_mark", "\ufeffSELECT 1 FROM dual;\n", 1, "byte order mark"),
 ])
 def test_sqlplus_layout_errors(tmp_path, name, text, line, words):
     path = _write(tmp_path, f"{name}.sql", text)

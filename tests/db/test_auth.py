@@ -366,3 +366,7 @@ def test_registered_patron_can_log_in(db):
     user_id, _ = db.call("lib_auth.register_patron_account", name, "h", "New Bie", "n@example.org",
                          Out(int), Out(int))
     assert db.call("lib_auth.check_can_login", name, Out(int), Out(str)) == (user_id, "h")
+
+
+def test_create_user_refuses_an_overlong_username(db):
+    refused(db, INVALID_ARGUMENT, "lib_auth.create_user", "u" * 61, "hash", "Long Name", None, None, Out(int))

@@ -118,13 +118,19 @@ def test_add_material_refuses_an_unknown_genre(db):
 
 @pytest.mark.parametrize("title,material_type,year,cost", [
     ("", None, None, None), (None, None, None, None), ("   ", None, None, None),
-    ("Dune", "VINYL", None, None), ("Dune", None, 3000, None), ("Dune", None, None, -1),
+    ("Dune", "VINYL", None, None), ("Dune", "V" * 30, None, None), ("Dune", None, 3000, None),
+    ("Dune", None, None, -1),
 ])
 def test_add_material_refuses_invalid_material_data(db, title, material_type, year, cost):
     before = count_materials(db)
     refused(db, INVALID_MATERIAL_DATA, "lib_catalog.add_material", title, None, None, material_type, None, None,
             year, None, None, cost, None, Out(int))
     assert count_materials(db) == before
+
+
+def test_add_material_refuses_a_language_code_longer_than_three_letters(db):
+    refused(db, INVALID_MATERIAL_DATA, "lib_catalog.add_material", "Dune", None, None, None, None, None, None,
+            "english", None, None, None, Out(int))
 
 
 def test_add_material_requires_catalog_edit(db, f):

@@ -91,12 +91,18 @@ def test_register_refuses_a_taken_card_number(db, f):
     ("Grace", "Hopper", "gr ace@example.org", None),
     ("Grace", "Hopper", None, "PIRATE"),
     ("G" * 101, "Hopper", None, None),
+    ("Grace", "Hopper", None, "X" * 30),
 ])
 def test_register_refuses_invalid_patron_data(db, first, last, email, category):
     before = db.scalar("SELECT COUNT(*) FROM patrons")
     refused(db, INVALID_PATRON_DATA, "lib_patrons.register", first, last, email, None, None, category, None, None,
             Out(int))
     assert db.scalar("SELECT COUNT(*) FROM patrons") == before
+
+
+def test_register_refuses_an_overlong_card_number(db):
+    refused(db, INVALID_PATRON_DATA, "lib_patrons.register", "A", "B", None, None, None, None, None, "9" * 31,
+            Out(int))
 
 
 def test_register_refuses_an_unknown_home_branch(db):
