@@ -45,6 +45,9 @@ def _install(demo: bool) -> None:
     _say(f"schema installed in {time.perf_counter() - t0:.1f}s (translate {result['translate_s']}s, "
          f"load+check {result['load_s']}s, build {result['build']})")
     INSTALLED_STAMP.write_text(result["build"] + "\n")
+    from scripts import jobs
+    scheduled = jobs.schedule_pg(cluster.default_url(), cluster.DATABASE, None)
+    _say(f"nightly jobs scheduled with pg_cron: {', '.join(e['job_name'] for e in scheduled)} (scripts/ils jobs list)")
     if demo:
         _load_demo("demo")
 
