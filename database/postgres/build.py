@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
+import tempfile
 import sys
 import time
 from pathlib import Path
@@ -71,22 +73,35 @@ def _strip_sqlplus(text: str) -> str:
 
 
 def translate(files: list[Path] | None = None, out: Path | None = None) -> Path:
-    """Translate DDL and PL/SQL with ora2pg into a cached build folder; return the folder."""
+    """Translate DDL and PL/SQL with ora2pg into a cached build folder; return the folder.
+
+    ora2pg works in a private scratch folder renamed into place when complete, so concurrent
+    builds of the same tree never see each other's half-written files.
+    """
     files = files or sources()
     out = out or BUILD_DIR / source_hash(files)
     if (out / "done").exists():
         return out
-    out.mkdir(parents=True, exist_ok=True)
-    code = [f for f in files if not DATA_FILE.search(f.name)]
-    combined = out / "all.sql"
-    combined.write_text("".join(f"-- source: {f.name}\n{f.read_text()}\n" for f in code))
-    for kind in PASSES:
-        r = subprocess.run(["ora2pg", "-c", str(CONF), "-i", str(combined), "-t", kind,
-                            "-b", str(out), "-o", f"{kind.lower()}.sql", "-q"],
-                           capture_output=True, text=True, cwd=out)
-        if r.returncode != 0 or "FATAL" in r.stderr:
-            raise BuildError(f"ora2pg -t {kind} failed:\n{r.stdout}\n{r.stderr}")
-    (out / "done").write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    try:
+        code = [f for f in files if not DATA_FILE.search(f.name)]
+        combined = work / "all.sql"
+        combined.write_text("".join(f"-- source: {f.name}\n{f.read_text()}\n" for f in code))
+        for kind in PASSES:
+            r = subprocess.run(["ora2pg", "-c", str(CONF), "-i", str(combined), "-t", kind,
+                                "-b", str(work), "-o", f"{kind.lower()}.sql", "-q"],
+                               capture_output=True, text=True, cwd=work)
+            if r.returncode != 0 or "FATAL" in r.stderr or not (work / f"{kind.lower()}.sql").exists():
+                raise BuildError(f"ora2pg -t {kind} failed:\n{r.stdout}\n{r.stderr}")
+        (work / "done").write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
+        try:
+            work.rename(out)
+        except OSError:  # another build of the same tree finished first
+            if not (out / "done").exists():
+                raise
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
     return out
 
 
@@ -120,33 +135,77 @@ def static_check(url: str) -> list[tuple]:
         return conn.execute(STATIC_CHECK.read_text()).fetchall()
 
 
-def install(admin_url: str, dbname: str, *, timezone: str = "UTC") -> dict:
-    """(Re)create database `dbname` and load the translated build into it. Returns timings."""
+def _configure(conn, dbname: str, out: Path, timezone: str) -> None:
+    """Per-database settings (not copied from a template): search_path, time zone, package variables."""
+    conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
+    conn.execute(f"ALTER DATABASE \"{dbname}\" SET timezone = '{timezone}'")
+    for name, value in _package_variables(out):
+        conn.execute(f'ALTER DATABASE "{dbname}" SET "{name}" = ' + psycopg.sql.Literal(value).as_string(conn))
+
+
+def _exists(conn, dbname: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone() is not None
+
+
+def _build_template(admin_url: str, template: str, out: Path, files: list[Path], timezone: str) -> None:
+    """Load and check the build into a scratch database, renamed to `template` only when it passed."""
+    scratch = f"{template}_wip"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{scratch}"')
+        _configure(conn, scratch, out, timezone)
+    url = urlsplit(admin_url)._replace(path="/" + scratch).geturl()
+    try:
+        _psql(url, COMPAT)
+        for kind in PASSES:
+            _psql(url, out / f"{kind.lower()}.sql")
+        for f in files:
+            if DATA_FILE.search(f.name):
+                _psql(url, f)
+        findings = static_check(url)
+        if findings:
+            lines = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in findings)
+            raise BuildError(f"plpgsql_check reported {len(findings)} finding(s):\n{lines}")
+    except BaseException:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
+        raise
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'ALTER DATABASE "{scratch}" RENAME TO "{template}"')
+
+
+def _drop_stale_templates(conn, keep: str, spare: int = 2) -> None:
+    """Builds of older source trees: keep the newest few (other checkouts may still use them)."""
+    names = [r[0] for r in conn.execute(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'ils\\_build\\_%%' AND datname <> %s "
+        "AND datname NOT LIKE '%%\\_wip' ORDER BY oid DESC", (keep,))]
+    for name in names[spare:]:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def install(admin_url: str, dbname: str, *, timezone: str = "UTC", files: list[Path] | None = None) -> dict:
+    """(Re)create database `dbname` from the build of the sources. Returns timings.
+
+    The first install of a source tree loads and checks it into a template database
+    (ils_build_<hash>); every later install of the same tree is a copy of that template.
+    """
     t0 = time.perf_counter()
-    files = sources()
+    files = files or sources()
     out = translate(files)
     t1 = time.perf_counter()
+    template = f"ils_build_{out.name}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        built = _exists(conn, template)
+    if not built:
+        _build_template(admin_url, template, out, files, timezone)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{dbname}"')
-        conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
-        conn.execute(f"ALTER DATABASE \"{dbname}\" SET timezone = '{timezone}'")
-        for name, value in _package_variables(out):
-            conn.execute(f'ALTER DATABASE "{dbname}" SET "{name}" = ' + psycopg.sql.Literal(value).as_string(conn))
-    parts = urlsplit(admin_url)
-    url = parts._replace(path="/" + dbname).geturl()
-    _psql(url, COMPAT)
-    for kind in PASSES:
-        _psql(url, out / f"{kind.lower()}.sql")
-    for f in files:
-        if DATA_FILE.search(f.name):
-            _psql(url, f)
-    findings = static_check(url)
-    if findings:
-        lines = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in findings)
-        raise BuildError(f"plpgsql_check reported {len(findings)} finding(s):\n{lines}")
+        conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
+        _configure(conn, dbname, out, timezone)
+        _drop_stale_templates(conn, template)
     t2 = time.perf_counter()
-    return {"database": dbname, "build": out.name, "translate_s": round(t1 - t0, 2), "load_s": round(t2 - t1, 2)}
+    return {"database": dbname, "build": out.name, "cached": built,
+            "translate_s": round(t1 - t0, 2), "load_s": round(t2 - t1, 2)}
 
 
 if __name__ == "__main__":
