@@ -1,0 +1,279 @@
+"""The DB gateway: pooled sessions on either engine, one transaction per request, the actor per transaction.
+
+    with gateway.transaction(actor=user.user_id) as s:      # set_actor is the first statement
+        loan_id, due_at = s.call("lib_circulation.checkout", ..., Out(int), Out(datetime))
+    # committed here; on any exception rolled back; the actor is cleared either way
+
+    with gateway.read() as s:                                # reads only, no actor, rolled back at the end
+        rows = s.rows("SELECT ... WHERE x = :x", {"x": 1})
+
+    rows = await gateway.query(lambda s: s.rows(...))        # the same from an async handler: the work runs
+    out = await gateway.transact(user_id, work)              # on a worker thread, the event loop stays free
+
+PostgreSQL: psycopg_pool.ConnectionPool. Oracle: python-oracledb pool in thin mode. Errors arrive as
+api.db.session.DbError with the catalog code (-20nnn) on both engines; PoolTimeout becomes
+DbUnavailable. Per-procedure call latency goes to an observer (the metrics module) when one is set.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, TypeVar
+from urllib.parse import unquote, urlsplit
+
+from api.db.session import DbError, Out, Session, engine_of
+
+__all__ = ["Gateway", "DbUnavailable", "PoolStats", "DbError", "Out", "Session"]
+
+
+class DbUnavailable(Exception):
+    """No connection could be had in time (pool exhausted, database down)."""
+
+
+@dataclass(frozen=True)
+class PoolStats:
+    engine: str
+    size: int
+    in_use: int
+    idle: int
+    min: int
+    max: int
+    waiting: int
+
+    def as_dict(self) -> dict:
+        return {"engine": self.engine, "size": self.size, "in_use": self.in_use, "idle": self.idle,
+                "min": self.min, "max": self.max, "waiting": self.waiting}
+
+
+CallObserver = Callable[[str, float, bool], None]  # (procedure, seconds, ok)
+T = TypeVar("T")
+
+
+class TimedSession(Session):
+    """A Session whose package calls report their latency to the gateway's observer."""
+
+    observer: CallObserver | None = None
+
+    def call(self, procedure: str, *args: Any) -> tuple:
+        if self.observer is None:
+            return super().call(procedure, *args)
+        t0 = time.perf_counter()
+        ok = False
+        try:
+            result = super().call(procedure, *args)
+            ok = True
+            return result
+        finally:
+            self.observer(procedure, time.perf_counter() - t0, ok)
+
+    def fn(self, function: str, *args: Any, returns: type = int) -> Any:
+        if self.observer is None:
+            return super().fn(function, *args, returns=returns)
+        t0 = time.perf_counter()
+        ok = False
+        try:
+            result = super().fn(function, *args, returns=returns)
+            ok = True
+            return result
+        finally:
+            self.observer(function, time.perf_counter() - t0, ok)
+
+
+class Gateway:
+    """A pool of sessions on one database and the transaction discipline of the API."""
+
+    def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10, timeout: float = 5.0,
+                 statement_timeout_ms: int = 15000, observer: CallObserver | None = None):
+        self.url = url
+        self.engine = engine_of(url)
+        self.min_size, self.max_size, self.timeout = min_size, max_size, timeout
+        self.statement_timeout_ms = statement_timeout_ms
+        self.observer = observer
+        self._pool: Any = None
+        self._lock = threading.Lock()
+
+    # ---- lifecycle ---------------------------------------------------------------------------
+    def open(self, wait: bool = False) -> "Gateway":
+        with self._lock:
+            if self._pool is not None:
+                return self
+            self._pool = self._open_pg() if self.engine == "postgresql" else self._open_oracle()
+        if wait and self.engine == "postgresql":
+            self._pool.wait(timeout=self.timeout * 2)
+        return self
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.close()
+
+    def _open_pg(self) -> Any:
+        from psycopg_pool import ConnectionPool
+
+        parts = urlsplit(self.url)
+        conninfo = parts._replace(scheme="postgresql").geturl()
+        timeout_ms = self.statement_timeout_ms
+
+        def configure(conn: Any) -> None:
+            conn.autocommit = True
+            conn.execute(f"SET statement_timeout = {int(timeout_ms)}")
+            conn.execute("SET TIME ZONE 'UTC'")
+            conn.autocommit = False
+
+        return ConnectionPool(conninfo, min_size=self.min_size, max_size=self.max_size, timeout=self.timeout,
+                              kwargs={"autocommit": False}, configure=configure, open=True,
+                              name="ils-api", reconnect_timeout=60)
+
+    def _open_oracle(self) -> Any:
+        import oracledb
+
+        parts = urlsplit(self.url)
+        timeout_ms = self.statement_timeout_ms
+
+        def init_session(conn: Any, requested_tag: str) -> None:
+            with conn.cursor() as cur:
+                cur.execute("ALTER SESSION SET TIME_ZONE = 'UTC'")
+            conn.call_timeout = timeout_ms
+
+        return oracledb.create_pool(
+            user=unquote(parts.username or ""), password=unquote(parts.password or ""),
+            dsn=f"{parts.hostname}:{parts.port or 1521}{parts.path}",
+            min=self.min_size, max=self.max_size, increment=1,
+            getmode=oracledb.POOLGETMODE_TIMEDWAIT, wait_timeout=int(self.timeout * 1000),
+            session_callback=init_session, ping_interval=60)
+
+    @property
+    def pool(self) -> Any:
+        if self._pool is None:
+            self.open()
+        return self._pool
+
+    # ---- connections -------------------------------------------------------------------------
+    @contextmanager
+    def _connection(self) -> Iterator[Any]:
+        pool = self.pool
+        if self.engine == "postgresql":
+            from psycopg_pool import PoolTimeout
+            try:
+                raw = pool.getconn(timeout=self.timeout)
+            except PoolTimeout as exc:
+                raise DbUnavailable(f"no database connection within {self.timeout}s") from exc
+            try:
+                yield raw
+            finally:
+                pool.putconn(raw)
+        else:
+            import oracledb
+            try:
+                raw = pool.acquire()
+            except oracledb.Error as exc:
+                raise DbUnavailable(f"no database connection: {exc}") from exc
+            try:
+                yield raw
+            finally:
+                pool.release(raw)
+
+    def _session(self, raw: Any) -> TimedSession:
+        s = TimedSession(raw, self.engine)
+        s.observer = self.observer
+        return s
+
+    @contextmanager
+    def transaction(self, actor: int | None) -> Iterator[Session]:
+        """One transaction acting as `actor`: set_actor first, commit on success, rollback on error,
+        the actor cleared at the end on both engines (Oracle package state outlives the transaction)."""
+        with self._connection() as raw:
+            s = self._session(raw)
+            try:
+                s.set_actor(actor)
+                yield s
+                if actor is not None:
+                    s.call("lib_session.clear_actor")
+                s.commit()
+            except BaseException:
+                _quiet_rollback(s)
+                if actor is not None and self.engine == "oracle":
+                    _quiet(lambda: s.call("lib_session.clear_actor"))
+                raise
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A read-only unit of work: no actor, rolled back at the end (nothing to keep)."""
+        with self._connection() as raw:
+            s = self._session(raw)
+            try:
+                yield s
+            finally:
+                _quiet_rollback(s)
+
+    @contextmanager
+    def autonomous(self) -> Iterator[Session]:
+        """A unit of work committed on its own even if the request then fails (failed-login counts)."""
+        with self._connection() as raw:
+            s = self._session(raw)
+            try:
+                yield s
+                s.commit()
+            except BaseException:
+                _quiet_rollback(s)
+                raise
+
+    # ---- from async handlers: the unit of work in one worker thread (one hop off the event loop) ---------
+    async def transact(self, actor: int | None, work: Callable[[Session], T]) -> T:
+        """Run work(session) in transaction(actor) on a worker thread and return its result."""
+        import anyio.to_thread
+
+        def run() -> T:
+            with self.transaction(actor) as s:
+                return work(s)
+        return await anyio.to_thread.run_sync(run)
+
+    async def query(self, work: Callable[[Session], T]) -> T:
+        """Run work(session) in read() on a worker thread and return its result."""
+        import anyio.to_thread
+
+        def run() -> T:
+            with self.read() as s:
+                return work(s)
+        return await anyio.to_thread.run_sync(run)
+
+    # ---- observability -----------------------------------------------------------------------
+    def stats(self) -> PoolStats:
+        pool = self._pool
+        if pool is None:
+            return PoolStats(self.engine, 0, 0, 0, self.min_size, self.max_size, 0)
+        if self.engine == "postgresql":
+            st = pool.get_stats()
+            size = st.get("pool_size", 0)
+            idle = st.get("pool_available", 0)
+            return PoolStats(self.engine, size, max(size - idle, 0), idle, st.get("pool_min", self.min_size),
+                             st.get("pool_max", self.max_size), st.get("requests_waiting", 0))
+        return PoolStats(self.engine, pool.opened, pool.busy, max(pool.opened - pool.busy, 0), pool.min,
+                         pool.max, 0)
+
+    def ping(self) -> float:
+        """A live round trip; returns its latency in milliseconds."""
+        t0 = time.perf_counter()
+        with self.read() as s:
+            s.scalar("SELECT 1 FROM dual" if self.engine == "oracle" else "SELECT 1")
+        return (time.perf_counter() - t0) * 1000.0
+
+    def error_catalog(self) -> dict[int, tuple[str, int, str]]:
+        """app_errors as {code: (name, http_status, message)}."""
+        with self.read() as s:
+            rows = s.rows("SELECT error_code, name, http_status, message FROM app_errors")
+        return {int(r["error_code"]): (r["name"], int(r["http_status"]), r["message"]) for r in rows}
+
+
+def _quiet(fn: Callable[[], Any]) -> None:
+    try:
+        fn()
+    except Exception:  # the connection is broken; the pool discards it
+        pass
+
+
+def _quiet_rollback(s: Session) -> None:
+    _quiet(s.rollback)

@@ -1,0 +1,110 @@
+"""Administration: health, audit trail, user roles, reports."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import Field
+
+from api.models.common import ApiModel, Day, RequestModel, Timestamp
+
+
+class PoolOut(ApiModel):
+    engine: str = Field(examples=["postgresql"])
+    size: int = Field(examples=[4])
+    in_use: int = Field(examples=[1])
+    idle: int = Field(examples=[3])
+    min: int = Field(examples=[2])
+    max: int = Field(examples=[10])
+    waiting: int = Field(examples=[0])
+
+
+class DatabaseHealth(ApiModel):
+    status: str = Field(examples=["healthy"])
+    latency_ms: float | None = Field(examples=[0.42])
+    error: str | None = None
+    pool: PoolOut
+
+
+class ApiHealth(ApiModel):
+    uptime_s: float = Field(examples=[3600.5])
+    requests_per_min: float = Field(examples=[120.0], description="this worker, last 60 s")
+    worker_pid: int = Field(examples=[12345])
+
+
+class EndpointHealth(ApiModel):
+    path: str = Field(examples=["POST /api/circulation/checkout"])
+    status: str = Field(examples=["up"], description="up, degraded (some 5xx) or down (only 5xx)")
+    avg_ms: float = Field(examples=[2.1])
+    p95_ms: float = Field(examples=[3.9])
+    requests: int = Field(examples=[512])
+    errors: int = Field(examples=[0])
+
+
+class RecentError(ApiModel):
+    at: str = Field(examples=["2026-11-24T20:40:00Z"])
+    method: str = Field(examples=["GET"])
+    path: str = Field(examples=["/api/reports/circulation"])
+    status: int = Field(examples=[500])
+    code: str = Field(examples=["DB_ERROR"])
+
+
+class JobRun(ApiModel):
+    job_name: str = Field(examples=["ACCRUE_FINES"])
+    last_run: dict[str, Any] = Field(examples=[{"status": "OK", "finished_at": "2026-11-24T02:00:04"}])
+
+
+class HealthOut(ApiModel):
+    status: str = Field(examples=["healthy"], description="healthy, degraded or unhealthy")
+    database: DatabaseHealth
+    api: ApiHealth
+    endpoints: list[EndpointHealth]
+    recent_errors: list[RecentError]
+    jobs: list[JobRun] | None = Field(default=None, description="last run of each nightly job, when job_runs exists")
+
+
+class AuditOut(ApiModel):
+    audit_id: int = Field(examples=[1001])
+    occurred_at: Timestamp
+    actor_user_id: int | None = Field(examples=[3])
+    actor_username: str | None = Field(default=None, examples=["librarian"])
+    table_name: str = Field(examples=["loans"])
+    row_id: int | None = Field(examples=[9001])
+    action: str = Field(examples=["INSERT"])
+    old_values: str | None = None
+    new_values: str | None = Field(default=None, examples=["status=ACTIVE;"])
+
+
+class RolesIn(RequestModel):
+    roles: list[str] = Field(max_length=20, examples=[["LIBRARIAN", "CATALOGER"]],
+                             description="the user's complete new set of role codes (empty = none)")
+
+
+class UserRolesOut(ApiModel):
+    user_id: int = Field(examples=[42])
+    username: str = Field(examples=["jdoe"])
+    roles: list[str] = Field(examples=[["LIBRARIAN"]])
+
+
+class UserOut(ApiModel):
+    user_id: int = Field(examples=[42])
+    username: str = Field(examples=["jdoe"])
+    is_active: bool = Field(examples=[False])
+
+
+class CirculationDay(ApiModel):
+    day: Day
+    branch_id: int
+    checkouts: int
+    returns: int
+
+
+class CirculationReport(ApiModel):
+    start_date: date
+    end_date: date
+    checkouts: int = Field(examples=[120])
+    returns: int = Field(examples=[110])
+    renewals: int = Field(examples=[14], description="loans checked out in the period that were renewed at least once")
+    overdue_now: int = Field(examples=[7])
+    by_day: list[CirculationDay]
+    top_titles: list[dict[str, Any]] = Field(examples=[[{"material_id": 101, "title": "Emma", "checkouts": 9}]])

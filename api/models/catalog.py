@@ -1,0 +1,63 @@
+"""The public catalog: search results, a title with its copies, branches."""
+from __future__ import annotations
+
+from pydantic import Field
+
+from api.models.common import ApiModel
+
+
+class SearchItem(ApiModel):
+    material_id: int = Field(examples=[101])
+    title: str = Field(examples=["Pride and Prejudice"])
+    subtitle: str | None = Field(default=None, examples=[None])
+    authors: list[str] = Field(examples=[["Jane Austen"]])
+    isbn: str | None = Field(default=None, examples=["9780141439518"])
+    material_type: str = Field(examples=["BOOK"])
+    genre: str | None = Field(default=None, examples=["Fiction"])
+    year: int | None = Field(default=None, examples=[1813])
+    available_copies: int = Field(examples=[2])
+    total_copies: int = Field(examples=[3])
+
+
+class SearchPage(ApiModel):
+    items: list[SearchItem]
+    total: int = Field(examples=[1])
+    page: int = Field(examples=[1])
+    page_size: int = Field(examples=[20])
+
+
+class CopyOut(ApiModel):
+    copy_id: int = Field(examples=[5001])
+    barcode: str = Field(examples=["30000000000017"])
+    branch_id: int = Field(examples=[1])
+    branch_name: str | None = Field(default=None, examples=["Main Library"])
+    status: str = Field(examples=["AVAILABLE"])
+    shelf_location: str | None = Field(default=None, examples=["FIC AUS"])
+
+
+class BranchAvailability(ApiModel):
+    branch_id: int = Field(examples=[1])
+    branch_name: str = Field(examples=["Main Library"])
+    total_copies: int = Field(examples=[3])
+    available_copies: int = Field(examples=[2])
+    on_loan_copies: int = Field(examples=[1])
+    on_hold_shelf_copies: int = Field(examples=[0])
+
+
+class BookOut(SearchItem):
+    publisher: str | None = Field(default=None, examples=["Penguin"])
+    language_code: str | None = Field(default=None, examples=["eng"])
+    description: str | None = Field(default=None, examples=["A novel of manners."])
+    cover_image: str | None = Field(default=None, examples=[None])
+    holds_waiting: int = Field(default=0, examples=[0])
+    copies: list[CopyOut]
+    availability: list[BranchAvailability]
+
+
+class BranchOut(ApiModel):
+    branch_id: int = Field(examples=[1])
+    code: str = Field(examples=["MAIN"])
+    name: str = Field(examples=["Main Library"])
+    address: str | None = Field(default=None, examples=["1 Library Square"])
+    phone: str | None = Field(default=None, examples=[None])
+    email: str | None = Field(default=None, examples=[None])

@@ -1,0 +1,82 @@
+"""The circulation desk: checkout, return, renew."""
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from api.models.common import ApiModel, Id, InTimestamp, Money, RequestModel, Timestamp
+
+
+class CheckoutIn(RequestModel):
+    patron_id: Id | None = None
+    patron_barcode: str | None = Field(
+        default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$", description="library card number",
+        examples=["20000000000017"])
+    copy_id: Id | None = None
+    copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
+                                     examples=["30000000000017"])
+    due_date: InTimestamp | None = Field(default=None, description="overrides the policy's loan period")
+    override: bool = Field(default=False, description="override an overridable refusal (needs CIRC_OVERRIDE)")
+
+    @model_validator(mode="after")
+    def _one_of_each(self) -> "CheckoutIn":
+        if (self.patron_id is None) == (self.patron_barcode is None):
+            raise ValueError("give exactly one of patron_id and patron_barcode")
+        if (self.copy_id is None) == (self.copy_barcode is None):
+            raise ValueError("give exactly one of copy_id and copy_barcode")
+        return self
+
+    model_config = {"json_schema_extra": {"examples": [{"patron_barcode": "20000000000017",
+                                                        "copy_barcode": "30000000000017"}]}}
+
+
+class CheckoutOut(ApiModel):
+    loan_id: int = Field(examples=[9001])
+    patron_id: int = Field(examples=[17])
+    copy_id: int = Field(examples=[5001])
+    due_at: Timestamp = Field(examples=["2026-12-15T23:59:59Z"])
+
+
+class ReturnIn(RequestModel):
+    loan_id: Id | None = None
+    copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
+                                     examples=["30000000000017"])
+    condition: str | None = Field(default=None, max_length=400, examples=["water damage on cover"])
+    returned_at: InTimestamp | None = Field(default=None, description="back-dated check-in (book drop)")
+    branch_id: Id | None = Field(default=None, description="branch where the copy is checked in; NULL = the copy's own")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "ReturnIn":
+        if (self.loan_id is None) == (self.copy_barcode is None):
+            raise ValueError("give exactly one of loan_id and copy_barcode")
+        return self
+
+    model_config = {"json_schema_extra": {"examples": [{"copy_barcode": "30000000000017"}]}}
+
+
+class FineRef(ApiModel):
+    fine_id: int = Field(examples=[77])
+    amount: Money
+
+
+class HoldRef(ApiModel):
+    hold_id: int = Field(examples=[301])
+    patron_id: int = Field(examples=[18])
+    status: str = Field(examples=["READY"])
+
+
+class ReturnOut(ApiModel):
+    loan_id: int | None = Field(examples=[9001], description="NULL when an in-transit copy arrived (no loan closed)")
+    copy_id: int | None = Field(default=None, examples=[5001])
+    returned_at: Timestamp | None = Field(examples=["2026-11-24T15:02:11Z"])
+    fine: FineRef | None = None
+    hold: HoldRef | None = None
+
+
+class RenewIn(RequestModel):
+    loan_id: Id
+
+
+class RenewOut(ApiModel):
+    loan_id: int = Field(examples=[9001])
+    due_at: Timestamp = Field(examples=["2026-12-15T23:59:59Z"])
+    renewals: int = Field(examples=[1])

@@ -1,0 +1,73 @@
+"""Reads for administration: audit trail, users, nightly job runs, circulation report."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from api.db.session import Session
+
+
+def audit(s: Session, user_id: int | None, action: str | None, table: str | None, limit: int,
+          offset: int) -> tuple[list[dict], int]:
+    clauses, binds = [], {}
+    for col, key, value in (("a.actor_user_id", "u", user_id), ("a.action", "ac", action), ("a.table_name", "t", table)):
+        if value is not None:
+            clauses.append(f"{col} = :{key}")
+            binds[key] = value
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    total = s.scalar(f"SELECT COUNT(*) FROM audit_log a{where}", binds)
+    rows = s.rows(f"""SELECT a.audit_id, a.occurred_at, a.actor_user_id, u.username AS actor_username, a.table_name,
+                             a.row_id, a.action, a.old_values, a.new_values
+                        FROM audit_log a LEFT JOIN users u ON u.user_id = a.actor_user_id{where}
+                       ORDER BY a.occurred_at DESC, a.audit_id DESC OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY""",
+                  {**binds, "off": offset, "lim": limit})
+    return rows, int(total or 0)
+
+
+def user_roles(s: Session, user_id: int) -> dict | None:
+    user = s.one("SELECT user_id, username, is_active FROM users WHERE user_id = :u", {"u": user_id})
+    if user is None:
+        return None
+    user["roles"] = [r["code"] for r in s.rows("""SELECT r.code FROM user_roles ur JOIN roles r ON r.role_id = ur.role_id
+                                                    WHERE ur.user_id = :u ORDER BY r.code""", {"u": user_id})]
+    return user
+
+
+def last_job_runs(s: Session) -> list[dict] | None:
+    """The last run of each nightly job (job_runs), None when that table is not installed."""
+    exists = s.scalar("SELECT COUNT(*) FROM user_tables WHERE table_name = 'JOB_RUNS'" if s.engine == "oracle" else
+                      "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'job_runs'")
+    if not exists:
+        return None
+    rows = s.rows("""SELECT r.job_name, r.status, r.as_of_day, r.started_at, r.finished_at, r.rows_affected, r.error_text
+                       FROM job_runs r
+                      WHERE r.run_id = (SELECT MAX(r2.run_id) FROM job_runs r2 WHERE r2.job_name = r.job_name)
+                      ORDER BY r.job_name""")
+    return [{"job_name": r.pop("job_name"), "last_run": r} for r in rows]
+
+
+def circulation_report(s: Session, start: date, end: date) -> dict:
+    b = {"s": datetime.combine(start, datetime.min.time()),
+         "e": datetime.combine(end + timedelta(days=1), datetime.min.time())}
+    checkouts = s.scalar("SELECT COUNT(*) FROM loans WHERE checkout_at >= :s AND checkout_at < :e", b)
+    returns = s.scalar("SELECT COUNT(*) FROM loans WHERE returned_at >= :s AND returned_at < :e", b)
+    renewals = s.scalar("SELECT COUNT(*) FROM loans WHERE checkout_at >= :s AND checkout_at < :e AND renewals > 0", b)
+    overdue = s.scalar("SELECT COUNT(*) FROM loans WHERE status = 'ACTIVE' AND due_at < :now",
+                       {"now": datetime.utcnow()})
+    out_days = s.rows("""SELECT TRUNC(checkout_at) AS circ_day, branch_id, COUNT(*) AS n FROM loans
+                          WHERE checkout_at >= :s AND checkout_at < :e GROUP BY TRUNC(checkout_at), branch_id""", b)
+    in_days = s.rows("""SELECT TRUNC(returned_at) AS circ_day, return_branch_id AS branch_id, COUNT(*) AS n FROM loans
+                         WHERE returned_at >= :s AND returned_at < :e AND return_branch_id IS NOT NULL
+                         GROUP BY TRUNC(returned_at), return_branch_id""", b)
+    days: dict[tuple, dict] = {}
+    for rows, key in ((out_days, "checkouts"), (in_days, "returns")):
+        for r in rows:
+            d = days.setdefault((r["circ_day"], r["branch_id"]), {"day": r["circ_day"], "branch_id": r["branch_id"],
+                                                              "checkouts": 0, "returns": 0})
+            d[key] = r["n"]
+    top = s.rows("""SELECT m.material_id, m.title, COUNT(*) AS checkouts
+                      FROM loans l JOIN copies c ON c.copy_id = l.copy_id JOIN materials m ON m.material_id = c.material_id
+                     WHERE l.checkout_at >= :s AND l.checkout_at < :e
+                     GROUP BY m.material_id, m.title ORDER BY COUNT(*) DESC, m.material_id FETCH FIRST 10 ROWS ONLY""", b)
+    return {"start_date": start, "end_date": end, "checkouts": checkouts, "returns": returns, "renewals": renewals,
+            "overdue_now": overdue, "by_day": sorted(days.values(), key=lambda d: (d["day"], d["branch_id"])),
+            "top_titles": top}

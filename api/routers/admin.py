@@ -1,0 +1,78 @@
+"""Administration: health dashboard data, audit trail, user roles and deactivation: /api/admin."""
+from __future__ import annotations
+
+import os
+import time
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from api import metrics
+from api.db.session import Session
+from api.deps import CurrentUser, Db, require
+from api.errors import responses
+from api.models.admin import AuditOut, HealthOut, RolesIn, UserOut, UserRolesOut
+from api.models.common import Id, Page, PathId
+from api.reads import admin as q
+
+router = APIRouter(prefix="/api/admin", tags=["admin"], responses=responses(401, 403))
+
+AuditAction = Literal["INSERT", "UPDATE", "DELETE", "OVERRIDE", "LOGIN", "LOGIN_FAILED"]
+
+
+@router.get("/health", response_model=HealthOut, dependencies=[Depends(require("SYS_HEALTH"))])
+def read_health(request: Request, db: Db) -> HealthOut:
+    """Live database round trip, pool, per-endpoint latency and errors, last nightly job runs."""
+    stats = db.stats()
+    metrics.update_pool(stats)
+    database = {"status": "healthy", "latency_ms": None, "error": None, "pool": stats.as_dict()}
+    jobs = None
+    try:
+        database["latency_ms"] = round(db.ping(), 3)
+        with db.read() as s:
+            jobs = q.last_job_runs(s)
+    except Exception as exc:  # the health page must answer even when the database does not
+        database.update(status="unhealthy", error=type(exc).__name__ + ": " + str(getattr(exc, "message", exc))[:200])
+    endpoints, per_min = request.app.state.route_stats.snapshot()
+    recent = request.app.state.recent_errors.items()
+    degraded = any(e["status"] != "up" for e in endpoints) or stats.waiting > 0
+    status = "unhealthy" if database["status"] != "healthy" else ("degraded" if degraded else "healthy")
+    uptime = time.time() - request.app.state.route_stats.started
+    return HealthOut(status=status, database=database,
+                     api={"uptime_s": round(uptime, 1), "requests_per_min": per_min, "worker_pid": os.getpid()},
+                     endpoints=endpoints, recent_errors=recent[:20], jobs=jobs)
+
+
+@router.get("/audit-logs", response_model=Page[AuditOut], dependencies=[Depends(require("AUDIT_VIEW"))],
+            responses=responses(422))
+async def list_audit_logs(db: Db, user_id: Annotated[Id | None, Query(description="acting user")] = None,
+                    action: Annotated[AuditAction | None, Query()] = None,
+                    table_name: Annotated[str | None, Query(max_length=30, pattern=r"^[a-z_]+$")] = None,
+                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                    page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[AuditOut]:
+    """The audit trail, newest first, by acting user, action and table."""
+    rows, total = await db.query(lambda s: q.audit(s, user_id, action, table_name, page_size, (page - 1) * page_size))
+    return Page[AuditOut](items=rows, total=total, page=page, page_size=page_size)
+
+
+@router.post("/users/{user_id}/roles", response_model=UserRolesOut, dependencies=[Depends(require("USER_ADMIN"))],
+             responses=responses(404, 422))
+async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: Db) -> UserRolesOut:
+    """Replace a user's roles with exactly the given ones (effective at their next login)."""
+    roles = ",".join(r.strip().upper() for r in body.roles if r.strip()) or None
+
+    def work(s: Session) -> dict:
+        s.call("lib_auth.set_roles", user_id, roles)
+        return q.user_roles(s, user_id)
+    return UserRolesOut(**await db.transact(user.user_id, work))
+
+
+@router.delete("/users/{user_id}", response_model=UserOut, dependencies=[Depends(require("USER_ADMIN"))],
+               responses=responses(404, 422))
+async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db) -> UserOut:
+    """Deactivate an account (rows are never deleted); its tokens stay valid until they expire."""
+    def work(s: Session) -> dict:
+        s.call("lib_auth.deactivate_user", user_id)
+        return q.user_roles(s, user_id)
+    row = await db.transact(user.user_id, work)
+    return UserOut(user_id=row["user_id"], username=row["username"], is_active=row["is_active"] == "Y")

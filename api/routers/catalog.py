@@ -1,0 +1,47 @@
+"""The public catalog and branches: /api/catalog, /api/branches."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import Db, public
+from api.errors import not_found, responses
+from api.models.catalog import BookOut, BranchOut, SearchPage
+from api.models.common import PathId, Text
+from api.reads import catalog as q
+
+router = APIRouter(tags=["catalog"])
+
+MaterialType = Literal["BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP",
+                       "book", "dvd", "audiobook", "magazine", "ebook", "map"]
+
+
+@router.get("/api/catalog/search", response_model=SearchPage, dependencies=[Depends(public())],
+            responses=responses(422))
+async def search_catalog(db: Db,
+                   q_: Annotated[Text | None, Query(alias="q", max_length=200, description="words matched in title, subtitle, authors or ISBN", examples=["pride austen"])] = None,
+                   genre: Annotated[Text | None, Query(max_length=100, description="genre name or id", examples=["Fiction"])] = None,
+                   type_: Annotated[MaterialType | None, Query(alias="type", examples=["BOOK"])] = None,
+                   available: Annotated[bool | None, Query(description="only titles with a copy on the shelf now")] = None,
+                   page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                   page_size: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchPage:
+    """Search the catalog (public), paged, with genre, type and availability filters."""
+    items, total = await db.query(lambda s: q.search(s, q_, genre, type_, available, page, page_size))
+    return SearchPage(items=items, total=total, page=page, page_size=page_size)
+
+
+@router.get("/api/catalog/book/{material_id}", response_model=BookOut, dependencies=[Depends(public())],
+            responses=responses(404, 422))
+async def read_book(material_id: PathId, db: Db) -> BookOut:
+    """A title with its copies and availability per branch (public)."""
+    book = await db.query(lambda s: q.book(s, material_id))
+    if book is None:
+        raise not_found("No such title.")
+    return BookOut(**book)
+
+
+@router.get("/api/branches", response_model=list[BranchOut], dependencies=[Depends(public())])
+async def list_branches(db: Db) -> list[BranchOut]:
+    """The library's active branches (public)."""
+    return [BranchOut(**r) for r in await db.query(q.branches)]

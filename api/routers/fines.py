@@ -1,0 +1,50 @@
+"""Fines at the desk: /api/fines (list, pay, waive)."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api.db.session import Out, Session
+from api.deps import CurrentUser, Db, require
+from api.errors import responses
+from api.models.common import Id, Page, PathId
+from api.models.fines import PaidOut, PayIn, WaivedOut, WaiveIn
+from api.models.patron import FineOut
+from api.reads import fines as q
+from api.reads.patron import fine as read_fine
+
+router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401, 403, 422))
+
+
+@router.get("", response_model=Page[FineOut], dependencies=[Depends(require("FINE_COLLECT"))])
+async def list_fines(db: Db, patron_id: Annotated[Id | None, Query()] = None,
+               status: Annotated[Literal["OPEN", "PAID", "WAIVED", "REFUNDED"] | None, Query()] = None,
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+               page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[FineOut]:
+    """Fines by patron and status, newest first."""
+    rows, total = await db.query(lambda s: q.search(s, patron_id, status, page_size, (page - 1) * page_size))
+    return Page[FineOut](items=rows, total=total, page=page, page_size=page_size)
+
+
+@router.post("/{fine_id}/pay", response_model=PaidOut, dependencies=[Depends(require("FINE_COLLECT"))],
+             responses=responses(404, 409))
+async def pay_fine(fine_id: PathId, body: PayIn, user: CurrentUser, db: Db) -> PaidOut:
+    """Take a payment towards a fine (partial payments allowed, never more than owed)."""
+    def work(s: Session) -> PaidOut:
+        payment_id, _ = s.call("lib_fines.pay", fine_id, body.amount, body.method, body.note, Out(int), Out(Decimal))
+        row = read_fine(s, fine_id)
+        return PaidOut(fine_id=fine_id, payment_id=payment_id, amount_paid=row["paid"], balance=row["balance"],
+                       status=row["status"])
+    return await db.transact(user.user_id, work)
+
+
+@router.post("/{fine_id}/waive", response_model=WaivedOut, dependencies=[Depends(require("FINE_WAIVE"))],
+             responses=responses(404, 409))
+async def waive_fine(fine_id: PathId, body: WaiveIn, user: CurrentUser, db: Db) -> WaivedOut:
+    """Waive what is still owed on a fine; the reason is required and kept."""
+    def work(s: Session) -> dict:
+        s.call("lib_fines.waive", fine_id, body.reason)
+        return s.one("SELECT fine_id, status, waive_reason FROM fines WHERE fine_id = :f", {"f": fine_id})
+    return WaivedOut(**await db.transact(user.user_id, work))

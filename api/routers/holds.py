@@ -1,0 +1,28 @@
+"""The holds shelf and queue for staff: /api/holds."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query
+
+from api.deps import Db, require
+from api.errors import responses
+from api.models.common import Id, Page
+from api.models.patron import HoldOut
+from api.reads import holds as q
+
+router = APIRouter(prefix="/api/holds", tags=["holds"], responses=responses(401, 403))
+
+HoldStatus = Literal["PENDING", "SUSPENDED", "READY", "FULFILLED", "CANCELLED", "EXPIRED"]
+
+
+@router.get("", response_model=Page[HoldOut], dependencies=[Depends(require("HOLD_MANAGE"))],
+            responses=responses(422))
+async def list_holds(db: Db, status: Annotated[HoldStatus | None, Query(examples=["READY"])] = None,
+               branch_id: Annotated[Id | None, Query(description="pickup branch")] = None,
+               patron_id: Annotated[Id | None, Query()] = None,
+               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+               page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[HoldOut]:
+    """Holds by status and pickup branch (READY = the hold shelf), oldest first."""
+    rows, total = await db.query(lambda s: q.search(s, status, branch_id, patron_id, page_size, (page - 1) * page_size))
+    return Page[HoldOut](items=rows, total=total, page=page, page_size=page_size)

@@ -1,0 +1,54 @@
+"""Catalog editing for catalogers: /api/materials."""
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+
+from api.db.session import Out, Session
+from api.deps import CurrentUser, Db, require
+from api.errors import responses
+from api.models.common import PathId
+from api.models.materials import CopyCreated, CopyIn, MaterialIn, MaterialOut
+from api.reads.catalog import authors_of
+
+router = APIRouter(prefix="/api/materials", tags=["materials"], dependencies=[Depends(require("CATALOG_EDIT"))],
+                   responses=responses(401, 403, 422))
+
+
+def _args(body: MaterialIn) -> list:
+    authors = None if body.authors is None else "|".join(a.strip().replace("|", " ") for a in body.authors if a.strip())
+    return [body.title, body.subtitle, body.isbn, body.material_type, body.genre_id, body.publisher,
+            body.publication_year, body.language, body.description, body.replacement_cost, authors or None]
+
+
+def _material(s: Session, material_id: int) -> MaterialOut:
+    row = s.one("SELECT material_id, title, isbn, material_type FROM materials WHERE material_id = :m", {"m": material_id})
+    return MaterialOut(**row, authors=authors_of(s, [material_id]).get(material_id, []))
+
+
+@router.post("", response_model=MaterialOut, status_code=201, responses=responses(409))
+async def create_material(body: MaterialIn, user: CurrentUser, db: Db) -> MaterialOut:
+    """Add a title (authors are created by name when new)."""
+    def work(s: Session) -> MaterialOut:
+        (material_id,) = s.call("lib_catalog.add_material", *_args(body), Out(int))
+        return _material(s, material_id)
+    return await db.transact(user.user_id, work)
+
+
+@router.put("/{material_id}", response_model=MaterialOut, responses=responses(404, 409))
+async def update_material(material_id: PathId, body: MaterialIn, user: CurrentUser, db: Db) -> MaterialOut:
+    """Replace a title's data (authors: null keeps them, a list replaces them)."""
+    def work(s: Session) -> MaterialOut:
+        s.call("lib_catalog.update_material", material_id, *_args(body))
+        return _material(s, material_id)
+    return await db.transact(user.user_id, work)
+
+
+@router.post("/{material_id}/copies", response_model=CopyCreated, status_code=201, responses=responses(404, 409))
+async def create_copy(material_id: PathId, body: CopyIn, user: CurrentUser, db: Db) -> CopyCreated:
+    """Add a copy of a title at a branch (barcode generated when not given)."""
+    def work(s: Session) -> dict:
+        (copy_id,) = s.call("lib_catalog.add_copy", material_id, body.branch_id, body.barcode, body.shelf_location,
+                            body.price, Out(int))
+        return s.one("SELECT copy_id, material_id, branch_id, barcode, status FROM copies WHERE copy_id = :c",
+                     {"c": copy_id})
+    return CopyCreated(**await db.transact(user.user_id, work))

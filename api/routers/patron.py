@@ -1,0 +1,76 @@
+"""The patron portal: the caller's own loans, history, fines and holds: /api/patron/me.
+
+The patron is always the token's (patrons.user_id = sub, read at login): no route here takes a
+patron id, and loan or hold ids of another patron answer 404 as if they did not exist.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query
+
+from api.db.session import Out, Session
+from api.deps import CurrentUser, Db, patron_self
+from api.errors import responses
+from api.models.common import PathId
+from api.models.patron import CancelledOut, FineOut, HistoryOut, HoldOut, LoanOut, RenewedOut, ReservedOut, ReserveIn
+from api.reads import patron as q
+
+router = APIRouter(prefix="/api/patron/me", tags=["patron"], dependencies=[Depends(patron_self())],
+                   responses=responses(401, 403))
+
+
+@router.get("/loans", response_model=list[LoanOut])
+async def list_my_loans(user: CurrentUser, db: Db) -> list[LoanOut]:
+    """The caller's current loans with due dates."""
+    return [LoanOut(**r) for r in await db.query(lambda s: q.loans(s, user.patron_id))]
+
+
+@router.get("/history", response_model=list[HistoryOut])
+async def list_my_history(user: CurrentUser, db: Db, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                    page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> list[HistoryOut]:
+    """The caller's past loans, newest first."""
+    rows = await db.query(lambda s: q.history(s, user.patron_id, page_size, (page - 1) * page_size))
+    return [HistoryOut(**r) for r in rows]
+
+
+@router.get("/fines", response_model=list[FineOut])
+async def list_my_fines(user: CurrentUser, db: Db) -> list[FineOut]:
+    """The caller's fines, open and closed."""
+    return [FineOut(**r) for r in await db.query(lambda s: q.fines(s, user.patron_id))]
+
+
+@router.get("/holds", response_model=list[HoldOut])
+async def list_my_holds(user: CurrentUser, db: Db) -> list[HoldOut]:
+    """The caller's holds with their place in the queue."""
+    return [HoldOut(**r) for r in await db.query(lambda s: q.holds(s, user.patron_id))]
+
+
+@router.post("/reserve/{material_id}", response_model=ReservedOut, status_code=201,
+             responses=responses(404, 409, 422))
+async def reserve_title(material_id: PathId, user: CurrentUser, db: Db,
+                  body: Annotated[ReserveIn | None, Body()] = None) -> ReservedOut:
+    """Place a hold on a title for the caller (pickup at the home branch unless given)."""
+    pickup = body.pickup_branch_id if body else None
+
+    def work(s: Session) -> ReservedOut:
+        hold_id, position = s.call("lib_holds.place", user.patron_id, material_id, pickup, Out(int), Out(int))
+        status = s.scalar("SELECT status FROM holds WHERE hold_id = :h", {"h": hold_id})
+        return ReservedOut(hold_id=hold_id, status=status, queue_position=position)
+    return await db.transact(user.user_id, work)
+
+
+@router.delete("/holds/{hold_id}", response_model=CancelledOut, responses=responses(404, 409, 422))
+async def cancel_my_hold(hold_id: PathId, user: CurrentUser, db: Db) -> CancelledOut:
+    """Cancel one of the caller's open holds."""
+    await db.transact(user.user_id, lambda s: s.call("lib_holds.cancel_own", user.patron_id, hold_id))
+    return CancelledOut(hold_id=hold_id, status="CANCELLED")
+
+
+@router.post("/renew/{loan_id}", response_model=RenewedOut, responses=responses(404, 409, 422))
+async def renew_my_loan(loan_id: PathId, user: CurrentUser, db: Db) -> RenewedOut:
+    """Renew one of the caller's loans."""
+    due_at, renewals = await db.transact(user.user_id, lambda s: s.call(
+        "lib_circulation.renew_own", user.patron_id, loan_id, Out(datetime), Out(int)))
+    return RenewedOut(loan_id=loan_id, due_at=due_at, renewals=renewals)

@@ -1,0 +1,89 @@
+"""Administration: health, audit trail, roles, deactivation."""
+from __future__ import annotations
+
+from tests.api.conftest import PASSWORD, error_code
+
+
+def test_health_reports_database_pool_and_endpoints(client, staff):
+    client.get("/api/branches")
+    r = client.get("/api/admin/health", headers=staff["IT_ADMIN"].headers)
+    assert r.status_code == 200, r.text
+    h = r.json()
+    assert h["status"] in ("healthy", "degraded")
+    assert h["database"]["status"] == "healthy" and h["database"]["latency_ms"] > 0
+    assert {"size", "in_use", "idle", "max"} <= set(h["database"]["pool"])
+    assert h["api"]["uptime_s"] > 0 and h["api"]["requests_per_min"] >= 1
+    paths = {e["path"]: e for e in h["endpoints"]}
+    assert "GET /api/branches" in paths
+    e = paths["GET /api/branches"]
+    assert e["requests"] >= 1 and e["avg_ms"] > 0 and e["p95_ms"] >= e["avg_ms"] * 0 and e["status"] == "up"
+    assert h["jobs"] is None or isinstance(h["jobs"], list)
+
+
+def test_audit_log_filters_by_user_and_action(client, staff, people):
+    acct = people.make("LIBRARIAN")
+    assert client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD}).status_code == 200
+    r = client.get("/api/admin/audit-logs", params={"user_id": acct.user_id, "action": "LOGIN"},
+                   headers=staff["IT_ADMIN"].headers)
+    assert r.status_code == 200
+    items = r.json()["items"]
+    assert len(items) == 1 and items[0]["actor_user_id"] == acct.user_id and items[0]["action"] == "LOGIN"
+    assert r.json()["total"] == 1
+    assert client.get("/api/admin/audit-logs", headers=staff["LIBRARY_DIRECTOR"].headers).status_code == 200
+    assert client.get("/api/admin/audit-logs", headers=staff["LIBRARIAN"].headers).status_code == 403
+    assert client.get("/api/admin/audit-logs", params={"action": "HACK"}, headers=staff["IT_ADMIN"].headers).status_code == 422
+
+
+def test_set_roles_takes_effect_at_next_login(client, staff, people):
+    acct = people.make("LIBRARIAN")
+    r = client.post(f"/api/admin/users/{acct.user_id}/roles", json={"roles": ["cataloger", "LIBRARY_DIRECTOR"]},
+                    headers=staff["IT_ADMIN"].headers)
+    assert r.status_code == 200, r.text
+    assert r.json() == {"user_id": acct.user_id, "username": acct.username, "roles": ["CATALOGER", "LIBRARY_DIRECTOR"]}
+    token = client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD}).json()["access_token"]
+    me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()
+    assert me["roles"] == ["CATALOGER", "LIBRARY_DIRECTOR"] and "CIRC_CHECKOUT" not in me["permissions"]
+
+
+def test_set_roles_refusals_change_nothing(client, staff, people, unchanged):
+    acct = people.make("LIBRARIAN")
+    for user_id, body, headers, status, code in [
+        (acct.user_id, {"roles": ["LIBRARIAN", "EMPEROR"]}, staff["IT_ADMIN"].headers, 422, "ROLE_NOT_FOUND"),
+        (987654321, {"roles": ["LIBRARIAN"]}, staff["IT_ADMIN"].headers, 404, "USER_NOT_FOUND"),
+        (acct.user_id, {"roles": "LIBRARIAN"}, staff["IT_ADMIN"].headers, 422, "VALIDATION_ERROR"),
+        (acct.user_id, {"roles": ["IT_ADMIN"]}, staff["BRANCH_MANAGER"].headers, 403, "FORBIDDEN"),
+    ]:
+        with unchanged():
+            r = client.post(f"/api/admin/users/{user_id}/roles", json=body, headers=headers)
+        assert (r.status_code, error_code(r)) == (status, code), (body, r.text)
+
+
+def test_delete_user_deactivates_and_blocks_login(client, staff, people, arrange):
+    acct = people.make("LIBRARIAN")
+    r = client.delete(f"/api/admin/users/{acct.user_id}", headers=staff["IT_ADMIN"].headers)
+    assert r.status_code == 200 and r.json() == {"user_id": acct.user_id, "username": acct.username, "is_active": False}
+    assert arrange.scalar("SELECT COUNT(*) FROM users WHERE user_id = :u", {"u": acct.user_id}) == 1  # kept
+    r = client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD})
+    assert r.status_code == 403 and error_code(r) == "ACCOUNT_INACTIVE"
+
+
+def test_delete_user_refusals_change_nothing(client, staff, people, unchanged):
+    admin = people.make("IT_ADMIN")
+    with unchanged():
+        r = client.delete(f"/api/admin/users/{admin.user_id}", headers=admin.headers)
+        assert r.status_code == 422 and error_code(r) == "INVALID_ARGUMENT"
+        r = client.delete("/api/admin/users/987654321", headers=admin.headers)
+        assert r.status_code == 404 and error_code(r) == "USER_NOT_FOUND"
+        r = client.delete(f"/api/admin/users/{staff['LIBRARIAN'].user_id}", headers=staff["LIBRARY_DIRECTOR"].headers)
+        assert r.status_code == 403
+
+
+def test_deactivated_staff_token_can_no_longer_write(client, staff, people, arrange, unchanged):
+    acct = people.make("LIBRARIAN")
+    patron = people.make("PATRON")
+    copy = arrange.copy()
+    assert client.delete(f"/api/admin/users/{acct.user_id}", headers=staff["IT_ADMIN"].headers).status_code == 200
+    with unchanged():
+        r = client.post("/api/circulation/checkout", json={"patron_id": patron.patron_id, "copy_id": copy},
+                        headers=acct.headers)
+    assert r.status_code == 403 and error_code(r) == "PERMISSION_DENIED"
