@@ -28,6 +28,8 @@ INSTALL_SCRIPT = DATABASE_DIR / "install.sql"
 CONF = HERE / "ora2pg.conf"
 COMPAT = HERE / "compat.sql"
 STATIC_CHECK = HERE / "static_check.sql"
+# PostgreSQL-only additions loaded after the translated schema (each file says why it is engine-specific)
+ENGINE_EXTRAS = (HERE / "search_indexes.sql",)
 # ora2pg object types, in load order. TABLE carries indexes, constraints and comments too.
 PASSES = ("TABLE", "VIEW", "PACKAGE", "TRIGGER")
 SEARCH_PATH = "public, ora_compat, oracle, pg_catalog"
@@ -60,7 +62,7 @@ def sources() -> list[Path]:
 
 def source_hash(files: list[Path] | None = None) -> str:
     h = hashlib.sha256()
-    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, Path(__file__)]:
+    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, *ENGINE_EXTRAS, Path(__file__)]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -147,7 +149,8 @@ def _exists(conn, dbname: str) -> bool:
     return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone() is not None
 
 
-def _build_template(admin_url: str, template: str, out: Path, files: list[Path], timezone: str) -> None:
+def _build_template(admin_url: str, template: str, out: Path, files: list[Path], extras: tuple[Path, ...],
+                    timezone: str) -> None:
     """Load and check the build into a scratch database, renamed to `template` only when it passed."""
     scratch = f"{template}_wip"
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -162,6 +165,8 @@ def _build_template(admin_url: str, template: str, out: Path, files: list[Path],
         for f in files:
             if DATA_FILE.search(f.name):
                 _psql(url, f)
+        for extra in extras:
+            _psql(url, extra)
         findings = static_check(url)
         if findings:
             lines = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in findings)
@@ -190,6 +195,7 @@ def install(admin_url: str, dbname: str, *, timezone: str = "UTC", files: list[P
     (ils_build_<hash>); every later install of the same tree is a copy of that template.
     """
     t0 = time.perf_counter()
+    extras = ENGINE_EXTRAS if files is None else ()  # a partial source list (tests) gets no extras
     files = files or sources()
     out = translate(files)
     t1 = time.perf_counter()
@@ -197,7 +203,7 @@ def install(admin_url: str, dbname: str, *, timezone: str = "UTC", files: list[P
     with psycopg.connect(admin_url, autocommit=True) as conn:
         built = _exists(conn, template)
     if not built:
-        _build_template(admin_url, template, out, files, timezone)
+        _build_template(admin_url, template, out, files, extras, timezone)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
