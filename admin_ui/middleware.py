@@ -1,0 +1,138 @@
+"""ASGI middleware of the staff UI: CSRF check of every POST, page headers, route names for the metrics.
+
+CSRF: each session holds a random token (made at login, or for the login form itself). Every
+non-GET request to a staff page must carry it, as the form field `csrf_token` or the header
+`X-CSRF-Token`, else it is refused with 403 before any handler runs. The table screens under
+/staff/admin are starlette-admin's and carry its own built-in CSRF protection (a signed double-submit
+token, checked on every POST there); the session cookie is SameSite=Strict on top of both.
+"""
+from __future__ import annotations
+
+import hmac
+from types import SimpleNamespace
+from typing import Any, Callable
+from urllib.parse import parse_qs
+
+from starlette._utils import get_route_path
+from starlette.requests import Request
+from starlette.responses import Response
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+FIELD = "csrf_token"
+HEADER = b"x-csrf-token"
+
+PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+# starlette-admin's pages use inline scripts and styles; nothing may load from elsewhere (its theme would
+# fetch a web font from a CDN: the browser is told not to)
+ADMIN_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+             "script-src 'self' 'unsafe-inline'; font-src 'self' data:; connect-src 'self'; form-action 'self'; "
+             "frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+class CsrfMiddleware:
+    """Refuse a state-changing request whose token does not match the session's (runs inside sessions)."""
+
+    def __init__(self, app: Any, deny: Callable[[Request, int, str], Response], max_body: int,
+                 exempt_prefixes: tuple[str, ...] = ("/admin",)):
+        self.app, self.deny, self.max_body, self.exempt = app, deny, max_body, exempt_prefixes
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        route_path = get_route_path(scope)
+        if any(route_path == p or route_path.startswith(p + "/") for p in self.exempt):
+            await self.app(scope, receive, send)
+            return
+        body = bytearray()
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body.extend(message.get("body", b""))
+            more = message.get("more_body", False)
+            if len(body) > self.max_body:
+                response = self.deny(Request(scope), 413, "The upload is too large.")
+                await response(scope, receive, send)
+                return
+        data = bytes(body)
+        replayed = False
+
+        async def replay() -> dict:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": data, "more_body": False}
+            return await receive()
+
+        expected = (scope.get("session") or {}).get("csrf")
+        submitted = dict(scope.get("headers") or ()).get(HEADER, b"").decode("latin-1") or \
+            await _form_token(scope, data)
+        if not expected or not submitted or not hmac.compare_digest(str(expected), submitted):
+            response = self.deny(Request(scope, replay), 403, "The form was not accepted: its security token is "
+                                 "missing or out of date. Reload the page and try again.")
+            await response(scope, replay, send)
+            return
+        await self.app(scope, replay, send)
+
+
+async def _form_token(scope: dict, body: bytes) -> str:
+    content_type = dict(scope.get("headers") or ()).get(b"content-type", b"").decode("latin-1")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        values = parse_qs(body.decode("utf-8", "replace")).get(FIELD)
+        return values[0] if values else ""
+    if content_type.startswith("multipart/form-data"):
+        sent = False
+
+        async def once() -> dict:
+            nonlocal sent
+            if sent:
+                return {"type": "http.disconnect"}
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        form = await Request(scope, once).form(max_part_size=len(body) + 1)
+        try:
+            value = form.get(FIELD)
+            return value if isinstance(value, str) else ""
+        finally:
+            await form.close()
+    return ""
+
+
+class PageMiddleware:
+    """Outermost layer of the staff app: security headers for its pages and a full route template
+    ("/staff/desk/checkout") for the API's per-route metrics and health figures."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        entry_root = scope.get("root_path", "")
+        route_path = get_route_path(scope)
+        is_admin = route_path.startswith("/admin")
+
+        async def send_wrapper(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {k.lower() for k, _ in headers}
+                if b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", (ADMIN_CSP if is_admin else PAGE_CSP).encode()))
+                if b"cache-control" not in names and not route_path.startswith("/static"):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            path = getattr(route, "path", None)
+            if path is not None and path != entry_root:
+                inner = "/admin" if is_admin and path != "/admin" else ""
+                scope["route"] = SimpleNamespace(path=entry_root + inner + path)

@@ -1,0 +1,85 @@
+"""Fines: outstanding fines, payments, waivers with a reason, payment history (/staff/fines...).
+
+Paying is lib_fines.pay (FINE_COLLECT), waiving lib_fines.waive (FINE_WAIVE): the waive button is
+only drawn for users with FINE_WAIVE, and the waive address answers 403 to anyone else.
+"""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from starlette.responses import Response
+
+from admin_ui import web
+from admin_ui.reads import desk as dq
+from admin_ui.reads import fines as q
+from admin_ui.reads import patrons as pq
+from api.db.session import DbError, Out
+
+METHODS = ("CASH", "CARD", "CHECK")
+STATUSES = ("OPEN", "PAID", "WAIVED", "REFUNDED", "ALL")
+
+
+def _back(ctx: web.Ctx) -> str:
+    patron_id = ctx.int_arg("patron_id")
+    return f"/fines?patron_id={patron_id}" if patron_id else "/fines"
+
+
+@web.page("/fines", "FINE_COLLECT")
+def list_fines(ctx: web.Ctx) -> Response:
+    """Outstanding fines (all patrons, or one patron's with pay and waive forms)."""
+    patron_id = ctx.int_arg("patron_id")
+    status = ctx.arg("status", "OPEN").upper()
+    status = status if status in STATUSES else "OPEN"
+    page_no = max(ctx.int_arg("page") or 1, 1)
+    with ctx.read() as s:
+        patron = dq.patron(s, patron_id) if patron_id else None
+        rows, total = q.listing(s, patron_id if patron else None, status, 50, (page_no - 1) * 50)
+        outstanding = q.outstanding_total(s, patron_id if patron else None)
+    return ctx.render("fines/list.html", title="Fines", rows=rows, total=total, status=status, patron=patron,
+                      outstanding=outstanding, methods=METHODS, statuses=STATUSES, page=page_no,
+                      pages=max((total + 49) // 50, 1))
+
+
+@web.page("/fines/{fine_id:int}/pay", "FINE_COLLECT", methods=["POST"], name="pay_fine")
+def pay_fine(ctx: web.Ctx) -> Response:
+    """lib_fines.pay: the amount (default: all that is owed) by the chosen method."""
+    fine_id = ctx.request.path_params["fine_id"]
+    try:
+        amount = Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
+    except InvalidOperation:
+        return ctx.redirect(_back(ctx), "Enter the amount paid, e.g. 2.50.", "error")
+    method = ctx.arg("method").upper()
+    try:
+        with ctx.tx() as s:
+            _, balance = s.call("lib_fines.pay", fine_id, amount, method, ctx.arg("note")[:400] or None,
+                                Out(int), Out(Decimal))
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(_back(ctx), f"Payment refused: {r.message} ({r.code})", "error")
+    rest = f" {Decimal(str(balance)):,.2f} still owed on it." if balance else " The fine is paid."
+    return ctx.redirect(_back(ctx), f"Payment of ${amount:,.2f} taken.{rest}")
+
+
+@web.page("/fines/{fine_id:int}/waive", "FINE_WAIVE", methods=["POST"], name="waive_fine")
+def waive_fine(ctx: web.Ctx) -> Response:
+    """lib_fines.waive with the reason given (required)."""
+    fine_id = ctx.request.path_params["fine_id"]
+    try:
+        with ctx.tx() as s:
+            s.call("lib_fines.waive", fine_id, ctx.arg("reason")[:400] or None)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(_back(ctx), f"Not waived: {r.message} ({r.code})", "error")
+    return ctx.redirect(_back(ctx), f"Fine {fine_id} waived.")
+
+
+@web.page("/fines/payments", "FINE_COLLECT")
+def payment_history(ctx: web.Ctx) -> Response:
+    """Payments taken, newest first (one patron's with ?patron_id=)."""
+    patron_id = ctx.int_arg("patron_id")
+    page_no = max(ctx.int_arg("page") or 1, 1)
+    with ctx.read() as s:
+        rows, total = pq.payments(s, patron_id, 50, (page_no - 1) * 50)
+        patron = dq.patron(s, patron_id) if patron_id else None
+    return ctx.render("fines/payments.html", title="Payment history", rows=rows, total=total, patron=patron,
+                      page=page_no, pages=max((total + 49) // 50, 1))

@@ -1,0 +1,151 @@
+"""Patrons: search, the patron record, register, edit, suspend and reinstate (/staff/patrons...).
+
+Registration and edits are lib_patrons.register / update_patron, suspension lib_patrons.suspend /
+reinstate with a reason: one package call each, which also checks the permission and the data.
+"""
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from admin_ui import charts, web
+from admin_ui.pages.dashboard import utcnow
+from admin_ui.reads import desk as dq
+from admin_ui.reads import patrons as q
+from api.db.session import DbError, Out
+
+CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
+FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "home_branch_id", "card_number")
+
+
+@web.page("/patrons", "PATRON_VIEW")
+def search_patrons(ctx: web.Ctx) -> Response:
+    """Find patrons by card, e-mail or name."""
+    text = ctx.arg("q")
+    page_no = max(ctx.int_arg("page") or 1, 1)
+    with ctx.read() as s:
+        rows, total = q.search(s, text, 50, (page_no - 1) * 50)
+    if text and total == 1 and rows and rows[0]["card_number"] == text:
+        return ctx.redirect(f"/patrons/{rows[0]['patron_id']}")
+    return ctx.render("patrons/search.html", title="Patrons", rows=rows, total=total, text=text, page=page_no,
+                      pages=max((total + 49) // 50, 1))
+
+
+@web.page("/patrons/{patron_id:int}", "PATRON_VIEW")
+def show_patron(ctx: web.Ctx) -> Response:
+    """The patron record: loans, history, holds, fines, borrowing over the last year."""
+    patron_id = ctx.request.path_params["patron_id"]
+    now = utcnow()
+    with ctx.read() as s:
+        summary = dq.summary(s, patron_id, now)
+        if summary is None:
+            return web.error_page(ctx.request, 404, "No such patron", f"There is no patron {patron_id}.", ctx.user)
+        history, history_total = dq.history(s, patron_id=patron_id, limit=20)
+        holds = q.holds(s, patron_id)
+        fines = q.fines(s, patron_id)
+        payments, _ = q.payments(s, patron_id, limit=20)
+        months = q.borrowing_by_month(s, patron_id, now)
+    year, month0 = divmod(now.year * 12 + now.month - 1 - (len(months) - 1), 12)
+    first = now.replace(year=year, month=month0 + 1, day=1)
+    chart = charts.bar_chart([m for m, _ in months], [("Checkouts", [n for _, n in months])],
+                             title=f"Checkouts per month, {first:%B %Y} to {now:%B %Y}")
+    return ctx.render("patrons/detail.html", title=f"{summary['patron']['first_name']} {summary['patron']['last_name']}",
+                      summary=summary, p=summary["patron"], history=history, history_total=history_total, holds=holds,
+                      fines=fines, payments=payments, chart=chart, months=months)
+
+
+def _form_values(ctx: web.Ctx) -> dict:
+    values = {f: ctx.arg(f) for f in FIELDS}
+    values["home_branch_id"] = ctx.int_arg("home_branch_id")
+    values["category"] = values["category"] if values["category"] in CATEGORIES else "ADULT"
+    return values
+
+
+def _form(ctx: web.Ctx, values: dict, *, patron_id: int | None, error: str | None = None, status: int = 200) -> Response:
+    with ctx.read() as s:
+        branches = dq.branches(s)
+    return ctx.render("patrons/form.html", http_status=status, title="Edit patron" if patron_id else "Register a patron",
+                      v=values, patron_id=patron_id, branches=branches, categories=CATEGORIES, error=error)
+
+
+@web.page("/patrons/new", "PATRON_MANAGE")
+def new_patron_form(ctx: web.Ctx) -> Response:
+    """The registration form."""
+    return _form(ctx, {f: "" for f in FIELDS} | {"category": "ADULT", "home_branch_id": None}, patron_id=None)
+
+
+@web.page("/patrons/new", "PATRON_MANAGE", methods=["POST"], name="register_patron")
+def register_patron(ctx: web.Ctx) -> Response:
+    """lib_patrons.register."""
+    v = _form_values(ctx)
+    try:
+        with ctx.tx() as s:
+            (patron_id,) = s.call("lib_patrons.register", v["first_name"], v["last_name"], v["email"] or None,
+                                  v["phone"] or None, v["address"] or None, v["category"], v["home_branch_id"],
+                                  v["card_number"] or None, Out(int))
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return _form(ctx, v, patron_id=None, error=f"{r.message} ({r.code})", status=r.status)
+    return ctx.redirect(f"/patrons/{patron_id}", "Patron registered.")
+
+
+@web.page("/patrons/{patron_id:int}/edit", "PATRON_MANAGE")
+def edit_patron_form(ctx: web.Ctx) -> Response:
+    """The edit form, filled in."""
+    patron_id = ctx.request.path_params["patron_id"]
+    with ctx.read() as s:
+        p = dq.patron(s, patron_id)
+    if p is None:
+        return web.error_page(ctx.request, 404, "No such patron", f"There is no patron {patron_id}.", ctx.user)
+    return _form(ctx, {f: (p.get(f) if p.get(f) is not None else "") for f in FIELDS}, patron_id=patron_id)
+
+
+@web.page("/patrons/{patron_id:int}/edit", "PATRON_MANAGE", methods=["POST"], name="update_patron")
+def update_patron(ctx: web.Ctx) -> Response:
+    """lib_patrons.update_patron (the card number is not changed here)."""
+    patron_id = ctx.request.path_params["patron_id"]
+    v = _form_values(ctx)
+    try:
+        with ctx.tx() as s:
+            s.call("lib_patrons.update_patron", patron_id, v["first_name"], v["last_name"], v["email"] or None,
+                   v["phone"] or None, v["address"] or None, v["category"], v["home_branch_id"])
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return _form(ctx, v, patron_id=patron_id, error=f"{r.message} ({r.code})", status=r.status)
+    return ctx.redirect(f"/patrons/{patron_id}", "Patron updated.")
+
+
+def _status_change(ctx: web.Ctx, procedure: str, done: str) -> Response:
+    patron_id = ctx.request.path_params["patron_id"]
+    reason = ctx.arg("reason")[:400]
+    try:
+        with ctx.tx() as s:
+            s.call(procedure, patron_id, reason or None)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")
+    return ctx.redirect(f"/patrons/{patron_id}", done)
+
+
+@web.page("/patrons/{patron_id:int}/suspend", "PATRON_SUSPEND", methods=["POST"], name="suspend_patron")
+def suspend_patron(ctx: web.Ctx) -> Response:
+    """lib_patrons.suspend with the reason given."""
+    return _status_change(ctx, "lib_patrons.suspend", "Patron suspended.")
+
+
+@web.page("/patrons/{patron_id:int}/reinstate", "PATRON_SUSPEND", methods=["POST"], name="reinstate_patron")
+def reinstate_patron(ctx: web.Ctx) -> Response:
+    """lib_patrons.reinstate with the reason given."""
+    return _status_change(ctx, "lib_patrons.reinstate", "Patron reinstated.")
+
+
+@web.page("/patrons/{patron_id:int}/renew-card", "PATRON_MANAGE", methods=["POST"], name="renew_card")
+def renew_card(ctx: web.Ctx) -> Response:
+    """lib_patrons.renew_card."""
+    patron_id = ctx.request.path_params["patron_id"]
+    try:
+        with ctx.tx() as s:
+            (expires_on,) = s.call("lib_patrons.renew_card", patron_id, Out(type(utcnow())))
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")
+    return ctx.redirect(f"/patrons/{patron_id}", f"Card renewed until {expires_on:%Y-%m-%d}.")

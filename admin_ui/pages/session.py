@@ -1,0 +1,74 @@
+"""Sign in and sign out (/staff/login, /staff/logout)."""
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from admin_ui import web
+from admin_ui.auth import LoginRefused, authenticate, current_user, start_session
+from api.db.gateway import DbUnavailable
+from api.db.session import DbError
+
+
+def _safe_next(value: str | None) -> str:
+    """Only a path inside the staff UI (no scheme, host or protocol-relative //)."""
+    if value and value.startswith(web.PREFIX + "/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return web.PREFIX + "/"
+
+
+def _rate_limited(request: Request, username: str) -> float:
+    """The API's login limiters (per client address and per username), shared with /api/auth/login."""
+    limiters = getattr(request.app.state, "limiters", None) or {}
+    ip = request.client.host if request.client else "unknown"
+    wait = 0.0
+    for kind, key in (("login_ip", ip), ("login_user", username.lower())):
+        if kind in limiters:
+            wait = max(wait, limiters[kind].hit(key) or 0.0)
+    return wait
+
+
+async def login(request: Request) -> Response:
+    """GET: the form. POST: check the account in the database and start a session."""
+    if request.method == "GET":
+        user = current_user(request)
+        nxt = _safe_next(request.query_params.get("next"))
+        if user is not None and user.is_staff:
+            return RedirectResponse(nxt, status_code=303)
+        return web.render(request, "login.html", next=nxt, username="", error=None)
+    form = await request.form()
+    username = str(form.get("username") or "").strip()[:60]
+    password = str(form.get("password") or "")[:1024]
+    nxt = _safe_next(str(form.get("next") or ""))
+
+    def refuse(status: int, code: str, message: str) -> Response:
+        return web.render(request, "login.html", http_status=status, next=nxt, username=username, error=message,
+                          error_code=code)
+
+    if not username or not password:
+        return refuse(422, "VALIDATION_ERROR", "Enter your username and password.")
+    wait = _rate_limited(request, username)
+    if wait:
+        return refuse(429, "RATE_LIMITED", f"Too many attempts: wait {int(wait) + 1} seconds and try again.")
+    try:
+        user = await run_in_threadpool(authenticate, request.app.state.gateway, username, password)
+    except LoginRefused as exc:
+        status = {"ACCOUNT_LOCKED": 423, "ACCOUNT_INACTIVE": 403}.get(exc.code, 401)
+        return refuse(status, exc.code, exc.message)
+    except (DbUnavailable, DbError):
+        return refuse(503, "DB_UNAVAILABLE", "The database is not answering: signing in is not possible right now.")
+    start_session(request, user)
+    return RedirectResponse(nxt, status_code=303)
+
+
+async def logout(request: Request) -> Response:
+    """End the session (POST only, with the CSRF token like every form)."""
+    request.session.clear()
+    response = RedirectResponse(web.PREFIX + "/login", status_code=303)
+    return response
+
+
+web.ROUTES.append(Route("/login", login, methods=["GET", "POST"], name="login"))
+web.ROUTES.append(Route("/logout", logout, methods=["POST"], name="logout"))

@@ -1,0 +1,35 @@
+"""Reads for the fines pages: outstanding fines, one fine, totals."""
+from __future__ import annotations
+
+from api.db.session import Session
+
+
+def listing(s: Session, patron_id: int | None, status: str, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    clauses, binds = [], {}
+    if status != "ALL":
+        clauses.append("f.status = :st")
+        binds["st"] = status
+    if patron_id is not None:
+        clauses.append("f.patron_id = :p")
+        binds["p"] = patron_id
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    total = s.scalar(f"SELECT COUNT(*) FROM fines f{where}", binds) or 0
+    rows = s.rows(f"""SELECT f.fine_id, f.patron_id, f.loan_id, f.fine_type, f.amount, f.amount_paid,
+                             f.amount - f.amount_paid AS owed, f.status, f.assessed_at, f.closed_at, f.description,
+                             f.waive_reason, u.username AS waived_by, p.first_name, p.last_name, p.card_number, m.title
+                        FROM fines f JOIN patrons p ON p.patron_id = f.patron_id
+                        LEFT JOIN users u ON u.user_id = f.waived_by
+                        LEFT JOIN loans l ON l.loan_id = f.loan_id LEFT JOIN copies c ON c.copy_id = l.copy_id
+                        LEFT JOIN materials m ON m.material_id = c.material_id{where}
+                       ORDER BY f.assessed_at DESC, f.fine_id DESC OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY""",
+                  {**binds, "off": offset, "lim": limit})
+    return rows, int(total)
+
+
+def outstanding_total(s: Session, patron_id: int | None) -> float:
+    where, binds = (" AND patron_id = :p", {"p": patron_id}) if patron_id is not None else ("", {})
+    return s.scalar(f"SELECT COALESCE(SUM(amount - amount_paid), 0) FROM fines WHERE status = 'OPEN'{where}", binds) or 0
+
+
+def fine(s: Session, fine_id: int) -> dict | None:
+    return s.one("SELECT fine_id, patron_id, amount, amount_paid, status FROM fines WHERE fine_id = :f", {"f": fine_id})

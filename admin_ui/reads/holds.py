@@ -1,0 +1,46 @@
+"""Reads for the holds pages: the pending queue, the hold shelf, expired holds."""
+from __future__ import annotations
+
+from api.db.session import Session
+
+STATUSES = ("PENDING", "READY", "EXPIRED")
+
+
+def listing(s: Session, status: str, branch_id: int | None, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
+    binds: dict = {} if status == "PENDING" else {"st": status}
+    branch = ""
+    if branch_id is not None:
+        branch = " AND h.pickup_branch_id = :b"
+        binds["b"] = branch_id
+    if status == "PENDING":
+        source = "hold_queue_v h"
+        where = "h.status IN ('PENDING', 'SUSPENDED')"
+        order = "h.material_id, h.queue_position"
+        extra = "h.queue_position, h.suspended_until"
+    else:
+        source = "holds h"
+        where = "h.status = :st"
+        order = "h.expires_at, h.hold_id" if status == "READY" else "h.closed_at DESC, h.hold_id DESC"
+        extra = "NULL AS queue_position, h.suspended_until"
+    total = s.scalar(f"SELECT COUNT(*) FROM {source} WHERE {where}{branch}", binds) or 0
+    rows = s.rows(f"""SELECT h.hold_id, h.status, h.placed_at, h.ready_at, h.expires_at, h.copy_id, {extra},
+                             h.material_id, m.title, p.patron_id, p.first_name, p.last_name, p.card_number,
+                             b.name AS pickup_branch, c.barcode,
+                             (SELECT COUNT(*) FROM copies k WHERE k.material_id = h.material_id
+                                 AND k.status = 'AVAILABLE') AS available_copies
+                        FROM {source} JOIN materials m ON m.material_id = h.material_id
+                        JOIN patrons p ON p.patron_id = h.patron_id
+                        JOIN branches b ON b.branch_id = h.pickup_branch_id
+                        LEFT JOIN copies c ON c.copy_id = h.copy_id
+                       WHERE {where}{branch}
+                       ORDER BY {order} OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY""",
+                  {**binds, "off": offset, "lim": limit})
+    return rows, int(total)
+
+
+def counts(s: Session) -> dict:
+    rows = s.rows("SELECT status, COUNT(*) AS n FROM holds WHERE status IN ('PENDING', 'SUSPENDED', 'READY', 'EXPIRED') "
+                  "GROUP BY status")
+    by = {r["status"]: r["n"] for r in rows}
+    return {"PENDING": by.get("PENDING", 0) + by.get("SUSPENDED", 0), "READY": by.get("READY", 0),
+            "EXPIRED": by.get("EXPIRED", 0)}

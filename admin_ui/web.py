@@ -1,0 +1,229 @@
+"""The page machinery of the staff UI: routes with their permission, the request context, rendering.
+
+Every page is declared once with the permission it needs (any one of those listed):
+
+    @page("/desk/checkout", "CIRC_CHECKOUT", methods=["POST"])
+    def checkout(ctx: Ctx) -> Response: ...
+
+The wrapper sends a visitor without a session to the login page, answers 403 to a signed-in user
+without the permission (and to any account without staff permissions, i.e. patrons), reads the posted
+form (the CSRF middleware has already checked its token), and runs the handler in a worker thread
+because the gateway is blocking. Database outages become a 503 page, unexpected errors a 500 page.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from admin_ui import nav
+from admin_ui.auth import StaffUser, csrf_token, current_user, revalidate
+from api.db.gateway import DbUnavailable, Gateway
+from api.db.session import DbError
+
+log = logging.getLogger("ils.staff")
+HERE = Path(__file__).resolve().parent
+PREFIX = "/staff"
+
+ROUTES: list[Route] = []
+
+
+# ---- templates ---------------------------------------------------------------------------------
+
+def _money(v: Any) -> str:
+    if v is None:
+        return "—"
+    return f"${Decimal(str(v)).quantize(Decimal('0.01')):,}"
+
+
+def _day(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def _when(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, datetime):
+        return v.strftime("%Y-%m-%d %H:%M")
+    return _day(v)
+
+
+def _url(path: str) -> str:
+    return PREFIX + path
+
+
+templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                        trim_blocks=True, lstrip_blocks=True)
+templates.filters.update(money=_money, day=_day, when=_when, q=lambda s: quote(str(s), safe=""))
+templates.globals.update(url=_url, PREFIX=PREFIX)
+
+
+# ---- the request context -----------------------------------------------------------------------
+
+@dataclass
+class Ctx:
+    request: Request
+    user: StaffUser
+    form: FormData | None = None
+    flashes: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def gw(self) -> Gateway:
+        return self.request.app.state.gateway
+
+    def tx(self):
+        """One business transaction acting as the signed-in user (exactly one package call in it)."""
+        return self.gw.transaction(actor=self.user.user_id)
+
+    def read(self):
+        return self.gw.read()
+
+    def arg(self, name: str, default: str = "") -> str:
+        """A form field (POST) or query parameter (GET), stripped."""
+        if self.form is not None and name in self.form:
+            v = self.form.get(name)
+            return v.strip() if isinstance(v, str) else default
+        return (self.request.query_params.get(name) or default).strip()
+
+    def int_arg(self, name: str) -> int | None:
+        v = self.arg(name)
+        try:
+            return int(v) if v else None
+        except ValueError:
+            return None
+
+    @property
+    def wants_fragment(self) -> bool:
+        return self.request.headers.get("x-fragment") == "1"
+
+    def render(self, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
+        return render(self.request, template, http_status=http_status, user=self.user, **context)
+
+    def redirect(self, path: str, flash: str | None = None, kind: str = "ok") -> RedirectResponse:
+        if flash:
+            self.request.session.setdefault("flash", []).append([kind, flash])
+        return RedirectResponse(_url(path), status_code=303)
+
+    def refusal(self, exc: DbError) -> "Refusal":
+        return refusal_of(self.request, exc)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A database refusal in plain words, with the rule's symbolic code."""
+    code: str
+    db_code: int | None
+    message: str
+    status: int
+
+
+def refusal_of(request: Request, exc: DbError) -> Refusal:
+    catalog = request.app.state.error_catalog
+    if exc.code is not None and exc.code not in catalog.entries:
+        try:  # the catalog could not be read at start-up (database down then): try again now
+            catalog.entries.update(request.app.state.gateway.error_catalog())
+        except Exception:
+            pass
+    status, name, message = catalog.resolve(exc)
+    if exc.code is None:
+        message = {"CONFLICT": "That value is already in use.",
+                   "CONSTRAINT_VIOLATION": "The change conflicts with existing data.",
+                   "INVALID_ARGUMENT": "A value is out of range or malformed."}.get(name, message)
+    return Refusal(name, exc.code, message, status)
+
+
+def render(request: Request, template: str, http_status: int = 200, user: StaffUser | None = None,
+           **context: Any) -> HTMLResponse:
+    def flashes() -> list:  # taken only by the page layout, so a fragment never swallows a message
+        return request.session.pop("flash", []) if "flash" in request.session else []
+
+    html = templates.get_template(template).render(
+        request=request, user=user, csrf=csrf_token(request), flashes=flashes,
+        nav=nav.build(user, request.url.path) if user else [], static=request.app.state.static_url, **context)
+    return HTMLResponse(html, status_code=http_status)
+
+
+def error_page(request: Request, status: int, title: str, message: str, user: StaffUser | None = None) -> HTMLResponse:
+    return render(request, "error.html", http_status=status, user=user, title=title, message=message, status_code=status)
+
+
+def forbidden(request: Request, user: StaffUser | None, message: str | None = None) -> HTMLResponse:
+    if user is not None and not user.is_staff:
+        message = message or ("This account has no staff permissions. The staff pages are for library staff; "
+                              "patrons use the library's portal.")
+    return error_page(request, 403, "Not allowed", message or "You do not have the permission for this page.", user)
+
+
+# ---- declaring pages ---------------------------------------------------------------------------
+
+Handler = Callable[[Ctx], Response]
+
+
+def page(path: str, *permissions: str, methods: list[str] | None = None, name: str | None = None):
+    """Register a staff page: signed in, staff, and holding any one of `permissions` (none = any staff)."""
+    def decorate(fn: Handler) -> Handler:
+        async def endpoint(request: Request) -> Response:
+            user = current_user(request)
+            if user is not None:
+                user = await run_in_threadpool(revalidate, request, user)
+            if user is None:
+                if request.method == "GET":
+                    return RedirectResponse(_url("/login") + "?next=" + quote(request.url.path +
+                                            (f"?{request.url.query}" if request.url.query else ""), safe=""),
+                                            status_code=303)
+                return error_page(request, 401, "Signed out", "Your session has ended: sign in again.")
+            if not user.is_staff or (permissions and not user.has(*permissions)):
+                return forbidden(request, user)
+            form = await request.form(max_part_size=2 * request.app.state.ui_settings.cover_max_bytes) \
+                if request.method == "POST" else None
+            ctx = Ctx(request, user, form)
+            try:
+                return await run_in_threadpool(fn, ctx)
+            except DbUnavailable:
+                log.error("staff page %s: database unavailable", request.url.path)
+                _record(request, 503, "DB_UNAVAILABLE")
+                return error_page(request, 503, "Database unavailable",
+                                  "The database is not answering right now. Try again in a moment.", user)
+            except DbError as exc:
+                r = refusal_of(request, exc)
+                if r.status >= 500:
+                    log.error("staff page %s: database error %s %s", request.url.path, exc.code, exc.message)
+                    _record(request, 500, r.code)
+                return error_page(request, r.status, "Refused", f"{r.message} ({r.code})", user)
+            except Exception:
+                log.exception("staff page %s %s failed", request.method, request.url.path)
+                _record(request, 500, "INTERNAL_ERROR")
+                return error_page(request, 500, "Something went wrong",
+                                  "The page could not be shown. The error has been logged.", user)
+            finally:
+                if form is not None:
+                    await form.close()
+
+        endpoint.__name__ = fn.__name__
+        ROUTES.append(Route(path, endpoint, methods=methods or ["GET"], name=name or fn.__name__))
+        fn.permissions = permissions  # type: ignore[attr-defined]
+        return fn
+    return decorate
+
+
+def _record(request: Request, status: int, code: str) -> None:
+    recorder = getattr(request.app.state, "recent_errors", None)
+    if recorder is not None:
+        recorder.add(request.method, request.url.path, status, code)
