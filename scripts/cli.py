@@ -55,8 +55,9 @@ def _install(demo: bool) -> None:
 def _load_demo(scale: str) -> None:
     from scripts import demo_data
     t0 = time.perf_counter()
-    counts = demo_data.load(cluster.default_url(), scale=scale)
-    _say(f"demo data loaded in {time.perf_counter() - t0:.1f}s: {counts}")
+    result = demo_data.load(cluster.default_url(), scale=scale, progress=scale != "demo")
+    rows = ", ".join(f"{n} {t}" for t, n in result["counts"].items())
+    _say(f"demo data loaded in {time.perf_counter() - t0:.1f}s: {rows}")
 
 
 def _schema_present(url: str) -> bool:
