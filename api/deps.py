@@ -21,7 +21,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.db.gateway import Gateway
 from api.errors import forbidden, not_authenticated
-from api.security import Principal, TokenError, read_token
+from api.security import Principal, TokenCache, TokenError
+
+_tokens = TokenCache()
 
 _bearer = HTTPBearer(auto_error=False, description="JWT from POST /api/auth/login")
 
@@ -39,7 +41,7 @@ async def get_current_user(request: Request,
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise not_authenticated()
     try:
-        user = read_token(credentials.credentials, request.app.state.settings.jwt_secret)
+        user = _tokens.read(credentials.credentials, request.app.state.settings.jwt_secret)
     except TokenError:
         raise not_authenticated("The token is invalid or expired: log in again.") from None
     request.state.user_id = user.user_id

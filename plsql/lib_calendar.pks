@@ -2,7 +2,7 @@ CREATE OR REPLACE PACKAGE lib_calendar AS
     /**
      * Opening calendar of the branches (closed_days): due dates never fall on a closed day and
      * overdue fines are not charged for closed days. A closed_days row with branch_id NULL closes
-     * every branch that day. All days are whole days (midnight); times passed in are truncated.
+     * every branch that day. All days are whole days (midnight): times passed in are truncated.
      */
 
     /**

@@ -48,8 +48,10 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @param p_due_date  due date chosen at the desk, NULL = per policy. Must be in the future. A date
      *                    without a time (midnight) means the end of that day. Taken as given
      *                    (not moved past closed days).
-     * @param p_override  'Y' = pass the overridable reasons (audited as OVERRIDE, loans.overridden = 'Y'),
-     *                    'N' or NULL = no override
+     * @param p_override  'Y' = pass the overridable reasons when the actor holds CIRC_OVERRIDE (a NULL
+     *                    actor, a system job, may too), audited as OVERRIDE with the reasons passed and
+     *                    loans.overridden = 'Y'. 'N' or NULL = no override. 'Y' when nothing fails is a
+     *                    plain checkout.
      * @param p_loan_id   OUT the new loans.loan_id
      * @param p_due_at    OUT its due date and time
      * @throws -20411 PERMISSION_DENIED no CIRC_CHECKOUT

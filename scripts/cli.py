@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -47,6 +48,7 @@ def _install(demo: bool) -> None:
     INSTALLED_STAMP.write_text(result["build"] + "\n")
     from scripts import jobs
     scheduled = jobs.schedule_pg(cluster.default_url(), cluster.DATABASE, None)
+    cluster.restart()  # the database pg_cron watches was recreated: start its scheduler again
     _say(f"nightly jobs scheduled with pg_cron: {', '.join(e['job_name'] for e in scheduled)} (scripts/ils jobs list)")
     if demo:
         _load_demo("demo")
@@ -99,8 +101,14 @@ def cmd_run(args) -> int:
           f"  demo logins (password = <username>-pass): {', '.join(DEMO_LOGINS)}\n"
           f"  database        {urlsplit(cluster.default_url())._replace(netloc=f'ils:***@127.0.0.1:{cluster.PORT}').geturl()}\n"
           f"  stop with Ctrl-C; the database keeps running (scripts/ils db stop)\n", flush=True)
+    if args.workers > 1:  # /metrics sums the workers through a shared, emptied folder
+        metrics_dir = cluster.STATE_DIR / "metrics"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     return subprocess.call([sys.executable, "-m", "uvicorn", "api.main:app", "--host", args.host,
-                            "--port", str(args.port), "--workers", str(args.workers)], env=env, cwd=ROOT)
+                            "--port", str(args.port), "--workers", str(args.workers), "--no-access-log"],
+                           env=env, cwd=ROOT)
 
 
 def cmd_test(args) -> int:

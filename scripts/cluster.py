@@ -110,6 +110,12 @@ def stop() -> None:
         _run([str(BIN_DIR / "pg_ctl"), "stop", "-w", "-m", "fast", "-D", str(DATA_DIR)])
 
 
+def restart() -> None:
+    """pg_cron's scheduler stops for good when its database is dropped: a restart brings it back."""
+    stop()
+    start()
+
+
 def _wait_ready(timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -263,3 +263,12 @@ def test_valid_token_issued_by_server_secret_is_accepted(client, api_settings):
     token, _ = issue_token(Principal(user_id=999_999, username="ghost", roles=(), permissions=frozenset()),
                            api_settings.jwt_secret, 5)
     assert _me(client, token).status_code == 200
+
+
+def test_token_accepted_once_is_refused_after_it_expires(client, api_settings):
+    now = int(time.time())
+    claims = {"sub": "424242", "username": "short", "roles": [], "permissions": [], "iat": now, "exp": now + 2}
+    token = jwt.encode(claims, api_settings.jwt_secret, algorithm="HS256")
+    assert _me(client, token).status_code == 200  # verified and remembered
+    time.sleep(2.2)
+    assert _me(client, token).status_code == 401

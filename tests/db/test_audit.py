@@ -4,15 +4,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from api.db.session import DbError, Out
-from tests.factories import Factory, today, unique
+from tests.factories import today, unique
 
 AUDIT_LOG_APPEND_ONLY = -20902
 AUDITED_TABLES = {"loans", "holds", "fines", "payments", "patrons", "users", "user_roles"}
-
-
-@pytest.fixture
-def f(db):
-    return Factory(db)
 
 
 def audit_of(db, table, row_id):

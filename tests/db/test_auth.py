@@ -1,10 +1,10 @@
 """lib_auth: permissions through roles, login bookkeeping and lockout, accounts, roles, self-registration."""
-from datetime import timedelta
 
 import pytest
 
-from api.db.session import DbError, Out
-from tests.factories import Factory, today, unique
+from api.db.session import Out
+from tests.db.conftest import refused
+from tests.factories import today, unique
 
 PERMISSION_DENIED = -20411
 INVALID_CREDENTIALS = -20406
@@ -15,19 +15,6 @@ USER_NOT_FOUND = -20412
 ROLE_NOT_FOUND = -20415
 INVALID_PATRON_DATA = -20414
 INVALID_ARGUMENT = -20903
-
-
-@pytest.fixture
-def f(db):
-    return Factory(db)
-
-
-def refused(db, code, procedure, *args):
-    """Call a procedure that must refuse with `code`; the savepoint keeps the transaction usable."""
-    with pytest.raises(DbError) as err:
-        with db.savepoint():
-            db.call(procedure, *args)
-    assert err.value.code == code, err.value.message
 
 
 def user_row(db, user_id):

@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out
-from tests.factories import Factory, today, unique
+from api.db.session import Out
+from tests.db.conftest import refused
+from tests.factories import today, unique
 
 COPY_NOT_FOUND = -20102
 COPY_ALREADY_ON_LOAN = -20103
@@ -16,18 +17,6 @@ BARCODE_TAKEN = -20503
 GENRE_NOT_FOUND = -20504
 BRANCH_NOT_FOUND = -20505
 INVALID_MATERIAL_DATA = -20506
-
-
-@pytest.fixture
-def f(db):
-    return Factory(db)
-
-
-def refused(db, code, procedure, *args):
-    with pytest.raises(DbError) as err:
-        with db.savepoint():
-            db.call(procedure, *args)
-    assert err.value.code == code, err.value.message
 
 
 def add_material(db, title="Dune", isbn=None, material_type=None, genre_id=None, year=None, cost=None,

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from api.db.session import DbError, Out
+from tests.db.conftest import refused
 from tests.factories import Factory, today
 
 COPY_NOT_AVAILABLE = -20104
@@ -25,18 +26,6 @@ PATRON_FINES_OVER_LIMIT = -20405
 PERMISSION_DENIED = -20411
 MATERIAL_NOT_FOUND = -20501
 INVALID_ARGUMENT = -20903
-
-
-@pytest.fixture
-def f(db):
-    return Factory(db)
-
-
-def refused(db, code, procedure, *args):
-    with pytest.raises(DbError) as err:
-        with db.savepoint():
-            db.call(procedure, *args)
-    assert err.value.code == code, err.value.message
 
 
 def place(db, patron_id, material_id, pickup_branch_id=None):
@@ -135,11 +124,20 @@ def test_place_refuses_a_patron_whose_fines_exceed_the_threshold(db, f):
     refused(db, PATRON_FINES_OVER_LIMIT, "lib_holds.place", patron_id, f.material(), None, Out(int), Out(int))
 
 
-def test_place_allows_fines_up_to_the_threshold(db, f):
+def test_place_refuses_fines_at_the_threshold_as_checkout_does(db, f):
     patron_id = f.patron()
     threshold = db.scalar("SELECT fine_block_threshold FROM circ_policies WHERE branch_id IS NULL "
                           "AND patron_category IS NULL AND material_type IS NULL")
     db.insert("fines", {"patron_id": patron_id, "fine_type": "MANUAL", "amount": threshold}, "fine_id")
+    refused(db, PATRON_FINES_OVER_LIMIT, "lib_holds.place", patron_id, f.material(), None, Out(int), Out(int))
+
+
+def test_place_allows_fines_below_the_threshold(db, f):
+    patron_id = f.patron()
+    threshold = db.scalar("SELECT fine_block_threshold FROM circ_policies WHERE branch_id IS NULL "
+                          "AND patron_category IS NULL AND material_type IS NULL")
+    db.insert("fines", {"patron_id": patron_id, "fine_type": "MANUAL", "amount": threshold - Decimal("0.01")},
+              "fine_id")
     assert place(db, patron_id, f.material())[1] == 1
 
 

@@ -3,8 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from api.db.session import DbError, Out
-from tests.factories import Factory, today, unique
+from api.db.session import Out
+from tests.db.conftest import refused
+from tests.factories import today, unique
 
 PATRON_NOT_FOUND = -20401
 PATRON_INACTIVE = -20404
@@ -14,18 +15,6 @@ REASON_REQUIRED = -20413
 INVALID_PATRON_DATA = -20414
 PATRON_NOT_SUSPENDED = -20416
 BRANCH_NOT_FOUND = -20505
-
-
-@pytest.fixture
-def f(db):
-    return Factory(db)
-
-
-def refused(db, code, procedure, *args):
-    with pytest.raises(DbError) as err:
-        with db.savepoint():
-            db.call(procedure, *args)
-    assert err.value.code == code, err.value.message
 
 
 def patron(db, patron_id):

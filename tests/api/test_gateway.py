@@ -1,0 +1,67 @@
+"""The gateway's transaction discipline on a one-connection pool: the actor is set first and cleared at
+the end, a failed call rolls everything back, reads see no actor."""
+from __future__ import annotations
+
+import pytest
+
+from api.db.gateway import Gateway
+from api.db.session import DbError, Out
+
+
+@pytest.fixture
+def gw(installed_db):
+    g = Gateway(installed_db, min_size=1, max_size=1, timeout=5).open(wait=True)
+    try:
+        yield g
+    finally:
+        g.close()
+
+
+def _actor(s):
+    return s.fn("lib_session.actor")
+
+
+def test_actor_is_set_inside_and_cleared_after(gw, people):
+    acct = people.make("LIBRARIAN")
+    with gw.transaction(acct.user_id) as s:
+        assert _actor(s) == acct.user_id
+    with gw.read() as s:
+        assert _actor(s) is None
+    with gw.statements() as s:
+        assert _actor(s) is None
+    assert gw.stats().size == 1 and gw.stats().in_use == 0
+
+
+def test_failed_call_rolls_back_and_clears_actor(gw, people, arrange):
+    acct = people.make("LIBRARIAN")
+    patron = people.make("PATRON")
+    copy = arrange.copy()
+    with pytest.raises(DbError) as err:
+        with gw.transaction(acct.user_id) as s:
+            s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
+            s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
+    assert err.value.code == -20103  # COPY_ALREADY_ON_LOAN
+    with gw.read() as s:
+        assert _actor(s) is None
+        assert s.scalar("SELECT COUNT(*) FROM loans WHERE copy_id = :c", {"c": copy}) == 0
+
+
+def test_committed_work_is_visible_and_audited_as_the_actor(gw, people, arrange):
+    acct = people.make("LIBRARIAN")
+    patron = people.make("PATRON")
+    copy = arrange.copy()
+    with gw.transaction(acct.user_id) as s:
+        loan_id, _ = s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
+    with gw.statements() as s:
+        assert s.scalar("SELECT checkout_by FROM loans WHERE loan_id = :l", {"l": loan_id}) == acct.user_id
+        actors = s.rows("SELECT DISTINCT actor_user_id FROM audit_log WHERE table_name = 'loans' AND row_id = :l",
+                        {"l": loan_id})
+        assert [r["actor_user_id"] for r in actors] == [acct.user_id]
+
+
+def test_autonomous_commits_on_its_own(gw, people):
+    acct = people.make("LIBRARIAN")
+    with gw.autonomous() as s:
+        s.call("lib_auth.login_failed", acct.username, Out(int))
+    with gw.read() as s:
+        assert s.scalar("SELECT failed_logins FROM users WHERE user_id = :u", {"u": acct.user_id}) == 1
