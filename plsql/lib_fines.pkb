@@ -152,13 +152,9 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         -- not per loan, so the cost stays one pass over the overdue loans.
         MERGE INTO fines f
         USING (
-            SELECT a.loan_id, a.patron_id, a.fine_id, a.new_amount,
-                   CASE WHEN a.fine_id IS NOT NULL AND a.amount_paid >= a.new_amount THEN 'PAID' ELSE 'OPEN' END
-                       AS new_status,
-                   CASE WHEN a.fine_id IS NOT NULL AND a.amount_paid >= a.new_amount THEN NVL(a.closed_at, l_now) END
-                       AS new_closed_at
+            SELECT a.loan_id, a.patron_id, a.fine_id, a.new_amount
               FROM (
-                SELECT b.loan_id, b.patron_id, b.fine_id, b.amount_paid, b.closed_at,
+                SELECT b.loan_id, b.patron_id, b.fine_id,
                        GREATEST(NVL(b.old_amount, 0), NVL(b.amount_paid, 0),
                                 ROUND(LEAST(b.max_fine,
                                       CASE WHEN b.frozen = 1
@@ -169,7 +165,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
                                            ELSE b.daily_fine * GREATEST(0, b.days_a - b.closed_a - b.grace_days)
                                       END), 2)) AS new_amount
                   FROM (
-                    SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid, x.closed_at,
+                    SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid,
                            p.daily_fine, p.grace_days, p.max_fine,
                            l_day - TRUNC(l.due_at) AS days_a,
                            NVL(k1.closed_count, 0) AS closed_a,
@@ -221,8 +217,24 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         ) s
         ON (f.fine_id = s.fine_id)
         WHEN MATCHED THEN
-            UPDATE SET amount = s.new_amount, accrued_through = l_day, status = s.new_status,
-                       closed_at = s.new_closed_at
+            -- A check-in, payment or waiver that committed while this statement waited for the row wins:
+            -- the CASEs read the row as it is now (NOTES.md: no WHERE in WHEN MATCHED), so a fine that was
+            -- settled or charged through l_day meanwhile is written back as it is, and the status follows
+            -- the amount paid now, not the one this statement first read.
+            UPDATE SET amount = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
+                                          AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                                     THEN s.new_amount ELSE f.amount END,
+                       accrued_through = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
+                                                   AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                                              THEN l_day ELSE f.accrued_through END,
+                       status = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
+                                          AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                                     THEN CASE WHEN f.amount_paid >= s.new_amount THEN 'PAID' ELSE 'OPEN' END
+                                     ELSE f.status END,
+                       closed_at = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
+                                             AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                                        THEN CASE WHEN f.amount_paid >= s.new_amount THEN NVL(f.closed_at, l_now) END
+                                        ELSE f.closed_at END
         WHEN NOT MATCHED THEN
             INSERT (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, accrued_through,
                     description)

@@ -5,11 +5,11 @@ it touches nothing other tests look at.
 from __future__ import annotations
 
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from api.db.session import DbError, Out
-from tests.factories import Factory
+from tests.factories import Factory, today
 
 BLOCKED_FOR = 0.5   # seconds a second session must stay blocked on a lock held by the first
 JOIN_TIMEOUT = 20
@@ -192,3 +192,62 @@ def test_concurrent_returns_racing_for_one_hold_trap_it_once(new_session):
     assert trapped.count(None) == racers - 1
     statuses = s.rows("SELECT status FROM copies WHERE material_id = :m", {"m": d["material"]})
     assert sorted(r["status"] for r in statuses) == ["AVAILABLE"] * (racers - 1) + ["ON_HOLD_SHELF"]
+
+
+# ---- the nightly accrual against the desk -----------------------------------------------------------
+
+def _accrue(s, as_of):
+    return s.call("lib_fines.accrue_overdue", as_of, Out(int))[0]
+
+
+def _committed_overdue_fine(new_session, days_overdue: int):
+    """A committed loan due `days_overdue` days ago (0.50 a day) whose fine was accrued two nights ago."""
+    s, d = _arrange(new_session, patrons=1, daily_fine=Decimal("0.50"), max_fine=Decimal("50"))
+    s.set_actor(d["librarian"])
+    loan, _ = _checkout(s, d["patrons"][0], d["copies"][0])
+    due = today() - timedelta(days=days_overdue) + timedelta(hours=23, minutes=59, seconds=59)
+    s.execute("UPDATE loans SET checkout_at = :c, due_at = :d WHERE loan_id = :l",
+              {"c": due - timedelta(days=14), "d": due, "l": loan})
+    _accrue(s, today() - timedelta(days=2))
+    s.commit()
+    fine = s.scalar("SELECT fine_id FROM fines WHERE loan_id = :l AND fine_type = 'OVERDUE'", {"l": loan})
+    return s, d, fine
+
+
+def test_a_waiver_committed_while_the_nightly_accrual_waits_stays_waived(new_session):
+    s, d, fine = _committed_overdue_fine(new_session, days_overdue=10)
+    manager = Factory(s).user(roles=("BRANCH_MANAGER",))
+    s.commit()
+    desk = _desk(new_session, manager)
+    try:
+        desk.call("lib_fines.waive", fine, "notice never sent")           # holds the fine row
+        accrual = Background(new_session(), _accrue, today() - timedelta(days=1))
+        accrual.thread.join(BLOCKED_FOR)
+        assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
+        desk.commit()
+        accrual.join()
+
+        assert accrual.error is None, accrual.error
+        row = s.one("SELECT status, amount, waive_reason FROM fines WHERE fine_id = :f", {"f": fine})
+        assert (row["status"], row["waive_reason"]) == ("WAIVED", "notice never sent")
+        assert row["amount"] == Decimal("4.00")                             # 8 days, as it was waived
+    finally:
+        desk.rollback()
+        _checkin(_desk(new_session, d["librarian"]), d["copies"][0], d["branch"])  # no overdue loan left behind
+        s.commit()
+
+
+def test_a_return_committed_while_the_nightly_accrual_waits_keeps_the_fine_it_charged(new_session):
+    s, d, fine = _committed_overdue_fine(new_session, days_overdue=10)
+    desk = _desk(new_session, d["librarian"])
+    _, fine_id, charged, _ = _checkin(desk, d["copies"][0], d["branch"])   # 10 days, holds the fine row
+    assert (fine_id, charged) == (fine, Decimal("5.00"))
+    accrual = Background(new_session(), _accrue, today() - timedelta(days=1))   # last night: 9 days
+    accrual.thread.join(BLOCKED_FOR)
+    assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
+    desk.commit()
+    accrual.join()
+
+    assert accrual.error is None, accrual.error
+    row = s.one("SELECT status, amount, accrued_through FROM fines WHERE fine_id = :f", {"f": fine})
+    assert (row["status"], row["amount"], row["accrued_through"]) == ("OPEN", Decimal("5.00"), today())
