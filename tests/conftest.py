@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.db.session import Session, connect, engine_of
+from tests.sessions import rolled_back_session
 
 
 def pytest_configure(config):
@@ -62,12 +63,16 @@ def installed_db(database_url, engine) -> str:
 @pytest.fixture
 def db(installed_db) -> Session:
     """A session whose work is rolled back after the test."""
-    s = connect(installed_db)
-    try:
+    with rolled_back_session(installed_db) as s:
         yield s
-    finally:
-        s.rollback()
-        s.close()
+
+
+@pytest.fixture
+def committed(installed_db) -> Session:
+    """A session whose arrange steps the test commits (call .commit() after arranging: jobs and API calls
+    only see committed rows); whatever it leaves uncommitted is rolled back after the test."""
+    with rolled_back_session(installed_db) as s:
+        yield s
 
 
 @pytest.fixture

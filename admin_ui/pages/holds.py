@@ -1,4 +1,5 @@
-"""Holds: the pending queue, the hold shelf (ready for pickup), expired holds (/staff/holds)."""
+"""Holds: the pending queue, the hold shelf (ready for pickup), expired holds (/staff/holds), and a hold
+placed at the desk for a patron (from the patron record)."""
 from __future__ import annotations
 
 from starlette.responses import Response
@@ -6,7 +7,8 @@ from starlette.responses import Response
 from admin_ui import web
 from admin_ui.reads import desk as dq
 from admin_ui.reads import holds as q
-from api.db.session import DbError
+from api.db.session import DbError, Out
+from api.reads import catalog
 
 
 @web.page("/holds", "HOLD_MANAGE")
@@ -38,3 +40,43 @@ def cancel_hold(ctx: web.Ctx) -> Response:
         r = ctx.refusal(exc)
         return ctx.redirect(back, f"{r.message} ({r.code})", "error")
     return ctx.redirect(back, f"Hold {hold_id} cancelled.")
+
+
+@web.page("/patrons/{patron_id:int}/holds", "HOLD_MANAGE", methods=["POST"], name="place_hold")
+def place_hold(ctx: web.Ctx) -> Response:
+    """lib_holds.place for the patron. The title is the one chosen from a list (material_id), or found by
+    what the patron brings to the desk: a copy's barcode, an ISBN, or words of the title or author; several
+    matches give the list to choose from."""
+    patron_id = ctx.request.path_params["patron_id"]
+    pickup = ctx.int_arg("pickup_branch_id")
+    material_id = ctx.int_arg("material_id")
+    text = ctx.arg("item")[:200]
+    back = f"/patrons/{patron_id}"
+    if material_id is None:
+        if not text:
+            return ctx.redirect(back, "Type a title, an author, an ISBN or a copy barcode to place a hold.", "error")
+        with ctx.read() as s:
+            copy = dq.copy_by_barcode(s, text)
+            if copy is not None:
+                material_id = copy["material_id"]
+            else:
+                rows, total = catalog.search(s, text, None, None, None, 1, 10)
+                if total == 1:
+                    material_id = rows[0]["material_id"]
+                elif total > 1:
+                    patron = dq.patron(s, patron_id)
+                    if patron is None:
+                        return web.error_page(ctx.request, 404, "No such patron", f"There is no patron {patron_id}.",
+                                              ctx.user)
+                    return ctx.render("holds/choose.html", title="Choose the title", rows=rows, total=total,
+                                      text=text, p=patron, pickup=pickup)
+        if material_id is None:
+            return ctx.redirect(back, f"No title matches \u201c{text}\u201d.", "error")
+    try:
+        with ctx.tx() as s:
+            hold_id, position = s.call("lib_holds.place", patron_id, material_id, pickup, Out(int), Out(int))
+            title = s.scalar("SELECT title FROM materials WHERE material_id = :m", {"m": material_id})
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(back, f"{r.message} ({r.code})", "error")
+    return ctx.redirect(back, f"Hold {hold_id} placed on {title}: number {position} in the queue.")

@@ -44,13 +44,14 @@ def show_patron(ctx: web.Ctx) -> Response:
         fines = q.fines(s, patron_id)
         payments, _ = q.payments(s, patron_id, limit=20)
         months = q.borrowing_by_month(s, patron_id, now)
+        branches = dq.branches(s)
     year, month0 = divmod(now.year * 12 + now.month - 1 - (len(months) - 1), 12)
     first = now.replace(year=year, month=month0 + 1, day=1)
     chart = charts.bar_chart([m for m, _ in months], [("Checkouts", [n for _, n in months])],
                              title=f"Checkouts per month, {first:%B %Y} to {now:%B %Y}")
     return ctx.render("patrons/detail.html", title=f"{summary['patron']['first_name']} {summary['patron']['last_name']}",
                       summary=summary, p=summary["patron"], history=history, history_total=history_total, holds=holds,
-                      fines=fines, payments=payments, chart=chart, months=months)
+                      fines=fines, payments=payments, chart=chart, months=months, branches=branches)
 
 
 def _form_values(ctx: web.Ctx) -> dict:

@@ -91,17 +91,6 @@ def client(live) -> httpx.Client:
         yield c
 
 
-@pytest.fixture
-def committed(installed_db):
-    """A session whose arrange steps are committed (call .commit() after arranging)."""
-    s = connect(installed_db)
-    try:
-        yield s
-    finally:
-        s.rollback()
-        s.close()
-
-
 @dataclass
 class Account:
     user_id: int

@@ -2,63 +2,22 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-import pytest
-
-from api.db.session import DbError, Out
-from tests.factories import Factory, today
-
-END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
+from api.db.session import Out
+from tests.db.conftest import refused_leaving
+from tests.db.desk import CirculationDesk
+from tests.factories import today
 
 
-class Desk:
-    """A test's own branch, policy (0.50 a day, no grace, cap 10) and librarian."""
-
-    def __init__(self, db, role: str = "LIBRARIAN", **policy):
-        self.db = db
-        self.f = Factory(db)
-        self.branch = self.f.branch()
-        self.policy = self.f.policy(branch_id=self.branch, **policy)
-        self.user = self.f.user(roles=(role,))
-        db.set_actor(self.user)
-
-    def patron(self, **kw) -> int:
-        return self.f.patron(branch_id=self.branch, **kw)
-
-    def copy(self, material_id=None, **kw) -> int:
-        return self.f.copy(material_id=material_id, branch_id=self.branch, **kw)
-
+class Desk(CirculationDesk):
     def lend(self, patron=None, copy=None) -> tuple[int, int]:
+        """(loan_id, copy_id)"""
         copy = copy or self.copy()
-        loan_id, _ = self.db.call("lib_circulation.checkout", patron or self.patron(), copy, None, None,
-                                  Out(int), Out(datetime))
+        loan_id, _ = self.checkout(patron or self.patron(), copy)
         return loan_id, copy
 
-    def due_days_ago(self, loan_id: int, days: int) -> datetime:
-        """Move a loan back in time: due `days` days ago at 23:59:59, lent 14 days before that."""
-        due = today() - timedelta(days=days) + END_OF_DAY
-        self.db.execute("UPDATE loans SET checkout_at = :c, due_at = :d WHERE loan_id = :l",
-                        {"c": due - timedelta(days=14), "d": due, "l": loan_id})
-        return due
-
-    def checkin(self, copy, branch=None, returned_at=None, condition=None):
-        """(loan_id, fine_id, fine_amount, hold_id)"""
-        return self.db.call("lib_circulation.checkin", copy, branch, returned_at, condition,
-                            Out(int), Out(int), Out(Decimal), Out(int))
-
-    def checkin_loan(self, loan_id, branch=None, returned_at=None, condition=None):
-        """(fine_id, fine_amount, hold_id)"""
-        return self.db.call("lib_circulation.checkin_loan", loan_id, branch, returned_at, condition,
-                            Out(int), Out(Decimal), Out(int))
-
     def refused(self, code, call):
-        snapshot = self.db.rows("SELECT loan_id, status, returned_at FROM loans ORDER BY loan_id")
-        fines = self.db.rows("SELECT fine_id, amount, status FROM fines ORDER BY fine_id")
-        with pytest.raises(DbError) as err:
-            with self.db.savepoint():
-                call()
-        assert err.value.code == code, err.value.message
-        assert self.db.rows("SELECT loan_id, status, returned_at FROM loans ORDER BY loan_id") == snapshot
-        assert self.db.rows("SELECT fine_id, amount, status FROM fines ORDER BY fine_id") == fines
+        refused_leaving(self.db, code, call, "SELECT loan_id, status, returned_at FROM loans ORDER BY loan_id",
+                        "SELECT fine_id, amount, status FROM fines ORDER BY fine_id")
 
 
 def _fine(db, fine_id):

@@ -5,41 +5,17 @@ from decimal import Decimal
 import pytest
 
 from api.db.session import DbError, Out
-from tests.factories import Factory, today
+from tests.db.conftest import refused_leaving
+from tests.db.desk import END_OF_DAY, CirculationDesk
+from tests.factories import today
 
-END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 
-
-class Desk:
-    """A test's own branch, policy and librarian (the most specific policy is the test's own)."""
-
-    def __init__(self, db, role: str = "LIBRARIAN", **policy):
-        self.db = db
-        self.f = Factory(db)
-        self.branch = self.f.branch()
-        self.policy = self.f.policy(branch_id=self.branch, **policy)
-        self.user = self.f.user(roles=(role,))
-        db.set_actor(self.user)
-
-    def patron(self, **kw) -> int:
-        return self.f.patron(branch_id=self.branch, **kw)
-
-    def copy(self, material_id=None, **kw) -> int:
-        return self.f.copy(material_id=material_id, branch_id=self.branch, **kw)
-
-    def checkout(self, patron, copy, due=None, override=None):
-        return self.db.call("lib_circulation.checkout", patron, copy, due, override, Out(int), Out(datetime))
-
+class Desk(CirculationDesk):
     def refused(self, code, patron, copy, due=None, override=None):
         """The checkout is refused with `code` and leaves no loan and the copy as it was."""
-        before = self.db.one("SELECT status, status_changed_at FROM copies WHERE copy_id = :c", {"c": copy})
-        loans = self.db.scalar("SELECT COUNT(*) FROM loans")
-        with pytest.raises(DbError) as err:
-            with self.db.savepoint():
-                self.checkout(patron, copy, due, override)
-        assert err.value.code == code, err.value.message
-        assert self.db.scalar("SELECT COUNT(*) FROM loans") == loans
-        assert self.db.one("SELECT status, status_changed_at FROM copies WHERE copy_id = :c", {"c": copy}) == before
+        refused_leaving(self.db, code, lambda: self.checkout(patron, copy, due, override),
+                        ("SELECT status, status_changed_at FROM copies WHERE copy_id = :c", {"c": copy}),
+                        "SELECT COUNT(*) FROM loans")
 
 
 def _permit(db, patron, copy):

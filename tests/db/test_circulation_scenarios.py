@@ -1,58 +1,24 @@
 """Whole stories across checkout, renewal, accrual, check-in, holds and lost copies."""
-from datetime import datetime, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
 from api.db.session import DbError, Out
-from tests.factories import Factory, today
+from tests.db.desk import END_OF_DAY, CirculationDesk
+from tests.factories import today
 
-END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 D = Decimal
 
 
-class Desk:
+class Desk(CirculationDesk):
+    """The stories are told at a branch manager's desk unless a test says otherwise."""
+
     def __init__(self, db, role: str = "BRANCH_MANAGER", **policy):
-        self.db = db
-        self.f = Factory(db)
-        self.branch = self.f.branch()
-        policy.setdefault("daily_fine", D("0.50"))
-        self.policy = self.f.policy(branch_id=self.branch, **policy)
-        self.user = self.f.user(roles=(role,))
-        db.set_actor(self.user)
-
-    def patron(self, **kw) -> int:
-        return self.f.patron(branch_id=self.branch, **kw)
-
-    def copy(self, material_id=None) -> int:
-        return self.f.copy(material_id=material_id, branch_id=self.branch)
+        super().__init__(db, role, **policy)
 
     def checkout(self, patron, copy, override=None) -> int:
-        return self.db.call("lib_circulation.checkout", patron, copy, None, override, Out(int), Out(datetime))[0]
-
-    def checkin(self, copy, branch=None, returned_at=None):
-        """(loan_id, fine_id, fine_amount, hold_id)"""
-        return self.db.call("lib_circulation.checkin", copy, branch, returned_at, None,
-                            Out(int), Out(int), Out(D), Out(int))
-
-    def renew(self, loan_id):
-        return self.db.call("lib_circulation.renew", loan_id, Out(datetime), Out(int))
-
-    def place_hold(self, patron, material, pickup=None) -> int:
-        return self.db.call("lib_holds.place", patron, material, pickup or self.branch, Out(int), Out(int))[0]
-
-    def accrue(self, as_of=None) -> int:
-        return self.db.call("lib_fines.accrue_overdue", as_of or datetime.utcnow(), Out(int))[0]
-
-    def shift_back(self, loan_id: int, days: int) -> None:
-        """Let `days` days pass for a loan: every stored time of the loan and its fines moves back."""
-        self.db.execute("UPDATE loans SET checkout_at = checkout_at - :d, due_at = due_at - :d, "
-                        "last_renewed_at = last_renewed_at - :d WHERE loan_id = :l", {"d": days, "l": loan_id})
-        self.db.execute("UPDATE fines SET assessed_at = assessed_at - :d, accrued_through = accrued_through - :d "
-                        "WHERE loan_id = :l", {"d": days, "l": loan_id})
-
-    def fines(self, loan_id) -> dict:
-        return {r["fine_type"]: r for r in self.db.rows("SELECT * FROM fines WHERE loan_id = :l", {"l": loan_id})}
+        return super().checkout(patron, copy, override=override)[0]
 
 
 # ---- a back-dated return after a renewal -----------------------------------------------------------

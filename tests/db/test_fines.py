@@ -4,54 +4,28 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out
-from tests.factories import Factory, today
+from api.db.session import Out
+from tests.db.conftest import refused_leaving
+from tests.db.desk import CirculationDesk
+from tests.factories import today
 
-END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 D = Decimal
 
 
-class Desk:
-    def __init__(self, db, role: str = "LIBRARIAN", **policy):
-        self.db = db
-        self.f = Factory(db)
-        self.branch = self.f.branch()
-        policy.setdefault("daily_fine", D("0.50"))
-        self.policy = self.f.policy(branch_id=self.branch, **policy)
-        self.user = self.f.user(roles=(role,))
-        db.set_actor(self.user)
-
-    def patron(self, **kw) -> int:
-        return self.f.patron(branch_id=self.branch, **kw)
-
+class Desk(CirculationDesk):
     def lend(self, patron=None, replacement_cost=30) -> int:
-        copy = self.f.copy(material_id=self.f.material(replacement_cost=replacement_cost), branch_id=self.branch)
-        return self.db.call("lib_circulation.checkout", patron or self.patron(), copy, None, None,
-                            Out(int), Out(datetime))[0]
+        copy = self.copy(self.f.material(replacement_cost=replacement_cost))
+        return self.checkout(patron or self.patron(), copy)[0]
 
     def overdue_loan(self, days: int, patron=None) -> int:
         loan_id = self.lend(patron)
-        due = today() - timedelta(days=days) + END_OF_DAY
-        self.db.execute("UPDATE loans SET checkout_at = :c, due_at = :d WHERE loan_id = :l",
-                        {"c": due - timedelta(days=14), "d": due, "l": loan_id})
+        self.due_days_ago(loan_id, days)
         return loan_id
 
-    def charge(self, patron, amount, fine_type="MANUAL") -> int:
-        return self.db.call("lib_fines.add_charge", patron, None, fine_type, D(amount), "test", Out(int))[0]
-
-    def pay(self, fine_id, amount, method="CASH", note=None):
-        """(payment_id, balance of the fine)"""
-        return self.db.call("lib_fines.pay", fine_id, D(amount), method, note, Out(int), Out(D))
-
     def refused(self, code, call):
-        fines = self.db.rows("SELECT fine_id, amount, amount_paid, status FROM fines ORDER BY fine_id")
-        payments = self.db.scalar("SELECT COUNT(*) FROM payments")
-        with pytest.raises(DbError) as err:
-            with self.db.savepoint():
-                call()
-        assert err.value.code == code, err.value.message
-        assert self.db.rows("SELECT fine_id, amount, amount_paid, status FROM fines ORDER BY fine_id") == fines
-        assert self.db.scalar("SELECT COUNT(*) FROM payments") == payments
+        refused_leaving(self.db, code, call,
+                        "SELECT fine_id, amount, amount_paid, status FROM fines ORDER BY fine_id",
+                        "SELECT COUNT(*) FROM payments")
 
 
 def _accrue(db, as_of):

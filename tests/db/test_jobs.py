@@ -20,17 +20,6 @@ JOB_NOT_FOUND = -20904
 
 
 @pytest.fixture
-def committed(installed_db):
-    """A session whose arrange steps are committed (jobs only see committed rows)."""
-    s = connect(installed_db)
-    try:
-        yield s
-    finally:
-        s.rollback()
-        s.close()
-
-
-@pytest.fixture
 def run(installed_db):
     """run(job, as_of=None) -> the job_runs row of that run; raises DbError when the job raised."""
     s = connect(installed_db)

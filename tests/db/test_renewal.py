@@ -4,45 +4,20 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out
-from tests.factories import Factory, today
+from api.db.session import Out
+from tests.db.conftest import refused_leaving
+from tests.db.desk import END_OF_DAY, CirculationDesk
+from tests.factories import today
 
-END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)
 
-
-class Desk:
-    def __init__(self, db, role: str = "LIBRARIAN", **policy):
-        self.db = db
-        self.f = Factory(db)
-        self.branch = self.f.branch()
-        self.policy = self.f.policy(branch_id=self.branch, **policy)
-        self.user = self.f.user(roles=(role,))
-        db.set_actor(self.user)
-
-    def patron(self, **kw) -> int:
-        return self.f.patron(branch_id=self.branch, **kw)
-
+class Desk(CirculationDesk):
     def lend(self, patron=None, material=None) -> int:
-        copy = self.f.copy(material_id=material, branch_id=self.branch)
-        return self.db.call("lib_circulation.checkout", patron or self.patron(), copy, None, None,
-                            Out(int), Out(datetime))[0]
-
-    def set_due(self, loan_id: int, due: datetime) -> None:
-        self.db.execute("UPDATE loans SET checkout_at = :c, due_at = :d WHERE loan_id = :l",
-                        {"c": min(due, datetime.utcnow()) - timedelta(days=14), "d": due, "l": loan_id})
-
-    def renew(self, loan_id):
-        """(due_at, renewals)"""
-        return self.db.call("lib_circulation.renew", loan_id, Out(datetime), Out(int))
+        copy = self.copy(material)
+        return self.checkout(patron or self.patron(), copy)[0]
 
     def refused(self, code, call):
-        snapshot = self.db.rows("SELECT loan_id, due_at, renewals, last_renewed_at FROM loans ORDER BY loan_id")
-        with pytest.raises(DbError) as err:
-            with self.db.savepoint():
-                call()
-        assert err.value.code == code, err.value.message
-        assert self.db.rows("SELECT loan_id, due_at, renewals, last_renewed_at FROM loans ORDER BY loan_id") \
-            == snapshot
+        refused_leaving(self.db, code, call,
+                        "SELECT loan_id, due_at, renewals, last_renewed_at FROM loans ORDER BY loan_id")
 
 
 def test_renew_sets_a_new_due_date_loan_days_from_today(db):

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from api.db.session import connect
 from tests.factories import Factory
+from tests.sessions import rolled_back_session
 from tests.ui.helpers import ARTIFACTS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -129,12 +129,8 @@ def server(ui_database_url):
 @pytest.fixture
 def committed(ui_database_url):
     """A session for arranging rows; every statement is committed by the test (s.commit())."""
-    s = connect(ui_database_url)
-    try:
+    with rolled_back_session(ui_database_url) as s:
         yield s
-    finally:
-        s.rollback()
-        s.close()
 
 
 @pytest.fixture

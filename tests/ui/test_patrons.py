@@ -1,11 +1,12 @@
 """Patrons: the record with its loans, holds, fines and borrowing chart; register, edit, suspend, reinstate."""
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.ui.helpers import login, save_screenshot
+from tests.ui.helpers import login, named_patron, save_screenshot
 
 
 def test_patron_page_shows_loans_holds_fines_history_and_borrowing_over_time(page, committed):
@@ -77,3 +78,32 @@ def test_registration_refused_by_the_database_shows_its_rule(page):
     page.locator("#email").evaluate("(el) => el.setAttribute('type', 'text')")  # past the browser's own check
     page.get_by_role("button", name="Register").click()
     expect(page.get_by_test_id("form-error")).to_contain_text("INVALID_PATRON_DATA")
+
+
+def test_librarian_places_a_hold_for_a_patron_by_title_words_and_by_copy_barcode(page, factory, committed):
+    word = f"Quillfeather{uuid.uuid4().hex[:6]}"
+    patron_id, _ = named_patron(committed, factory.main_branch(), "Tomasz", "Wierzba")
+    almanac = factory.material(title=f"The {word} Almanac")
+    atlas = factory.material(title=f"A {word} Atlas")
+    atlas_copy = factory.copy(material_id=atlas)
+    committed.commit()
+    barcode = committed.scalar("SELECT barcode FROM copies WHERE copy_id = :c", {"c": atlas_copy})
+
+    login(page, "librarian")
+    page.goto(f"/staff/patrons/{patron_id}")
+    page.get_by_label("Place a hold").fill(word)                      # two titles match: choose one
+    page.get_by_role("button", name="Place hold").click()
+    expect(page.get_by_test_id("hold-candidates").locator("tbody tr")).to_have_count(2)
+    page.get_by_role("button", name=f"Place hold on The {word} Almanac").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"placed on The {word} Almanac")
+    expect(page.get_by_role("region", name="Holds")).to_contain_text(f"The {word} Almanac")
+
+    page.get_by_label("Place a hold").fill(barcode)                   # the copy in hand: straight to its title
+    page.get_by_role("button", name="Place hold").click()
+    expect(page.get_by_role("status").first).to_contain_text(f"placed on A {word} Atlas")
+
+    page.get_by_label("Place a hold").fill(barcode)                   # again: the database refuses it
+    page.get_by_role("button", name="Place hold").click()
+    expect(page.get_by_role("status").first).to_contain_text("HOLD_ALREADY_EXISTS")
+    holds = committed.rows("SELECT material_id, status FROM holds WHERE patron_id = :p ORDER BY hold_id", {"p": patron_id})
+    assert holds == [{"material_id": almanac, "status": "PENDING"}, {"material_id": atlas, "status": "PENDING"}]
