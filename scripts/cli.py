@@ -206,7 +206,7 @@ def cmd_jobs(args) -> int:
     return jobs.main(args.job_args)
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scripts/ils", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("run", help="start database, API and staff UI with demo data")
@@ -240,12 +240,16 @@ def main(argv: list[str] | None = None) -> int:
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["test"]:  # everything after `test` belongs to pytest, options included
         return cmd_test(argparse.Namespace(pytest_args=argv[1:]))
     if argv[:1] == ["jobs"]:
         return cmd_jobs(argparse.Namespace(job_args=argv[1:]))
-    args = p.parse_args(argv)
+    args = build_parser().parse_args(argv)
     return args.func(args)
 
 
