@@ -288,13 +288,40 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         END IF;
     END close_hold;
 
+    -- Lock a copy row (no row, no lock).
+    PROCEDURE lock_copy(p_copy_id IN copies.copy_id%TYPE) IS
+    BEGIN
+        FOR r_copy IN (SELECT copy_id FROM copies WHERE copy_id = p_copy_id FOR UPDATE) LOOP
+            EXIT WHEN r_copy.copy_id = p_copy_id; -- the key: one row at most
+        END LOOP;
+    END lock_copy;
+
     -- Lock a hold (of the patron when p_patron_id is given); HOLD_NOT_FOUND when missing.
     -- Returns the patron of the hold.
+    -- Lock order as in checkout and check-in: the copy trapped for the hold first, then the hold.
+    -- Closing a READY hold passes its copy on; holding the hold while waiting for the copy would
+    -- deadlock with the holder's checkout of that copy (copy, then hold in lib_holds.on_checkout).
     FUNCTION lock_hold(p_hold_id IN holds.hold_id%TYPE, p_patron_id IN holds.patron_id%TYPE) RETURN NUMBER IS
         l_owner_id holds.patron_id%TYPE;
+        l_copy_id  holds.copy_id%TYPE;
+        l_locked   holds.copy_id%TYPE;
     BEGIN
-        FOR r_hold IN (SELECT patron_id FROM holds WHERE hold_id = p_hold_id FOR UPDATE) LOOP
-            l_owner_id := r_hold.patron_id;
+        FOR r_hold IN (SELECT copy_id FROM holds WHERE hold_id = p_hold_id) LOOP
+            l_copy_id := r_hold.copy_id;
+        END LOOP;
+        LOOP
+            IF l_copy_id IS NOT NULL THEN
+                lock_copy(l_copy_id);
+                l_locked := l_copy_id;
+            END IF;
+            l_owner_id := NULL;
+            l_copy_id := NULL;
+            FOR r_hold IN (SELECT patron_id, copy_id FROM holds WHERE hold_id = p_hold_id FOR UPDATE) LOOP
+                l_owner_id := r_hold.patron_id;
+                l_copy_id := r_hold.copy_id;
+            END LOOP;
+            -- a copy trapped for the hold while this session waited is locked on the next pass
+            EXIT WHEN l_copy_id IS NULL OR (l_locked IS NOT NULL AND l_copy_id = l_locked);
         END LOOP;
         IF l_owner_id IS NULL OR l_owner_id <> NVL(p_patron_id, l_owner_id) THEN
             lib_err.raise_error('HOLD_NOT_FOUND', 'hold ' || TO_CHAR(p_hold_id));
@@ -390,12 +417,19 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
                         WHERE status = 'READY'
                           AND expires_at < l_as_of
                         ORDER BY expires_at, hold_id) LOOP
+            -- the copy first, then the hold, as a checkout of the copy locks them: the other order
+            -- deadlocks with the holder collecting it at this moment. The hold is expired only as it
+            -- is now: still READY with that copy and past its deadline (a checkout, cancel or new
+            -- trap committed while this session waited leaves it alone).
+            lock_copy(r_hold.copy_id);
             UPDATE holds
                SET status = 'EXPIRED',
                    closed_at = SYSDATE,
                    close_reason = 'Not collected by the pickup deadline'
              WHERE hold_id = r_hold.hold_id
-               AND status = 'READY';
+               AND status = 'READY'
+               AND copy_id = r_hold.copy_id
+               AND expires_at < l_as_of;
             IF SQL%ROWCOUNT > 0 THEN
                 p_rows := p_rows + 1;
                 pass_on(r_hold.copy_id, r_hold.pickup_branch_id);
@@ -424,25 +458,43 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_status      holds.status%TYPE;
         l_copy_id     holds.copy_id%TYPE;
         l_pickup_id   holds.pickup_branch_id%TYPE;
+        l_same        NUMBER;
     BEGIN
         SELECT material_id INTO l_material_id FROM copies WHERE copy_id = l_loan_copy;
-        FOR r_hold IN (SELECT hold_id, status, copy_id, pickup_branch_id
-                         FROM holds
-                        WHERE patron_id = l_patron_id
-                          AND material_id = l_material_id
-                          AND status IN ('PENDING', 'SUSPENDED', 'READY')
-                        ORDER BY CASE
-                                     WHEN copy_id = l_loan_copy THEN 0
-                                     WHEN status = 'READY' THEN 1
-                                     ELSE 2
-                                 END,
-                                 placed_at, hold_id
-                          FOR UPDATE) LOOP
-            l_hold_id := r_hold.hold_id;
-            l_status := r_hold.status;
-            l_copy_id := r_hold.copy_id;
-            l_pickup_id := r_hold.pickup_branch_id;
-            EXIT;
+        -- The hold is read without a lock, then locked after the copy it may hold on the hold shelf
+        -- (lock order copy, then hold, as everywhere: that copy is passed on below), and re-read:
+        -- when it changed meanwhile (expired, cancelled, trapped), the choice is made again.
+        LOOP
+            l_hold_id := NULL;
+            FOR r_hold IN (SELECT hold_id, status, copy_id, pickup_branch_id
+                             FROM holds
+                            WHERE patron_id = l_patron_id
+                              AND material_id = l_material_id
+                              AND status IN ('PENDING', 'SUSPENDED', 'READY')
+                            ORDER BY CASE
+                                         WHEN copy_id = l_loan_copy THEN 0
+                                         WHEN status = 'READY' THEN 1
+                                         ELSE 2
+                                     END,
+                                     placed_at, hold_id
+                            FETCH FIRST 1 ROWS ONLY) LOOP
+                l_hold_id := r_hold.hold_id;
+                l_status := r_hold.status;
+                l_copy_id := r_hold.copy_id;
+                l_pickup_id := r_hold.pickup_branch_id;
+            END LOOP;
+            EXIT WHEN l_hold_id IS NULL;
+            IF l_copy_id IS NOT NULL AND l_copy_id <> l_loan_copy THEN
+                lock_copy(l_copy_id);
+            END IF;
+            l_same := 0;
+            FOR r_hold IN (SELECT status, copy_id FROM holds WHERE hold_id = l_hold_id FOR UPDATE) LOOP
+                IF r_hold.status = l_status
+                   AND ((r_hold.copy_id IS NULL AND l_copy_id IS NULL) OR r_hold.copy_id = l_copy_id) THEN
+                    l_same := 1;
+                END IF;
+            END LOOP;
+            EXIT WHEN l_same = 1;
         END LOOP;
         IF l_hold_id IS NULL THEN
             RETURN;

@@ -46,14 +46,46 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         RETURN TRUNC(SYSDATE);
     END run_day;
 
+    -- A MARK_LOST candidate locked as a check-in locks it (the copy, then the loan) and read again:
+    -- 1 when it is still ACTIVE and past its policy's lost_after_days on the day. The batch query read
+    -- it without a lock, so a return or a renewal committed since then (while this session waited for
+    -- the copy or the loan) shows here and the loan is left alone, instead of failing the batch
+    -- (LOAN_NOT_ACTIVE) or marking a loan renewed a moment ago lost.
+    FUNCTION still_lost(p_loan_id IN loans.loan_id%TYPE, p_day IN DATE) RETURN NUMBER IS
+        l_copy_id    loans.copy_id%TYPE;
+        l_status     loans.status%TYPE;
+        l_due_at     loans.due_at%TYPE;
+        l_policy_id  loans.policy_id%TYPE;
+        l_after_days circ_policies.lost_after_days%TYPE;
+    BEGIN
+        SELECT l.copy_id INTO l_copy_id FROM loans l WHERE l.loan_id = p_loan_id;
+        SELECT c.copy_id INTO l_copy_id FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
+        SELECT l.status, l.due_at, l.policy_id
+          INTO l_status, l_due_at, l_policy_id
+          FROM loans l
+         WHERE l.loan_id = p_loan_id
+           FOR UPDATE;
+        IF l_status <> 'ACTIVE' THEN
+            RETURN 0;
+        END IF;
+        SELECT cp.lost_after_days INTO l_after_days FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
+        IF l_due_at < p_day - l_after_days THEN
+            RETURN 1;
+        END IF;
+        RETURN 0;
+    END still_lost;
+
     -- MARK_LOST: mark up to lost_batch_size() loans lost, oldest due date first. Marked loans leave
-    -- the candidate set, so the next batch picks up where this one ended.
+    -- the candidate set, and so do the ones skipped (returned or renewed meanwhile), so the next
+    -- batch picks up where this one ended.
     PROCEDURE lost_batch(p_day IN DATE, p_rows OUT NUMBER, p_more OUT NUMBER) IS
         l_min_days circ_policies.lost_after_days%TYPE;
         l_limit    NUMBER;
+        l_seen     NUMBER;
     BEGIN
         p_rows := 0;
         p_more := 0;
+        l_seen := 0;
         l_limit := lost_batch_size();
         SELECT MIN(cp.lost_after_days) INTO l_min_days FROM circ_policies cp;
         IF l_min_days IS NULL THEN
@@ -67,10 +99,13 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
                           AND l.due_at < p_day - cp.lost_after_days
                         ORDER BY l.due_at, l.loan_id
                         FETCH FIRST l_limit ROWS ONLY) LOOP
-            lib_circulation.mark_lost(r_loan.loan_id);
-            p_rows := p_rows + 1;
+            l_seen := l_seen + 1;
+            IF still_lost(r_loan.loan_id, p_day) = 1 THEN
+                lib_circulation.mark_lost(r_loan.loan_id);
+                p_rows := p_rows + 1;
+            END IF;
         END LOOP;
-        IF p_rows >= l_limit THEN
+        IF l_seen >= l_limit THEN
             p_more := 1;
         END IF;
     END lost_batch;

@@ -24,7 +24,9 @@ CREATE OR REPLACE PACKAGE lib_jobs AS
      *   ACCRUE_FINES     overdue fines brought up to the day, set-based (lib_fines.accrue_overdue).
      *   MARK_LOST        ACTIVE loans overdue by more than their policy's lost_after_days on the day
      *                    (TRUNC(day) - TRUNC(due_at) > lost_after_days) are marked lost with the lost
-     *                    charge (lib_circulation.mark_lost), 500 loans per batch.
+     *                    charge (lib_circulation.mark_lost), 500 loans per batch. Each loan is locked
+     *                    (copy, then loan) and checked again first: one returned or renewed while
+     *                    the run waited for it is left alone.
      *   GENERATE_NOTICES notices outbox rows for the day, one batch per notice type:
      *                    DUE_SOON   ACTIVE loans due from the day to the day + NOTICE_DUE_DAYS, once per
      *                               due date (a renewal brings a new one);
