@@ -441,7 +441,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         FOR r IN (SELECT f.fine_id, f.amount - f.amount_paid AS owed
                     FROM fines f
                    WHERE f.patron_id = l_patron_id AND f.status = 'OPEN' AND f.amount > f.amount_paid
-                   ORDER BY f.assessed_at, f.fine_id) LOOP
+                   ORDER BY f.assessed_at, f.fine_id
+                     FOR UPDATE) LOOP -- again: a fine charged since the first lock is read locked, as it is now
             EXIT WHEN l_left <= 0;
             l_part := LEAST(l_left, r.owed);
             apply_payment(r.fine_id, p_patron_id, l_part, p_method, p_note, l_payment_id);
