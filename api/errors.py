@@ -108,9 +108,20 @@ _HTTP_NAMES = {400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 4
                415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_ERROR", 429: "RATE_LIMITED"}
 
 
+_BODY_MESSAGES = {"json_invalid": "the request body is not valid JSON",
+                  "model_attributes_type": "the request body must be a JSON object (Content-Type: application/json)",
+                  "dict_type": "the request body must be a JSON object (Content-Type: application/json)",
+                  "missing": "a JSON object body is required (Content-Type: application/json)"}
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     parts = []
     for e in exc.errors()[:5]:
+        where = tuple(e.get("loc", ()))
+        if where[:1] == ("body",) and len(where) <= 2 and e.get("type") in _BODY_MESSAGES \
+                and (len(where) == 1 or e.get("type") == "json_invalid"):
+            parts.append(_BODY_MESSAGES[e["type"]])
+            continue
         loc = ".".join(str(x) for x in e.get("loc", ()) if x != "body")
         parts.append(f"{loc}: {e.get('msg', 'invalid')}" if loc else str(e.get("msg", "invalid")))
     return "; ".join(parts) or "Invalid request."
@@ -150,6 +161,8 @@ def install_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI: a body its JSON parser gave up on (nesting too deep, a huge number)
+            return error_json(422, "VALIDATION_ERROR", "the request body could not be parsed as JSON")
         code = _HTTP_NAMES.get(exc.status_code, "HTTP_ERROR")
         message = exc.detail if isinstance(exc.detail, str) else code
         if exc.status_code == 404 and message == "Not Found":

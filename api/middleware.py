@@ -2,6 +2,11 @@
 
 X-Request-ID is taken from the request when it looks sane (else generated) and returned on the answer;
 the JSON log line of the request carries it.
+
+For the JSON API (/api/..., /healthz, /metrics) it also evens out what clients send: a trailing slash is
+ignored (/api/branches/ is /api/branches, answered directly instead of a bodiless 307 redirect), HEAD is
+answered as GET without the body, and a request body over MAX_BODY_BYTES is refused with 413
+PAYLOAD_TOO_LARGE in the error shape before the app reads it.
 """
 from __future__ import annotations
 
@@ -25,6 +30,10 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
 ]
+# largest JSON request body the API reads (its biggest input, a title with a 4000-character description, is ~10 kB)
+MAX_BODY_BYTES = 1024 * 1024
+_TOO_LARGE = json.dumps({"error": {"code": "PAYLOAD_TOO_LARGE", "db_code": None,
+                                   "message": f"The request body is larger than {MAX_BODY_BYTES} bytes."}}).encode()
 # the API answers JSON only; the docs pages and the staff UI need scripts and styles of their own
 API_CSP = (b"content-security-policy", b"default-src 'none'; frame-ancestors 'none'")
 
@@ -74,10 +83,18 @@ class RequestMiddleware:
         rid = rid or os.urandom(16).hex()
         scope.setdefault("state", {})["request_id"] = rid
         path = scope.get("path", "")
-        is_api = path.startswith("/api/") or path in ("/healthz", "/metrics")
+        is_api = path.startswith("/api/") or path.rstrip("/") in ("/healthz", "/metrics")
+        head = False
+        if is_api:
+            scope, receive, head, refusal = await _normalise(scope, receive)
+            path = scope["path"]
+        else:
+            refusal = None
         status_holder = [500]
 
         async def send_wrapper(message: dict) -> None:
+            if head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             if message["type"] == "http.response.start":
                 status_holder[0] = message["status"]
                 headers = list(message.get("headers", []))
@@ -90,7 +107,14 @@ class RequestMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, receive, send_wrapper)
+            if refusal is not None:
+                await send_wrapper({"type": "http.response.start", "status": 413,
+                                    "headers": [(b"content-type", b"application/json"),
+                                                (b"content-length", str(len(refusal)).encode()),
+                                                (b"connection", b"close")]})
+                await send_wrapper({"type": "http.response.body", "body": refusal})
+            else:
+                await self.app(scope, receive, send_wrapper)
         finally:
             elapsed = time.perf_counter() - t0
             status = status_holder[0]
@@ -107,3 +131,53 @@ class RequestMiddleware:
                     "request_id": rid, "method": method, "path": path, "route": template, "status": status,
                     "ms": round(elapsed * 1000, 2), "user_id": state.get("user_id"),
                     "client": (scope.get("client") or ("", 0))[0]}})
+
+
+async def _normalise(scope: dict, receive: Any) -> tuple[dict, Any, bool, bytes | None]:
+    """(scope, receive, is_head, refusal body or None) of an API request; see the module's docstring."""
+    path = scope["path"]
+    head = scope.get("method") == "HEAD"
+    if head or (len(path) > 1 and path.endswith("/")):
+        scope = dict(scope)
+        if head:
+            scope["method"] = "GET"
+        if len(path) > 1 and path.endswith("/"):
+            scope["path"] = path.rstrip("/") or "/"
+            raw = scope.get("raw_path")
+            if raw:
+                scope["raw_path"] = raw.rstrip(b"/") or b"/"
+    length = None
+    chunked = False
+    for k, v in scope.get("headers", ()):
+        if k == b"content-length":
+            try:
+                length = int(v)
+            except ValueError:
+                length = None
+        elif k == b"transfer-encoding":
+            chunked = True
+    if length is not None:
+        return scope, receive, head, (_TOO_LARGE if length > MAX_BODY_BYTES else None)
+    if not chunked:
+        return scope, receive, head, None
+    # a chunked body without Content-Length: read it here (up to the limit), then hand it on
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            return scope, receive, head, None  # client went away: let the app see the disconnect
+        chunks.append(message.get("body", b""))
+        size += len(chunks[-1])
+        more = message.get("more_body", False)
+        if size > MAX_BODY_BYTES:
+            return scope, receive, head, _TOO_LARGE
+    body = b"".join(chunks)
+    sent = False
+
+    async def replay() -> dict:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+    return scope, replay, head, None

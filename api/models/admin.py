@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from api.models.common import ApiModel, Day, RequestModel, Timestamp
 
@@ -75,8 +75,11 @@ class AuditOut(ApiModel):
     new_values: str | None = Field(default=None, examples=["status=ACTIVE;"])
 
 
+RoleCode = Annotated[str, StringConstraints(max_length=30, pattern=r"^[A-Za-z_]*$")]
+
+
 class RolesIn(RequestModel):
-    roles: list[str] = Field(max_length=20, examples=[["LIBRARIAN", "CATALOGER"]],
+    roles: list[RoleCode] = Field(max_length=20, examples=[["LIBRARIAN", "CATALOGER"]],
                              description="the user's complete new set of role codes (empty = none)")
 
 

@@ -15,7 +15,8 @@ class CheckoutIn(RequestModel):
     copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
                                      examples=["30000000000017"])
     due_date: InTimestamp | None = Field(default=None, description="overrides the policy's loan period")
-    override: bool = Field(default=False, description="override an overridable refusal (needs CIRC_OVERRIDE)")
+    override: bool = Field(default=False, strict=True,
+                           description="override an overridable refusal (needs CIRC_OVERRIDE); JSON true or false")
 
     @model_validator(mode="after")
     def _one_of_each(self) -> "CheckoutIn":

@@ -1,17 +1,33 @@
 """Types shared by the models: ids, money, pages."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Path
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints,
+                      field_validator)
 
 MAX_ID = 999_999_999_999_999_999  # NUMBER(18)
 
-Id = Annotated[int, Field(ge=1, le=MAX_ID, examples=[1])]
-PathId = Annotated[int, Path(ge=1, le=MAX_ID, examples=[1])]
+# an id in a JSON body: a JSON integer only (not "5", 5.0 or true, which lax parsing would turn into 5 or 1)
+Id = Annotated[int, Field(ge=1, le=MAX_ID, strict=True, examples=[1])]
+_DIGITS = re.compile(r"[0-9]{1,30}")
+
+
+def _digits(v):
+    """An id in a path or query string is plain ASCII digits: not "1.0", "+1", " 1", "1_0" (lax parsing reads that
+    as 10) or other scripts' digits."""
+    if isinstance(v, str) and not _DIGITS.fullmatch(v):
+        raise ValueError("expected a positive whole number written with the digits 0-9")
+    return v
+
+
+# an id in the query string or the path (always text there, parsed as an integer)
+QueryId = Annotated[int, Field(ge=1, le=MAX_ID, examples=[1]), BeforeValidator(_digits)]
+PathId = Annotated[int, Path(ge=1, le=MAX_ID, examples=[1]), BeforeValidator(_digits)]
 # money leaves the API as a decimal string with two places ("12.50")
 Money = Annotated[Decimal, PlainSerializer(lambda d: f"{Decimal(d):.2f}", return_type=str, when_used="json"),
                   Field(examples=["2.50"])]
@@ -24,7 +40,17 @@ def _as_utc(d: datetime) -> datetime:
 
 
 def _as_naive_utc(d: datetime) -> datetime:
-    return d if d.tzinfo is None else d.astimezone(timezone.utc).replace(tzinfo=None)
+    try:
+        return d if d.tzinfo is None else d.astimezone(timezone.utc).replace(tzinfo=None)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+14:00: a ValueError is a 422, anything else would be a 500
+        raise ValueError("the time is out of range once converted to UTC") from None
+
+
+def _iso_text(v):
+    """Times sent in are ISO 8601 text: a JSON number (read as Unix seconds by lax parsing) or a boolean is refused."""
+    if isinstance(v, (str, datetime, date)):
+        return v
+    raise ValueError("expected an ISO 8601 date or date-time string, e.g. 2026-12-15 or 2026-12-15T18:00:00Z")
 
 
 def _as_date(v):
@@ -34,7 +60,7 @@ def _as_date(v):
 # database times are UTC without a zone (Oracle DATE): they leave the API as RFC 3339 with "Z" ...
 Timestamp = Annotated[datetime, AfterValidator(_as_utc), Field(examples=["2026-11-24T15:02:11Z"])]
 # ... and times sent in are read as UTC when they carry no offset, converted to UTC when they do
-InTimestamp = Annotated[datetime, AfterValidator(_as_naive_utc)]
+InTimestamp = Annotated[datetime, BeforeValidator(_iso_text), AfterValidator(_as_naive_utc)]
 # a calendar day (card expiry), stored as a DATE at midnight
 Day = Annotated[date, BeforeValidator(_as_date), Field(examples=["2029-11-24"])]
 
@@ -50,8 +76,19 @@ def clean_text(value: str) -> str:
     return value
 
 
-# free text in query parameters
-Text = Annotated[str, AfterValidator(clean_text)]
+def _clean_before(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+# free text in query parameters (checked before the str validation, so a max_length of the parameter reads as
+# "at most N characters")
+Text = Annotated[str, BeforeValidator(_clean_before)]
+
+
+def text(max_length: int) -> Any:
+    """Free text of at most max_length characters (a length given to Query() on top of a validated type reads
+    as "at most N items after validation"; given here it reads as "at most N characters")."""
+    return Annotated[str, StringConstraints(max_length=max_length), BeforeValidator(_clean_before)]
 
 
 class ApiModel(BaseModel):

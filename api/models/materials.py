@@ -18,7 +18,7 @@ class MaterialIn(RequestModel):
     material_type: MaterialType | None = Field(default=None, examples=["BOOK"], description="NULL = BOOK")
     genre_id: Id | None = None
     publisher: str | None = Field(default=None, max_length=200, examples=["Penguin Classics"])
-    publication_year: int | None = Field(default=None, ge=1, le=9999, examples=[1813])
+    publication_year: int | None = Field(default=None, ge=1, le=9999, strict=True, examples=[1813])
     language: str | None = Field(default=None, min_length=2, max_length=3, pattern=r"^[a-z]{2,3}$", examples=["eng"])
     description: str | None = Field(default=None, max_length=4000)
     replacement_cost: Decimal | None = Field(default=None, ge=0, le=Decimal("99999999.99"), decimal_places=2,

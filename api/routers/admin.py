@@ -12,7 +12,7 @@ from api.db.session import Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
 from api.models.admin import AuditOut, HealthOut, RolesIn, UserOut, UserRolesOut
-from api.models.common import Id, Page, PathId
+from api.models.common import Page, PathId, QueryId
 from api.reads import admin as q
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], responses=responses(401, 403))
@@ -45,7 +45,7 @@ def read_health(request: Request, db: Db) -> HealthOut:
 
 @router.get("/audit-logs", response_model=Page[AuditOut], dependencies=[Depends(require("AUDIT_VIEW"))],
             responses=responses(422))
-async def list_audit_logs(db: Db, user_id: Annotated[Id | None, Query(description="acting user")] = None,
+async def list_audit_logs(db: Db, user_id: Annotated[QueryId | None, Query(description="acting user")] = None,
                     action: Annotated[AuditAction | None, Query()] = None,
                     table_name: Annotated[str | None, Query(max_length=30, pattern=r"^[a-z_]+$")] = None,
                     page: Annotated[int, Query(ge=1, le=100_000)] = 1,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import Db, public
 from api.errors import not_found, responses
 from api.models.catalog import BookOut, BranchOut, SearchPage
-from api.models.common import PathId, Text
+from api.models.common import PathId, text
 from api.reads import catalog as q
 
 router = APIRouter(tags=["catalog"])
@@ -20,8 +20,8 @@ MaterialType = Literal["BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP",
 @router.get("/api/catalog/search", response_model=SearchPage, dependencies=[Depends(public())],
             responses=responses(422))
 async def search_catalog(db: Db,
-                   q_: Annotated[Text | None, Query(alias="q", max_length=200, description="words matched in title, subtitle, authors or ISBN", examples=["pride austen"])] = None,
-                   genre: Annotated[Text | None, Query(max_length=100, description="genre name or id", examples=["Fiction"])] = None,
+                   q_: Annotated[text(200) | None, Query(alias="q", description="words matched in title, subtitle, authors or ISBN", examples=["pride austen"])] = None,
+                   genre: Annotated[text(100) | None, Query( description="genre name or id", examples=["Fiction"])] = None,
                    type_: Annotated[MaterialType | None, Query(alias="type", examples=["BOOK"])] = None,
                    available: Annotated[bool | None, Query(description="only titles with a copy on the shelf now")] = None,
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,

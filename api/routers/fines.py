@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
-from api.models.common import Id, Page, PathId
+from api.models.common import Page, PathId, QueryId
 from api.models.fines import PaidOut, PayIn, WaivedOut, WaiveIn
 from api.models.patron import FineOut
 from api.reads import fines as q
@@ -19,7 +19,7 @@ router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401,
 
 
 @router.get("", response_model=Page[FineOut], dependencies=[Depends(require("FINE_COLLECT"))])
-async def list_fines(db: Db, patron_id: Annotated[Id | None, Query()] = None,
+async def list_fines(db: Db, patron_id: Annotated[QueryId | None, Query()] = None,
                status: Annotated[Literal["OPEN", "PAID", "WAIVED", "REFUNDED"] | None, Query()] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[FineOut]:

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import Db, require
 from api.errors import responses
-from api.models.common import Id, Page
+from api.models.common import Page, QueryId
 from api.models.patron import HoldOut
 from api.reads import holds as q
 
@@ -19,8 +19,8 @@ HoldStatus = Literal["PENDING", "SUSPENDED", "READY", "FULFILLED", "CANCELLED", 
 @router.get("", response_model=Page[HoldOut], dependencies=[Depends(require("HOLD_MANAGE"))],
             responses=responses(422))
 async def list_holds(db: Db, status: Annotated[HoldStatus | None, Query(examples=["READY"])] = None,
-               branch_id: Annotated[Id | None, Query(description="pickup branch")] = None,
-               patron_id: Annotated[Id | None, Query()] = None,
+               branch_id: Annotated[QueryId | None, Query(description="pickup branch")] = None,
+               patron_id: Annotated[QueryId | None, Query()] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[HoldOut]:
     """Holds by status and pickup branch (READY = the hold shelf), oldest first."""

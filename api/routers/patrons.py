@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
-from api.models.common import Page, PathId, Text
+from api.models.common import Page, PathId, text
 from api.models.patrons import PatronCreated, PatronDetail, PatronIn, PatronSummary, SuspendedOut, SuspendIn
 from api.reads import patrons as q
 
@@ -18,7 +18,7 @@ router = APIRouter(prefix="/api/patrons", tags=["patrons"], responses=responses(
 @router.get("", response_model=Page[PatronSummary], dependencies=[Depends(require("PATRON_VIEW"))],
             responses=responses(422))
 async def search_patrons(db: Db,
-                   q_: Annotated[Text | None, Query(alias="q", max_length=100, description="name, e-mail or card number", examples=["lovelace"])] = None,
+                   q_: Annotated[text(100) | None, Query(alias="q", description="name, e-mail or card number", examples=["lovelace"])] = None,
                    status: Annotated[Literal["ACTIVE", "SUSPENDED", "EXPIRED", "DELETED"] | None, Query()] = None,
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                    page_size: Annotated[int, Query(ge=1, le=100)] = 20) -> Page[PatronSummary]:
