@@ -1,6 +1,8 @@
 -- 020_indexes.sql: an index for every foreign key and every hot lookup of the desk and the jobs.
 -- Unique keys (copy barcode, patron card, usernames) already have their index from 010_tables.sql.
 
+-- usernames are unique ignoring case, and logins look them up that way
+CREATE UNIQUE INDEX users_username_upper_uk ON users (UPPER(username));
 CREATE INDEX user_roles_role_id_i ON user_roles (role_id);
 CREATE INDEX user_roles_granted_by_i ON user_roles (granted_by);
 CREATE INDEX role_permissions_perm_id_i ON role_permissions (permission_id);

@@ -135,7 +135,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         p_password_hash := NULL;
         FOR r_user IN (SELECT user_id, password_hash, is_active, account_locked
                          FROM users
-                        WHERE username = p_username) LOOP
+                        WHERE UPPER(username) = UPPER(TRIM(p_username))) LOOP -- names are unique regardless of case
             p_user_id := r_user.user_id;
             p_password_hash := r_user.password_hash;
             l_is_active := r_user.is_active;
@@ -172,7 +172,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         p_locked := 0;
         UPDATE users
            SET failed_logins = failed_logins + 1
-         WHERE username = p_username
+         WHERE UPPER(username) = UPPER(TRIM(p_username))
         RETURNING user_id, failed_logins, account_locked INTO l_user_id, l_failed, l_locked;
         IF SQL%ROWCOUNT = 0 THEN
             lib_audit.log_event('users', NULL, 'LOGIN_FAILED', 'unknown username');
@@ -229,11 +229,26 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     PROCEDURE set_roles(p_user_id IN NUMBER, p_roles IN VARCHAR2) IS
         l_user_id users.user_id%TYPE := p_user_id;
         l_list    VARCHAR2(4000);
+        l_admin   NUMBER;
     BEGIN
         require_permission('USER_ADMIN');
         assert_user(l_user_id);
         l_list := role_list(p_roles);
         check_roles(l_list);
+        -- as with deactivation: an administrator cannot take user administration away from themself,
+        -- so the library is never left without anyone who can manage accounts
+        IF l_user_id = lib_session.actor() THEN
+            SELECT COUNT(*)
+              INTO l_admin
+              FROM roles r
+              JOIN role_permissions rp ON rp.role_id = r.role_id
+              JOIN permissions p ON p.permission_id = rp.permission_id
+             WHERE p.code = 'USER_ADMIN'
+               AND INSTR(l_list, ',' || r.code || ',') > 0;
+            IF l_admin = 0 THEN
+                lib_err.raise_error('INVALID_ARGUMENT', 'an administrator cannot remove USER_ADMIN from their own account');
+            END IF;
+        END IF;
         apply_roles(l_user_id, l_list);
     END set_roles;
 

@@ -25,7 +25,7 @@ CREATE OR REPLACE PACKAGE lib_auth AS
 
     /**
      * First step of a login: the stored hash for the API to verify.
-     * @param p_username      users.username (exact match)
+     * @param p_username      users.username, case ignored (usernames are unique ignoring case)
      * @param p_user_id       OUT users.user_id
      * @param p_password_hash OUT the stored password hash
      * @throws -20406 INVALID_CREDENTIALS no such username
@@ -86,6 +86,7 @@ CREATE OR REPLACE PACKAGE lib_auth AS
      * @throws -20411 PERMISSION_DENIED
      * @throws -20412 USER_NOT_FOUND
      * @throws -20415 ROLE_NOT_FOUND
+     * @throws -20903 INVALID_ARGUMENT the acting administrator would lose USER_ADMIN
      */
     PROCEDURE set_roles(p_user_id IN NUMBER, p_roles IN VARCHAR2);
 

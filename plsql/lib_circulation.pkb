@@ -348,7 +348,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
         END IF;
         l_now := SYSDATE;
-        IF p_due_date IS NOT NULL AND p_due_date <= l_now THEN
+        IF p_due_date IS NOT NULL AND (p_due_date <= l_now OR p_due_date > l_now + 366) THEN
             lib_err.raise_error('INVALID_DUE_DATE', TO_CHAR(p_due_date, 'YYYY-MM-DD HH24:MI:SS'));
         END IF;
         l_detail := 'patron ' || p_patron_id || ', copy ' || p_copy_id;

@@ -45,7 +45,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * Lend a copy to a patron. Needs CIRC_CHECKOUT, and CIRC_OVERRIDE to override.
      * @param p_patron_id patrons.patron_id
      * @param p_copy_id   copies.copy_id
-     * @param p_due_date  due date chosen at the desk, NULL = per policy. Must be in the future. A date
+     * @param p_due_date  due date chosen at the desk, NULL = per policy. Must be in the future and at
+     *                    most 366 days ahead (a typo such as 2062 for 2026 is refused). A date
      *                    without a time (midnight) means the end of that day. Taken as given
      *                    (not moved past closed days).
      * @param p_override  'Y' = pass the overridable reasons when the actor holds CIRC_OVERRIDE (a NULL

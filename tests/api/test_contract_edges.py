@@ -5,6 +5,8 @@ FastAPI's {"detail": ...}) and changes nothing in the database. Assertions are o
 """
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from tests.api.conftest import error_code
@@ -111,10 +113,20 @@ def test_checkout_due_date_must_be_iso_8601_in_range(client, staff, people, arra
 
 def test_checkout_due_date_as_a_plain_date(client, staff, people, arrange):
     p = people.make("PATRON")
-    r = client.post(CHECKOUT, json={"patron_id": p.patron_id, "copy_id": arrange.copy(), "due_date": "2099-06-15"},
+    due = (datetime.utcnow() + timedelta(days=30)).date().isoformat()
+    r = client.post(CHECKOUT, json={"patron_id": p.patron_id, "copy_id": arrange.copy(), "due_date": due},
                     headers=staff["LIBRARIAN"].headers)
     assert r.status_code == 201, r.text
-    assert r.json()["due_at"].startswith("2099-06-15")
+    assert r.json()["due_at"].startswith(due)
+
+
+def test_checkout_due_date_more_than_a_year_ahead_is_refused_by_the_database(client, staff, people, arrange, unchanged):
+    p = people.make("PATRON")
+    copy = arrange.copy()
+    with unchanged():
+        r = client.post(CHECKOUT, json={"patron_id": p.patron_id, "copy_id": copy, "due_date": "9999-12-31"},
+                        headers=staff["LIBRARIAN"].headers)
+        assert_error(r, 422, "INVALID_DUE_DATE")
 
 
 @pytest.mark.parametrize("bad", [1700000000, "0001-01-01T00:00:00+01:00"])

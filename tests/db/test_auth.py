@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.db.session import Out
+from api.db.session import DbError, Out
 from tests.db.conftest import refused
 from tests.factories import today, unique
 
@@ -78,6 +78,21 @@ def test_check_can_login_returns_id_and_hash(db, f):
     assert db.call("lib_auth.check_can_login", name, Out(int), Out(str)) == (user_id, "$argon2id$hash")
 
 
+def test_check_can_login_ignores_the_case_of_the_username(db, f):
+    name = unique("Mixed")
+    user_id = f.user(username=name, password_hash="$argon2id$hash")
+    assert db.call("lib_auth.check_can_login", name.upper(), Out(int), Out(str)) == (user_id, "$argon2id$hash")
+
+
+def test_usernames_differing_only_in_case_cannot_coexist(db, f):
+    name = unique("case")
+    f.user(username=name.lower())
+    with pytest.raises(DbError) as err:  # the unique index on UPPER(username), below the package's own check
+        with db.savepoint():
+            f.user(username=name.upper())
+    assert err.value.code is None  # a constraint of the schema, not a catalog refusal
+
+
 def test_check_can_login_refuses_unknown_username(db):
     refused(db, INVALID_CREDENTIALS, "lib_auth.check_can_login", unique("nobody"), Out(int), Out(str))
 
@@ -119,6 +134,13 @@ def test_login_failed_counts_the_failure_and_audits_it(db, f):
     assert row["account_locked"] == "N"
     [failed] = audit_rows(db, "users", user_id, "LOGIN_FAILED")
     assert "failed_logins=1" in failed["new_values"]
+
+
+def test_login_failed_counts_against_the_account_whatever_the_case_typed(db, f):
+    name = unique("caps")
+    user_id = f.user(username=name.lower())
+    db.call("lib_auth.login_failed", name.upper(), Out(int))
+    assert user_row(db, user_id)["failed_logins"] == 1
 
 
 def test_login_failed_locks_the_account_at_max_failed_logins(db, f):
@@ -251,6 +273,20 @@ def test_set_roles_requires_user_admin(db, f):
     db.set_actor(f.user(("BRANCH_MANAGER",)))
     refused(db, PERMISSION_DENIED, "lib_auth.set_roles", user_id, "IT_ADMIN")
     assert roles_of(db, user_id) == {"LIBRARIAN"}
+
+
+def test_set_roles_refuses_to_take_user_admin_from_the_acting_admin(db, f):
+    admin = f.user(("IT_ADMIN",))
+    db.set_actor(admin)
+    refused(db, INVALID_ARGUMENT, "lib_auth.set_roles", admin, "LIBRARIAN")
+    assert roles_of(db, admin) == {"IT_ADMIN"}
+
+
+def test_set_roles_lets_the_acting_admin_change_roles_keeping_user_admin(db, f):
+    admin = f.user(("IT_ADMIN",))
+    db.set_actor(admin)
+    db.call("lib_auth.set_roles", admin, "IT_ADMIN,LIBRARIAN")
+    assert roles_of(db, admin) == {"IT_ADMIN", "LIBRARIAN"}
 
 
 def test_set_roles_of_unknown_user_is_refused(db):

@@ -81,6 +81,17 @@ def test_checkout_refused_when_due_date_is_not_in_the_future(db):
     desk.refused(-20111, desk.patron(), desk.copy(), due=datetime.utcnow() - timedelta(hours=1))
 
 
+def test_checkout_refused_when_due_date_is_more_than_a_year_ahead(db):
+    desk = Desk(db)
+    desk.refused(-20111, desk.patron(), desk.copy(), due=today() + timedelta(days=367))
+
+
+def test_checkout_accepts_a_due_date_a_year_ahead(db):
+    desk = Desk(db)
+    _, due_at = desk.checkout(desk.patron(), desk.copy(), due=today() + timedelta(days=365))
+    assert due_at == today() + timedelta(days=365) + END_OF_DAY
+
+
 def test_checkout_by_barcode_lends_the_scanned_copy_to_the_card_holder(db):
     desk = Desk(db)
     patron, copy = desk.patron(), desk.copy()
