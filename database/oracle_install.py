@@ -1,8 +1,10 @@
 """Run install.sql / uninstall.sql on Oracle through python-oracledb (thin mode), no SQL*Plus needed.
 
-The files are split as SQL*Plus would run them: a PL/SQL unit (CREATE PACKAGE/TRIGGER/..., or an
-anonymous block) ends at a line holding only `/`; any other statement ends at a `;` closing a line.
-SQL*Plus commands (WHENEVER, SET, PROMPT) are skipped; `@@file` includes are followed.
+The files are split as SQL*Plus would run them (and as scripts/syntax_gate.py checks them): a PL/SQL
+unit (CREATE [OR REPLACE] [[NON]EDITIONABLE] PACKAGE/TRIGGER/..., or an anonymous block) ends at a line
+holding only `/`; any other statement ends at a `;` closing a line, or at a `/` line. SQL*Plus commands
+(WHENEVER, SET <SQL*Plus variable>, PROMPT, REMARK, SHOW, SPOOL, EXIT) are skipped; `@@file`, `@file`
+and `START file` includes are followed (relative to the including script).
 """
 from __future__ import annotations
 
@@ -11,8 +13,15 @@ from pathlib import Path
 from typing import Iterator
 
 DATABASE_DIR = Path(__file__).resolve().parent
-PLSQL_START = re.compile(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?(PACKAGE|TRIGGER|PROCEDURE|FUNCTION|TYPE)\b|DECLARE\b|BEGIN\b)", re.I)
-SQLPLUS = re.compile(r"^\s*(WHENEVER|SET|PROMPT|SHOW|SPOOL|EXIT)\b", re.I)
+PLSQL_START = re.compile(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?((NON)?EDITIONABLE\s+)?"
+                         r"(PACKAGE|TRIGGER|PROCEDURE|FUNCTION|TYPE|LIBRARY)\b|DECLARE\b|BEGIN\b|WITH\s+(FUNCTION|PROCEDURE)\b)",
+                         re.I)
+# a CREATE head split over lines ("CREATE OR REPLACE" alone on its line): the kind is known on the next line
+CREATE_PREFIX = re.compile(r"^\s*CREATE(\s+OR(\s+REPLACE(\s+((NON)?EDITIONABLE)?)?)?)?\s*$", re.I)
+# SET TRANSACTION / SET ROLE / SET CONSTRAINT(S) are SQL statements, not SQL*Plus commands
+SQLPLUS = re.compile(r"^\s*((WHENEVER|PROMPT|PRO|REMARK|REM|SHOW|SHO|SPOOL|SPO|EXIT|QUIT)\b"
+                     r"|SET\s+(?!(TRANSACTION|ROLE|CONSTRAINTS?)\b)\w)", re.I)
+INCLUDE = re.compile(r"^(@@?|START\s+)(\S+)", re.I)
 
 
 def statements(script: Path) -> Iterator[tuple[Path, str]]:
@@ -22,21 +31,26 @@ def statements(script: Path) -> Iterator[tuple[Path, str]]:
     for line in script.read_text().splitlines():
         stripped = line.strip()
         if not buf:
-            if not stripped or stripped.startswith("--"):
+            if not stripped or stripped.startswith("--") or stripped == "/":
                 continue
-            include = re.match(r"^@@(\S+)", stripped)
+            include = INCLUDE.match(stripped)
             if include:
-                yield from statements((script.parent / include.group(1)).resolve())
+                target = script.parent / include.group(2)
+                if not target.suffix:
+                    target = target.with_suffix(".sql")
+                yield from statements(target.resolve())
                 continue
             if SQLPLUS.match(line):
                 continue
             in_plsql = bool(PLSQL_START.match(line))
-        if in_plsql:
-            if stripped == "/":
-                yield script, "\n".join(buf)
-                buf = []
-            else:
-                buf.append(line)
+        elif len(buf) == 1 and CREATE_PREFIX.match(buf[0]):
+            in_plsql = bool(PLSQL_START.match(buf[0] + " " + line))
+        if stripped == "/":
+            text = "\n".join(buf)
+            yield script, text if in_plsql else text.rstrip().rstrip(";")
+            buf = []
+        elif in_plsql:
+            buf.append(line)
         else:
             buf.append(line)
             if stripped.endswith(";") and not stripped.startswith("--"):
