@@ -74,8 +74,28 @@ def run_script(conn, script: Path, *, stop_on_error: bool = True) -> int:
             except Exception as exc:
                 if stop_on_error:
                     raise RuntimeError(f"{source.name}: {exc}\n--- statement ---\n{stmt[:400]}") from exc
+                continue
+            # a unit that compiles with errors is created INVALID and only warned about (DPY-7000):
+            # stop at it, naming its errors, rather than at 099_verify_oracle.sql's count at the end
+            if cur.warning is not None and stop_on_error:
+                raise RuntimeError(f"{source.name}: {cur.warning}\n{_compile_errors(cur, stmt)}")
     conn.commit()
     return count
+
+
+UNIT = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:NON)?EDITIONABLE\s+)?"
+                  r"(PACKAGE\s+BODY|TYPE\s+BODY|PACKAGE|TRIGGER|PROCEDURE|FUNCTION|TYPE)\s+\"?([\w$#]+)", re.I)
+
+
+def _compile_errors(cur, stmt: str) -> str:
+    """USER_ERRORS of the unit the statement created, one line each (SHOW ERRORS)."""
+    unit = UNIT.search(stmt)
+    if unit is None:
+        return stmt[:400]
+    kind, name = re.sub(r"\s+", " ", unit.group(1)).upper(), unit.group(2).upper()
+    cur.execute("SELECT line, position, text FROM user_errors WHERE type = :kind AND name = :name "
+                "ORDER BY sequence", {"kind": kind, "name": name})
+    return "\n".join(f"{kind} {name} line {line}:{pos} {text.strip()}" for line, pos, text in cur.fetchall())
 
 
 def install(conn) -> int:

@@ -181,7 +181,7 @@ def cmd_admin(args) -> int:
     password = os.environ.get("ILS_ADMIN_PASSWORD")
     s = connect(_app_url())
     try:
-        if s.scalar("SELECT COUNT(*) FROM users WHERE username = :u", {"u": username}):
+        if s.scalar("SELECT COUNT(*) FROM users WHERE UPPER(username) = UPPER(:u)", {"u": username}):
             _say(f"user {username} exists: nothing to do")
             return 0
         if not password or len(password) < 12:
