@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from api.db.session import DbError, Out, Session, engine_of
+from api.db.session import DbError, Out, Session, engine_of, oracle_driver
 
 __all__ = ["Gateway", "DbUnavailable", "PoolStats", "DbError", "Out", "Session"]
 
@@ -133,7 +133,7 @@ class Gateway:
                               name="ils-api", reconnect_timeout=60)
 
     def _open_oracle(self) -> Any:
-        import oracledb
+        oracledb = oracle_driver()
 
         parts = urlsplit(self.url)
         timeout_ms = self.statement_timeout_ms

@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterator, Sequence
 from urllib.parse import urlsplit, unquote
 
@@ -28,6 +29,12 @@ class DbError(Exception):
 
     def __repr__(self) -> str:
         return f"DbError({self.code}, {self.message!r})"
+
+
+@lru_cache(maxsize=2048)
+def _pg_sql(sql: str) -> str:
+    """:name binds as psycopg's %(name)s (and a literal % doubled); the texts are few and fixed: cached."""
+    return _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 def engine_of(url: str) -> str:
@@ -72,7 +79,7 @@ class Session:
 
     # ---- reads -------------------------------------------------------------------------------
     def _sql(self, sql: str) -> str:
-        return sql if self.engine == "oracle" else _BIND.sub(r"%(\1)s", sql.replace("%", "%%"))
+        return sql if self.engine == "oracle" else _pg_sql(sql)
 
     def rows(self, sql: str, binds: dict | None = None) -> list[dict]:
         with self._cursor() as cur:
@@ -179,9 +186,17 @@ def _map_error(engine: str, exc: Exception) -> Exception:
     return _ora_error(exc) if isinstance(exc, oracledb.Error) else exc
 
 
+def oracle_driver() -> Any:
+    """python-oracledb with NUMBER columns fetched as Decimal (as psycopg fetches numeric): money stays
+    exact, and _plain turns the integral ones (keys, counts) into int on both engines."""
+    import oracledb
+    oracledb.defaults.fetch_decimals = True
+    return oracledb
+
+
 def _ora_type(t: type) -> Any:
     import oracledb
-    return {int: oracledb.DB_TYPE_NUMBER, float: oracledb.DB_TYPE_NUMBER, Decimal: oracledb.DB_TYPE_NUMBER,
+    return {int: oracledb.DB_TYPE_NUMBER, float: oracledb.DB_TYPE_NUMBER, Decimal: Decimal,  # money stays exact
             str: oracledb.DB_TYPE_VARCHAR, datetime: oracledb.DB_TYPE_DATE, date: oracledb.DB_TYPE_DATE,
             bool: oracledb.DB_TYPE_BOOLEAN}[t]
 
@@ -203,7 +218,7 @@ def connect(url: str) -> Session:
         parts = urlsplit(url)
         raw = psycopg.connect(parts._replace(scheme="postgresql").geturl(), autocommit=False)
         return Session(raw, engine)
-    import oracledb
+    oracledb = oracle_driver()
     parts = urlsplit(url)
     raw = oracledb.connect(user=unquote(parts.username or ""), password=unquote(parts.password or ""),
                            dsn=f"{parts.hostname}:{parts.port or 1521}{parts.path}")
