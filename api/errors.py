@@ -90,7 +90,7 @@ def _non_catalog(err: DbError) -> tuple[int, str, str]:
         return 409, "CONSTRAINT_VIOLATION", "The change conflicts with existing data."
     if state.startswith("22") or state in ("ORA-01438", "ORA-12899", "ORA-01722", "ORA-01861", "ORA-01843"):
         return 422, "INVALID_ARGUMENT", "A value is out of range or malformed."
-    if state in ("40001", "40P01", "ORA-08177", "ORA-00060"):
+    if state in ("40001", "40P01", "55P03", "ORA-08177", "ORA-00060", "ORA-00054"):
         return 409, "CONCURRENT_UPDATE", "Another transaction changed the same data; try again."
     if state == "57014" or state == "DPY-4024":
         return 503, "DB_TIMEOUT", "The database took too long to answer."

@@ -25,7 +25,7 @@ CREATE OR REPLACE PACKAGE lib_auth AS
 
     /**
      * First step of a login: the stored hash for the API to verify.
-     * @param p_username      users.username, case ignored (usernames are unique ignoring case)
+     * @param p_username      users.username, case and surrounding spaces ignored (unique ignoring case)
      * @param p_user_id       OUT users.user_id
      * @param p_password_hash OUT the stored password hash
      * @throws -20406 INVALID_CREDENTIALS no such username

@@ -152,9 +152,9 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         -- not per loan, so the cost stays one pass over the overdue loans.
         MERGE INTO fines f
         USING (
-            SELECT a.loan_id, a.patron_id, a.fine_id, a.new_amount
+            SELECT a.loan_id, a.patron_id, a.fine_id, a.new_amount, a.old_amount, a.old_accrued
               FROM (
-                SELECT b.loan_id, b.patron_id, b.fine_id,
+                SELECT b.loan_id, b.patron_id, b.fine_id, b.old_amount, b.accrued_through AS old_accrued,
                        GREATEST(NVL(b.old_amount, 0), NVL(b.amount_paid, 0),
                                 ROUND(LEAST(b.max_fine,
                                       CASE WHEN b.frozen = 1
@@ -165,7 +165,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
                                            ELSE b.daily_fine * GREATEST(0, b.days_a - b.closed_a - b.grace_days)
                                       END), 2)) AS new_amount
                   FROM (
-                    SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid,
+                    SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid, x.accrued_through,
                            p.daily_fine, p.grace_days, p.max_fine,
                            l_day - TRUNC(l.due_at) AS days_a,
                            NVL(k1.closed_count, 0) AS closed_a,
@@ -217,22 +217,27 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         ) s
         ON (f.fine_id = s.fine_id)
         WHEN MATCHED THEN
-            -- A check-in, payment or waiver that committed while this statement waited for the row wins:
-            -- the CASEs read the row as it is now (NOTES.md: no WHERE in WHEN MATCHED), so a fine that was
-            -- settled or charged through l_day meanwhile is written back as it is, and the status follows
-            -- the amount paid now, not the one this statement first read.
-            UPDATE SET amount = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
-                                          AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+            -- A check-in (back-dated too), renewal, payment or waiver that committed while this statement
+            -- waited for the row wins: the CASEs read the row as it is now (NOTES.md: no WHERE in WHEN
+            -- MATCHED) and write the new charge only over the amount and day this statement read, on an
+            -- open or paid fine; otherwise the row is written back as it is. A payment changes neither,
+            -- and the status follows the amount paid now.
+            UPDATE SET amount = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID') AND f.amount = s.old_amount
+                                          AND (f.accrued_through = s.old_accrued
+                                               OR (f.accrued_through IS NULL AND s.old_accrued IS NULL))
                                      THEN s.new_amount ELSE f.amount END,
-                       accrued_through = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
-                                                   AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                       accrued_through = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID') AND f.amount = s.old_amount
+                                                   AND (f.accrued_through = s.old_accrued
+                                                        OR (f.accrued_through IS NULL AND s.old_accrued IS NULL))
                                               THEN l_day ELSE f.accrued_through END,
-                       status = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
-                                          AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                       status = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID') AND f.amount = s.old_amount
+                                          AND (f.accrued_through = s.old_accrued
+                                               OR (f.accrued_through IS NULL AND s.old_accrued IS NULL))
                                      THEN CASE WHEN f.amount_paid >= s.new_amount THEN 'PAID' ELSE 'OPEN' END
                                      ELSE f.status END,
-                       closed_at = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID')
-                                             AND (f.accrued_through IS NULL OR f.accrued_through < l_day)
+                       closed_at = CASE WHEN (f.status = 'OPEN' OR f.status = 'PAID') AND f.amount = s.old_amount
+                                             AND (f.accrued_through = s.old_accrued
+                                                  OR (f.accrued_through IS NULL AND s.old_accrued IS NULL))
                                         THEN CASE WHEN f.amount_paid >= s.new_amount THEN NVL(f.closed_at, l_now) END
                                         ELSE f.closed_at END
         WHEN NOT MATCHED THEN

@@ -46,9 +46,11 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * Nightly job: bring every overdue ACTIVE loan's OVERDUE fine up to p_as_of in one set-based
      * MERGE (inserts the missing rows, updates the others). Loans whose fine is already accrued
      * through TRUNC(p_as_of) or later, and WAIVED or REFUNDED fines, are left alone, so a second
-     * run for the same day changes nothing. Amounts never decrease here.
+     * run for the same day changes nothing. Amounts never decrease here. A fine changed by another
+     * transaction (return, renewal, waiver) while this statement waited for it keeps that change.
      * @param p_as_of the job's time, NULL = SYSDATE. Loans due before TRUNC(p_as_of) are overdue.
-     * @param p_rows  OUT number of fine rows inserted or updated
+     * @param p_rows  OUT number of fine rows inserted or updated (a row kept as another transaction
+     *                left it counts too)
      */
     PROCEDURE accrue_overdue(p_as_of IN DATE, p_rows OUT NUMBER);
 

@@ -288,12 +288,20 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         END IF;
     END close_hold;
 
-    -- Lock a copy row (no row, no lock).
-    PROCEDURE lock_copy(p_copy_id IN copies.copy_id%TYPE) IS
+    -- Lock a copy row (no row, no lock). p_wait = 0: do not wait for another session's lock, fail at
+    -- once (ORA-00054 / SQLSTATE 55P03, a retryable conflict for the API): for a caller that already
+    -- holds a hold, where waiting for the copy would invert the lock order (copy, then hold).
+    PROCEDURE lock_copy(p_copy_id IN copies.copy_id%TYPE, p_wait IN NUMBER) IS
     BEGIN
-        FOR r_copy IN (SELECT copy_id FROM copies WHERE copy_id = p_copy_id FOR UPDATE) LOOP
-            EXIT WHEN r_copy.copy_id = p_copy_id; -- the key: one row at most
-        END LOOP;
+        IF p_wait = 0 THEN
+            FOR r_copy IN (SELECT copy_id FROM copies WHERE copy_id = p_copy_id FOR UPDATE NOWAIT) LOOP
+                EXIT WHEN r_copy.copy_id = p_copy_id; -- the key: one row at most
+            END LOOP;
+        ELSE
+            FOR r_copy IN (SELECT copy_id FROM copies WHERE copy_id = p_copy_id FOR UPDATE) LOOP
+                EXIT WHEN r_copy.copy_id = p_copy_id;
+            END LOOP;
+        END IF;
     END lock_copy;
 
     -- Lock a hold (of the patron when p_patron_id is given); HOLD_NOT_FOUND when missing.
@@ -305,22 +313,26 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_owner_id holds.patron_id%TYPE;
         l_copy_id  holds.copy_id%TYPE;
         l_locked   holds.copy_id%TYPE;
+        l_pass     NUMBER;
     BEGIN
+        l_pass := 0;
         FOR r_hold IN (SELECT copy_id FROM holds WHERE hold_id = p_hold_id) LOOP
             l_copy_id := r_hold.copy_id;
         END LOOP;
         LOOP
             IF l_copy_id IS NOT NULL THEN
-                lock_copy(l_copy_id);
+                lock_copy(l_copy_id, CASE WHEN l_pass = 0 THEN 1 ELSE 0 END); -- later passes hold the hold
                 l_locked := l_copy_id;
             END IF;
+            l_pass := l_pass + 1;
             l_owner_id := NULL;
             l_copy_id := NULL;
             FOR r_hold IN (SELECT patron_id, copy_id FROM holds WHERE hold_id = p_hold_id FOR UPDATE) LOOP
                 l_owner_id := r_hold.patron_id;
                 l_copy_id := r_hold.copy_id;
             END LOOP;
-            -- a copy trapped for the hold while this session waited is locked on the next pass
+            -- a copy trapped for the hold while this session waited is locked on the next pass,
+            -- without waiting: this session holds the hold now
             EXIT WHEN l_copy_id IS NULL OR (l_locked IS NOT NULL AND l_copy_id = l_locked);
         END LOOP;
         IF l_owner_id IS NULL OR l_owner_id <> NVL(p_patron_id, l_owner_id) THEN
@@ -421,7 +433,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
             -- deadlocks with the holder collecting it at this moment. The hold is expired only as it
             -- is now: still READY with that copy and past its deadline (a checkout, cancel or new
             -- trap committed while this session waited leaves it alone).
-            lock_copy(r_hold.copy_id);
+            lock_copy(r_hold.copy_id, 1);
             UPDATE holds
                SET status = 'EXPIRED',
                    closed_at = SYSDATE,
@@ -459,11 +471,13 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_copy_id     holds.copy_id%TYPE;
         l_pickup_id   holds.pickup_branch_id%TYPE;
         l_same        NUMBER;
+        l_pass        NUMBER;
     BEGIN
         SELECT material_id INTO l_material_id FROM copies WHERE copy_id = l_loan_copy;
         -- The hold is read without a lock, then locked after the copy it may hold on the hold shelf
         -- (lock order copy, then hold, as everywhere: that copy is passed on below), and re-read:
         -- when it changed meanwhile (expired, cancelled, trapped), the choice is made again.
+        l_pass := 0;
         LOOP
             l_hold_id := NULL;
             FOR r_hold IN (SELECT hold_id, status, copy_id, pickup_branch_id
@@ -485,8 +499,9 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
             END LOOP;
             EXIT WHEN l_hold_id IS NULL;
             IF l_copy_id IS NOT NULL AND l_copy_id <> l_loan_copy THEN
-                lock_copy(l_copy_id);
+                lock_copy(l_copy_id, CASE WHEN l_pass = 0 THEN 1 ELSE 0 END); -- later passes hold a hold
             END IF;
+            l_pass := l_pass + 1;
             l_same := 0;
             FOR r_hold IN (SELECT status, copy_id FROM holds WHERE hold_id = l_hold_id FOR UPDATE) LOOP
                 IF r_hold.status = l_status

@@ -30,7 +30,8 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * @throws -20402 PATRON_SUSPENDED
      * @throws -20403 PATRON_EXPIRED
      * @throws -20404 PATRON_INACTIVE
-     * @throws -20405 PATRON_FINES_OVER_LIMIT balance above the policy's fine_block_threshold
+     * @throws -20405 PATRON_FINES_OVER_LIMIT balance above 0 and at or above the policy's fine_block_threshold
+     *                                        (as at checkout)
      * @throws -20411 PERMISSION_DENIED neither the patron nor staff with HOLD_MANAGE
      * @throws -20501 MATERIAL_NOT_FOUND
      * @throws -20308 PICKUP_BRANCH_INVALID

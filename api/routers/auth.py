@@ -31,7 +31,7 @@ def _rate_limit(request: Request, *keys: tuple[str, str]) -> None:
              responses=responses(401, 403, 422, 423, 429))
 def login(body: LoginIn, request: Request, db: Db) -> TokenOut:
     """Exchange username and password for a bearer token (the database keeps the failure count)."""
-    _rate_limit(request, ("login_ip", _client_ip(request)), ("login_user", body.username.lower()))
+    _rate_limit(request, ("login_ip", _client_ip(request)), ("login_user", body.username.strip().lower()))
     user_id = None
     try:
         with db.autonomous() as s:

@@ -251,3 +251,21 @@ def test_a_return_committed_while_the_nightly_accrual_waits_keeps_the_fine_it_ch
     assert accrual.error is None, accrual.error
     row = s.one("SELECT status, amount, accrued_through FROM fines WHERE fine_id = :f", {"f": fine})
     assert (row["status"], row["amount"], row["accrued_through"]) == ("OPEN", Decimal("5.00"), today())
+
+
+def test_a_back_dated_return_committed_while_the_nightly_accrual_waits_keeps_its_lower_fine(new_session):
+    s, d, fine = _committed_overdue_fine(new_session, days_overdue=10)      # accrued through 8 days: 4.00
+    desk = _desk(new_session, d["librarian"])
+    returned = today() - timedelta(days=4) + timedelta(hours=12)            # the book drop, 4 days ago
+    _, fine_id, charged, _ = desk.call("lib_circulation.checkin", d["copies"][0], d["branch"], returned, None,
+                                       Out(int), Out(int), Out(Decimal), Out(int))
+    assert (fine_id, charged) == (fine, Decimal("3.00"))                    # 6 days
+    accrual = Background(new_session(), _accrue, today() - timedelta(days=1))
+    accrual.thread.join(BLOCKED_FOR)
+    assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
+    desk.commit()
+    accrual.join()
+
+    assert accrual.error is None, accrual.error
+    row = s.one("SELECT amount, accrued_through FROM fines WHERE fine_id = :f", {"f": fine})
+    assert row == {"amount": Decimal("3.00"), "accrued_through": today() - timedelta(days=4)}

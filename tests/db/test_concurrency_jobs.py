@@ -211,6 +211,37 @@ def test_cancelling_a_ready_hold_while_its_copy_is_checked_out_to_the_holder_doe
         _settle_holds(new_session, d, hold_a, hold_b)
 
 
+def test_cancelling_a_hold_trapped_meanwhile_never_deadlocks_with_the_holders_checkout(new_session):
+    """The cancel waits for the hold while a return traps a copy for it; the holder's checkout of that
+    copy waits for the copy. When the return commits, the cancel holds the hold and must not wait for the
+    copy (the checkout holds it and wants the hold): it takes it at once or fails as a retryable conflict."""
+    s, d = _arrange(new_session, patrons=2)
+    holder, borrower = d["patrons"]
+    copy = d["copies"][0]
+    s.set_actor(d["librarian"])
+    _checkout(s, borrower, copy)
+    hold = _place(s, holder, d["material"], d["branch"])
+    s.commit()
+    returning = _desk(new_session, d["librarian"])
+    try:
+        assert _checkin(returning, copy, d["branch"])[3] == hold      # trapped, uncommitted: copy and hold held
+        cancel = Background(_desk(new_session, d["librarian"]), lambda c: c.call("lib_holds.cancel", hold, "phoned"))
+        cancel.thread.join(BLOCKED_FOR)
+        collect = Background(_desk(new_session, d["librarian"]), _checkout, holder, copy)
+        collect.thread.join(BLOCKED_FOR)
+        assert cancel.thread.is_alive() and collect.thread.is_alive()
+        returning.commit()
+        cancel.join()
+        collect.join()
+
+        assert collect.error is None, collect.error                  # the patron at the desk gets the copy
+        assert cancel.error is None or cancel.error.sqlstate in ("55P03", "ORA-00054"), cancel.error
+        assert _fresh(s, "SELECT status FROM copies WHERE copy_id = :c", {"c": copy}) == "ON_LOAN"
+    finally:
+        returning.rollback()
+        _settle_holds(new_session, d, hold)
+
+
 # ---- candidates without a race: guards -------------------------------------------------------------
 
 def test_two_payments_that_together_exceed_a_fine_leave_it_paid_once(new_session):
