@@ -50,7 +50,7 @@ def place_hold(ctx: web.Ctx) -> Response:
     patron_id = ctx.request.path_params["patron_id"]
     pickup = ctx.int_arg("pickup_branch_id")
     material_id = ctx.int_arg("material_id")
-    text = ctx.arg("item")[:200]
+    text = ctx.arg("item").replace("\x00", "")[:200]
     back = f"/patrons/{patron_id}"
     if material_id is None:
         if not text:

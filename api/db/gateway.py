@@ -308,7 +308,10 @@ def _implicit_transactions(raw: Any, engine: str) -> Iterator[None]:
     try:
         yield
     finally:
-        _quiet(lambda: setattr(raw, "autocommit", True))
+        try:
+            raw.autocommit = True
+        except Exception:  # still in a transaction the rollback could not end: never reuse it
+            _quiet(raw.close)  # the pool discards a closed connection
 
 
 def _quiet(fn: Callable[[], Any]) -> None:
