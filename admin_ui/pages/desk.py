@@ -204,7 +204,7 @@ def set_desk_branch(ctx: web.Ctx) -> Response:
     if ok:
         ctx.request.session["branch_id"] = branch_id
     back = ctx.arg("back")
-    return ctx.redirect(back if back in ("/desk", "/desk/return") else "/desk")
+    return ctx.redirect(back if back in ("/desk", "/desk/return", "/holds/pull") else "/desk")
 
 
 @web.page("/desk/history", "CIRC_CHECKOUT", "CIRC_RETURN", "PATRON_VIEW")

@@ -1,10 +1,12 @@
-"""Holds: the pending queue, the hold shelf (ready for pickup), expired holds (/staff/holds), and a hold
-placed at the desk for a patron (from the patron record)."""
+"""Holds: the pending queue, the hold shelf (ready for pickup), expired holds (/staff/holds), the pull list
+with the capture of pulled copies (lib_holds.trap_copy), and a hold placed at the desk for a patron (from
+the patron record)."""
 from __future__ import annotations
 
 from starlette.responses import Response
 
 from admin_ui import web
+from admin_ui.pages.desk import desk_branch
 from admin_ui.reads import desk as dq
 from admin_ui.reads import holds as q
 from api.db.session import DbError, Out
@@ -24,6 +26,45 @@ def list_holds(ctx: web.Ctx) -> Response:
         branches = dq.branches(s)
     return ctx.render("holds/list.html", title="Holds", rows=rows, total=total, status=status, counts=counts,
                       branches=branches, branch_id=branch_id, page=page_no, pages=max((total + 49) // 50, 1))
+
+
+@web.page("/holds/pull", "HOLD_MANAGE")
+def pull_list(ctx: web.Ctx) -> Response:
+    """The pull list of the desk's branch: copies on its shelves that waiting holds could take."""
+    return _pull_page(ctx, None)
+
+
+@web.page("/holds/capture", "HOLD_MANAGE", methods=["POST"], name="capture_copy")
+def capture_copy(ctx: web.Ctx) -> Response:
+    """A pulled copy scanned: lib_holds.trap_copy at the desk's branch, then the slip to file it by."""
+    barcode = ctx.arg("barcode")[:60].replace("\x00", "")
+    with ctx.read() as s:
+        branch = desk_branch(ctx, s)
+        copy = dq.copy_by_barcode(s, barcode) if barcode else None
+    if copy is None:
+        return _pull_page(ctx, {"kind": "refused", "barcode": barcode, "code": "COPY_NOT_FOUND",
+                                "message": "No copy has this barcode." if barcode else "Scan or type a copy barcode."},
+                          branch, 404 if barcode else 422)
+    try:
+        with ctx.tx() as s:
+            (hold_id,) = s.call("lib_holds.trap_copy", copy["copy_id"], branch["current"]["branch_id"], Out(int))
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return _pull_page(ctx, {"kind": "refused", "barcode": barcode, "copy": copy, "code": r.code,
+                                "message": r.message}, branch, r.status)
+    with ctx.read() as s:
+        hold = dq.hold_for_slip(s, hold_id) if hold_id else None
+    return _pull_page(ctx, {"kind": "ok" if hold else "info", "barcode": barcode, "copy": copy, "hold": hold}, branch)
+
+
+def _pull_page(ctx: web.Ctx, result: dict | None, branch: dict | None = None, http_status: int = 200) -> Response:
+    with ctx.read() as s:
+        branch = branch or desk_branch(ctx, s)
+        here = branch["current"]["branch_id"] if branch["current"] else None
+        rows = q.pull_list(s, here) if here is not None else []
+        counts = q.counts(s)
+    return ctx.render("holds/pull.html", http_status=http_status, title="Pull list", rows=rows, counts=counts,
+                      branch=branch, result=result, back="/holds/pull")
 
 
 @web.page("/holds/{hold_id:int}/cancel", "HOLD_MANAGE", methods=["POST"], name="cancel_hold")

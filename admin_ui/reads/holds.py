@@ -44,3 +44,19 @@ def counts(s: Session) -> dict:
     by = {r["status"]: r["n"] for r in rows}
     return {"PENDING": by.get("PENDING", 0) + by.get("SUSPENDED", 0), "READY": by.get("READY", 0),
             "EXPIRED": by.get("EXPIRED", 0)}
+
+
+def pull_list(s: Session, branch_id: int, limit: int = 100) -> list[dict]:
+    """Titles with holds waiting for a copy (PENDING, none trapped yet) and an AVAILABLE copy on this
+    branch's shelves, oldest hold first: one copy to pull each (the lowest barcode, with its shelf)."""
+    return s.rows("""SELECT m.material_id, m.title, w.waiting, w.first_placed, a.copies_here, a.barcode,
+                            (SELECT k.shelf_location FROM copies k WHERE k.barcode = a.barcode) AS shelf_location
+                       FROM (SELECT h.material_id, COUNT(*) AS waiting, MIN(h.placed_at) AS first_placed
+                               FROM holds h WHERE h.status = 'PENDING' AND h.copy_id IS NULL
+                              GROUP BY h.material_id) w
+                       JOIN (SELECT c.material_id, COUNT(*) AS copies_here, MIN(c.barcode) AS barcode
+                               FROM copies c WHERE c.status = 'AVAILABLE' AND c.branch_id = :b
+                              GROUP BY c.material_id) a ON a.material_id = w.material_id
+                       JOIN materials m ON m.material_id = w.material_id
+                      ORDER BY w.first_placed, m.material_id
+                      FETCH FIRST :lim ROWS ONLY""", {"b": branch_id, "lim": limit})
