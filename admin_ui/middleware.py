@@ -17,6 +17,8 @@ from starlette._utils import get_route_path
 from starlette.requests import Request
 from starlette.responses import Response
 
+from api.request_body import BodyTooLarge, read_body, replaying
+
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FIELD = "csrf_token"
 HEADER = b"x-csrf-token"
@@ -45,27 +47,15 @@ class CsrfMiddleware:
         if any(route_path == p or route_path.startswith(p + "/") for p in self.exempt):
             await self.app(scope, receive, send)
             return
-        body = bytearray()
-        more = True
-        while more:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return
-            body.extend(message.get("body", b""))
-            more = message.get("more_body", False)
-            if len(body) > self.max_body:
-                response = self.deny(Request(scope), 413, "The upload is too large.")
-                await response(scope, receive, send)
-                return
-        data = bytes(body)
-        replayed = False
-
-        async def replay() -> dict:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": data, "more_body": False}
-            return await receive()
+        try:
+            data = await read_body(receive, self.max_body)
+        except BodyTooLarge:
+            response = self.deny(Request(scope), 413, "The upload is too large.")
+            await response(scope, receive, send)
+            return
+        if data is None:  # the client went away
+            return
+        replay = replaying(data, receive)
 
         expected = (scope.get("session") or {}).get("csrf")
         submitted = dict(scope.get("headers") or ()).get(HEADER, b"").decode("latin-1") or \

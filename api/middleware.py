@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from api import metrics
+from api.request_body import BodyTooLarge, read_body, replaying
 
 access_log = logging.getLogger("ils.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -161,23 +162,10 @@ async def _normalise(scope: dict, receive: Any) -> tuple[dict, Any, bool, bytes 
     if not chunked:
         return scope, receive, head, None
     # a chunked body without Content-Length: read it here (up to the limit), then hand it on
-    chunks, size, more = [], 0, True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            return scope, receive, head, None  # client went away: let the app see the disconnect
-        chunks.append(message.get("body", b""))
-        size += len(chunks[-1])
-        more = message.get("more_body", False)
-        if size > MAX_BODY_BYTES:
-            return scope, receive, head, _TOO_LARGE
-    body = b"".join(chunks)
-    sent = False
-
-    async def replay() -> dict:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-    return scope, replay, head, None
+    try:
+        body = await read_body(receive, MAX_BODY_BYTES)
+    except BodyTooLarge:
+        return scope, receive, head, _TOO_LARGE
+    if body is None:
+        return scope, receive, head, None  # client went away: let the app see the disconnect
+    return scope, replaying(body, receive), head, None
