@@ -214,6 +214,17 @@ def _committed_overdue_fine(new_session, days_overdue: int):
     return s, d, fine
 
 
+def _last_nights_accrual_waits_for(desk, new_session) -> None:
+    """Accrual for last night in another session: it must wait for the fine row the desk holds, then
+    finish without error once the desk commits."""
+    accrual = Background(new_session(), _accrue, today() - timedelta(days=1))
+    accrual.thread.join(BLOCKED_FOR)
+    assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
+    desk.commit()
+    accrual.join()
+    assert accrual.error is None, accrual.error
+
+
 def test_a_waiver_committed_while_the_nightly_accrual_waits_stays_waived(new_session):
     s, d, fine = _committed_overdue_fine(new_session, days_overdue=10)
     manager = Factory(s).user(roles=("BRANCH_MANAGER",))
@@ -221,13 +232,7 @@ def test_a_waiver_committed_while_the_nightly_accrual_waits_stays_waived(new_ses
     desk = _desk(new_session, manager)
     try:
         desk.call("lib_fines.waive", fine, "notice never sent")           # holds the fine row
-        accrual = Background(new_session(), _accrue, today() - timedelta(days=1))
-        accrual.thread.join(BLOCKED_FOR)
-        assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
-        desk.commit()
-        accrual.join()
-
-        assert accrual.error is None, accrual.error
+        _last_nights_accrual_waits_for(desk, new_session)
         row = s.one("SELECT status, amount, waive_reason FROM fines WHERE fine_id = :f", {"f": fine})
         assert (row["status"], row["waive_reason"]) == ("WAIVED", "notice never sent")
         assert row["amount"] == Decimal("4.00")                             # 8 days, as it was waived
@@ -242,13 +247,7 @@ def test_a_return_committed_while_the_nightly_accrual_waits_keeps_the_fine_it_ch
     desk = _desk(new_session, d["librarian"])
     _, fine_id, charged, _ = _checkin(desk, d["copies"][0], d["branch"])   # 10 days, holds the fine row
     assert (fine_id, charged) == (fine, Decimal("5.00"))
-    accrual = Background(new_session(), _accrue, today() - timedelta(days=1))   # last night: 9 days
-    accrual.thread.join(BLOCKED_FOR)
-    assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
-    desk.commit()
-    accrual.join()
-
-    assert accrual.error is None, accrual.error
+    _last_nights_accrual_waits_for(desk, new_session)                      # last night: 9 days
     row = s.one("SELECT status, amount, accrued_through FROM fines WHERE fine_id = :f", {"f": fine})
     assert (row["status"], row["amount"], row["accrued_through"]) == ("OPEN", Decimal("5.00"), today())
 
@@ -260,12 +259,6 @@ def test_a_back_dated_return_committed_while_the_nightly_accrual_waits_keeps_its
     _, fine_id, charged, _ = desk.call("lib_circulation.checkin", d["copies"][0], d["branch"], returned, None,
                                        Out(int), Out(int), Out(Decimal), Out(int))
     assert (fine_id, charged) == (fine, Decimal("3.00"))                    # 6 days
-    accrual = Background(new_session(), _accrue, today() - timedelta(days=1))
-    accrual.thread.join(BLOCKED_FOR)
-    assert accrual.thread.is_alive(), "the accrual should wait for the fine row"
-    desk.commit()
-    accrual.join()
-
-    assert accrual.error is None, accrual.error
+    _last_nights_accrual_waits_for(desk, new_session)
     row = s.one("SELECT amount, accrued_through FROM fines WHERE fine_id = :f", {"f": fine})
     assert row == {"amount": Decimal("3.00"), "accrued_through": today() - timedelta(days=4)}
