@@ -21,6 +21,7 @@ class Entry:
 
 ENTRIES: tuple[Entry, ...] = (
     Entry("dashboard", "Dashboard", "/", (), "Library"),
+    Entry("reports", "Reports", "/reports", ("RPT_CIRCULATION", "RPT_FINANCIAL"), "Library"),
     Entry("checkout", "Check out", "/desk", ("CIRC_CHECKOUT",), "Circulation desk"),
     Entry("return", "Return", "/desk/return", ("CIRC_RETURN",), "Circulation desk"),
     Entry("renew", "Renew", "/desk/renew", ("CIRC_RENEW",), "Circulation desk"),
