@@ -304,6 +304,17 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         END IF;
     END lock_copy;
 
+    -- Lock a copy row unless another session holds it: 1 = locked now, 0 = busy (or no such copy).
+    FUNCTION try_lock_copy(p_copy_id IN copies.copy_id%TYPE) RETURN NUMBER IS
+    BEGIN
+        FOR r_copy IN (SELECT copy_id FROM copies WHERE copy_id = p_copy_id FOR UPDATE SKIP LOCKED) LOOP
+            IF r_copy.copy_id = p_copy_id THEN
+                RETURN 1;
+            END IF;
+        END LOOP;
+        RETURN 0;
+    END try_lock_copy;
+
     -- Lock a hold (of the patron when p_patron_id is given); HOLD_NOT_FOUND when missing.
     -- Returns the patron of the hold.
     -- Lock order as in checkout and check-in: the copy trapped for the hold first, then the hold.
@@ -429,22 +440,23 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
                         WHERE status = 'READY'
                           AND expires_at < l_as_of
                         ORDER BY expires_at, hold_id) LOOP
-            -- the copy first, then the hold, as a checkout of the copy locks them: the other order
-            -- deadlocks with the holder collecting it at this moment. The hold is expired only as it
-            -- is now: still READY with that copy and past its deadline (a checkout, cancel or new
-            -- trap committed while this session waited leaves it alone).
-            lock_copy(r_hold.copy_id, 1);
-            UPDATE holds
-               SET status = 'EXPIRED',
-                   closed_at = SYSDATE,
-                   close_reason = 'Not collected by the pickup deadline'
-             WHERE hold_id = r_hold.hold_id
-               AND status = 'READY'
-               AND copy_id = r_hold.copy_id
-               AND expires_at < l_as_of;
-            IF SQL%ROWCOUNT > 0 THEN
-                p_rows := p_rows + 1;
-                pass_on(r_hold.copy_id, r_hold.pickup_branch_id);
+            -- the copy first, then the hold, as a checkout of the copy locks them. A copy some desk
+            -- holds right now (the patron collecting it, say) is skipped, not waited for: waiting while
+            -- this run holds the holds it expired before could deadlock, and the next run sees it again.
+            -- The hold is expired only as it is now: still READY with that copy and past its deadline.
+            IF try_lock_copy(r_hold.copy_id) = 1 THEN
+                UPDATE holds
+                   SET status = 'EXPIRED',
+                       closed_at = SYSDATE,
+                       close_reason = 'Not collected by the pickup deadline'
+                 WHERE hold_id = r_hold.hold_id
+                   AND status = 'READY'
+                   AND copy_id = r_hold.copy_id
+                   AND expires_at < l_as_of;
+                IF SQL%ROWCOUNT > 0 THEN
+                    p_rows := p_rows + 1;
+                    pass_on(r_hold.copy_id, r_hold.pickup_branch_id);
+                END IF;
             END IF;
         END LOOP;
     END expire_unclaimed;

@@ -91,6 +91,8 @@ CREATE OR REPLACE PACKAGE lib_holds AS
     /**
      * Nightly job: READY holds whose expires_at is before p_as_of become EXPIRED and their copies go
      * to the next hold in the queue, or back to AVAILABLE. Needs HOLD_MANAGE (NULL actor passes).
+     * A hold whose copy a desk holds at that moment (the patron collecting it) is skipped, not waited
+     * for: the next run sees it again.
      * @param p_as_of the job's time, NULL = SYSDATE
      * @param p_rows  OUT number of holds expired
      */
