@@ -40,8 +40,9 @@ def forbidden(message: str = "You do not have the permission for this action.") 
     return ApiError(403, "FORBIDDEN", message)
 
 
-def not_found(message: str = "Not found.") -> ApiError:
-    return ApiError(404, "NOT_FOUND", message)
+def not_found(message: str = "Not found.", code: str = "NOT_FOUND", db_code: int | None = None) -> ApiError:
+    """404; a missing row of a catalogued kind carries the catalog's name and code, as the packages raise it."""
+    return ApiError(404, code, message, db_code=db_code)
 
 
 class ErrorBody(BaseModel):

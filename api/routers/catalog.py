@@ -37,7 +37,7 @@ async def read_book(material_id: PathId, db: Db) -> BookOut:
     """A title with its copies and availability per branch (public)."""
     book = await db.query(lambda s: q.book(s, material_id))
     if book is None:
-        raise not_found("No such title.")
+        raise not_found("No such title.", "MATERIAL_NOT_FOUND", -20501)
     return BookOut(**book)
 
 

@@ -33,7 +33,7 @@ async def read_patron(patron_id: PathId, db: Db) -> PatronDetail:
     """One patron with current loans, open holds, fines and balance."""
     row = await db.query(lambda s: q.detail(s, patron_id))
     if row is None:
-        raise not_found("No such patron.")
+        raise not_found("No such patron.", "PATRON_NOT_FOUND", -20401)
     return PatronDetail(**row)
 
 

@@ -87,7 +87,8 @@ def test_book_details_with_copies_and_branch_availability(client, arrange):
 
 def test_book_unknown_is_404(client):
     r = client.get("/api/catalog/book/987654321")
-    assert r.status_code == 404 and error_code(r) == "NOT_FOUND"
+    assert r.status_code == 404 and error_code(r) == "MATERIAL_NOT_FOUND"  # as the packages name it
+    assert r.json()["error"]["db_code"] == -20501
     assert client.get("/api/catalog/book/abc").status_code == 422
 
 

@@ -24,7 +24,8 @@ def test_search_and_read_patron(client, staff, people, arrange):
 
 def test_read_unknown_patron_is_404(client, staff):
     r = client.get("/api/patrons/987654321", headers=staff["LIBRARIAN"].headers)
-    assert r.status_code == 404 and error_code(r) == "NOT_FOUND"
+    assert r.status_code == 404 and error_code(r) == "PATRON_NOT_FOUND"   # as the packages name it
+    assert r.json()["error"]["db_code"] == -20401
 
 
 def test_register_patron(client, staff, arrange):
