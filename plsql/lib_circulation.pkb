@@ -91,7 +91,6 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_list       VARCHAR2(400);
         l_loan_limit circ_policies.loan_limit%TYPE;
         l_threshold  circ_policies.fine_block_threshold%TYPE;
-        l_balance    NUMBER;
         l_active     NUMBER;
     BEGIN
         l_list := NULL;
@@ -103,8 +102,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
               INTO l_loan_limit, l_threshold
               FROM circ_policies cp
              WHERE cp.policy_id = l_policy_id;
-            l_balance := lib_fines.balance(p_patron_id);
-            IF l_balance > 0 AND l_balance >= l_threshold THEN
+            IF lib_fines.blocking_balance(p_patron_id, l_threshold) > 0 THEN
                 l_list := with_reason(l_list, 'PATRON_FINES_OVER_LIMIT');
             END IF;
             SELECT COUNT(*)
@@ -241,8 +239,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
           INTO l_max_renewals, l_renew_from_due, l_loan_days, l_threshold
           FROM circ_policies cp
          WHERE cp.policy_id = l_policy_id;
-        l_balance := lib_fines.balance(l_patron_id);
-        IF l_balance > 0 AND l_balance >= l_threshold THEN
+        l_balance := lib_fines.blocking_balance(l_patron_id, l_threshold);
+        IF l_balance > 0 THEN
             lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes ' || TO_CHAR(l_balance));
         END IF;
         IF l_renewals >= l_max_renewals THEN

@@ -113,6 +113,16 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN l_balance;
     END balance;
 
+    FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER IS
+        l_balance NUMBER;
+    BEGIN
+        l_balance := balance(p_patron_id);
+        IF l_balance > 0 AND l_balance >= p_threshold THEN
+            RETURN l_balance;
+        END IF;
+        RETURN 0;
+    END blocking_balance;
+
     FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER IS
         l_loan_id         loans.loan_id%TYPE := p_loan_id;
         l_fine_id         fines.fine_id%TYPE;

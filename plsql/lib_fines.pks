@@ -33,6 +33,15 @@ CREATE OR REPLACE PACKAGE lib_fines AS
     FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER;
 
     /**
+     * The fine block of checkout, renewal and hold placement, in one place: a patron owing anything at
+     * or above the policy's threshold may not borrow.
+     * @param p_patron_id patrons.patron_id
+     * @param p_threshold circ_policies.fine_block_threshold
+     * @return the balance when it blocks, else 0
+     */
+    FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER;
+
+    /**
      * What the loan's OVERDUE fine would amount to if the loan were returned at p_as_of
      * (read only, for the desk and the portal).
      * @param p_loan_id loans.loan_id

@@ -186,7 +186,6 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_holdable    circ_policies.holdable%TYPE;
         l_hold_limit  circ_policies.hold_limit%TYPE;
         l_threshold   circ_policies.fine_block_threshold%TYPE;
-        l_balance     NUMBER;
         l_hold_id     holds.hold_id%TYPE;
         l_count       NUMBER;
     BEGIN
@@ -229,9 +228,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_holdable <> 'Y' THEN
             lib_err.raise_error('MATERIAL_NOT_HOLDABLE', NULL);
         END IF;
-        -- the same block rule as checkout and renewal: owing anything at or above the threshold
-        l_balance := lib_fines.balance(l_patron_id);
-        IF l_balance > 0 AND l_balance >= l_threshold THEN
+        IF lib_fines.blocking_balance(l_patron_id, l_threshold) > 0 THEN
             lib_err.raise_error('PATRON_FINES_OVER_LIMIT', NULL);
         END IF;
         SELECT COUNT(*)
