@@ -40,14 +40,8 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]
     n = max(len(labels), 1)
     group_w = plot_w / n
     bar_w = max(min(group_w * 0.7 / max(len(series), 1), 28), 2)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t {_id(title)}-d" '
-             f'xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{_id(title)}-t">{escape(title)}</title>',
-             f'<desc id="{_id(title)}-d">{escape(_describe(labels, series, unit))}</desc>']
-    for t in ticks:
-        y = top + plot_h - plot_h * t / ymax
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(t)}</text>')
+    parts = _head(width, height, title, labels, series, unit) + _y_grid(ticks, ymax, left, width - right, top, plot_h)
+    shown = _shown_labels(len(labels), max(plot_w // 44, 1))
     for i, label in enumerate(labels):
         gx = left + group_w * i + (group_w - bar_w * len(series)) / 2
         for k, (name, values) in enumerate(series):
@@ -58,8 +52,9 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]
             parts.append(f'<rect class="bar series-{k}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" '
                          f'height="{max(h, 0):.1f}" rx="2"><title>{escape(name)} {escape(label)}: '
                          f'{_fmt(v)}{escape(unit)}</title></rect>')
-        parts.append(f'<text class="axis" x="{left + group_w * i + group_w / 2:.1f}" y="{height - bottom + 16}" '
-                     f'text-anchor="middle">{escape(label)}</text>')
+        if i in shown:
+            parts.append(f'<text class="axis" x="{left + group_w * i + group_w / 2:.1f}" y="{height - bottom + 16}" '
+                         f'text-anchor="middle">{escape(label)}</text>')
     parts.append(_legend(series, left, height - 10))
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -74,18 +69,8 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     ymax, ticks = _scale(peak)
     n = len(labels)
     step = plot_w / max(n - 1, 1)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{_id(title)}-t {_id(title)}-d" '
-             f'xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{_id(title)}-t">{escape(title)}</title>',
-             f'<desc id="{_id(title)}-d">{escape(_describe(labels, series, unit))}</desc>']
-    for t in ticks:
-        y = top + plot_h - plot_h * t / ymax
-        parts.append(f'<line class="grid" x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        parts.append(f'<text class="axis" x="{left - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(t)}</text>')
-    every = max(1, math.ceil(n / 5))
-    shown = set(range(0, n, every)) | ({n - 1} if n else set())
-    if n > 1 and (n - 1) % every and (n - 1) % every < every * 0.6:
-        shown.discard((n - 1) - (n - 1) % every)  # too close to the last label
+    parts = _head(width, height, title, labels, series, unit) + _y_grid(ticks, ymax, left, width - right, top, plot_h)
+    shown = _shown_labels(n, 5)
     for i, label in enumerate(labels):
         if i in shown:
             anchor = "start" if i == 0 and n > 1 else ("end" if i == n - 1 and n > 1 else "middle")
@@ -122,11 +107,7 @@ def hbar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     plot_w = width - label_width - right
     peak = max([v for _, values in series for v in values] + [0])
     xmax, ticks = _scale(peak)
-    tid = _id(title)
-    parts = [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid}-t {tid}-d" '
-             f'xmlns="http://www.w3.org/2000/svg">',
-             f'<title id="{tid}-t">{escape(title)}</title>',
-             f'<desc id="{tid}-d">{escape(_describe(labels, series, unit))}</desc>']
+    parts = _head(width, height, title, labels, series, unit)
     plot_bottom = top + row_h * max(len(labels), 1)
     for t in ticks:
         x = label_width + plot_w * t / xmax
@@ -145,6 +126,36 @@ def hbar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     parts.append(_legend(series, label_width, height - 10))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _head(width: int, height: int, title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence]],
+          unit: str) -> list[str]:
+    """The <svg> opening with its accessible title and description."""
+    tid = _id(title)
+    return [f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" aria-labelledby="{tid}-t {tid}-d" '
+            f'xmlns="http://www.w3.org/2000/svg">',
+            f'<title id="{tid}-t">{escape(title)}</title>',
+            f'<desc id="{tid}-d">{escape(_describe(labels, series, unit))}</desc>']
+
+
+def _y_grid(ticks: Sequence[float], ymax: float, x0: float, x1: float, top: float, plot_h: float) -> list[str]:
+    """Horizontal grid lines with their values on the left."""
+    parts = []
+    for t in ticks:
+        y = top + plot_h - plot_h * t / ymax
+        parts.append(f'<line class="grid" x1="{x0}" x2="{x1}" y1="{y:.1f}" y2="{y:.1f}"/>')
+        parts.append(f'<text class="axis" x="{x0 - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(t)}</text>')
+    return parts
+
+
+def _shown_labels(n: int, most: int) -> set[int]:
+    """Which of n axis labels to print so that about `most` fit: every k-th one and the last (every bar
+    and point keeps its full label in its tooltip)."""
+    every = max(1, math.ceil(n / most))
+    shown = set(range(0, n, every)) | ({n - 1} if n else set())
+    if n > 1 and (n - 1) % every and (n - 1) % every < every * 0.6:
+        shown.discard((n - 1) - (n - 1) % every)  # too close to the last label
+    return shown
 
 
 def _legend(series: Sequence[tuple[str, Sequence]], x: float, y: float) -> str:
