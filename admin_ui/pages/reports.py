@@ -10,24 +10,23 @@ from starlette.responses import Response
 
 from admin_ui import charts, web
 from admin_ui.pages.dashboard import utcnow
+from admin_ui.reads import desk as dq
 from admin_ui.reads import reports as q
-from api.reads.admin import circulation_report
-
-MAX_DAYS = 366
+from api.reads.admin import circulation_report, report_period
 
 
 def _period(ctx: web.Ctx) -> tuple[date, date, str | None]:
-    """The period asked for (default: the last 30 days), or the last 30 days and why the request was not taken."""
+    """The period asked for, by the API's rule (api.reads.admin.report_period), or the default period and
+    why the request was not taken."""
     today = utcnow().date()
-    default = (today - timedelta(days=29), today)
     try:
-        end = date.fromisoformat(ctx.arg("end")) if ctx.arg("end") else today
-        start = date.fromisoformat(ctx.arg("start")) if ctx.arg("start") else end - timedelta(days=29)
+        start, end = (date.fromisoformat(ctx.arg(k)) if ctx.arg(k) else None for k in ("start", "end"))
     except ValueError:
-        return *default, "Dates are written YYYY-MM-DD."
-    if start > end or (end - start).days >= MAX_DAYS or start.year < 1900:
-        return *default, f"The period runs forward and covers at most {MAX_DAYS} days."
-    return start, end, None
+        return (*report_period(None, None, today), "Dates are written YYYY-MM-DD.")
+    try:
+        return (*report_period(start, end, today), None)
+    except ValueError as exc:
+        return (*report_period(None, None, today), str(exc))
 
 
 def _days(start: date, end: date) -> list[date]:
@@ -38,11 +37,10 @@ def _days(start: date, end: date) -> list[date]:
 def show_reports(ctx: web.Ctx) -> Response:
     start, end, problem = _period(ctx)
     days = _days(start, end)
-    # one bar group per day: the day of the month under each for a month, the 1st of each month beyond that
-    labels = [d.strftime("%d") if len(days) <= 31 else (d.strftime("%b") if d.day == 1 else "") for d in days]
+    labels = [d.strftime("%d %b") for d in days]  # the chart prints as many as fit
     circ = money = circ_chart = money_chart = None
     with ctx.read() as s:
-        names = q.branch_names(s)
+        names = {b["branch_id"]: b["name"] for b in dq.branches(s, active_only=False)}
         if ctx.user.has("RPT_CIRCULATION"):
             circ = circulation_report(s, start, end)
         if ctx.user.has("RPT_FINANCIAL"):
@@ -89,7 +87,7 @@ def circulation_csv(ctx: web.Ctx) -> Response:
     """Checkouts and returns per day and branch over the period."""
     start, end, _ = _period(ctx)
     with ctx.read() as s:
-        names = q.branch_names(s)
+        names = {b["branch_id"]: b["name"] for b in dq.branches(s, active_only=False)}
         report = circulation_report(s, start, end)
     rows = [[r["day"].strftime("%Y-%m-%d"), names.get(r["branch_id"], r["branch_id"]), r["checkouts"], r["returns"]]
             for r in report["by_day"]]

@@ -32,6 +32,3 @@ def financial(s: Session, start: date, end: date) -> dict:
             "waived_count": waived["n"] if waived else 0, "waived_total": (waived or {}).get("total") or 0,
             "owed_now": owed or 0, "per_day": per_day}
 
-
-def branch_names(s: Session) -> dict[int, str]:
-    return {r["branch_id"]: r["name"] for r in s.rows("SELECT branch_id, name FROM branches")}

@@ -45,6 +45,19 @@ def last_job_runs(s: Session) -> list[dict] | None:
     return [{"job_name": r.pop("job_name"), "last_run": r} for r in rows]
 
 
+def report_period(start: date | None, end: date | None, today: date) -> tuple[date, date]:
+    """The period of a report: default the 30 days up to `end` (default today), at most a year, running
+    forward, years 1900-9998. ValueError says what is wrong (before any date arithmetic can overflow)."""
+    for given in (start, end):
+        if given is not None and not 1900 <= given.year <= 9998:
+            raise ValueError("start_date and end_date must lie between the years 1900 and 9998.")
+    end = end or today
+    start = start or end - timedelta(days=30)
+    if start > end or (end - start).days > 366:
+        raise ValueError("start_date must not be after end_date, and the period at most a year.")
+    return start, end
+
+
 def circulation_report(s: Session, start: date, end: date) -> dict:
     b = {"s": datetime.combine(start, datetime.min.time()),
          "e": datetime.combine(end + timedelta(days=1), datetime.min.time())}

@@ -1,7 +1,7 @@
 """Reports: /api/reports."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timezone
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -18,11 +18,8 @@ router = APIRouter(prefix="/api/reports", tags=["reports"], responses=responses(
 async def read_circulation_report(db: Db, start_date: Annotated[date | None, Query(examples=["2026-11-01"])] = None,
                             end_date: Annotated[date | None, Query(examples=["2026-11-30"])] = None) -> CirculationReport:
     """Checkouts, returns and renewals per day and branch, top titles, loans overdue now (default: last 30 days)."""
-    for given in (start_date, end_date):  # checked before any date arithmetic (date(1, 1, 1) - 30 days overflows)
-        if given is not None and not 1900 <= given.year <= 9998:
-            raise ApiError(422, "VALIDATION_ERROR", "start_date and end_date must lie between the years 1900 and 9998.")
-    end = end_date or date.today()
-    start = start_date or end - timedelta(days=30)
-    if start > end or (end - start).days > 366:
-        raise ApiError(422, "VALIDATION_ERROR", "start_date must not be after end_date, and the period at most a year.")
+    try:
+        start, end = q.report_period(start_date, end_date, datetime.now(timezone.utc).date())
+    except ValueError as exc:
+        raise ApiError(422, "VALIDATION_ERROR", str(exc)) from None
     return CirculationReport(**await db.query(lambda s: q.circulation_report(s, start, end)))
