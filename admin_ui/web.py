@@ -136,16 +136,12 @@ class Refusal:
 
 def refusal_of(request: Request, exc: DbError) -> Refusal:
     catalog = request.app.state.error_catalog
-    if exc.code is not None and exc.code not in catalog.entries:
-        try:  # the catalog could not be read at start-up (database down then): try again now
-            catalog.entries.update(request.app.state.gateway.error_catalog())
+    if catalog.wants_reload(exc):  # the API's rule: an unknown code reloads the catalog, at most every 30 s
+        try:
+            catalog.load(request.app.state.gateway)
         except Exception:
             pass
     status, name, message = catalog.resolve(exc)
-    if exc.code is None:
-        message = {"CONFLICT": "That value is already in use.",
-                   "CONSTRAINT_VIOLATION": "The change conflicts with existing data.",
-                   "INVALID_ARGUMENT": "A value is out of range or malformed."}.get(name, message)
     return Refusal(name, exc.code, message, status)
 
 

@@ -22,11 +22,6 @@ def loans(s: Session, patron_id: int) -> list[dict]:
     return rows
 
 
-def loan(s: Session, loan_id: int) -> dict | None:
-    return s.one("SELECT loan_id, patron_id, copy_id, due_at, renewals, status, returned_at FROM loans WHERE loan_id = :l",
-                 {"l": loan_id})
-
-
 def history(s: Session, patron_id: int, limit: int, offset: int) -> list[dict]:
     return s.rows("""SELECT l.loan_id, l.copy_id, c.material_id, m.title, l.status, l.checkout_at, l.due_at,
                             l.returned_at, l.renewals
@@ -53,8 +48,3 @@ def holds(s: Session, patron_id: int, open_only: bool = False) -> list[dict]:
                         FROM holds h JOIN materials m ON m.material_id = h.material_id
                        WHERE h.patron_id = :p{where} ORDER BY h.placed_at DESC, h.hold_id DESC""", {"p": patron_id})
 
-
-def hold(s: Session, hold_id: int) -> dict | None:
-    return s.one(f"""SELECT {HOLD_COLS}
-                       FROM holds h JOIN materials m ON m.material_id = h.material_id
-                      WHERE h.hold_id = :h""", {"h": hold_id})
