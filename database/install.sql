@@ -7,6 +7,8 @@ SET DEFINE OFF
 SET ECHO OFF
 
 PROMPT == tables, indexes, comments, views
+-- first: a half-done install is a schema_version table without a row
+@@005_schema_version.sql
 @@010_tables.sql
 @@020_indexes.sql
 @@030_comments.sql
@@ -59,4 +61,6 @@ PROMPT == reference data
 @@092_jobs_data.sql
 
 @@099_verify_oracle.sql
+-- last: the version row says the install finished (scripts/ils writes its own, with checksums)
+@@999_stamp_version_oracle.sql
 PROMPT == ILS schema installed

@@ -12,6 +12,9 @@ import re
 from pathlib import Path
 from typing import Iterator
 
+from api.db.session import Session
+from database import versioning
+
 DATABASE_DIR = Path(__file__).resolve().parent
 PLSQL_START = re.compile(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?((NON)?EDITIONABLE\s+)?"
                          r"(PACKAGE|TRIGGER|PROCEDURE|FUNCTION|TYPE|LIBRARY)\b|DECLARE\b|BEGIN\b|WITH\s+(FUNCTION|PROCEDURE)\b)",
@@ -99,8 +102,48 @@ def _compile_errors(cur, stmt: str) -> str:
 
 
 def install(conn) -> int:
-    return run_script(conn, DATABASE_DIR / "install.sql")
+    """A fresh install (install.sql), its version row carrying the checksum of the sources."""
+    count = run_script(conn, DATABASE_DIR / "install.sql")
+    with conn.cursor() as cur:
+        cur.execute("UPDATE schema_version SET checksum = :checksum WHERE script = 'install.sql'",
+                    {"checksum": versioning.sources_checksum()[:64]})
+    conn.commit()
+    return count
 
 
 def uninstall(conn) -> int:
     return run_script(conn, DATABASE_DIR / "uninstall.sql", stop_on_error=False)
+
+
+def upgrade(conn) -> dict:
+    """Bring an installed schema to the sources, keeping its data. Oracle commits every DDL statement,
+    so each migration is recorded as soon as it has run: an interrupted upgrade resumes where it
+    stopped. Then every package, view and trigger is created again and the grants applied again."""
+    session = Session(conn, "oracle")
+    state = versioning.read_state(session)
+    if state.version is None:
+        raise RuntimeError("no finished ILS install in this schema to upgrade: run `oracle install --if-missing`")
+    pending = [m for m in versioning.migrations("oracle") if m.version > state.version]
+    for m in pending:
+        run_script(conn, m.path)
+        versioning.stamp(session, m.version, m.script, m.checksum)
+        conn.commit()
+    count = sum(run_script(conn, f) for f in versioning.replayed_files() if f != versioning.STAMP_SCRIPT)
+    versioning.stamp(session, versioning.latest(), "sources", versioning.sources_checksum())
+    conn.commit()
+    return {"from": state.version, "to": versioning.latest(), "migrations": [m.script for m in pending],
+            "statements": count}
+
+
+def ensure(conn) -> str:
+    """Install, finish or upgrade as the schema needs (`oracle install --if-missing`); returns what it did.
+    A half-done install (a schema_version table without a row, or tables without it) is removed and
+    done again: nothing of it can hold data worth keeping."""
+    action = versioning.plan(versioning.read_state(Session(conn, "oracle")), versioning.sources_checksum())
+    if action == "reinstall":
+        uninstall(conn)
+    if action in ("install", "reinstall"):
+        install(conn)
+    elif action == "upgrade":
+        upgrade(conn)
+    return action

@@ -4,9 +4,10 @@
   test [pytest args]        the whole test suite against a fresh embedded test database
   db start|stop|status|url  the embedded PostgreSQL cluster
   db install [--demo]       rebuild the application database from the sources (wipes it)
+  db upgrade                bring the database to the sources, keeping its data (migrations, code)
   db build                  translate the Oracle sources with ora2pg (cached) and report timings
   demo load [--scale S]     load demo or scale data into the application database
-  oracle install|uninstall  run database/install.sql on Oracle through python-oracledb (--url)
+  oracle install|upgrade|uninstall  install.sql / the migrations on Oracle through python-oracledb (--url)
   admin bootstrap           create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
@@ -26,7 +27,6 @@ from urllib.parse import urlsplit
 from scripts import cluster
 
 ROOT = Path(__file__).resolve().parent.parent
-INSTALLED_STAMP = cluster.STATE_DIR / "installed-build"
 JWT_SECRET_FILE = cluster.STATE_DIR / "jwt-secret"
 DEMO_LOGINS = ("librarian", "manager", "cataloger", "itadmin", "director", "patron1", "patron2", "patron3")
 
@@ -43,9 +43,8 @@ def _install(demo: bool) -> None:
     from database.postgres import build
     t0 = time.perf_counter()
     result = build.install(cluster.admin_url(), cluster.DATABASE)
-    _say(f"schema installed in {time.perf_counter() - t0:.1f}s (translate {result['translate_s']}s, "
-         f"load+check {result['load_s']}s, build {result['build']})")
-    INSTALLED_STAMP.write_text(result["build"] + "\n")
+    _say(f"schema installed in {time.perf_counter() - t0:.1f}s (translate+load+check {result['translate_s']}s, "
+         f"copy {result['load_s']}s, build {result['build']})")
     from scripts import jobs
     scheduled = jobs.schedule_pg(cluster.default_url(), cluster.DATABASE, None)
     cluster.restart()  # the database pg_cron watches was recreated: start its scheduler again
@@ -62,13 +61,33 @@ def _load_demo(scale: str) -> None:
     _say(f"demo data loaded in {time.perf_counter() - t0:.1f}s: {rows}")
 
 
-def _schema_present(url: str) -> bool:
+def _bring_up_to_date(demo: bool) -> None:
+    """Install, finish or upgrade the embedded database as schema_version says, keeping data."""
     from api.db.session import connect
-    s = connect(url)
+    from database import versioning
+    from database.postgres import build
+    s = connect(cluster.default_url())
     try:
-        return bool(s.scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'app_errors'"))
+        state = versioning.read_state(s)
     finally:
         s.close()
+    action = versioning.plan(state, build.source_hash())
+    if action == "install":
+        _say("first run: installing the schema" + (" and the demo data" if demo else ""))
+        _install(demo)
+    elif action == "reinstall":
+        _say("found a half-done install (no schema_version row): installing again")
+        _install(demo)
+    elif action == "upgrade":
+        _upgrade_pg(cluster.admin_url(), cluster.DATABASE)
+
+
+def _upgrade_pg(admin_url: str, dbname: str) -> None:
+    from database.postgres import build
+    result = build.upgrade(admin_url, dbname)
+    steps = ", ".join(result["migrations"]) or "no migration"
+    _say(f"database {dbname} upgraded from version {result['from']} to {result['to']} in {result['seconds']}s "
+         f"({steps}; packages, views and triggers re-created; data kept)")
 
 
 def _jwt_secret() -> str:
@@ -82,14 +101,8 @@ def _jwt_secret() -> str:
 
 
 def cmd_run(args) -> int:
-    from database.postgres import build
     cluster.start()
-    if not _schema_present(cluster.default_url()):
-        _say("first run: installing the schema and the demo data")
-        _install(demo=not args.no_demo)
-    elif INSTALLED_STAMP.exists() and INSTALLED_STAMP.read_text().strip() != build.source_hash():
-        _say("the sources changed since the database was installed; keeping your data. "
-             "`scripts/ils db install --demo` rebuilds it (wipes it).")
+    _bring_up_to_date(demo=not args.no_demo)
     env = dict(os.environ, ILS_DATABASE_URL=cluster.default_url(), ILS_JWT_SECRET=_jwt_secret(),
                PYTHONPATH=str(ROOT))
     url = f"http://{args.host}:{args.port}"
@@ -162,14 +175,19 @@ def cmd_oracle(args) -> int:
         return 2
     s = connect(url)
     try:
-        if args.action == "install" and args.if_missing and s.scalar(
-                "SELECT COUNT(*) FROM user_tables WHERE table_name = 'APP_ERRORS'"):
-            _say("the ILS schema is already installed: nothing to do")
-            return 0
-        n = (oracle_install.install if args.action == "install" else oracle_install.uninstall)(s.raw)
+        if args.action == "install" and args.if_missing:
+            done = oracle_install.ensure(s.raw)
+            _say({"install": "installed the ILS schema", "reinstall": "removed a half-done install and installed again",
+                  "upgrade": "upgraded the ILS schema to the sources", "current": "the ILS schema is current: nothing to do"}[done])
+        elif args.action == "upgrade":
+            result = oracle_install.upgrade(s.raw)
+            _say(f"upgraded from version {result['from']} to {result['to']} "
+                 f"({', '.join(result['migrations']) or 'no migration'}; {result['statements']} statements)")
+        else:
+            n = (oracle_install.install if args.action == "install" else oracle_install.uninstall)(s.raw)
+            _say(f"{args.action}: {n} statements executed")
     finally:
         s.close()
-    _say(f"{args.action}: {n} statements executed")
     return 0
 
 
@@ -219,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("pytest_args", nargs=argparse.REMAINDER)
     t.set_defaults(func=cmd_test)
     d = sub.add_parser("db", help="the embedded PostgreSQL cluster")
-    d.add_argument("action", choices=["start", "stop", "status", "url", "install", "build"])
+    d.add_argument("action", choices=["start", "stop", "status", "url", "install", "upgrade", "build"])
     d.add_argument("--demo", action="store_true", help="with install: load the demo data too")
     d.set_defaults(func=cmd_db)
     dm = sub.add_parser("demo", help="load demo or scale data")
@@ -227,9 +245,9 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--scale", default="demo", help="demo (default), 1m, or a number of materials")
     dm.set_defaults(func=cmd_demo)
     o = sub.add_parser("oracle", help="install on Oracle through python-oracledb")
-    o.add_argument("action", choices=["install", "uninstall"])
+    o.add_argument("action", choices=["install", "upgrade", "uninstall"])
     o.add_argument("--url", help="oracle+oracledb://user:password@host:1521/FREEPDB1")
-    o.add_argument("--if-missing", action="store_true", help="install only when the schema is not there yet")
+    o.add_argument("--if-missing", action="store_true", help="install when missing, finish a half-done install, upgrade an older one; else nothing")
     o.set_defaults(func=cmd_oracle)
     a = sub.add_parser("admin", help="create the first IT admin account (ILS_ADMIN_USERNAME/ILS_ADMIN_PASSWORD)")
     a.add_argument("action", choices=["bootstrap"])

@@ -20,6 +20,8 @@ from urllib.parse import urlsplit, unquote
 
 import psycopg
 
+from database import versioning
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 DATABASE_DIR = ROOT / "database"
@@ -43,15 +45,9 @@ class BuildError(RuntimeError):
     """The sources did not translate, load or pass the static check."""
 
 
-def sources() -> list[Path]:
+def sources(install_script: Path = INSTALL_SCRIPT) -> list[Path]:
     """The files install.sql runs, in its order: one list for both engines."""
-    files = []
-    for line in INSTALL_SCRIPT.read_text().splitlines():
-        m = re.match(r"^\s*@@(\S+)", line)
-        if m:
-            path = (DATABASE_DIR / m.group(1)).resolve()
-            if not ORACLE_ONLY.search(path.name):
-                files.append(path)
+    files = [f for f in versioning.install_files(install_script) if not ORACLE_ONLY.search(f.name)]
     if len(set(files)) != len(files):
         raise BuildError("install.sql names a file twice")
     missing = [str(f) for f in files if not f.exists()]
@@ -107,11 +103,14 @@ def translate(files: list[Path] | None = None, out: Path | None = None) -> Path:
     return out
 
 
-def _psql(url: str, path: Path) -> None:
+def _psql(url: str, path: Path, variables: dict[str, str] | None = None) -> None:
+    """Load one file with psql, stopping at the first error; `variables` are psql variables (:'name')."""
     parts = urlsplit(url)
     env = dict(os.environ, PGPASSWORD=unquote(parts.password or ""), PGOPTIONS=f"-c search_path={SEARCH_PATH.replace(' ', '')}")
     args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-h", parts.hostname or "127.0.0.1",
             "-p", str(parts.port or 5432), "-U", unquote(parts.username or ""), "-d", parts.path.lstrip("/"), "-f", str(path)]
+    for name, value in (variables or {}).items():
+        args += ["-v", f"{name}={value}"]
     r = subprocess.run(args, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         raise BuildError(f"loading {path.name} failed:\n{r.stderr.strip()}")
@@ -137,6 +136,23 @@ def static_check(url: str) -> list[tuple]:
         return conn.execute(STATIC_CHECK.read_text()).fetchall()
 
 
+def _raise_findings(url: str) -> None:
+    findings = static_check(url)
+    if findings:
+        lines = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in findings)
+        raise BuildError(f"plpgsql_check reported {len(findings)} finding(s):\n{lines}")
+
+
+def _stamp(url: str, version: int, script: str, checksum: str) -> None:
+    from api.db.session import connect
+    s = connect(url)
+    try:
+        versioning.stamp(s, version, script, checksum)
+        s.commit()
+    finally:
+        s.close()
+
+
 def _configure(conn, dbname: str, out: Path, timezone: str) -> None:
     """Per-database settings (not copied from a template): search_path, time zone, package variables."""
     conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
@@ -150,7 +166,7 @@ def _exists(conn, dbname: str) -> bool:
 
 
 def _build_template(admin_url: str, template: str, out: Path, files: list[Path], extras: tuple[Path, ...],
-                    timezone: str) -> None:
+                    timezone: str, stamp: str | None) -> None:
     """Load and check the build into a scratch database, renamed to `template` only when it passed."""
     scratch = f"{template}_wip"
     with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -167,10 +183,9 @@ def _build_template(admin_url: str, template: str, out: Path, files: list[Path],
                 _psql(url, f)
         for extra in extras:
             _psql(url, extra)
-        findings = static_check(url)
-        if findings:
-            lines = "\n".join(" | ".join(str(c) for c in row if c is not None) for row in findings)
-            raise BuildError(f"plpgsql_check reported {len(findings)} finding(s):\n{lines}")
+        _raise_findings(url)
+        if stamp is not None:  # the last step: the template is a finished install of this version
+            _stamp(url, versioning.latest(), "install.sql", stamp)
     except BaseException:
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)')
@@ -188,6 +203,20 @@ def _drop_stale_templates(conn, keep: str, spare: int = 2) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def _template(admin_url: str, files: list[Path] | None, timezone: str) -> tuple[Path, str, bool]:
+    """The checked template database of a source list (built on first use): (build folder, name, cached)."""
+    # a source list of its own (tests, an older tree) gets no extras and no version row
+    extras, stamp = (ENGINE_EXTRAS, source_hash()) if files is None else ((), None)
+    files = files or sources()
+    out = translate(files)
+    template = f"ils_build_{out.name}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        built = _exists(conn, template)
+    if not built:
+        _build_template(admin_url, template, out, files, extras, timezone, stamp)
+    return out, template, built
+
+
 def install(admin_url: str, dbname: str, *, timezone: str = "UTC", files: list[Path] | None = None) -> dict:
     """(Re)create database `dbname` from the build of the sources. Returns timings.
 
@@ -195,15 +224,8 @@ def install(admin_url: str, dbname: str, *, timezone: str = "UTC", files: list[P
     (ils_build_<hash>); every later install of the same tree is a copy of that template.
     """
     t0 = time.perf_counter()
-    extras = ENGINE_EXTRAS if files is None else ()  # a partial source list (tests) gets no extras
-    files = files or sources()
-    out = translate(files)
+    out, template, built = _template(admin_url, files, timezone)
     t1 = time.perf_counter()
-    template = f"ils_build_{out.name}"
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        built = _exists(conn, template)
-    if not built:
-        _build_template(admin_url, template, out, files, extras, timezone)
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{dbname}" TEMPLATE "{template}"')
@@ -212,6 +234,68 @@ def install(admin_url: str, dbname: str, *, timezone: str = "UTC", files: list[P
     t2 = time.perf_counter()
     return {"database": dbname, "build": out.name, "cached": built,
             "translate_s": round(t1 - t0, 2), "load_s": round(t2 - t1, 2)}
+
+
+# What an upgrade drops before loading the code again: the translated packages (schemas lib_*), the
+# views and the trigger functions (their triggers go with them). CREATE OR REPLACE alone cannot change
+# a routine's OUT parameters or a view's columns, and would leave routines the sources no longer have.
+_CODE_OBJECTS = """
+SELECT 'DROP VIEW IF EXISTS ' || c.oid::regclass::text || ' CASCADE' AS stmt
+  FROM pg_class c
+ WHERE c.relkind = 'v' AND c.relnamespace = 'public'::regnamespace
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
+UNION ALL
+SELECT 'DROP FUNCTION IF EXISTS ' || p.oid::regprocedure::text || ' CASCADE'
+  FROM pg_proc p
+ WHERE p.pronamespace = 'public'::regnamespace AND p.prorettype = 'trigger'::regtype
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = p.oid AND d.deptype = 'e')
+UNION ALL
+SELECT 'DROP SCHEMA IF EXISTS ' || quote_ident(nspname) || ' CASCADE' FROM pg_namespace WHERE nspname LIKE 'lib\\_%'
+"""
+
+
+def upgrade(admin_url: str, dbname: str) -> dict:
+    """Bring database `dbname` to the sources, keeping its data: the pending migrations, then every
+    package, view and trigger re-created from the current build, the extras (grants, indexes) applied
+    again, and a schema_version row per step. One transaction: it applies whole or not at all."""
+    from api.db.session import connect
+    t0 = time.perf_counter()
+    url = urlsplit(admin_url)._replace(path="/" + dbname).geturl()
+    s = connect(url)
+    try:
+        state = versioning.read_state(s)
+        if state.version is None:
+            raise BuildError(f"database {dbname} holds no finished ILS install to upgrade")
+        drops = [r["stmt"] for r in s.rows(_CODE_OBJECTS)]
+    finally:
+        s.close()
+    out, _, _ = _template(admin_url, None, "UTC")  # the code has passed plpgsql_check on a fresh schema
+    pending = [m for m in versioning.migrations("postgresql") if m.version > state.version]
+    steps: list[str] = ["BEGIN;"]
+    variables: dict[str, str] = {}
+    for i, m in enumerate(pending):
+        variables |= {f"script{i}": m.script, f"sum{i}": m.checksum}
+        steps += [f"-- migration {m.script}", m.path.read_text(),
+                  f"DELETE FROM schema_version WHERE version = {m.version} AND script = :'script{i}';",
+                  f"INSERT INTO schema_version (version, script, checksum, applied_at) "
+                  f"VALUES ({m.version}, :'script{i}', :'sum{i}', timezone('UTC', now())::timestamp(0));"]
+    steps += [f"{d};" for d in drops]
+    steps += [COMPAT.read_text()] + [(out / f"{kind.lower()}.sql").read_text() for kind in PASSES if kind != "TABLE"]
+    steps += [extra.read_text() for extra in ENGINE_EXTRAS]
+    variables["code_sum"] = source_hash()
+    steps += [f"DELETE FROM schema_version WHERE version = {versioning.latest()} AND script = 'sources';",
+              f"INSERT INTO schema_version (version, script, checksum, applied_at) "
+              f"VALUES ({versioning.latest()}, 'sources', :'code_sum', timezone('UTC', now())::timestamp(0));",
+              "COMMIT;"]
+    with tempfile.TemporaryDirectory(prefix="ils-upgrade-") as tmp:
+        script = Path(tmp) / "upgrade.sql"
+        script.write_text("\n".join(steps) + "\n")
+        _psql(url, script, variables)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        _configure(conn, dbname, out, "UTC")
+    _raise_findings(url)
+    return {"database": dbname, "from": state.version, "to": versioning.latest(),
+            "migrations": [m.script for m in pending], "seconds": round(time.perf_counter() - t0, 2)}
 
 
 if __name__ == "__main__":

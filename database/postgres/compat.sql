@@ -37,10 +37,11 @@ CREATE OR REPLACE FUNCTION ora_compat.tstz_ts_diff_days(timestamptz, timestamp) 
     AS $$ SELECT ora_compat.ts_diff_days($1::timestamp, $2) $$;
 
 -- One operator per numeric type: with only numeric, 'ts + 3' would be ambiguous
--- against orafce's oracle.date operators.
+-- against orafce's oracle.date operators. Created only when missing: an upgrade loads this file again.
 DO $$
 DECLARE
     t text;
+    op record;
 BEGIN
     FOREACH t IN ARRAY ARRAY['smallint', 'integer', 'bigint'] LOOP
         EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.ts_plus_days(timestamp, %1$s) RETURNS timestamp LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $f$ SELECT ora_compat.ts_plus_days($1, $2::numeric) $f$', t);
@@ -48,17 +49,23 @@ BEGIN
         EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.tstz_plus_days(timestamptz, %1$s) RETURNS timestamp LANGUAGE sql STABLE PARALLEL SAFE AS $f$ SELECT ora_compat.tstz_plus_days($1, $2::numeric) $f$', t);
         EXECUTE format('CREATE OR REPLACE FUNCTION ora_compat.tstz_minus_days(timestamptz, %1$s) RETURNS timestamp LANGUAGE sql STABLE PARALLEL SAFE AS $f$ SELECT ora_compat.tstz_minus_days($1, $2::numeric) $f$', t);
     END LOOP;
-    FOREACH t IN ARRAY ARRAY['numeric', 'smallint', 'integer', 'bigint'] LOOP
-        EXECUTE format('CREATE OPERATOR ora_compat.+ (LEFTARG = timestamp,   RIGHTARG = %s, FUNCTION = ora_compat.ts_plus_days)', t);
-        EXECUTE format('CREATE OPERATOR ora_compat.- (LEFTARG = timestamp,   RIGHTARG = %s, FUNCTION = ora_compat.ts_minus_days)', t);
-        EXECUTE format('CREATE OPERATOR ora_compat.+ (LEFTARG = timestamptz, RIGHTARG = %s, FUNCTION = ora_compat.tstz_plus_days)', t);
-        EXECUTE format('CREATE OPERATOR ora_compat.- (LEFTARG = timestamptz, RIGHTARG = %s, FUNCTION = ora_compat.tstz_minus_days)', t);
+    FOR op IN
+        SELECT o.name, o.l, r.r, o.fn
+          FROM (VALUES ('+', 'timestamp', 'ts_plus_days'), ('-', 'timestamp', 'ts_minus_days'),
+                       ('+', 'timestamptz', 'tstz_plus_days'), ('-', 'timestamptz', 'tstz_minus_days')) o(name, l, fn)
+         CROSS JOIN unnest(ARRAY['numeric', 'smallint', 'integer', 'bigint']) r(r)
+        UNION ALL
+        VALUES ('-', 'timestamp', 'timestamp', 'ts_diff_days'), ('-', 'timestamptz', 'timestamptz', 'tstz_diff_days'),
+               ('-', 'timestamp', 'timestamptz', 'ts_tstz_diff_days'), ('-', 'timestamptz', 'timestamp', 'tstz_ts_diff_days')
+    LOOP
+        IF NOT EXISTS (SELECT 1 FROM pg_operator
+                        WHERE oprnamespace = 'ora_compat'::regnamespace AND oprname = op.name
+                          AND oprleft = op.l::regtype AND oprright = op.r::regtype) THEN
+            EXECUTE format('CREATE OPERATOR ora_compat.%s (LEFTARG = %s, RIGHTARG = %s, FUNCTION = ora_compat.%I)',
+                           op.name, op.l, op.r, op.fn);
+        END IF;
     END LOOP;
 END $$;
-CREATE OPERATOR ora_compat.- (LEFTARG = timestamp,   RIGHTARG = timestamp,   FUNCTION = ora_compat.ts_diff_days);
-CREATE OPERATOR ora_compat.- (LEFTARG = timestamptz, RIGHTARG = timestamptz, FUNCTION = ora_compat.tstz_diff_days);
-CREATE OPERATOR ora_compat.- (LEFTARG = timestamp,   RIGHTARG = timestamptz, FUNCTION = ora_compat.ts_tstz_diff_days);
-CREATE OPERATOR ora_compat.- (LEFTARG = timestamptz, RIGHTARG = timestamp,   FUNCTION = ora_compat.tstz_ts_diff_days);
 
 -- Package variables: ora2pg emits set_config('pkg.var', <typed value>, false) and
 -- current_setting('pkg.var')::type. A never-set or NULL variable reads back as NULL, as in Oracle.
