@@ -6,54 +6,20 @@ WHENEVER SQLERROR EXIT SQL.SQLCODE ROLLBACK
 SET DEFINE OFF
 SET ECHO OFF
 
-PROMPT == tables, indexes, comments, views
+PROMPT == tables, indexes, comments
 -- first: a half-done install is a schema_version table without a row
 @@005_schema_version.sql
 @@010_tables.sql
 @@020_indexes.sql
 @@030_comments.sql
-@@040_views.sql
 @@050_app_errors.sql
 @@060_app_settings.sql
 @@065_jobs.sql
 @@070_job_runs.sql
 @@075_notices.sql
 
-PROMPT == package specs
-@@../plsql/lib_err.pks
-@@../plsql/lib_session.pks
--- specs: circulation team (policy, calendar, circulation, fines)
-@@../plsql/lib_policy.pks
-@@../plsql/lib_calendar.pks
-@@../plsql/lib_fines.pks
-@@../plsql/lib_circulation.pks
--- specs: accounts and holds team (auth, audit, patrons, catalog, holds)
-@@../plsql/lib_audit.pks
-@@../plsql/lib_auth.pks
-@@../plsql/lib_patrons.pks
-@@../plsql/lib_catalog.pks
-@@../plsql/lib_holds.pks
-@@../plsql/lib_jobs.pks
-
-PROMPT == package bodies
-@@../plsql/lib_err.pkb
-@@../plsql/lib_session.pkb
--- bodies: circulation team (policy, calendar, circulation, fines)
-@@../plsql/lib_policy.pkb
-@@../plsql/lib_calendar.pkb
-@@../plsql/lib_fines.pkb
-@@../plsql/lib_circulation.pkb
--- bodies: accounts and holds team (auth, audit, patrons, catalog, holds)
-@@../plsql/lib_audit.pkb
-@@../plsql/lib_auth.pkb
-@@../plsql/lib_patrons.pkb
-@@../plsql/lib_catalog.pkb
-@@../plsql/lib_holds.pkb
-@@../plsql/lib_jobs.pkb
-
-PROMPT == triggers
--- triggers: accounts and holds team
-@@../plsql/triggers.sql
+-- packages, views and triggers: the part an upgrade creates again (upgrade.sql)
+@@install_code.sql
 
 PROMPT == reference data
 @@090_reference_data.sql

@@ -76,12 +76,13 @@ def latest() -> int:
 
 
 def install_files(install_script: Path = INSTALL_SCRIPT) -> list[Path]:
-    """The files install.sql runs (@@ lines), in its order."""
+    """The files install.sql runs (@@ lines, nested scripts followed), in its order."""
     files = []
     for line in install_script.read_text().splitlines():
         m = re.match(r"^\s*@@(\S+)", line)
         if m:
-            files.append((install_script.parent / m.group(1)).resolve())
+            path = (install_script.parent / m.group(1)).resolve()
+            files += install_files(path) if path.name.startswith("install_") else [path]
     return files
 
 

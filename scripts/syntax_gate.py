@@ -205,6 +205,8 @@ def _sqlplus_command(stripped: str, script_dir: Path):
         target = stripped.lstrip("@").strip().split()[0] if stripped.lstrip("@").strip() else ""
         if not target:
             return True, "SQL*Plus @/@@ without a file name"
+        if target.startswith("&"):  # a file chosen at run time (COLUMN ... NEW_VALUE): nothing to check here
+            return True, None
         candidates = [script_dir / target]
         if not os.path.splitext(target)[1]:
             candidates.append(script_dir / (target + ".sql"))
@@ -225,6 +227,8 @@ def _sqlplus_command(stripped: str, script_dir: Path):
         return True, None
     if first in ("PROMPT", "PRO", "REM", "REMARK"):
         return True, None
+    if first in ("COLUMN", "COL"):
+        return True, (None if len(words) >= 3 else f"SQL*Plus COLUMN without a column and a format: {stripped}")
     if first in ("EXIT", "QUIT"):
         return True, f"SQL*Plus {first} ends the whole session, also an install.sql that runs this file: leave it out"
     if first in ("SHOW", "SHO"):

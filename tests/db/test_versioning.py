@@ -32,6 +32,15 @@ def test_migrations_are_numbered_once_per_engine_and_the_sqlplus_stamp_names_the
         "999_stamp_version_oracle.sql must record the newest migration's number"
 
 
+def test_upgrade_sql_runs_every_oracle_migration_in_order_under_sqlplus():
+    lines = re.findall(r"^@@sqlplus/(migrate(?:_first)?)\.sql (\d+) (\S+) (\S+)$",
+                       (versioning.DATABASE_DIR / "upgrade.sql").read_text(), re.M)
+    expected = versioning.migrations("oracle")
+    assert [(int(v), script, file) for _, v, script, file in lines] == \
+        [(m.version, m.script, m.path.name) for m in expected]
+    assert [guard for guard, *_ in lines] == ["migrate_first"] + ["migrate"] * (len(expected) - 1)
+
+
 def test_install_sql_creates_the_version_table_first_and_stamps_last():
     files = [f.name for f in versioning.install_files()]
     assert files[0] == "005_schema_version.sql" and files[-1] == versioning.STAMP_SCRIPT.name

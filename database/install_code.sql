@@ -1,0 +1,42 @@
+-- install_code.sql: the views, package specs, package bodies and triggers, in load order. Run by
+-- install.sql on a new schema and by upgrade.sql (and `scripts/ils db|oracle upgrade`) on an installed
+-- one: every statement here is CREATE OR REPLACE, so it can run again over what is there.
+PROMPT == views
+@@040_views.sql
+
+PROMPT == package specs
+@@../plsql/lib_err.pks
+@@../plsql/lib_session.pks
+-- specs: circulation team (policy, calendar, circulation, fines)
+@@../plsql/lib_policy.pks
+@@../plsql/lib_calendar.pks
+@@../plsql/lib_fines.pks
+@@../plsql/lib_circulation.pks
+-- specs: accounts and holds team (auth, audit, patrons, catalog, holds)
+@@../plsql/lib_audit.pks
+@@../plsql/lib_auth.pks
+@@../plsql/lib_patrons.pks
+@@../plsql/lib_catalog.pks
+@@../plsql/lib_holds.pks
+@@../plsql/lib_jobs.pks
+
+PROMPT == package bodies
+@@../plsql/lib_err.pkb
+@@../plsql/lib_session.pkb
+-- bodies: circulation team (policy, calendar, circulation, fines)
+@@../plsql/lib_policy.pkb
+@@../plsql/lib_calendar.pkb
+@@../plsql/lib_fines.pkb
+@@../plsql/lib_circulation.pkb
+-- bodies: accounts and holds team (auth, audit, patrons, catalog, holds)
+@@../plsql/lib_audit.pkb
+@@../plsql/lib_auth.pkb
+@@../plsql/lib_patrons.pkb
+@@../plsql/lib_catalog.pkb
+@@../plsql/lib_holds.pkb
+@@../plsql/lib_jobs.pkb
+
+PROMPT == triggers
+-- triggers: accounts and holds team
+@@../plsql/triggers.sql
+

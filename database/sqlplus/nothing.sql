@@ -1,0 +1,1 @@
+-- nothing.sql: what the migration guards run when a migration is already applied.

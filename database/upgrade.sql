@@ -1,0 +1,23 @@
+-- upgrade.sql: bring an installed ILS schema to these sources under SQL*Plus/SQLcl, keeping its data
+-- (what `scripts/ils oracle upgrade` does through python-oracledb). Run from this folder as the owner:
+--   sql ils/password@//host:1521/FREEPDB1 @upgrade.sql
+-- Each migration runs only when the schema is older than it and is recorded in schema_version as soon
+-- as it ran (Oracle commits DDL), so running this again after a failure resumes. Then the packages,
+-- views and triggers are created again and the grants applied again.
+-- Keep one line per file of migrations/, in order (tests/db/test_versioning.py checks it).
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE
+SET ECHO OFF
+SET VERIFY OFF
+
+PROMPT == pending migrations
+SET DEFINE ON
+@@sqlplus/migrate_first.sql 2 002_schema_version.sql 002_schema_version.oracle.sql
+SET DEFINE OFF
+
+-- packages, views and triggers, created again over what is there
+@@install_code.sql
+
+@@099_verify_oracle.sql
+@@sqlplus/stamp_sources.sql
+PROMPT == ILS schema upgraded
