@@ -2,12 +2,19 @@
 -- Run from this folder:  sql user/password@//host:1521/FREEPDB1 @install.sql   (SQLcl or SQL*Plus)
 -- The same file list drives the PostgreSQL build (database/postgres/build.py) and
 -- `scripts/ils oracle install` (python-oracledb): keep one @@ line per file, in load order.
-WHENEVER SQLERROR EXIT SQL.SQLCODE ROLLBACK
+-- Run it as the schema owner a DBA created with create_users.sql: the pre-flight below names every
+-- privilege, quota or role that is missing before anything is created.
+-- EXIT FAILURE, not SQL.SQLCODE: the shell sees the code modulo 256, so ORA-01536 (quota exceeded) exited 0.
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE
 SET DEFINE OFF
 SET ECHO OFF
 
+PROMPT == pre-flight: privileges, quota, application role
+@@000_preflight_oracle.sql
+
 PROMPT == tables, indexes, comments
--- first: a half-done install is a schema_version table without a row
+-- then: a half-done install is a schema_version table without a row
 @@005_schema_version.sql
 @@010_tables.sql
 @@020_indexes.sql
@@ -25,6 +32,9 @@ PROMPT == reference data
 @@090_reference_data.sql
 @@091_app_errors_data.sql
 @@092_jobs_data.sql
+
+PROMPT == grants to the application role
+@@grants_oracle.sql
 
 @@099_verify_oracle.sql
 -- last: the version row says the install finished (scripts/ils writes its own, with checksums)

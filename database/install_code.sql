@@ -1,6 +1,10 @@
 -- install_code.sql: the views, package specs, package bodies and triggers, in load order. Run by
 -- install.sql on a new schema and by upgrade.sql (and `scripts/ils db|oracle upgrade`) on an installed
 -- one: every statement here is CREATE OR REPLACE, so it can run again over what is there.
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE
+SET DEFINE OFF
+
 PROMPT == views
 @@040_views.sql
 

@@ -1,16 +1,19 @@
-"""Run install.sql / uninstall.sql on Oracle through python-oracledb (thin mode), no SQL*Plus needed.
+"""Run install.sql / uninstall.sql (and the jobs and accounts scripts) on Oracle through python-oracledb
+(thin mode), no SQL*Plus needed.
 
 The files are split as SQL*Plus would run them (and as scripts/syntax_gate.py checks them): a PL/SQL
 unit (CREATE [OR REPLACE] [[NON]EDITIONABLE] PACKAGE/TRIGGER/..., or an anonymous block) ends at a line
 holding only `/`; any other statement ends at a `;` closing a line, or at a `/` line. SQL*Plus commands
 (WHENEVER, SET <SQL*Plus variable>, PROMPT, REMARK, SHOW, SPOOL, EXIT) are skipped; `@@file`, `@file`
-and `START file` includes are followed (relative to the including script).
+and `START file` includes are followed (relative to the including script). SQL*Plus substitution
+variables are supported where create_users.sql uses them, as a whole quoted literal ('&&name'): each
+becomes a bind variable, so a value is never spliced into the text.
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from api.db.session import Session
 from database import versioning
@@ -25,6 +28,8 @@ CREATE_PREFIX = re.compile(r"^\s*CREATE(\s+OR(\s+REPLACE(\s+((NON)?EDITIONABLE)?
 SQLPLUS = re.compile(r"^\s*((WHENEVER|PROMPT|PRO|REMARK|REM|SHOW|SHO|SPOOL|SPO|EXIT|QUIT)\b"
                      r"|SET\s+(?!(TRANSACTION|ROLE|CONSTRAINTS?)\b)\w)", re.I)
 INCLUDE = re.compile(r"^(@@?|START\s+)(\S+)", re.I)
+SUBSTITUTION_LITERAL = re.compile(r"'&&?(\w+)'")
+SUBSTITUTION = re.compile(r"&&?\w")
 
 
 def statements(script: Path) -> Iterator[tuple[Path, str]]:
@@ -63,27 +68,66 @@ def statements(script: Path) -> Iterator[tuple[Path, str]]:
         yield script, "\n".join(buf)
 
 
-def run_script(conn, script: Path, *, stop_on_error: bool = True) -> int:
-    """Execute every statement of a script; returns how many ran. Commits at the end."""
+def run_script(conn, script: Path, *, stop_on_error: bool = True, defines: dict[str, str] | None = None,
+               on_output: Callable[[str], None] | None = None) -> int:
+    """Execute every statement of a script; returns how many ran. Commits at the end.
+
+    defines: values of the script's substitution variables ('&&name' literals, passed as binds).
+    on_output: called with each DBMS_OUTPUT line the statements write (SET SERVEROUTPUT ON).
+    """
     count = 0
     with conn.cursor() as cur:
+        if on_output is not None:
+            cur.callproc("dbms_output.enable", [None])
         for source, stmt in statements(script):
             if stmt.strip().upper() == "COMMIT":
                 conn.commit()
                 continue
+            stmt, binds = _substitute(stmt, defines, source)
             try:
-                cur.execute(stmt)
+                cur.execute(stmt, binds or None)
                 count += 1
             except Exception as exc:
                 if stop_on_error:
                     raise RuntimeError(f"{source.name}: {exc}\n--- statement ---\n{stmt[:400]}") from exc
                 continue
+            finally:
+                if on_output is not None:
+                    _drain_output(cur, on_output)
             # a unit that compiles with errors is created INVALID and only warned about (DPY-7000):
             # stop at it, naming its errors, rather than at 099_verify_oracle.sql's count at the end
             if cur.warning is not None and stop_on_error:
                 raise RuntimeError(f"{source.name}: {cur.warning}\n{_compile_errors(cur, stmt)}")
     conn.commit()
     return count
+
+
+def _substitute(stmt: str, defines: dict[str, str] | None, source: Path) -> tuple[str, dict[str, str]]:
+    """'&&name' literals as binds :name (only for scripts run with defines, as SET DEFINE ON would)."""
+    if defines is None:
+        return stmt, {}
+    binds: dict[str, str] = {}
+
+    def bind(m: re.Match) -> str:
+        name = m.group(1).lower()
+        if name not in defines:
+            raise RuntimeError(f"{source.name}: substitution variable {name} is not defined")
+        binds[name] = defines[name]
+        return ":" + name
+
+    stmt = SUBSTITUTION_LITERAL.sub(bind, stmt)
+    if SUBSTITUTION.search(stmt):
+        raise RuntimeError(f"{source.name}: a substitution variable outside a quoted literal is not supported")
+    return stmt, binds
+
+
+def _drain_output(cur, on_output: Callable[[str], None]) -> None:
+    line, status = cur.var(str, 32767), cur.var(int)
+    while True:
+        cur.callproc("dbms_output.get_line", (line, status))
+        if status.getvalue() != 0:
+            return
+        on_output(line.getvalue() or "")
 
 
 UNIT = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:NON)?EDITIONABLE\s+)?"
@@ -112,7 +156,24 @@ def install(conn) -> int:
 
 
 def uninstall(conn) -> int:
-    return run_script(conn, DATABASE_DIR / "uninstall.sql", stop_on_error=False)
+    """Drops only the ILS objects that exist (uninstall.sql checks each): any error is a real one."""
+    return run_script(conn, DATABASE_DIR / "uninstall.sql")
+
+
+def install_jobs(conn, on_output: Callable[[str], None] | None = None) -> int:
+    return run_script(conn, DATABASE_DIR / "install_jobs.sql", on_output=on_output)
+
+
+def uninstall_jobs(conn, on_output: Callable[[str], None] | None = None) -> int:
+    return run_script(conn, DATABASE_DIR / "uninstall_jobs.sql", on_output=on_output)
+
+
+def create_users(conn, *, owner: str, owner_password: str, app_password: str, app_user: str = "",
+                 tablespace: str = "", on_output: Callable[[str], None] | None = None) -> int:
+    """create_users.sql as a DBA (empty app_user / tablespace: the script's defaults)."""
+    defines = {"ils_owner": owner, "ils_owner_password": owner_password, "ils_app_user": app_user,
+               "ils_app_password": app_password, "ils_tablespace": tablespace}
+    return run_script(conn, DATABASE_DIR / "create_users.sql", defines=defines, on_output=on_output)
 
 
 def upgrade(conn) -> dict:

@@ -2,6 +2,8 @@
 -- Run from this folder:  sql user/password@//host:1521/FREEPDB1 @uninstall_jobs.sql
 -- A job that is running is stopped. The jobs catalog and the run history (job_runs) stay.
 -- uninstall.sql runs it first, so no scheduler job outlives the packages it calls.
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE
 SET DEFINE OFF
 SET SERVEROUTPUT ON
 

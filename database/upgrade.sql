@@ -9,6 +9,10 @@ WHENEVER SQLERROR EXIT FAILURE ROLLBACK
 WHENEVER OSERROR EXIT FAILURE
 SET ECHO OFF
 SET VERIFY OFF
+SET DEFINE OFF
+
+PROMPT == pre-flight: privileges, quota, application role
+@@000_preflight_oracle.sql
 
 PROMPT == pending migrations
 SET DEFINE ON
@@ -17,6 +21,9 @@ SET DEFINE OFF
 
 -- packages, views and triggers, created again over what is there
 @@install_code.sql
+
+PROMPT == grants to the application role
+@@grants_oracle.sql
 
 @@099_verify_oracle.sql
 @@sqlplus/stamp_sources.sql

@@ -8,6 +8,8 @@
   db build                  translate the Oracle sources with ora2pg (cached) and report timings
   demo load [--scale S]     load demo or scale data into the application database
   oracle install|upgrade|uninstall  install.sql / the migrations on Oracle through python-oracledb (--url)
+  oracle install-jobs       schedule the nightly jobs with DBMS_SCHEDULER (uninstall-jobs removes them)
+  oracle create-users       database/create_users.sql as a DBA: schema owner, application user, role
   admin bootstrap           create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
@@ -167,6 +169,8 @@ def cmd_demo(args) -> int:
 
 
 def cmd_oracle(args) -> int:
+    if args.action in ORACLE_SCRIPTS:
+        return cmd_oracle_script(args)
     from api.db.session import connect
     from database import oracle_install
     url = args.url or os.environ.get("ILS_DATABASE_URL", "")
@@ -188,6 +192,40 @@ def cmd_oracle(args) -> int:
             _say(f"{args.action}: {n} statements executed")
     finally:
         s.close()
+    return 0
+
+
+ORACLE_SCRIPTS = ("install-jobs", "uninstall-jobs", "create-users")
+
+
+def cmd_oracle_script(args) -> int:
+    """The Oracle scripts beside install.sql: the jobs as the schema owner, the accounts as a DBA."""
+    from api.db.session import connect
+    from database import oracle_install
+    dba = args.action == "create-users"
+    url = args.url or os.environ.get("ILS_DBA_URL" if dba else "ILS_DATABASE_URL", "")
+    if not url.startswith("oracle"):
+        _say(f"give --url oracle+oracledb://{'system' if dba else 'owner'}:password@host:1521/service "
+             f"(or set {'ILS_DBA_URL' if dba else 'ILS_DATABASE_URL'})")
+        return 2
+    if dba:
+        passwords = {k: os.environ.get(k, "") for k in ("ILS_OWNER_PASSWORD", "ILS_APP_USER_PASSWORD")}
+        if not all(passwords.values()):
+            _say("set ILS_OWNER_PASSWORD and ILS_APP_USER_PASSWORD (the passwords of the new accounts)")
+            return 2
+    s = connect(url)
+    try:
+        if dba:
+            n = oracle_install.create_users(s.raw, owner=args.owner, app_user=args.app_user or "",
+                                            tablespace=args.tablespace or "",
+                                            owner_password=passwords["ILS_OWNER_PASSWORD"],
+                                            app_password=passwords["ILS_APP_USER_PASSWORD"], on_output=_say)
+        else:
+            run = oracle_install.install_jobs if args.action == "install-jobs" else oracle_install.uninstall_jobs
+            n = run(s.raw, on_output=_say)
+    finally:
+        s.close()
+    _say(f"{args.action}: {n} statements executed")
     return 0
 
 
@@ -245,9 +283,12 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--scale", default="demo", help="demo (default), 1m, or a number of materials")
     dm.set_defaults(func=cmd_demo)
     o = sub.add_parser("oracle", help="install on Oracle through python-oracledb")
-    o.add_argument("action", choices=["install", "upgrade", "uninstall"])
+    o.add_argument("action", choices=["install", "upgrade", "uninstall", *ORACLE_SCRIPTS])
     o.add_argument("--url", help="oracle+oracledb://user:password@host:1521/FREEPDB1")
     o.add_argument("--if-missing", action="store_true", help="install when missing, finish a half-done install, upgrade an older one; else nothing")
+    o.add_argument("--owner", default="ILS", help="create-users: the schema owner (default ILS)")
+    o.add_argument("--app-user", help="create-users: the application user (default <owner>_APP)")
+    o.add_argument("--tablespace", help="create-users: the owner's tablespace (default: the database's)")
     o.set_defaults(func=cmd_oracle)
     a = sub.add_parser("admin", help="create the first IT admin account (ILS_ADMIN_USERNAME/ILS_ADMIN_PASSWORD)")
     a.add_argument("action", choices=["bootstrap"])

@@ -19,8 +19,8 @@ from scripts import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
-REQUIRED = {"ORACLE_PASSWORD": "pw1", "ILS_APP_PASSWORD": "pw2", "ILS_JWT_SECRET": "s" * 48,
-            "ILS_ADMIN_PASSWORD": "pw3"}
+REQUIRED = {"ORACLE_PASSWORD": "pw1", "ILS_APP_PASSWORD": "pw2", "ILS_APP_USER_PASSWORD": "pw4",
+            "ILS_JWT_SECRET": "s" * 48, "ILS_ADMIN_PASSWORD": "pw3"}
 
 
 @pytest.fixture(autouse=True)

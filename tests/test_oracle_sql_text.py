@@ -228,7 +228,8 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).rstrip(";").strip()
 
 
-@pytest.mark.parametrize("script", ["install.sql", "uninstall.sql", "install_jobs.sql", "uninstall_jobs.sql"])
+@pytest.mark.parametrize("script", ["install.sql", "uninstall.sql", "install_jobs.sql", "uninstall_jobs.sql",
+                                    "create_users.sql", "grants_oracle.sql"])
 def test_oracle_install_splits_like_sqlplus(script):
     by_file: dict[Path, list[str]] = {}
     for source, stmt in oracle_install.statements(oracle_install.DATABASE_DIR / script):

@@ -31,7 +31,7 @@ CONF = HERE / "ora2pg.conf"
 COMPAT = HERE / "compat.sql"
 STATIC_CHECK = HERE / "static_check.sql"
 # PostgreSQL-only additions loaded after the translated schema (each file says why it is engine-specific)
-ENGINE_EXTRAS = (HERE / "search_indexes.sql",)
+ENGINE_EXTRAS = (HERE / "search_indexes.sql", HERE / "grants.sql")
 # ora2pg object types, in load order. TABLE carries indexes, constraints and comments too.
 PASSES = ("TABLE", "VIEW", "PACKAGE", "TRIGGER")
 SEARCH_PATH = "public, ora_compat, oracle, pg_catalog"

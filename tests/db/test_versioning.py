@@ -43,7 +43,8 @@ def test_upgrade_sql_runs_every_oracle_migration_in_order_under_sqlplus():
 
 def test_install_sql_creates_the_version_table_first_and_stamps_last():
     files = [f.name for f in versioning.install_files()]
-    assert files[0] == "005_schema_version.sql" and files[-1] == versioning.STAMP_SCRIPT.name
+    assert files[:2] == ["000_preflight_oracle.sql", "005_schema_version.sql"]
+    assert files[-1] == versioning.STAMP_SCRIPT.name
 
 
 def test_a_fresh_install_records_the_newest_version(db):

@@ -1,0 +1,37 @@
+-- grants_oracle.sql: Oracle only. What the application role may use, granted by the schema owner:
+-- EXECUTE on every package (a package's EXECUTE reaches only what its spec, plsql/*.pks, declares;
+-- the packages run with the owner's rights), SELECT on every table and view (the API's reads).
+-- Read from the data dictionary, so it never drifts from the sources. install.sql runs it before the
+-- verify step, every upgrade runs it again; it is safe to run at any time as the owner:
+--     sql ils/password@//dbhost:1521/FREEPDB1 @grants_oracle.sql
+-- The role is <owner>_APP_ROLE, created by a DBA with database/create_users.sql.
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE
+
+DECLARE
+    l_role   VARCHAR2(128) := USER || '_APP_ROLE';
+    l_count  NUMBER;
+BEGIN
+    SELECT COUNT(*) INTO l_count FROM user_role_privs WHERE granted_role = l_role;
+    IF l_count = 0 THEN
+        RAISE_APPLICATION_ERROR(-20991, 'Role ' || l_role || ' does not exist or is not granted to ' || USER
+                                || ': a DBA runs database/create_users.sql (ils_owner = ' || USER || ')');
+    END IF;
+    FOR r_obj IN (SELECT o.object_name
+                    FROM user_objects o
+                   WHERE o.object_type = 'PACKAGE' AND o.object_name LIKE 'LIB\_%' ESCAPE '\'
+                   ORDER BY o.object_name) LOOP
+        EXECUTE IMMEDIATE 'GRANT EXECUTE ON ' || DBMS_ASSERT.ENQUOTE_NAME(r_obj.object_name, FALSE) || ' TO ' || l_role;
+    END LOOP;
+    -- tables (not the recycle bin, nor the secondary tables of domain indexes such as Oracle Text) and views
+    FOR r_obj IN (SELECT t.table_name AS object_name
+                    FROM user_tables t
+                   WHERE COALESCE(t.dropped, 'NO') = 'NO' AND t.secondary = 'N' AND t.nested = 'NO'
+                     AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+                  UNION ALL
+                  SELECT v.view_name FROM user_views v
+                   ORDER BY 1) LOOP
+        EXECUTE IMMEDIATE 'GRANT SELECT ON ' || DBMS_ASSERT.ENQUOTE_NAME(r_obj.object_name, FALSE) || ' TO ' || l_role;
+    END LOOP;
+END;
+/
