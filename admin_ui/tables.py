@@ -30,11 +30,11 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 from starlette_admin import (BooleanField, DateField, DateTimeField, DecimalField, EnumField, HasMany, HasOne,
                              IntegerField, PasswordField, StringField, TextAreaField)
-from starlette_admin.fields import BaseField
 from starlette_admin.actions import link_row_action, row_action
 from starlette_admin.auth import AdminUser, BaseAuthProvider
 from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.exceptions import ActionFailed, FormValidationError
+from starlette_admin.fields import BaseField
 from starlette_admin.views import Link
 
 from admin_ui import models as m
@@ -226,8 +226,6 @@ class PackageView(GuardedView):
 
 def _is_text(field: BaseField) -> bool:
     return isinstance(field, StringField) and not isinstance(field, PasswordField)
-
-
 
 
 def _pk(v: Any) -> int | None:
