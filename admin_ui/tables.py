@@ -34,6 +34,7 @@ from starlette_admin.actions import link_row_action, row_action
 from starlette_admin.auth import AdminUser, BaseAuthProvider
 from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.exceptions import ActionFailed, FormValidationError
+from starlette_admin.fields import BaseField
 from starlette_admin.views import Link
 
 from admin_ui import models as m
@@ -166,6 +167,15 @@ class GuardedView(ModelView):
     def can_import(self, request: Request) -> bool:
         return False
 
+    async def validate_fields(self, request: Request, data: dict[str, Any], exclude: Any = ()) -> None:
+        """Blank text is absent text (web.blank_null): a text field left empty or spaces only becomes None
+        before the required check, which then refuses it where a value is needed. starlette-admin runs
+        this on the parsed form of every create and edit, and hands the same dict to create()/edit()."""
+        for field in self.get_fields_list(request):
+            if _is_text(field) and field.name in data:
+                data[field.name] = web.blank_null(data[field.name])
+        await super().validate_fields(request, data, exclude)
+
     async def handle_exception(self, request: Request, exc: Exception) -> None:
         """A constraint the database enforces becomes a form error, not a 500 page."""
         if isinstance(exc, IntegrityError):
@@ -214,8 +224,8 @@ class PackageView(GuardedView):
         return await self.find_by_pk(request, pk)
 
 
-def _blank(v: Any) -> Any:
-    return None if v in ("", None) else v
+def _is_text(field: BaseField) -> bool:
+    return isinstance(field, StringField) and not isinstance(field, PasswordField)
 
 
 def _pk(v: Any) -> int | None:
@@ -250,20 +260,20 @@ class MaterialView(PackageView):
 
     @staticmethod
     def _args(data: dict) -> list:
-        return [data.get("title"), _blank(data.get("subtitle")), _blank(data.get("isbn")),
-                data.get("material_type") or "BOOK", _pk(data.get("genre")), _blank(data.get("publisher")),
-                data.get("publication_year"), _blank(data.get("language_code")), _blank(data.get("description")),
+        return [data.get("title"), data.get("subtitle"), data.get("isbn"),
+                data.get("material_type") or "BOOK", _pk(data.get("genre")), data.get("publisher"),
+                data.get("publication_year"), data.get("language_code"), data.get("description"),
                 data.get("replacement_cost")]
 
     async def create(self, request: Request, data: dict) -> Any:
-        authors = _blank(data.get("author_names"))
+        authors = data.get("author_names")
         authors = "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
         (material_id,) = await self.call(request, lambda s: s.call(
             "lib_catalog.add_material", *self._args(data), authors, Out(int)))
         return await self.load(request, material_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        authors = _blank(data.get("author_names"))
+        authors = data.get("author_names")
         authors = "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
         await self.call(request, lambda s: s.call("lib_catalog.update_material", int(pk), *self._args(data), authors))
         return await self.load(request, pk)
@@ -296,8 +306,8 @@ class CopyView(PackageView):
 
     async def create(self, request: Request, data: dict) -> Any:
         (copy_id,) = await self.call(request, lambda s: s.call(
-            "lib_catalog.add_copy", _pk(data.get("material")), _pk(data.get("branch")), _blank(data.get("barcode")),
-            _blank(data.get("shelf_location")), data.get("price"), Out(int)))
+            "lib_catalog.add_copy", _pk(data.get("material")), _pk(data.get("branch")), data.get("barcode"),
+            data.get("shelf_location"), data.get("price"), Out(int)))
         return await self.load(request, copy_id)
 
     @row_action(name="withdraw", text="Withdraw", confirmation="Withdraw this copy from circulation?",
@@ -305,7 +315,7 @@ class CopyView(PackageView):
                 form='<form><div class="mt-3"><label class="form-label" for="withdraw-reason">Reason</label>'
                      '<input id="withdraw-reason" class="form-control" name="reason" maxlength="400"></div></form>')
     async def withdraw_row_action(self, request: Request, pk: Any) -> str:
-        reason = str((await request.form()).get("reason") or "")[:400] or None
+        reason = web.blank_null(str((await request.form()).get("reason") or "")[:400])
         try:
             await self.call(request, lambda s: s.call("lib_catalog.withdraw_copy", int(pk), reason))
         except FormValidationError as exc:
@@ -350,7 +360,7 @@ class UserView(PackageView):
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
         (user_id,) = await self.call(request, lambda s: s.call(
             "lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
-            _blank(data.get("email")), roles, Out(int)))
+            data.get("email"), roles, Out(int)))
         return await self.load(request, user_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:

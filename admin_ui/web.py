@@ -75,6 +75,14 @@ templates.filters.update(money=_money, day=_day, when=_when, q=lambda s: quote(s
 templates.globals.update(url=_url, PREFIX=PREFIX)
 
 
+# ---- form values --------------------------------------------------------------------------------
+
+def blank_null(value: Any) -> Any:
+    """Blank text is absent text: '' or whitespace only becomes None before it reaches the database,
+    where Oracle would store NULL and PostgreSQL ''. Other values pass unchanged."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
 # ---- the request context -----------------------------------------------------------------------
 
 @dataclass
@@ -101,6 +109,10 @@ class Ctx:
             v = self.form.get(name)
             return v.strip() if isinstance(v, str) else default
         return (self.request.query_params.get(name) or default).strip()
+
+    def text(self, name: str, max_length: int | None = None) -> str | None:
+        """Optional text for the database: stripped, cut to max_length, None when blank (see blank_null)."""
+        return blank_null(self.arg(name)[:max_length])
 
     def int_arg(self, name: str) -> int | None:
         v = self.arg(name)

@@ -7,6 +7,14 @@ CREATE INDEX user_roles_role_id_i ON user_roles (role_id);
 CREATE INDEX user_roles_granted_by_i ON user_roles (granted_by);
 CREATE INDEX role_permissions_perm_id_i ON role_permissions (permission_id);
 CREATE INDEX closed_days_closed_on_i ON closed_days (closed_on, branch_id);
+-- Unique keys over nullable columns are unique indexes over COALESCE(col, sentinel): Oracle rejects a key
+-- repeated with some NULL parts (and skips only all-NULL keys), PostgreSQL takes NULLs as distinct. Keyed
+-- this way, both refuse a second library-wide closed day (branch NULL) on a date and a second policy of a
+-- scope (NULL = any), the default policy (NULL, NULL, NULL) included. -1 is no branch id (identity keys
+-- start at 1); '*' is no category or material type (their checks list the values).
+CREATE UNIQUE INDEX closed_days_branch_date_uk ON closed_days (COALESCE(branch_id, -1), closed_on);
+CREATE UNIQUE INDEX circ_policies_scope_uk ON circ_policies (COALESCE(branch_id, -1), COALESCE(patron_category, '*'),
+    COALESCE(material_type, '*'));
 CREATE INDEX patrons_home_branch_id_i ON patrons (home_branch_id);
 CREATE INDEX patrons_last_name_i ON patrons (UPPER(last_name), UPPER(first_name));
 CREATE INDEX patrons_email_i ON patrons (UPPER(email));
@@ -42,7 +50,8 @@ CREATE INDEX holds_copy_id_i ON holds (copy_id);
 CREATE INDEX holds_loan_id_i ON holds (loan_id);
 CREATE INDEX fines_patron_status_i ON fines (patron_id, status);
 CREATE INDEX fines_loan_id_i ON fines (loan_id);
--- at most one overdue and one lost charge per loan: the accrual MERGE relies on it
+-- at most one overdue and one lost charge per loan: the accrual MERGE relies on it (fines_loan_charge_ck
+-- makes both keys NULL or both set, so the engines agree)
 CREATE UNIQUE INDEX fines_loan_charge_uk ON fines (
     CASE WHEN fine_type = 'OVERDUE' OR fine_type = 'LOST' THEN loan_id END,
     CASE WHEN fine_type = 'OVERDUE' OR fine_type = 'LOST' THEN fine_type END);

@@ -4,7 +4,8 @@ CREATE TABLE app_settings (
     name            VARCHAR2(40 CHAR) NOT NULL,
     value           VARCHAR2(400 CHAR) NOT NULL,
     description     VARCHAR2(400 CHAR) NOT NULL,
-    CONSTRAINT app_settings_pk PRIMARY KEY (name)
+    CONSTRAINT app_settings_pk PRIMARY KEY (name),
+    CONSTRAINT app_settings_value_ck CHECK ((COALESCE(LENGTH(TRIM(value)), 0) > 0))
 );
 
 COMMENT ON TABLE app_settings IS 'Library-wide settings read by the PL/SQL packages, changed by staff with SYS_CONFIG.';

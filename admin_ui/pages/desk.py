@@ -123,7 +123,7 @@ def return_page(ctx: web.Ctx) -> Response:
 def return_scan(ctx: web.Ctx) -> Response:
     """One copy scanned back in: lib_circulation.checkin_by_barcode at the desk's branch."""
     barcode = ctx.arg("barcode")
-    condition = ctx.arg("condition")[:400] or None
+    condition = ctx.text("condition", 400)
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
     branch_id = branch["current"]["branch_id"] if branch["current"] else None

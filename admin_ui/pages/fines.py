@@ -51,7 +51,7 @@ def pay_fine(ctx: web.Ctx) -> Response:
     method = ctx.arg("method").upper()
     try:
         with ctx.tx() as s:
-            _, balance = s.call("lib_fines.pay", fine_id, amount, method, ctx.arg("note")[:400] or None,
+            _, balance = s.call("lib_fines.pay", fine_id, amount, method, ctx.text("note", 400),
                                 Out(int), Out(Decimal))
     except DbError as exc:
         r = ctx.refusal(exc)
@@ -66,7 +66,7 @@ def waive_fine(ctx: web.Ctx) -> Response:
     fine_id = ctx.request.path_params["fine_id"]
     try:
         with ctx.tx() as s:
-            s.call("lib_fines.waive", fine_id, ctx.arg("reason")[:400] or None)
+            s.call("lib_fines.waive", fine_id, ctx.text("reason", 400))
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(_back(ctx), f"Not waived: {r.message} ({r.code})", "error")

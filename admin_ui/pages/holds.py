@@ -71,7 +71,7 @@ def _pull_page(ctx: web.Ctx, result: dict | None, branch: dict | None = None, ht
 def cancel_hold(ctx: web.Ctx) -> Response:
     """lib_holds.cancel (a READY hold's copy goes to the next patron in the queue)."""
     hold_id = ctx.request.path_params["hold_id"]
-    reason = ctx.arg("reason")[:400] or "Cancelled at the desk"
+    reason = ctx.text("reason", 400) or "Cancelled at the desk"
     back = ctx.arg("back")
     back = back if back.startswith("/patrons/") or back.startswith("/holds") else "/holds"
     try:

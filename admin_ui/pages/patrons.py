@@ -61,6 +61,11 @@ def _form_values(ctx: web.Ctx) -> dict:
     return values
 
 
+def _args(values: dict) -> dict:
+    """The form's values as the package gets them: blank text as NULL."""
+    return {f: web.blank_null(v) for f, v in values.items()}
+
+
 def _form(ctx: web.Ctx, values: dict, *, patron_id: int | None, error: str | None = None, status: int = 200) -> Response:
     with ctx.read() as s:
         branches = dq.branches(s)
@@ -78,11 +83,11 @@ def new_patron_form(ctx: web.Ctx) -> Response:
 def register_patron(ctx: web.Ctx) -> Response:
     """lib_patrons.register."""
     v = _form_values(ctx)
+    a = _args(v)
     try:
         with ctx.tx() as s:
-            (patron_id,) = s.call("lib_patrons.register", v["first_name"], v["last_name"], v["email"] or None,
-                                  v["phone"] or None, v["address"] or None, v["category"], v["home_branch_id"],
-                                  v["card_number"] or None, Out(int))
+            (patron_id,) = s.call("lib_patrons.register", a["first_name"], a["last_name"], a["email"], a["phone"],
+                                  a["address"], a["category"], a["home_branch_id"], a["card_number"], Out(int))
     except DbError as exc:
         r = ctx.refusal(exc)
         return _form(ctx, v, patron_id=None, error=f"{r.message} ({r.code})", status=r.status)
@@ -105,10 +110,11 @@ def update_patron(ctx: web.Ctx) -> Response:
     """lib_patrons.update_patron (the card number is not changed here)."""
     patron_id = ctx.request.path_params["patron_id"]
     v = _form_values(ctx)
+    a = _args(v)
     try:
         with ctx.tx() as s:
-            s.call("lib_patrons.update_patron", patron_id, v["first_name"], v["last_name"], v["email"] or None,
-                   v["phone"] or None, v["address"] or None, v["category"], v["home_branch_id"])
+            s.call("lib_patrons.update_patron", patron_id, a["first_name"], a["last_name"], a["email"], a["phone"],
+                   a["address"], a["category"], a["home_branch_id"])
     except DbError as exc:
         r = ctx.refusal(exc)
         return _form(ctx, v, patron_id=patron_id, error=f"{r.message} ({r.code})", status=r.status)
@@ -117,10 +123,10 @@ def update_patron(ctx: web.Ctx) -> Response:
 
 def _status_change(ctx: web.Ctx, procedure: str, done: str) -> Response:
     patron_id = ctx.request.path_params["patron_id"]
-    reason = ctx.arg("reason")[:400]
+    reason = ctx.text("reason", 400)
     try:
         with ctx.tx() as s:
-            s.call(procedure, patron_id, reason or None)
+            s.call(procedure, patron_id, reason)
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")

@@ -206,12 +206,12 @@ class Gateway:
                     s.set_actor(actor)
                     yield s
                     if actor is not None:
-                        s.call("lib_session.clear_actor")
+                        s.clear_actor()
                     s.commit()
             except BaseException:
                 _quiet_rollback(s)
                 if actor is not None and self.engine == "oracle":
-                    _quiet(lambda: s.call("lib_session.clear_actor"))
+                    _quiet(s.clear_actor)
                 raise
 
     @contextmanager

@@ -6,16 +6,24 @@ Oracle is reached through python-oracledb (thin mode), PostgreSQL through psycop
 """
 from __future__ import annotations
 
+import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterator, Sequence, TypeVar
 from urllib.parse import urlsplit, unquote
 
 _BIND = re.compile(r"(?<![:\w]):(\w+)")
+log = logging.getLogger("ils.db")
+T = TypeVar("T")
+
+# Oracle discards a session's package state when a package it used was recompiled since (ORA-04068; the
+# stack may lead with ORA-04061, ORA-04065 or ORA-06508 instead). The failed statement did nothing and
+# runs once the packages are instantiated again, so it is run once more (see Session._run).
+PACKAGE_STATE_DISCARDED = frozenset({"ORA-04068", "ORA-04061", "ORA-04065", "ORA-06508"})
 
 
 class DbError(Exception):
@@ -61,7 +69,10 @@ def _ora_error(exc: Exception) -> DbError:
     code = -full if full and 20000 <= full <= 20999 else None
     if code is not None:  # strip the "ORA-20104: " prefix and the PL/SQL backtrace lines
         message = re.sub(r"^ORA-\d+: ", "", message.splitlines()[0])
-    return DbError(code, message.strip(), f"ORA-{full:05d}" if full else None)
+    # a server error is ORA-nnnnn; the driver's own errors (code 0) keep their DPY-nnnn, e.g. DPY-4024 when
+    # the call timeout expires in thin mode
+    state = f"ORA-{full:05d}" if full else (getattr(err, "full_code", None) or None)
+    return DbError(code, message.strip(), state)
 
 
 @dataclass
@@ -76,18 +87,37 @@ class Session:
     def __init__(self, raw: Any, engine: str):
         self.raw = raw
         self.engine = engine
+        self._actor: int | None = None  # set by set_actor: restored after Oracle discards package state
 
     # ---- reads -------------------------------------------------------------------------------
     def _sql(self, sql: str) -> str:
         return sql if self.engine == "oracle" else _pg_sql(sql)
 
-    def rows(self, sql: str, binds: dict | None = None) -> list[dict]:
+    def _run(self, op: Callable[[Any], T]) -> T:
+        """op(cursor), run once more on Oracle when the session's package state was discarded by a
+        recompile (PACKAGE_STATE_DISCARDED). That error comes before the statement does anything, and the
+        state of the session's other packages may be gone with it, lib_session's actor among them, so
+        the actor this session set is set again first."""
+        try:
+            with self._cursor() as cur:
+                return op(cur)
+        except DbError as exc:
+            if self.engine != "oracle" or exc.sqlstate not in PACKAGE_STATE_DISCARDED:
+                raise
+            log.warning("package state discarded (%s): running the statement once more", exc.sqlstate)
         with self._cursor() as cur:
+            if self._actor is not None:
+                cur.callproc("lib_session.set_actor", [self._actor])
+            return op(cur)
+
+    def rows(self, sql: str, binds: dict | None = None) -> list[dict]:
+        def op(cur: Any) -> list[dict]:
             cur.execute(self._sql(sql), binds or {})
             if cur.description is None:
                 return []
             names = [d[0].lower() for d in cur.description]
             return [dict(zip(names, (_plain(v) for v in row))) for row in cur.fetchall()]
+        return self._run(op)
 
     def one(self, sql: str, binds: dict | None = None) -> dict | None:
         found = self.rows(sql, binds)
@@ -99,28 +129,32 @@ class Session:
 
     def execute(self, sql: str, binds: dict | None = None) -> int:
         """A write outside the business tables (tests' arrange steps, data loaders)."""
-        with self._cursor() as cur:
+        def op(cur: Any) -> int:
             cur.execute(self._sql(sql), binds or {})
             return cur.rowcount
+        return self._run(op)
 
     def insert(self, table: str, values: dict, key: str) -> int:
         """INSERT one row of reference or test data and return its generated key."""
         cols = ", ".join(values)
         marks = ", ".join(f":{c}" for c in values)
         sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"
-        with self._cursor() as cur:
+
+        def op(cur: Any) -> int:
             if self.engine == "oracle":
                 rid = cur.var(_ora_type(int))
                 cur.execute(f"{sql} RETURNING {key} INTO :rid_", {**values, "rid_": rid})
                 return _plain(rid.getvalue()[0])
             cur.execute(self._sql(f"{sql} RETURNING {key}"), values)
             return _plain(cur.fetchone()[0])
+        return self._run(op)
 
     # ---- package calls -----------------------------------------------------------------------
     def call(self, procedure: str, *args: Any) -> tuple:
         """CALL a package procedure. Pass Out(type) for each OUT parameter; returns the OUT values."""
         outs = [i for i, a in enumerate(args) if isinstance(a, Out)]
-        with self._cursor() as cur:
+
+        def op(cur: Any) -> tuple:
             if self.engine == "oracle":
                 params = [cur.var(_ora_type(a.type)) if isinstance(a, Out) else a for a in args]
                 cur.callproc(procedure, params)
@@ -131,18 +165,25 @@ class Session:
                 return ()
             row = cur.fetchone()
             return tuple(_plain(v) for v in row)
+        return self._run(op)
 
     def fn(self, function: str, *args: Any, returns: type = int) -> Any:
         """Call a package function and return its value (BOOLEAN results come back as bool)."""
-        with self._cursor() as cur:
+        def op(cur: Any) -> Any:
             if self.engine == "oracle":
                 return _plain(cur.callfunc(function, _ora_type(returns), list(args)))
             marks = ", ".join("%s" for _ in args)
             cur.execute(f"SELECT {function}({marks})", list(args))
             return _plain(cur.fetchone()[0])
+        return self._run(op)
 
     def set_actor(self, user_id: int | None) -> None:
         self.call("lib_session.set_actor", user_id)
+        self._actor = user_id
+
+    def clear_actor(self) -> None:
+        self.call("lib_session.clear_actor")
+        self._actor = None
 
     # ---- transactions ------------------------------------------------------------------------
     def commit(self) -> None:

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import re
+import types
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Annotated, Any, Generic, TypeVar
+from functools import cache
+from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
 from fastapi import Path
 from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints,
-                      field_validator)
+                      field_validator, model_validator)
 
 MAX_ID = 999_999_999_999_999_999  # NUMBER(18)
 
@@ -95,15 +97,50 @@ class ApiModel(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
 
+def _is_text(tp: Any) -> bool:
+    if get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    if tp is str:
+        return True
+    return get_origin(tp) is Literal and all(isinstance(v, str) for v in get_args(tp))
+
+
+def _optional_text(annotation: Any) -> bool:
+    """str | None, Literal["A", "B"] | None and the like."""
+    if get_origin(annotation) not in (Union, types.UnionType):
+        return False
+    args = get_args(annotation)
+    return type(None) in args and any(_is_text(a) for a in args if a is not type(None))
+
+
+@cache
+def _blank_null_keys(model: type[BaseModel]) -> frozenset[str]:
+    return frozenset(f.alias or name for name, f in model.model_fields.items() if _optional_text(f.annotation))
+
+
 class RequestModel(BaseModel):
     """Request bodies refuse unknown fields, so a typo is a 422 instead of a silently ignored value,
-    and text the database cannot store."""
+    and text the database cannot store.
+
+    Blank text is absent text, on both engines: Oracle stores '' as NULL, PostgreSQL would store ''. So
+    optional text that is empty or only whitespace arrives as None (before any other check), and required
+    text that is blank is refused (422)."""
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_null(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        keys = _blank_null_keys(cls)
+        return {k: None if k in keys and isinstance(v, str) and not v.strip() else v for k, v in data.items()}
 
     @field_validator("*", mode="after")
     @classmethod
     def _clean(cls, value):
         if isinstance(value, str):
+            if not value:  # stripped already; optional text never gets here blank
+                raise ValueError("must not be blank")
             return clean_text(value)
         if isinstance(value, list):
             return [clean_text(v) if isinstance(v, str) else v for v in value]

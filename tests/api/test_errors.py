@@ -36,6 +36,8 @@ def test_catalog_status_and_name():
 def test_non_catalog_errors_map_by_class():
     assert CATALOG.resolve(DbError(None, "dup", "23505"))[:2] == (409, "CONFLICT")
     assert CATALOG.resolve(DbError(None, "fk", "ORA-02291"))[:2] == (409, "CONSTRAINT_VIOLATION")
+    for state in ("23502", "23514", "ORA-01400", "ORA-01407", "ORA-02290"):  # '' is NULL on Oracle only
+        assert CATALOG.resolve(DbError(None, "blank", state))[:2] == (422, "INVALID_ARGUMENT"), state
     assert CATALOG.resolve(DbError(None, "too big", "22003"))[:2] == (422, "INVALID_ARGUMENT")
     assert CATALOG.resolve(DbError(None, "deadlock", "40P01"))[:2] == (409, "CONCURRENT_UPDATE")
     assert CATALOG.resolve(DbError(None, "timeout", "57014"))[:2] == (503, "DB_TIMEOUT")

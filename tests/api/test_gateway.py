@@ -65,3 +65,17 @@ def test_autonomous_commits_on_its_own(gw, people):
         s.call("lib_auth.login_failed", acct.username, Out(int))
     with gw.read() as s:
         assert s.scalar("SELECT failed_logins FROM users WHERE user_id = :u", {"u": acct.user_id}) == 1
+
+
+@pytest.mark.oracle_only
+def test_recompiled_package_body_is_run_again_with_the_actor_set_again(gw, people, new_session):
+    """Oracle discards the pooled session's state of lib_session when another session recompiles its body
+    (ORA-04068 at the next call): the gateway runs the call once more, after setting the actor again."""
+    acct = people.make("LIBRARIAN")
+    dba = new_session()
+    with gw.transaction(acct.user_id) as s:
+        assert _actor(s) == acct.user_id
+        dba.execute("ALTER PACKAGE lib_session COMPILE BODY")
+        assert _actor(s) == acct.user_id
+    with gw.read() as s:
+        assert _actor(s) is None
