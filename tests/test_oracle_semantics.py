@@ -25,10 +25,16 @@ def test_project_sources_pass():
     assert findings == [], "\n".join(map(str, findings))
 
 
-def test_default_file_list_covers_the_oracle_sources():
+def test_default_file_list_covers_the_oracle_sources(tmp_path):
     rel = {p.relative_to(REPO_ROOT).as_posix() for p in default_paths()}
     assert {"database/010_tables.sql", "plsql/lib_patrons.pkb", "plsql/triggers.sql"} <= rel
     assert not any(r.startswith("database/postgres/") for r in rel)
+    for name in ("database/migrations/004_x.oracle.sql", "database/migrations/004_x.postgres.sql",
+                 "database/postgres/compat.sql", "plsql/lib_x.pks"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("-- x\n", encoding="utf-8")
+    assert [p.relative_to(tmp_path).as_posix() for p in default_paths(tmp_path)] == [
+        "database/migrations/004_x.oracle.sql", "plsql/lib_x.pks"]  # PostgreSQL text is not Oracle source
 
 
 @pytest.mark.parametrize("path,old,new", [

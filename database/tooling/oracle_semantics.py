@@ -432,12 +432,13 @@ def _assignable(toks: list[Token]) -> bool:
 # Entry points
 
 def default_paths(root: Path = REPO_ROOT) -> list[Path]:
-    """Every Oracle source of the project."""
+    """Every Oracle source of the project: not database/postgres/, not a migration's NNN_x.postgres.sql."""
     excluded = [(root / e).resolve() for e in EXCLUDED_DIRS]
     out = []
     for d in SOURCE_DIRS:
         for p in (root / d).rglob("*"):
-            if p.is_file() and p.suffix.lower() in SUFFIXES and not any(p.resolve().is_relative_to(e) for e in excluded):
+            if (p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.lower().endswith(".postgres.sql")
+                    and not any(p.resolve().is_relative_to(e) for e in excluded)):
                 out.append(p)
     return sorted(out)
 

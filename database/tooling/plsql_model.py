@@ -599,9 +599,11 @@ class SqlReader:
 # Building the model
 
 def source_order(path: Path) -> tuple:
-    """Load order: database/*.sql, database/migrations/, other database/ folders, plsql/."""
-    rel = Path(display(path))
-    parts = rel.parts
+    """Load order: database/*.sql, database/migrations/, other database/ folders, plsql/ (of whatever tree)."""
+    parts = Path(display(path)).parts
+    top = next((i for i in range(len(parts) - 2, -1, -1) if parts[i] in ("database", "plsql")), 0)
+    parts = parts[top:]
+    rel = Path(*parts)
     if parts[:1] == ("database",):
         group = 0 if len(parts) == 2 else (1 if parts[1] == "migrations" else 2)
     elif parts[:1] == ("plsql",):
