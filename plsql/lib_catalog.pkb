@@ -215,8 +215,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_description := blank_null(p_description);
         INSERT INTO materials (title, subtitle, isbn, material_type, genre_id, publisher, publication_year,
                                language_code, description, replacement_cost, created_at)
-        VALUES (TRIM(p_title), l_subtitle, l_isbn, l_type, l_genre_id, l_publisher, p_publication_year, l_lang,
-                l_description, l_cost, SYSDATE)
+        VALUES (TRIM(p_title), l_subtitle, l_isbn, l_type, l_genre_id, l_publisher,
+                p_publication_year, l_lang, l_description, l_cost, SYSDATE)
         RETURNING material_id INTO l_material_id;
         IF LENGTH(TRIM(p_authors)) > 0 THEN
             set_authors(l_material_id, p_authors);

@@ -163,8 +163,9 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         BEGIN
             INSERT INTO patrons (user_id, card_number, first_name, last_name, email, phone, address, category,
                                  home_branch_id, status, registered_at, expires_on)
-            VALUES (p_user_id, l_card, TRIM(p_first_name), TRIM(p_last_name), l_email, l_phone, l_address,
-                    l_category, l_branch_id, 'ACTIVE', l_now, l_expires)
+            VALUES (p_user_id, l_card, TRIM(p_first_name), TRIM(p_last_name), l_email,
+                    l_phone, l_address, l_category, l_branch_id, 'ACTIVE', l_now,
+                    l_expires)
             RETURNING patron_id INTO l_patron_id;
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN

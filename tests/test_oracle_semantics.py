@@ -39,8 +39,8 @@ def test_default_file_list_covers_the_oracle_sources(tmp_path):
 
 @pytest.mark.parametrize("path,old,new", [
     ("plsql/lib_patrons.pkb", "email = l_email,", "email = blank_null(p_email),"),
-    ("plsql/lib_patrons.pkb", "l_category, l_branch_id, 'ACTIVE', l_now, l_expires)",
-     "l_category, l_branch_id, 'ACTIVE', l_now, expiry_from(l_now))"),
+    ("plsql/lib_patrons.pkb", "'ACTIVE', l_now,\n                    l_expires)",
+     "'ACTIVE', l_now,\n                    expiry_from(l_now))"),
     ("plsql/lib_catalog.pkb", "condition_note = NVL(l_note, condition_note)",
      "condition_note = NVL(SUBSTR(blank_null(p_reason), 1, 400), condition_note)"),
 ])
@@ -49,8 +49,10 @@ def test_issue_10_pls_00231_is_caught_in_the_real_packages(tmp_path, path, old, 
     text = (REPO_ROOT / path).read_text(encoding="utf-8")
     assert old in text
     bad = tmp_path / Path(path).name
-    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
-    line = text[:text.index(old)].count("\n") + 1
+    bad_text = text.replace(old, new, 1)
+    bad.write_text(bad_text, encoding="utf-8")
+    call = new.splitlines()[-1]
+    line = bad_text[:bad_text.index(call)].count("\n") + 1
     findings = check([bad])
     assert [(f.rule, f.line) for f in findings] == [("SQL_PRIVATE_FUNCTION", line)], "\n".join(map(str, findings))
     assert "PLS-00231" in findings[0].message
