@@ -198,6 +198,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_cost materials.replacement_cost%TYPE;
         l_genre_id    materials.genre_id%TYPE := p_genre_id;
         l_material_id materials.material_id%TYPE;
+        l_subtitle    materials.subtitle%TYPE;
+        l_publisher   materials.publisher%TYPE;
+        l_description materials.description%TYPE;
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         l_type := type_of(p_material_type);
@@ -206,10 +209,14 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         check_material_data(p_title, p_subtitle, l_type, l_genre_id, p_publisher, p_publication_year, l_lang,
                  p_description, l_cost);
         l_isbn := checked_isbn(p_isbn);
+        -- body-only functions may not appear in SQL on Oracle (PLS-00231): computed here
+        l_subtitle := blank_null(p_subtitle);
+        l_publisher := blank_null(p_publisher);
+        l_description := blank_null(p_description);
         INSERT INTO materials (title, subtitle, isbn, material_type, genre_id, publisher, publication_year,
                                language_code, description, replacement_cost, created_at)
-        VALUES (TRIM(p_title), blank_null(p_subtitle), l_isbn, l_type, l_genre_id, blank_null(p_publisher),
-                p_publication_year, l_lang, blank_null(p_description), l_cost, SYSDATE)
+        VALUES (TRIM(p_title), l_subtitle, l_isbn, l_type, l_genre_id, l_publisher,
+                p_publication_year, l_lang, l_description, l_cost, SYSDATE)
         RETURNING material_id INTO l_material_id;
         IF LENGTH(TRIM(p_authors)) > 0 THEN
             set_authors(l_material_id, p_authors);
@@ -228,6 +235,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_type  VARCHAR2(4000); -- unchecked input: wider than the columns until checked
         l_lang  VARCHAR2(4000);
         l_cost  materials.replacement_cost%TYPE;
+        l_subtitle    materials.subtitle%TYPE;
+        l_publisher   materials.publisher%TYPE;
+        l_description materials.description%TYPE;
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         FOR r_material IN (SELECT material_id FROM materials WHERE material_id = l_material_id FOR UPDATE) LOOP
@@ -242,16 +252,19 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         check_material_data(p_title, p_subtitle, l_type, l_genre_id, p_publisher, p_publication_year, l_lang,
                  p_description, l_cost);
         l_isbn := checked_isbn(p_isbn);
+        l_subtitle := blank_null(p_subtitle); -- not inside the UPDATE: PLS-00231
+        l_publisher := blank_null(p_publisher);
+        l_description := blank_null(p_description);
         UPDATE materials
            SET title = TRIM(p_title),
-               subtitle = blank_null(p_subtitle),
+               subtitle = l_subtitle,
                isbn = l_isbn,
                material_type = l_type,
                genre_id = l_genre_id,
-               publisher = blank_null(p_publisher),
+               publisher = l_publisher,
                publication_year = p_publication_year,
                language_code = l_lang,
-               description = blank_null(p_description),
+               description = l_description,
                replacement_cost = l_cost
          WHERE material_id = l_material_id;
         IF LENGTH(TRIM(p_authors)) > 0 THEN
@@ -277,6 +290,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_barcode     copies.barcode%TYPE;
         l_material_id copies.material_id%TYPE := p_material_id;
         l_branch_id   copies.branch_id%TYPE := p_branch_id;
+        l_shelf       copies.shelf_location%TYPE;
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         SELECT COUNT(*) INTO l_count FROM materials WHERE material_id = l_material_id;
@@ -304,10 +318,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 lib_err.raise_error('BARCODE_TAKEN', l_barcode);
             END IF;
         END IF;
+        l_shelf := blank_null(p_shelf_location); -- not inside the INSERT: PLS-00231
         BEGIN
             INSERT INTO copies (material_id, branch_id, barcode, status, shelf_location, price, acquired_on,
                                 status_changed_at)
-            VALUES (l_material_id, l_branch_id, l_barcode, 'AVAILABLE', blank_null(p_shelf_location), p_price,
+            VALUES (l_material_id, l_branch_id, l_barcode, 'AVAILABLE', l_shelf, p_price,
                     SYSDATE, SYSDATE)
             RETURNING copy_id INTO p_copy_id;
         EXCEPTION
@@ -319,6 +334,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     PROCEDURE withdraw_copy(p_copy_id IN NUMBER, p_reason IN VARCHAR2) IS
         l_copy_id copies.copy_id%TYPE := p_copy_id;
         l_status  copies.status%TYPE;
+        l_note    copies.condition_note%TYPE;
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         FOR r_copy IN (SELECT status FROM copies WHERE copy_id = l_copy_id FOR UPDATE) LOOP
@@ -331,10 +347,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
             lib_err.raise_error('COPY_ALREADY_ON_LOAN', 'copy ' || TO_CHAR(p_copy_id));
         END IF;
         lib_holds.release_copy(l_copy_id);
+        l_note := SUBSTR(blank_null(p_reason), 1, 400); -- not inside the UPDATE: PLS-00231
         UPDATE copies
            SET status = 'WITHDRAWN',
                status_changed_at = SYSDATE,
-               condition_note = NVL(SUBSTR(blank_null(p_reason), 1, 400), condition_note)
+               condition_note = NVL(l_note, condition_note)
          WHERE copy_id = l_copy_id;
     END withdraw_copy;
 

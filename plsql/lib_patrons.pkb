@@ -130,6 +130,10 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_count     NUMBER;
         l_patron_id patrons.patron_id%TYPE;
         l_now       patrons.registered_at%TYPE;
+        l_email     patrons.email%TYPE;
+        l_phone     patrons.phone%TYPE;
+        l_address   patrons.address%TYPE;
+        l_expires   patrons.expires_on%TYPE;
     BEGIN
         l_now := SYSDATE;
         l_category := category_of(p_category);
@@ -151,12 +155,17 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
                 lib_err.raise_error('CARD_NUMBER_TAKEN', l_card);
             END IF;
         END IF;
+        -- body-only functions may not appear in SQL on Oracle (PLS-00231): computed here
+        l_email := blank_null(p_email);
+        l_phone := blank_null(p_phone);
+        l_address := blank_null(p_address);
+        l_expires := expiry_from(l_now);
         BEGIN
             INSERT INTO patrons (user_id, card_number, first_name, last_name, email, phone, address, category,
                                  home_branch_id, status, registered_at, expires_on)
-            VALUES (p_user_id, l_card, TRIM(p_first_name), TRIM(p_last_name), blank_null(p_email),
-                    blank_null(p_phone), blank_null(p_address), l_category, l_branch_id, 'ACTIVE', l_now,
-                    expiry_from(l_now))
+            VALUES (p_user_id, l_card, TRIM(p_first_name), TRIM(p_last_name), l_email,
+                    l_phone, l_address, l_category, l_branch_id, 'ACTIVE', l_now,
+                    l_expires)
             RETURNING patron_id INTO l_patron_id;
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN
@@ -203,6 +212,9 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_branch_id patrons.home_branch_id%TYPE := p_home_branch_id;
         l_status   patrons.status%TYPE;
         l_category VARCHAR2(4000); -- unchecked input: wider than the column until checked
+        l_email    patrons.email%TYPE;
+        l_phone    patrons.phone%TYPE;
+        l_address  patrons.address%TYPE;
     BEGIN
         lib_auth.require_permission('PATRON_MANAGE');
         l_status := lock_patron(l_patron_id);
@@ -215,12 +227,15 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
             lib_err.raise_error('INVALID_PATRON_DATA', 'home branch required');
         END IF;
         assert_branch(l_branch_id);
+        l_email := blank_null(p_email); -- not inside the UPDATE: PLS-00231
+        l_phone := blank_null(p_phone);
+        l_address := blank_null(p_address);
         UPDATE patrons
            SET first_name = TRIM(p_first_name),
                last_name = TRIM(p_last_name),
-               email = blank_null(p_email),
-               phone = blank_null(p_phone),
-               address = blank_null(p_address),
+               email = l_email,
+               phone = l_phone,
+               address = l_address,
                category = l_category,
                home_branch_id = l_branch_id
          WHERE patron_id = l_patron_id;

@@ -12,6 +12,7 @@
   oracle create-users       database/create_users.sql as a DBA: schema owner, application user, role
   admin bootstrap           create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
+  semantic-check [files]    the Oracle semantic check (name resolution, PLS-00231, spec/body, calls)
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
 """
 from __future__ import annotations
@@ -257,6 +258,11 @@ def cmd_syntax(args) -> int:
     return syntax_gate.main(args.files)
 
 
+def cmd_semantic(args) -> int:
+    from database.tooling import oracle_semantics
+    return oracle_semantics.main(args.files)
+
+
 def cmd_jobs(args) -> int:
     from scripts import jobs
     return jobs.main(args.job_args)
@@ -296,6 +302,9 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("syntax-check", help="Oracle syntax gate over database/ and plsql/")
     s.add_argument("files", nargs="*")
     s.set_defaults(func=cmd_syntax)
+    sc = sub.add_parser("semantic-check", help="Oracle semantic check over database/ and plsql/")
+    sc.add_argument("files", nargs="*")
+    sc.set_defaults(func=cmd_semantic)
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)

@@ -1,0 +1,1 @@
+"""Static tooling over the Oracle sources (no database needed)."""
