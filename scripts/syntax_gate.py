@@ -104,6 +104,8 @@ def _expand_dir(directory: Path, root: Path = REPO_ROOT) -> list[Path]:
     for p in directory.rglob("*"):
         if not p.is_file() or p.suffix.lower() not in SUFFIXES:
             continue
+        if p.name.endswith(".postgres.sql"):  # a migration's PostgreSQL text (database/migrations/README.md)
+            continue
         rp = p.resolve()
         if any(rp.is_relative_to(e) for e in excluded):
             continue
