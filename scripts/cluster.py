@@ -115,8 +115,7 @@ def _locate() -> Path:
     if not _as_root() or (in_tree / "PG_VERSION").exists():
         return in_tree
     STATE_DIR.mkdir(exist_ok=True)
-    reachable = subprocess.run(["runuser", "-u", SERVER_USER, "--", "test", "-x", str(STATE_DIR)],
-                               capture_output=True, cwd="/").returncode == 0
+    reachable = _call(["test", "-x", str(STATE_DIR)]).returncode == 0  # every parent searchable by the server user
     return in_tree if reachable else _outside_dir() / "pgdata"
 
 
