@@ -82,23 +82,42 @@ class Checkout:
             shutil.rmtree(self.data_dir.parent, ignore_errors=True)
 
 
+class Homes:
+    """Checkouts in 0700 homes whose parent is private too, like /root; all removed at the end."""
+
+    def __init__(self, base: Path):
+        self.base, self.made = base, []
+        base.chmod(0o700)
+
+    def checkout(self, name: str = "ils") -> Checkout:
+        home = self.base / f"home-{name}"
+        home.mkdir(mode=0o700)
+        self.made.append(Checkout(home / name))
+        return self.made[-1]
+
+    def remove(self) -> None:
+        for checkout in self.made:
+            checkout.remove()
+
+
 @pytest.fixture
 def private_checkout(tmp_path):
-    """A factory of checkouts in a 0700 home whose parent is private too, like /root."""
-    made: list[Checkout] = []
-    tmp_path.chmod(0o700)
-
-    def make(name: str = "ils") -> Checkout:
-        home = tmp_path / f"home-{name}"
-        home.mkdir(mode=0o700)
-        made.append(Checkout(home / name))
-        return made[-1]
-
+    homes = Homes(tmp_path)
     try:
-        yield make
+        yield homes.checkout
     finally:
-        for checkout in made:
-            checkout.remove()
+        homes.remove()
+
+
+@pytest.fixture(scope="module")
+def running_checkout(tmp_path_factory):
+    """One cluster shared by the tests below (an initdb costs seconds): each starts it and leaves it sound."""
+    homes = Homes(tmp_path_factory.mktemp("running"))
+    try:
+        checkout = homes.checkout()
+        yield checkout
+    finally:
+        homes.remove()
 
 
 def _assert_clean_failure(r: subprocess.CompletedProcess) -> str:
@@ -109,8 +128,8 @@ def _assert_clean_failure(r: subprocess.CompletedProcess) -> str:
     return r.stderr.strip().splitlines()[-1]
 
 
-def test_checkout_in_private_home_gets_a_cluster_the_server_user_can_reach(private_checkout):
-    checkout = private_checkout()
+def test_checkout_in_private_home_gets_a_cluster_the_server_user_can_reach(running_checkout):
+    checkout = running_checkout
     r = checkout.cli("db", "start")
     assert r.returncode == 0, r.stdout + r.stderr
     assert str(checkout.port) in r.stdout
@@ -133,10 +152,10 @@ def test_two_private_checkouts_never_share_a_cluster(private_checkout):
 
 
 @pytest.mark.parametrize("holder", ["program", "cluster"])
-def test_taken_port_is_one_line_naming_it_and_ils_pg_port(private_checkout, holder):
+def test_taken_port_is_one_line_naming_it_and_ils_pg_port(private_checkout, running_checkout, holder):
     checkout = private_checkout()
     if holder == "cluster":
-        other = private_checkout("other")
+        other = running_checkout
         assert other.cli("db", "start").returncode == 0
         port, listener = other.port, None
     else:
@@ -155,15 +174,15 @@ def test_taken_port_is_one_line_naming_it_and_ils_pg_port(private_checkout, hold
     assert not (checkout.data_dir / "PG_VERSION").exists()  # refused before creating anything
 
 
-def test_start_on_another_port_than_the_running_server_says_which(private_checkout):
-    checkout = private_checkout()
+def test_start_on_another_port_than_the_running_server_says_which(running_checkout):
+    checkout = running_checkout
     assert checkout.cli("db", "start").returncode == 0
     line = _assert_clean_failure(checkout.cli("db", "start", port=_free_port()))
     assert str(checkout.port) in line and "ILS_PG_PORT" in line
 
 
-def test_server_killed_hard_leaves_a_stale_pid_file_the_next_start_recovers_from(private_checkout):
-    checkout = private_checkout()
+def test_server_killed_hard_leaves_a_stale_pid_file_the_next_start_recovers_from(running_checkout):
+    checkout = running_checkout
     assert checkout.cli("db", "start").returncode == 0
     os.kill(checkout.postmaster_pid(), signal.SIGKILL)
     r = checkout.cli("db", "start")
@@ -172,8 +191,8 @@ def test_server_killed_hard_leaves_a_stale_pid_file_the_next_start_recovers_from
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
-def test_stale_pid_file_naming_another_live_program_is_reported_at_once(private_checkout):
-    checkout = private_checkout()
+def test_stale_pid_file_naming_another_live_program_is_reported_at_once(running_checkout):
+    checkout = running_checkout
     assert checkout.cli("db", "start").returncode == 0
     pid_file = checkout.data_dir / "postmaster.pid"
     recorded = pid_file.read_text().splitlines()
@@ -193,13 +212,19 @@ def test_stale_pid_file_naming_another_live_program_is_reported_at_once(private_
         pid_file.unlink(missing_ok=True)
 
 
-def test_failing_server_start_prints_the_server_log_not_a_traceback(private_checkout):
-    checkout = private_checkout()
+def test_failing_server_start_prints_the_server_log_not_a_traceback(running_checkout):
+    checkout = running_checkout
     assert checkout.cli("db", "start").returncode == 0
     assert checkout.cli("db", "stop").returncode == 0
-    with (checkout.data_dir / "postgresql.conf").open("a") as f:
-        f.write("shared_buffers = 'plenty'\n")
-    r = checkout.cli("db", "start")
+    conf = checkout.data_dir / "postgresql.conf"
+    sound = conf.read_text()
+    try:
+        with conf.open("a") as f:
+            f.write("shared_buffers = 'plenty'\n")
+        r = checkout.cli("db", "start")
+    finally:
+        with conf.open("w") as f:  # same file, same owner
+            f.write(sound)
     line = _assert_clean_failure(r)
     assert 'invalid value for parameter "shared_buffers"' in r.stderr
     assert line.startswith("ils: pg_ctl could not start") and str(checkout.data_dir / "server.log") in line
