@@ -142,7 +142,7 @@ def cmd_test(args) -> int:
 def cmd_db(args) -> int:
     if args.action == "start":
         cluster.start()
-        _say(f"embedded PostgreSQL running on 127.0.0.1:{cluster.PORT} (data in {cluster.DATA_DIR.relative_to(ROOT)})")
+        _say(f"embedded PostgreSQL running on 127.0.0.1:{cluster.PORT} (ILS_PG_PORT; data in {cluster.location()})")
     elif args.action == "stop":
         cluster.stop()
         _say("embedded PostgreSQL stopped")
@@ -312,7 +312,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
+    try:
+        return _dispatch(sys.argv[1:] if argv is None else argv)
+    except Exception as e:  # a failing tool or database: its own output and a one-line hint, no traceback
+        report = cluster.failure_report(e)
+        if report is None:
+            raise
+        output, hint = report
+        print(*([output] if output else []), f"ils: {hint}", sep="\n", file=sys.stderr, flush=True)
+        return 1
+
+
+def _dispatch(argv: list[str]) -> int:
     if argv[:1] == ["test"]:  # everything after `test` belongs to pytest, options included
         return cmd_test(argparse.Namespace(pytest_args=argv[1:]))
     if argv[:1] == ["jobs"]:

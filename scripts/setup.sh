@@ -3,6 +3,7 @@
 # A second run finds everything in place and changes nothing.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+fail() { echo "setup: $*" >&2; exit 1; }  # the failing tool has printed its own error above
 pg_major=15
 debs=(postgresql "postgresql-$pg_major" "postgresql-$pg_major-orafce" "postgresql-$pg_major-plpgsql-check"
       "postgresql-$pg_major-cron" ora2pg chromium python3-venv)
@@ -14,8 +15,9 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  $sudo_cmd apt-get update -qq || fail "apt-get update failed (output above): check the network and the apt sources"
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+    fail "apt-get could not install ${missing[*]} (output above): install them by hand, then run again"
 fi
 
 venv="$root/.venv"
@@ -23,7 +25,8 @@ stamp="$venv/.requirements.sha256"
 want="$(sha256sum "$root/requirements.txt" | cut -d' ' -f1)"
 if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "setup: building the Python environment in .venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/requirements.txt"
+  python3 -m venv "$venv" || fail "python3 -m venv failed (output above): is python3-venv installed?"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$root/requirements.txt" ||
+    fail "pip could not install requirements.txt (output above): check the network or pip's index settings"
   echo "$want" > "$stamp"
 fi

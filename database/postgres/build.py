@@ -87,9 +87,8 @@ def translate(files: list[Path] | None = None, out: Path | None = None) -> Path:
         combined = work / "all.sql"
         combined.write_text("".join(f"-- source: {f.name}\n{f.read_text()}\n" for f in code))
         for kind in PASSES:
-            r = subprocess.run(["ora2pg", "-c", str(CONF), "-i", str(combined), "-t", kind,
-                                "-b", str(work), "-o", f"{kind.lower()}.sql", "-q"],
-                               capture_output=True, text=True, cwd=work)
+            r = _tool(["ora2pg", "-c", str(CONF), "-i", str(combined), "-t", kind,
+                       "-b", str(work), "-o", f"{kind.lower()}.sql", "-q"], cwd=work)
             if r.returncode != 0 or "FATAL" in r.stderr or not (work / f"{kind.lower()}.sql").exists():
                 raise BuildError(f"ora2pg -t {kind} failed:\n{r.stdout}\n{r.stderr}")
         (work / "done").write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
@@ -103,6 +102,13 @@ def translate(files: list[Path] | None = None, out: Path | None = None) -> Path:
     return out
 
 
+def _tool(args: list[str], **kw) -> subprocess.CompletedProcess:
+    try:
+        return subprocess.run(args, capture_output=True, text=True, **kw)
+    except OSError as e:  # not installed: scripts/setup.sh installs ora2pg and the PostgreSQL client
+        raise BuildError(f"{args[0]} could not be run: {e.strerror} (scripts/setup.sh installs it)") from None
+
+
 def _psql(url: str, path: Path, variables: dict[str, str] | None = None) -> None:
     """Load one file with psql, stopping at the first error; `variables` are psql variables (:'name')."""
     parts = urlsplit(url)
@@ -111,7 +117,7 @@ def _psql(url: str, path: Path, variables: dict[str, str] | None = None) -> None
             "-p", str(parts.port or 5432), "-U", unquote(parts.username or ""), "-d", parts.path.lstrip("/"), "-f", str(path)]
     for name, value in (variables or {}).items():
         args += ["-v", f"{name}={value}"]
-    r = subprocess.run(args, capture_output=True, text=True, env=env)
+    r = _tool(args, env=env)
     if r.returncode != 0:
         raise BuildError(f"loading {path.name} failed:\n{r.stderr.strip()}")
 
