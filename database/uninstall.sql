@@ -22,6 +22,7 @@ DROP PACKAGE lib_circulation;
 DROP PACKAGE lib_fines;
 DROP PACKAGE lib_calendar;
 DROP PACKAGE lib_policy;
+DROP PACKAGE lib_clock;
 DROP PACKAGE lib_session;
 DROP PACKAGE lib_err;
 
