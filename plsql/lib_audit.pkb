@@ -2,7 +2,7 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
 
     -- Literals rather than package constants: on PostgreSQL a package constant is a setting read
     -- on every use, and these helpers run for every audited column of every row change.
-    -- Dates are written YYYY-MM-DD HH24:MI:SS (instants in UTC).
+    -- Dates are written YYYY-MM-DD HH24:MI:SS (instants in UTC), money as lib_fines.money_text.
     -- Texts are cut to 4000 bytes with SUBSTRB: on Oracle a VARCHAR2(4000 CHAR) column still holds at
     -- most 4000 bytes (MAX_STRING_SIZE STANDARD), and ora2pg turns SUBSTRB into SUBSTR, which fits
     -- PostgreSQL's varchar(4000) in characters.
@@ -84,6 +84,22 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
         END IF;
         RETURN p_name || '=' || NVL(TO_CHAR(p_new), '') || ';';
     END new_num;
+
+    FUNCTION old_money(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_old = p_new OR (p_old IS NULL AND p_new IS NULL) THEN
+            RETURN '';
+        END IF;
+        RETURN p_name || '=' || NVL(lib_fines.money_text(p_old), '') || ';';
+    END old_money;
+
+    FUNCTION new_money(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_old = p_new OR (p_old IS NULL AND p_new IS NULL) THEN
+            RETURN '';
+        END IF;
+        RETURN p_name || '=' || NVL(lib_fines.money_text(p_new), '') || ';';
+    END new_money;
 
     FUNCTION old_date(p_name IN VARCHAR2, p_old IN DATE, p_new IN DATE) RETURN VARCHAR2 IS
     BEGIN

@@ -241,7 +241,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
          WHERE cp.policy_id = l_policy_id;
         l_balance := lib_fines.blocking_balance(l_patron_id, l_threshold);
         IF l_balance > 0 THEN
-            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes ' || TO_CHAR(l_balance));
+            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes '
+                                || lib_fines.money_text(l_balance));
         END IF;
         IF l_renewals >= l_max_renewals THEN
             lib_err.raise_error('RENEWAL_LIMIT_REACHED', 'loan ' || p_loan_id);

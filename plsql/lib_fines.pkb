@@ -74,7 +74,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     PROCEDURE check_amount(p_amount IN NUMBER, p_error IN VARCHAR2) IS
     BEGIN
         IF p_amount IS NULL OR p_amount <= 0 OR p_amount <> ROUND(p_amount, 2) THEN
-            lib_err.raise_error(p_error, 'amount ' || NVL(TO_CHAR(p_amount), 'NULL'));
+            lib_err.raise_error(p_error, 'amount ' || NVL(money_text(p_amount), 'NULL'));
         END IF;
     END check_amount;
 
@@ -117,6 +117,17 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
            AND f.status = 'OPEN';
         RETURN l_balance;
     END balance;
+
+    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_amount IS NULL THEN
+            RETURN NULL;
+        ELSIF p_amount = ROUND(p_amount, 2) THEN
+            RETURN TO_CHAR(p_amount, 'FM999999999990.00');
+        END IF;
+        -- not a money amount (a refused input): every decimal it has, at least two
+        RETURN TO_CHAR(p_amount, 'FM999999999990.00999999');
+    END money_text;
 
     FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER IS
         l_balance NUMBER;
@@ -440,7 +451,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         check_amount(p_amount, 'INVALID_PAYMENT_AMOUNT');
         check_method(p_method);
         IF p_amount > l_amount - l_amount_paid THEN
-            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || TO_CHAR(l_amount - l_amount_paid));
+            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || money_text(l_amount - l_amount_paid));
         END IF;
         apply_payment(p_fine_id, l_patron_id, p_amount, p_method, p_note, p_payment_id);
         p_balance := l_amount - l_amount_paid - p_amount;
@@ -471,7 +482,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             NULL;
         END LOOP;
         IF p_amount > balance(p_patron_id) THEN
-            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || TO_CHAR(balance(p_patron_id)));
+            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || money_text(balance(p_patron_id)));
         END IF;
         FOR r IN (SELECT f.fine_id, f.amount - f.amount_paid AS owed
                     FROM fines f

@@ -10,6 +10,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      *   amount         = LEAST(policy max_fine, policy daily_fine * chargeable), rounded to cents
      * Days are the library's calendar days (lib_clock: LIBRARY_TIME_ZONE) on which due_at and the as-of
      * time (UTC instants) fall. accrued_through is the library day up to which the row has been charged.
+     * Money becomes text only through money_text.
      *
      * Renewing an overdue loan (Koha behaviour): the overdue charge up to the renewal is charged
      * then and stays. If the renewed loan becomes overdue again, the new period's charge is added
@@ -41,6 +42,15 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @return the balance when it blocks, else 0
      */
     FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER;
+
+    /**
+     * A money amount as text, the same on both engines (TO_CHAR without a format model gives '.25'
+     * and '10' on Oracle, '0.25' and '10' with orafce): two decimals and a leading zero, e.g. '10.00',
+     * '0.25', '-3.10'. An amount with more decimals (a refused input) keeps them all: '0.001'.
+     * @param p_amount the amount
+     * @return the text, NULL when p_amount is NULL
+     */
+    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2;
 
     /**
      * What the loan's OVERDUE fine would amount to if the loan were returned at p_as_of
