@@ -26,7 +26,7 @@ SELECT l.loan_id,
        l.due_at,
        l.renewals,
        l.status,
-       CASE WHEN l.due_at < SYSDATE THEN 'Y' ELSE 'N' END AS is_overdue
+       CASE WHEN l.due_at < SYS_EXTRACT_UTC(SYSTIMESTAMP) THEN 'Y' ELSE 'N' END AS is_overdue
   FROM loans l
   JOIN copies c ON c.copy_id = l.copy_id
   JOIN materials m ON m.material_id = c.material_id

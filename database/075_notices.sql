@@ -11,7 +11,7 @@ CREATE TABLE notices (
     subject_id      NUMBER(18) NOT NULL,
     notice_day      DATE NOT NULL,
     run_id          NUMBER(18),
-    created_at      DATE DEFAULT SYSDATE NOT NULL,
+    created_at      DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
     status          VARCHAR2(20 CHAR) DEFAULT 'PENDING' NOT NULL,
     sent_at         DATE,
     error_text      VARCHAR2(400 CHAR),

@@ -48,6 +48,7 @@ SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
 INSERT INTO app_settings (name, value, description) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked');
 INSERT INTO app_settings (name, value, description) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid');
 INSERT INTO app_settings (name, value, description) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated');
+INSERT INTO app_settings (name, value, description) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)');
 
 INSERT INTO branches (code, name, address) VALUES ('MAIN', 'Main Library', '1 Library Square');
 

@@ -11,6 +11,7 @@ PROMPT == views
 PROMPT == package specs
 @@../plsql/lib_err.pks
 @@../plsql/lib_session.pks
+@@../plsql/lib_clock.pks
 -- specs: circulation team (policy, calendar, circulation, fines)
 @@../plsql/lib_policy.pks
 @@../plsql/lib_calendar.pks
@@ -27,6 +28,7 @@ PROMPT == package specs
 PROMPT == package bodies
 @@../plsql/lib_err.pkb
 @@../plsql/lib_session.pkb
+@@../plsql/lib_clock.pkb
 -- bodies: circulation team (policy, calendar, circulation, fines)
 @@../plsql/lib_policy.pkb
 @@../plsql/lib_calendar.pkb

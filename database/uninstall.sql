@@ -47,6 +47,7 @@ BEGIN
     drop_object('PACKAGE', 'LIB_FINES');
     drop_object('PACKAGE', 'LIB_CALENDAR');
     drop_object('PACKAGE', 'LIB_POLICY');
+    drop_object('PACKAGE', 'LIB_CLOCK');
     drop_object('PACKAGE', 'LIB_SESSION');
     drop_object('PACKAGE', 'LIB_ERR');
 

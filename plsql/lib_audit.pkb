@@ -2,9 +2,10 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
 
     -- Literals rather than package constants: on PostgreSQL a package constant is a setting read
     -- on every use, and these helpers run for every audited column of every row change.
-    -- Dates are written YYYY-MM-DD HH24:MI:SS. Texts are cut to 4000 bytes with SUBSTRB: on Oracle a
-    -- VARCHAR2(4000 CHAR) column still holds at most 4000 bytes (MAX_STRING_SIZE STANDARD), and
-    -- ora2pg turns SUBSTRB into SUBSTR, which fits PostgreSQL's varchar(4000) in characters.
+    -- Dates are written YYYY-MM-DD HH24:MI:SS (instants in UTC), money as lib_fines.money_text.
+    -- Texts are cut to 4000 bytes with SUBSTRB: on Oracle a VARCHAR2(4000 CHAR) column still holds at
+    -- most 4000 bytes (MAX_STRING_SIZE STANDARD), and ora2pg turns SUBSTRB into SUBSTR, which fits
+    -- PostgreSQL's varchar(4000) in characters.
 
     -- 'col=a;col2=b;' -> 'col=a;col2=b', '' or NULL -> NULL, cut to the column size
     FUNCTION finish(p_text IN VARCHAR2) RETURN VARCHAR2 IS
@@ -18,15 +19,16 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
     PROCEDURE log_event(p_table_name IN VARCHAR2, p_row_id IN NUMBER, p_action IN VARCHAR2,
                         p_details IN VARCHAR2) IS
     BEGIN
-        INSERT INTO audit_log (actor_user_id, table_name, row_id, action, old_values, new_values)
-        VALUES (lib_session.actor(), p_table_name, p_row_id, p_action, NULL, SUBSTRB(p_details, 1, 4000));
+        INSERT INTO audit_log (occurred_at, actor_user_id, table_name, row_id, action, old_values, new_values)
+        VALUES (lib_clock.now_utc(), lib_session.actor(), p_table_name, p_row_id, p_action, NULL,
+                SUBSTRB(p_details, 1, 4000));
     END log_event;
 
     PROCEDURE log_event_by(p_actor_id IN NUMBER, p_table_name IN VARCHAR2, p_row_id IN NUMBER,
                            p_action IN VARCHAR2, p_details IN VARCHAR2) IS
     BEGIN
-        INSERT INTO audit_log (actor_user_id, table_name, row_id, action, old_values, new_values)
-        VALUES (NVL(p_actor_id, lib_session.actor()), p_table_name, p_row_id, p_action, NULL,
+        INSERT INTO audit_log (occurred_at, actor_user_id, table_name, row_id, action, old_values, new_values)
+        VALUES (lib_clock.now_utc(), NVL(p_actor_id, lib_session.actor()), p_table_name, p_row_id, p_action, NULL,
                 SUBSTRB(p_details, 1, 4000));
     END log_event_by;
 
@@ -45,8 +47,8 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
         IF p_action = 'UPDATE' AND l_old IS NULL AND l_new IS NULL THEN
             RETURN NULL;
         END IF;
-        INSERT INTO audit_log (actor_user_id, table_name, row_id, action, old_values, new_values)
-        VALUES (lib_session.actor(), p_table_name, p_row_id, p_action, l_old, l_new)
+        INSERT INTO audit_log (occurred_at, actor_user_id, table_name, row_id, action, old_values, new_values)
+        VALUES (lib_clock.now_utc(), lib_session.actor(), p_table_name, p_row_id, p_action, l_old, l_new)
         RETURNING audit_id INTO l_audit_id;
         RETURN l_audit_id;
     END log_change;
@@ -82,6 +84,22 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
         END IF;
         RETURN p_name || '=' || NVL(TO_CHAR(p_new), '') || ';';
     END new_num;
+
+    FUNCTION old_money(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_old = p_new OR (p_old IS NULL AND p_new IS NULL) THEN
+            RETURN '';
+        END IF;
+        RETURN p_name || '=' || NVL(lib_fines.money_text(p_old), '') || ';';
+    END old_money;
+
+    FUNCTION new_money(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_old = p_new OR (p_old IS NULL AND p_new IS NULL) THEN
+            RETURN '';
+        END IF;
+        RETURN p_name || '=' || NVL(lib_fines.money_text(p_new), '') || ';';
+    END new_money;
 
     FUNCTION old_date(p_name IN VARCHAR2, p_old IN DATE, p_new IN DATE) RETURN VARCHAR2 IS
     BEGIN

@@ -63,7 +63,7 @@ CREATE OR REPLACE PACKAGE lib_audit AS
     FUNCTION new_txt(p_name IN VARCHAR2, p_old IN VARCHAR2, p_new IN VARCHAR2) RETURN VARCHAR2;
 
     /**
-     * Number column, before side.
+     * Number column (keys, counts: integers; money columns use old_money), before side.
      * @param p_name column name
      * @param p_old  value before
      * @param p_new  value after
@@ -72,13 +72,32 @@ CREATE OR REPLACE PACKAGE lib_audit AS
     FUNCTION old_num(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2;
 
     /**
-     * Number column, after side.
+     * Number column (integers; money columns use new_money), after side.
      * @param p_name column name
      * @param p_old  value before
      * @param p_new  value after
      * @return 'name=new;' when the value changed, else ''
      */
     FUNCTION new_num(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2;
+
+    /**
+     * Money column (NUMBER(10,2)), before side, formatted by lib_fines.money_text ('10.00', '0.25'):
+     * the same text on both engines, where TO_CHAR without a format model is not.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
+     * @return 'name=old;' when the value changed, else ''
+     */
+    FUNCTION old_money(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2;
+
+    /**
+     * Money column, after side, formatted by lib_fines.money_text.
+     * @param p_name column name
+     * @param p_old  value before
+     * @param p_new  value after
+     * @return 'name=new;' when the value changed, else ''
+     */
+    FUNCTION new_money(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2;
 
     /**
      * Date column, before side, formatted YYYY-MM-DD HH24:MI:SS.

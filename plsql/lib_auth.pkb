@@ -81,12 +81,14 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
 
     -- Make the user's roles exactly the listed ones (codes already checked).
     PROCEDURE apply_roles(p_user_id IN users.user_id%TYPE, p_list IN VARCHAR2) IS
+        l_now user_roles.granted_at%TYPE;
     BEGIN
+        l_now := lib_clock.now_utc();
         DELETE FROM user_roles
          WHERE user_id = p_user_id
            AND role_id IN (SELECT r.role_id FROM roles r WHERE INSTR(p_list, ',' || r.code || ',') = 0);
         INSERT INTO user_roles (user_id, role_id, granted_at, granted_by)
-        SELECT p_user_id, r.role_id, SYSDATE, lib_session.actor()
+        SELECT p_user_id, r.role_id, l_now, lib_session.actor()
           FROM roles r
          WHERE INSTR(p_list, ',' || r.code || ',') > 0
            AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = p_user_id AND ur.role_id = r.role_id);
@@ -155,7 +157,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     BEGIN
         UPDATE users
            SET failed_logins = 0,
-               last_login_at = SYSDATE
+               last_login_at = lib_clock.now_utc()
          WHERE user_id = l_user_id;
         IF SQL%ROWCOUNT = 0 THEN
             lib_err.raise_error('USER_NOT_FOUND', 'user ' || TO_CHAR(p_user_id));
@@ -182,7 +184,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         IF l_locked = 'N' AND l_failed >= l_max THEN
             UPDATE users
                SET account_locked = 'Y',
-                   locked_at = SYSDATE
+                   locked_at = lib_clock.now_utc()
              WHERE user_id = l_user_id;
             l_locked := 'Y';
         END IF;

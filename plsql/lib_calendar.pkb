@@ -43,17 +43,14 @@ CREATE OR REPLACE PACKAGE BODY lib_calendar AS
     END closed_days_between;
 
     FUNCTION end_of_day(p_day IN DATE) RETURN DATE IS
-        l_midnight DATE;
     BEGIN
-        l_midnight := TRUNC(p_day);
-        -- 86399 seconds after midnight, written with a decimal divisor so that no engine divides integers
-        RETURN l_midnight + 86399 / 86400.0;
+        RETURN lib_clock.day_end_utc(p_day);
     END end_of_day;
 
     FUNCTION due_at(p_branch_id IN NUMBER, p_from IN DATE, p_days IN NUMBER) RETURN DATE IS
         l_day DATE;
     BEGIN
-        l_day := TRUNC(p_from) + p_days;
+        l_day := lib_clock.local_day(p_from) + p_days;
         RETURN end_of_day(next_open_day(p_branch_id, l_day));
     END due_at;
 

@@ -2,7 +2,9 @@ CREATE OR REPLACE PACKAGE lib_calendar AS
     /**
      * Opening calendar of the branches (closed_days): due dates never fall on a closed day and
      * overdue fines are not charged for closed days. A closed_days row with branch_id NULL closes
-     * every branch that day. All days are whole days (midnight): times passed in are truncated.
+     * every branch that day. Days are the library's calendar days (LIBRARY_TIME_ZONE, see lib_clock),
+     * whole days (midnight): times passed in as days are truncated. due_at and end_of_day return
+     * UTC instants.
      */
 
     /**
@@ -34,19 +36,19 @@ CREATE OR REPLACE PACKAGE lib_calendar AS
     FUNCTION closed_days_between(p_branch_id IN NUMBER, p_from IN DATE, p_to IN DATE) RETURN NUMBER;
 
     /**
-     * Due time of a loan: p_days after the day of p_from, moved forward past the branch's closed
-     * days, at 23:59:59 of that day.
+     * Due time of a loan: p_days after the library day of p_from, moved forward past the branch's
+     * closed days, at 23:59:59 of that day in the library.
      * @param p_branch_id branches.branch_id whose calendar applies (the loan's branch)
-     * @param p_from      start of the loan period (checkout or renewal time, or the old due date)
+     * @param p_from      start of the loan period in UTC (checkout or renewal time, or the old due date)
      * @param p_days      loan period in days
-     * @return the due date and time
+     * @return the due date and time, in UTC
      */
     FUNCTION due_at(p_branch_id IN NUMBER, p_from IN DATE, p_days IN NUMBER) RETURN DATE;
 
     /**
-     * Last second (23:59:59) of the day of p_day.
-     * @param p_day any time of the day
-     * @return TRUNC(p_day) + 1 day - 1 second
+     * Last second (23:59:59) of a library day, as a UTC instant (lib_clock.day_end_utc).
+     * @param p_day any time of the library day
+     * @return 23:59:59 of TRUNC(p_day) in the library, in UTC
      */
     FUNCTION end_of_day(p_day IN DATE) RETURN DATE;
 END lib_calendar;

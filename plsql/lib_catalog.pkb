@@ -90,7 +90,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
             lib_err.raise_error('INVALID_MATERIAL_DATA', 'unknown material type ' || p_material_type);
         END IF;
         IF p_publication_year IS NOT NULL
-           AND (p_publication_year < 1 OR p_publication_year > TO_NUMBER(TO_CHAR(SYSDATE, 'YYYY')) + 1
+           AND (p_publication_year < 1 OR p_publication_year > TO_NUMBER(TO_CHAR(lib_clock.today(), 'YYYY')) + 1
                 OR p_publication_year <> TRUNC(p_publication_year)) THEN
             lib_err.raise_error('INVALID_MATERIAL_DATA', 'publication year out of range');
         END IF;
@@ -216,7 +216,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         INSERT INTO materials (title, subtitle, isbn, material_type, genre_id, publisher, publication_year,
                                language_code, description, replacement_cost, created_at)
         VALUES (TRIM(p_title), l_subtitle, l_isbn, l_type, l_genre_id, l_publisher,
-                p_publication_year, l_lang, l_description, l_cost, SYSDATE)
+                p_publication_year, l_lang, l_description, l_cost, lib_clock.now_utc())
         RETURNING material_id INTO l_material_id;
         IF LENGTH(TRIM(p_authors)) > 0 THEN
             set_authors(l_material_id, p_authors);
@@ -323,7 +323,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
             INSERT INTO copies (material_id, branch_id, barcode, status, shelf_location, price, acquired_on,
                                 status_changed_at)
             VALUES (l_material_id, l_branch_id, l_barcode, 'AVAILABLE', l_shelf, p_price,
-                    SYSDATE, SYSDATE)
+                    lib_clock.now_utc(), lib_clock.now_utc())
             RETURNING copy_id INTO p_copy_id;
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN
@@ -350,7 +350,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_note := SUBSTR(blank_null(p_reason), 1, 400); -- not inside the UPDATE: PLS-00231
         UPDATE copies
            SET status = 'WITHDRAWN',
-               status_changed_at = SYSDATE,
+               status_changed_at = lib_clock.now_utc(),
                condition_note = NVL(l_note, condition_note)
          WHERE copy_id = l_copy_id;
     END withdraw_copy;

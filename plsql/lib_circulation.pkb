@@ -94,7 +94,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_active     NUMBER;
     BEGIN
         l_list := NULL;
-        IF p_patron_status = 'EXPIRED' OR p_expires_on < TRUNC(p_now) THEN
+        IF p_patron_status = 'EXPIRED' OR p_expires_on < lib_clock.local_day(p_now) THEN
             l_list := with_reason(l_list, 'PATRON_EXPIRED');
         END IF;
         IF p_policy_id IS NOT NULL THEN
@@ -157,7 +157,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF l_status <> 'ACTIVE' AND l_status <> 'LOST' THEN
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
         END IF;
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
         l_returned_at := NVL(p_returned_at, l_now);
         IF l_returned_at > l_now OR l_returned_at < l_checkout_at THEN
             lib_err.raise_error('INVALID_RETURN_DATE', 'loan ' || p_loan_id);
@@ -225,13 +225,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
         END IF;
 
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
         SELECT p.status, p.expires_on INTO l_patron_status, l_expires_on FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_patron_status = 'DELETED' THEN
             lib_err.raise_error('PATRON_INACTIVE', 'patron ' || l_patron_id);
         ELSIF l_patron_status = 'SUSPENDED' THEN
             lib_err.raise_error('PATRON_SUSPENDED', 'patron ' || l_patron_id);
-        ELSIF l_patron_status = 'EXPIRED' OR l_expires_on < TRUNC(l_now) THEN
+        ELSIF l_patron_status = 'EXPIRED' OR l_expires_on < lib_clock.local_day(l_now) THEN
             lib_err.raise_error('PATRON_EXPIRED', 'patron ' || l_patron_id);
         END IF;
 
@@ -241,7 +241,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
          WHERE cp.policy_id = l_policy_id;
         l_balance := lib_fines.blocking_balance(l_patron_id, l_threshold);
         IF l_balance > 0 THEN
-            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes ' || TO_CHAR(l_balance));
+            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes '
+                                || lib_fines.money_text(l_balance));
         END IF;
         IF l_renewals >= l_max_renewals THEN
             lib_err.raise_error('RENEWAL_LIMIT_REACHED', 'loan ' || p_loan_id);
@@ -265,7 +266,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         UPDATE loans
            SET due_at = l_new_due,
                renewals = renewals + 1,
-               last_renewed_at = SYSDATE
+               last_renewed_at = lib_clock.now_utc()
          WHERE loan_id = l_loan_id;
         p_due_at := l_new_due;
         p_renewals := l_renewals + 1;
@@ -290,7 +291,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_reserved_for  patrons.patron_id%TYPE;
         l_now           DATE;
     BEGIN
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
         BEGIN
             SELECT c.status, c.branch_id, c.material_id
               INTO l_copy_status, l_copy_branch, l_material_id
@@ -326,6 +327,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_patron_id     patrons.patron_id%TYPE := p_patron_id;
         l_copy_id       copies.copy_id%TYPE := p_copy_id;
         l_now           DATE;
+        l_today         DATE;
         l_actor         users.user_id%TYPE;
         l_patron_status patrons.status%TYPE;
         l_expires_on    patrons.expires_on%TYPE;
@@ -345,8 +347,15 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
         END IF;
-        l_now := SYSDATE;
-        IF p_due_date IS NOT NULL AND (p_due_date <= l_now OR p_due_date > l_now + 366) THEN
+        l_now := lib_clock.now_utc();
+        -- a due date at midnight is a library day (due at its end): after today, at most 366 days on;
+        -- any other due date is an instant in UTC, in the next 366 days
+        IF p_due_date IS NOT NULL AND p_due_date = TRUNC(p_due_date) THEN
+            l_today := lib_clock.today();
+            IF p_due_date <= l_today OR p_due_date > l_today + 366 THEN
+                lib_err.raise_error('INVALID_DUE_DATE', TO_CHAR(p_due_date, 'YYYY-MM-DD HH24:MI:SS'));
+            END IF;
+        ELSIF p_due_date IS NOT NULL AND (p_due_date <= l_now OR p_due_date > l_now + 366) THEN
             lib_err.raise_error('INVALID_DUE_DATE', TO_CHAR(p_due_date, 'YYYY-MM-DD HH24:MI:SS'));
         END IF;
         l_detail := 'patron ' || p_patron_id || ', copy ' || p_copy_id;
@@ -480,7 +489,9 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             -- arrival of a copy in transit: a hold waiting at this branch becomes READY
             lib_holds.on_checkin(p_copy_id, l_branch_id, p_hold_id);
             IF p_hold_id IS NULL THEN
-                UPDATE copies SET status = 'AVAILABLE', status_changed_at = SYSDATE WHERE copy_id = l_copy_id;
+                UPDATE copies
+                   SET status = 'AVAILABLE', status_changed_at = lib_clock.now_utc()
+                 WHERE copy_id = l_copy_id;
             END IF;
         ELSE
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_id || ' is not on loan');
@@ -587,7 +598,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         ELSIF l_status <> 'ACTIVE' THEN
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
         END IF;
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
         lib_fines.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
         UPDATE loans SET status = 'LOST' WHERE loan_id = l_loan_id;
         UPDATE copies SET status = 'LOST', status_changed_at = l_now WHERE copy_id = l_copy_id;

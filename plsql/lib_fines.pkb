@@ -4,16 +4,17 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     -- private helpers
     ----------------------------------------------------------------------------------------------
 
-    -- overdue charge of one period before the max_fine cap: daily_fine per chargeable day
-    FUNCTION uncapped_charge(p_branch_id IN NUMBER, p_due_at IN DATE, p_as_of IN DATE,
+    -- overdue charge of one period before the max_fine cap: daily_fine per chargeable library day
+    -- from the due day (exclusive) to the as-of day (inclusive)
+    FUNCTION uncapped_charge(p_branch_id IN NUMBER, p_due_day IN DATE, p_as_of_day IN DATE,
                              p_daily_fine IN NUMBER, p_grace_days IN NUMBER) RETURN NUMBER IS
         l_days NUMBER;
     BEGIN
-        IF p_as_of IS NULL OR p_due_at IS NULL OR p_as_of <= p_due_at THEN
+        IF p_as_of_day IS NULL OR p_due_day IS NULL OR p_as_of_day <= p_due_day THEN
             RETURN 0;
         END IF;
-        l_days := TRUNC(p_as_of) - TRUNC(p_due_at);
-        l_days := l_days - lib_calendar.closed_days_between(p_branch_id, p_due_at, p_as_of) - p_grace_days;
+        l_days := p_as_of_day - p_due_day;
+        l_days := l_days - lib_calendar.closed_days_between(p_branch_id, p_due_day, p_as_of_day) - p_grace_days;
         IF l_days <= 0 THEN
             RETURN 0;
         END IF;
@@ -38,6 +39,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_grace_days      circ_policies.grace_days%TYPE;
         l_max_fine        circ_policies.max_fine%TYPE;
         l_now_charge      NUMBER;
+        l_due_day         DATE;
         l_from            DATE;
         l_result          NUMBER;
     BEGIN
@@ -51,14 +53,17 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
         END;
-        l_now_charge := uncapped_charge(l_branch_id, l_due_at, p_as_of, l_daily_fine, l_grace_days);
+        l_due_day := lib_clock.local_day(l_due_at);
+        l_now_charge := uncapped_charge(l_branch_id, l_due_day, lib_clock.local_day(p_as_of), l_daily_fine,
+                                        l_grace_days);
         IF p_fine_id IS NULL THEN
             l_result := LEAST(l_max_fine, l_now_charge);
         ELSIF has_frozen_part(p_assessed_at, l_last_renewed_at) THEN
             -- earlier periods are frozen in the row: move it by the current period's difference
-            l_from := GREATEST(NVL(p_accrued_through, TRUNC(l_due_at)), TRUNC(l_due_at));
+            l_from := GREATEST(NVL(p_accrued_through, l_due_day), l_due_day);
             l_result := LEAST(l_max_fine, p_amount + l_now_charge
-                                          - uncapped_charge(l_branch_id, l_due_at, l_from, l_daily_fine, l_grace_days));
+                                          - uncapped_charge(l_branch_id, l_due_day, l_from, l_daily_fine,
+                                                            l_grace_days));
         ELSE
             l_result := LEAST(l_max_fine, l_now_charge);
         END IF;
@@ -69,7 +74,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     PROCEDURE check_amount(p_amount IN NUMBER, p_error IN VARCHAR2) IS
     BEGIN
         IF p_amount IS NULL OR p_amount <= 0 OR p_amount <> ROUND(p_amount, 2) THEN
-            lib_err.raise_error(p_error, 'amount ' || NVL(TO_CHAR(p_amount), 'NULL'));
+            lib_err.raise_error(p_error, 'amount ' || NVL(money_text(p_amount), 'NULL'));
         END IF;
     END check_amount;
 
@@ -86,7 +91,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_fine_id fines.fine_id%TYPE := p_fine_id;
         l_now     DATE;
     BEGIN
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
         INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
         VALUES (p_fine_id, p_patron_id, p_amount, p_method, l_now, lib_session.actor(), p_note)
         RETURNING payment_id INTO p_payment_id;
@@ -113,6 +118,17 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN l_balance;
     END balance;
 
+    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_amount IS NULL THEN
+            RETURN NULL;
+        ELSIF p_amount = ROUND(p_amount, 2) THEN
+            RETURN TO_CHAR(p_amount, 'FM999999999990.00');
+        END IF;
+        -- not a money amount (a refused input): every decimal it has, at least two
+        RETURN TO_CHAR(p_amount, 'FM999999999990.00999999');
+    END money_text;
+
     FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER IS
         l_balance NUMBER;
     BEGIN
@@ -133,7 +149,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_assessed_at     fines.assessed_at%TYPE;
         l_as_of           DATE;
     BEGIN
-        l_as_of := NVL(p_as_of, SYSDATE);
+        l_as_of := NVL(p_as_of, lib_clock.now_utc());
         BEGIN
             SELECT f.fine_id, f.amount, f.amount_paid, f.status, f.accrued_through, f.assessed_at
               INTO l_fine_id, l_amount, l_amount_paid, l_status, l_accrued_through, l_assessed_at
@@ -152,14 +168,20 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END overdue_charge;
 
     PROCEDURE accrue_overdue(p_as_of IN DATE, p_rows OUT NUMBER) IS
-        l_now DATE;
-        l_day DATE;
+        l_now    DATE;
+        l_day    DATE;
+        l_cutoff DATE;
+        l_zone   app_settings.value%TYPE;
     BEGIN
-        l_now := SYSDATE;
-        l_day := TRUNC(NVL(p_as_of, l_now));
+        l_now := lib_clock.now_utc();
+        l_day := lib_clock.local_day(NVL(p_as_of, l_now));
+        l_cutoff := lib_clock.day_start_utc(l_day); -- loans due before it are overdue on l_day
+        l_zone := lib_clock.time_zone_name();
         -- One statement for all loans. Closed days are counted per distinct (branch, day) pair
         -- (k1: from the due day, k2: from the day a frozen row was last charged, both up to l_day),
-        -- not per loan, so the cost stays one pass over the overdue loans.
+        -- not per loan, so the cost stays one pass over the overdue loans. The library day of a due
+        -- date (due_day) is lib_clock.local_day written inline: a function call per loan would cost
+        -- more than the rest of the statement.
         MERGE INTO fines f
         USING (
             SELECT a.loan_id, a.patron_id, a.fine_id, a.new_amount, a.old_amount, a.old_accrued
@@ -177,35 +199,44 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
                   FROM (
                     SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid, x.accrued_through,
                            p.daily_fine, p.grace_days, p.max_fine,
-                           l_day - TRUNC(l.due_at) AS days_a,
+                           l_day - l.due_day AS days_a,
                            NVL(k1.closed_count, 0) AS closed_a,
                            CASE WHEN x.fine_id IS NOT NULL AND l.last_renewed_at IS NOT NULL
                                      AND x.assessed_at <= l.last_renewed_at THEN 1 ELSE 0 END AS frozen,
-                           GREATEST(NVL(x.accrued_through, TRUNC(l.due_at)), TRUNC(l.due_at)) - TRUNC(l.due_at)
+                           GREATEST(NVL(x.accrued_through, l.due_day), l.due_day) - l.due_day
                                AS days_p,
                            NVL(k2.closed_count, 0) AS closed_after_p
-                      FROM loans l
+                      FROM (SELECT l0.loan_id, l0.patron_id, l0.branch_id, l0.policy_id, l0.last_renewed_at,
+                                   TRUNC(CAST(FROM_TZ(CAST(l0.due_at AS TIMESTAMP), 'UTC') AT TIME ZONE l_zone AS DATE))
+                                       AS due_day
+                              FROM loans l0
+                             WHERE l0.status = 'ACTIVE'
+                               AND l0.due_at < l_cutoff) l
                       JOIN circ_policies p ON p.policy_id = l.policy_id
                       LEFT JOIN fines x ON x.loan_id = l.loan_id AND x.fine_type = 'OVERDUE'
                       LEFT JOIN (SELECT q1.branch_id, q1.from_day, COUNT(DISTINCT c1.closed_on) AS closed_count
-                                   FROM (SELECT DISTINCT l1.branch_id, TRUNC(l1.due_at) AS from_day
+                                   FROM (SELECT DISTINCT l1.branch_id,
+                                                TRUNC(CAST(FROM_TZ(CAST(l1.due_at AS TIMESTAMP), 'UTC')
+                                                           AT TIME ZONE l_zone AS DATE)) AS from_day
                                            FROM loans l1
                                           WHERE l1.status = 'ACTIVE'
-                                            AND l1.due_at < l_day) q1
+                                            AND l1.due_at < l_cutoff) q1
                                    JOIN closed_days c1
                                      ON (c1.branch_id = q1.branch_id OR c1.branch_id IS NULL)
                                     AND c1.closed_on > q1.from_day
                                     AND c1.closed_on <= l_day
                                   GROUP BY q1.branch_id, q1.from_day) k1
                         ON k1.branch_id = l.branch_id
-                       AND k1.from_day = TRUNC(l.due_at)
+                       AND k1.from_day = l.due_day
                       LEFT JOIN (SELECT q2.branch_id, q2.from_day, COUNT(DISTINCT c2.closed_on) AS closed_count
                                    FROM (SELECT DISTINCT l2.branch_id,
-                                                GREATEST(x2.accrued_through, TRUNC(l2.due_at)) AS from_day
+                                                GREATEST(x2.accrued_through,
+                                                         TRUNC(CAST(FROM_TZ(CAST(l2.due_at AS TIMESTAMP), 'UTC')
+                                                                    AT TIME ZONE l_zone AS DATE))) AS from_day
                                            FROM loans l2
                                            JOIN fines x2 ON x2.loan_id = l2.loan_id AND x2.fine_type = 'OVERDUE'
                                           WHERE l2.status = 'ACTIVE'
-                                            AND l2.due_at < l_day
+                                            AND l2.due_at < l_cutoff
                                             AND l2.last_renewed_at IS NOT NULL
                                             AND x2.assessed_at <= l2.last_renewed_at
                                             AND x2.accrued_through IS NOT NULL) q2
@@ -215,10 +246,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
                                     AND c2.closed_on <= l_day
                                   GROUP BY q2.branch_id, q2.from_day) k2
                         ON k2.branch_id = l.branch_id
-                       AND k2.from_day = GREATEST(NVL(x.accrued_through, TRUNC(l.due_at)), TRUNC(l.due_at))
-                     WHERE l.status = 'ACTIVE'
-                       AND l.due_at < l_day
-                       AND (x.fine_id IS NULL
+                       AND k2.from_day = GREATEST(NVL(x.accrued_through, l.due_day), l.due_day)
+                     WHERE (x.fine_id IS NULL
                             OR ((x.status = 'OPEN' OR x.status = 'PAID')
                                 AND (x.accrued_through IS NULL OR x.accrued_through < l_day)))
                   ) b
@@ -269,8 +298,10 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_assessed_at     fines.assessed_at%TYPE;
         l_new             fines.amount%TYPE;
         l_now             DATE;
+        l_day             DATE;
     BEGIN
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
+        l_day := lib_clock.local_day(p_as_of);
         p_fine_id := NULL;
         p_amount := 0;
         BEGIN
@@ -299,7 +330,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             IF l_new > 0 THEN
                 INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at,
                                    accrued_through, description)
-                VALUES (l_patron_id, p_loan_id, 'OVERDUE', l_new, 0, 'OPEN', l_now, TRUNC(p_as_of),
+                VALUES (l_patron_id, p_loan_id, 'OVERDUE', l_new, 0, 'OPEN', l_now, l_day,
                         'Overdue loan ' || p_loan_id)
                 RETURNING fine_id INTO p_fine_id;
                 p_amount := l_new;
@@ -307,13 +338,13 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         ELSIF l_new = 0 THEN
             -- nothing owed as of this time and nothing paid: close the row
             UPDATE fines
-               SET amount = 0, accrued_through = TRUNC(p_as_of), status = 'WAIVED', closed_at = l_now,
+               SET amount = 0, accrued_through = l_day, status = 'WAIVED', closed_at = l_now,
                    waived_by = lib_session.actor(), waive_reason = 'No overdue charge as of the return time'
              WHERE fine_id = l_fine_id;
         ELSE
             UPDATE fines
                SET amount = l_new,
-                   accrued_through = TRUNC(p_as_of),
+                   accrued_through = l_day,
                    status = CASE WHEN amount_paid >= l_new THEN 'PAID' ELSE 'OPEN' END,
                    closed_at = CASE WHEN amount_paid >= l_new THEN NVL(closed_at, l_now) END
              WHERE fine_id = l_fine_id;
@@ -343,7 +374,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         SELECT MAX(f.fine_id) INTO p_fine_id FROM fines f WHERE f.loan_id = l_loan_id AND f.fine_type = 'LOST';
         IF p_fine_id IS NULL AND l_cost > 0 THEN
             INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
-            VALUES (l_patron_id, p_loan_id, 'LOST', l_cost, 0, 'OPEN', SYSDATE, 'Lost copy ' || l_barcode)
+            VALUES (l_patron_id, p_loan_id, 'LOST', l_cost, 0, 'OPEN', lib_clock.now_utc(), 'Lost copy ' || l_barcode)
             RETURNING fine_id INTO p_fine_id;
         END IF;
     END charge_lost;
@@ -357,7 +388,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_status      fines.status%TYPE;
         l_now         DATE;
     BEGIN
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
         p_refund_amount := 0;
         SELECT MAX(p.lost_refund)
           INTO l_refund
@@ -420,7 +451,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         check_amount(p_amount, 'INVALID_PAYMENT_AMOUNT');
         check_method(p_method);
         IF p_amount > l_amount - l_amount_paid THEN
-            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || TO_CHAR(l_amount - l_amount_paid));
+            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || money_text(l_amount - l_amount_paid));
         END IF;
         apply_payment(p_fine_id, l_patron_id, p_amount, p_method, p_note, p_payment_id);
         p_balance := l_amount - l_amount_paid - p_amount;
@@ -451,7 +482,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             NULL;
         END LOOP;
         IF p_amount > balance(p_patron_id) THEN
-            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || TO_CHAR(balance(p_patron_id)));
+            lib_err.raise_error('PAYMENT_EXCEEDS_BALANCE', 'owed ' || money_text(balance(p_patron_id)));
         END IF;
         FOR r IN (SELECT f.fine_id, f.amount - f.amount_paid AS owed
                     FROM fines f
@@ -486,7 +517,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             lib_err.raise_error('FINE_NOT_OPEN', 'fine ' || p_fine_id || ' is ' || l_status);
         END IF;
         UPDATE fines
-           SET status = 'WAIVED', waived_by = lib_session.actor(), waive_reason = TRIM(p_reason), closed_at = SYSDATE
+           SET status = 'WAIVED', waived_by = lib_session.actor(), waive_reason = TRIM(p_reason),
+               closed_at = lib_clock.now_utc()
          WHERE fine_id = l_fine_id;
     END waive;
 
@@ -512,7 +544,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             END IF;
         END IF;
         INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
-        VALUES (p_patron_id, p_loan_id, p_fine_type, p_amount, 0, 'OPEN', SYSDATE, p_description)
+        VALUES (p_patron_id, p_loan_id, p_fine_type, p_amount, 0, 'OPEN', lib_clock.now_utc(), p_description)
         RETURNING fine_id INTO p_fine_id;
     END add_charge;
 

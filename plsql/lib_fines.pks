@@ -4,11 +4,13 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * payments, waivers and manual charges.
      *
      * Overdue charge of a loan (one OVERDUE fine row per loan, fines_loan_charge_uk):
-     *   days overdue   = TRUNC(as_of) - TRUNC(due_at) when as_of is after due_at, else 0
+     *   days overdue   = as_of day - due day when the as_of day is after the due day, else 0
      *   chargeable     = days overdue - closed days of the loan's branch in (due day, as_of day]
      *                    - policy grace_days, not below 0
      *   amount         = LEAST(policy max_fine, policy daily_fine * chargeable), rounded to cents
-     * accrued_through is the day up to which the row has been charged.
+     * Days are the library's calendar days (lib_clock: LIBRARY_TIME_ZONE) on which due_at and the as-of
+     * time (UTC instants) fall. accrued_through is the library day up to which the row has been charged.
+     * Money becomes text only through money_text.
      *
      * Renewing an overdue loan (Koha behaviour): the overdue charge up to the renewal is charged
      * then and stays. If the renewed loan becomes overdue again, the new period's charge is added
@@ -42,10 +44,19 @@ CREATE OR REPLACE PACKAGE lib_fines AS
     FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER;
 
     /**
+     * A money amount as text, the same on both engines (TO_CHAR without a format model gives '.25'
+     * and '10' on Oracle, '0.25' and '10' with orafce): two decimals and a leading zero, e.g. '10.00',
+     * '0.25', '-3.10'. An amount with more decimals (a refused input) keeps them all: '0.001'.
+     * @param p_amount the amount
+     * @return the text, NULL when p_amount is NULL
+     */
+    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2;
+
+    /**
      * What the loan's OVERDUE fine would amount to if the loan were returned at p_as_of
      * (read only, for the desk and the portal).
      * @param p_loan_id loans.loan_id
-     * @param p_as_of   the assumed return time
+     * @param p_as_of   the assumed return time (UTC)
      * @return the total overdue charge of the loan, 0 when none
      * @throws -20101 LOAN_NOT_FOUND
      */
@@ -54,10 +65,11 @@ CREATE OR REPLACE PACKAGE lib_fines AS
     /**
      * Nightly job: bring every overdue ACTIVE loan's OVERDUE fine up to p_as_of in one set-based
      * MERGE (inserts the missing rows, updates the others). Loans whose fine is already accrued
-     * through TRUNC(p_as_of) or later, and WAIVED or REFUNDED fines, are left alone, so a second
+     * through the as-of day or later, and WAIVED or REFUNDED fines, are left alone, so a second
      * run for the same day changes nothing. Amounts never decrease here. A fine changed by another
      * transaction (return, renewal, waiver) while this statement waited for it keeps that change.
-     * @param p_as_of the job's time, NULL = SYSDATE. Loans due before TRUNC(p_as_of) are overdue.
+     * @param p_as_of the job's time in UTC, NULL = now. Loans due before the library day of p_as_of are
+     *                overdue; fines are charged through that day.
      * @param p_rows  OUT number of fine rows inserted or updated (a row kept as another transaction
      *                left it counts too)
      */
@@ -69,7 +81,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * a back-dated return. A fine recomputed to nothing with nothing paid is closed as WAIVED with
      * a reason. No permission check: the calling procedure has made it.
      * @param p_loan_id loans.loan_id
-     * @param p_as_of   the return (or renewal) time
+     * @param p_as_of   the return (or renewal) time (UTC)
      * @param p_fine_id OUT the OVERDUE fine now owed for the loan, NULL = none
      * @param p_amount  OUT its amount, 0 when none
      * @throws -20101 LOAN_NOT_FOUND

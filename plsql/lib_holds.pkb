@@ -34,7 +34,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         SELECT material_type INTO l_type FROM materials WHERE material_id = p_material_id;
         l_policy_id := lib_policy.policy_for(p_pickup_branch_id, l_category, l_type);
         SELECT hold_pickup_days INTO l_days FROM circ_policies WHERE policy_id = l_policy_id;
-        RETURN lib_calendar.end_of_day(lib_calendar.next_open_day(p_pickup_branch_id, SYSDATE + l_days));
+        RETURN lib_calendar.end_of_day(lib_calendar.next_open_day(p_pickup_branch_id, lib_clock.today() + l_days));
     END pickup_deadline;
 
     -- Trap a copy for a (locked) hold: READY on the hold shelf when the copy is at the pickup
@@ -43,19 +43,21 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
                    p_at_branch_id IN branches.branch_id%TYPE, p_pickup_branch_id IN holds.pickup_branch_id%TYPE,
                    p_patron_id IN holds.patron_id%TYPE, p_material_id IN holds.material_id%TYPE) IS
         l_expires holds.expires_at%TYPE;
+        l_now     holds.ready_at%TYPE;
     BEGIN
+        l_now := lib_clock.now_utc();
         IF p_at_branch_id = p_pickup_branch_id THEN
             l_expires := pickup_deadline(p_pickup_branch_id, p_patron_id, p_material_id);
             UPDATE holds
                SET status = 'READY',
                    copy_id = p_copy_id,
-                   ready_at = SYSDATE,
+                   ready_at = l_now,
                    expires_at = l_expires,
                    suspended_until = NULL
              WHERE hold_id = p_hold_id;
             UPDATE copies
                SET status = 'ON_HOLD_SHELF',
-                   status_changed_at = SYSDATE
+                   status_changed_at = l_now
              WHERE copy_id = p_copy_id;
         ELSE
             UPDATE holds
@@ -65,7 +67,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
              WHERE hold_id = p_hold_id;
             UPDATE copies
                SET status = 'IN_TRANSIT',
-                   status_changed_at = SYSDATE
+                   status_changed_at = l_now
              WHERE copy_id = p_copy_id;
         END IF;
     END trap;
@@ -87,16 +89,18 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_patron_id    holds.patron_id%TYPE;
         l_pickup_id    holds.pickup_branch_id%TYPE;
         l_trapped_id   holds.hold_id%TYPE;
+        l_now          holds.suspended_until%TYPE;
     BEGIN
         SELECT material_id INTO l_material_id FROM copies WHERE copy_id = p_copy_id;
-        l_today := TRUNC(SYSDATE);
+        l_now := lib_clock.now_utc();
+        l_today := lib_clock.today();
         -- suspensions that have run out end now
         UPDATE holds
            SET status = 'PENDING',
                suspended_until = NULL
          WHERE material_id = l_material_id
            AND status = 'SUSPENDED'
-           AND suspended_until <= SYSDATE;
+           AND suspended_until <= l_now;
         LOOP
             l_candidate_id := NULL;
             FOR r_hold IN (SELECT h.hold_id, h.placed_at
@@ -139,7 +143,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_next_id IS NULL THEN
             UPDATE copies
                SET status = 'AVAILABLE',
-                   status_changed_at = SYSDATE
+                   status_changed_at = lib_clock.now_utc()
              WHERE copy_id = p_copy_id
                AND status = 'ON_HOLD_SHELF';
         END IF;
@@ -212,7 +216,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
             lib_err.raise_error('PATRON_SUSPENDED', NULL);
         ELSIF l_status = 'DELETED' THEN
             lib_err.raise_error('PATRON_INACTIVE', NULL);
-        ELSIF l_status = 'EXPIRED' OR l_expires_on < TRUNC(SYSDATE) THEN
+        ELSIF l_status = 'EXPIRED' OR l_expires_on < lib_clock.today() THEN
             lib_err.raise_error('PATRON_EXPIRED', NULL);
         END IF;
         l_pickup_id := NVL(p_pickup_branch_id, l_home_id);
@@ -259,7 +263,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
             lib_err.raise_error('HOLD_LIMIT_REACHED', 'limit ' || TO_CHAR(l_hold_limit));
         END IF;
         INSERT INTO holds (patron_id, material_id, pickup_branch_id, status, placed_at)
-        VALUES (l_patron_id, l_material_id, l_pickup_id, 'PENDING', SYSDATE)
+        VALUES (l_patron_id, l_material_id, l_pickup_id, 'PENDING', lib_clock.now_utc())
         RETURNING hold_id INTO l_hold_id;
         p_hold_id := l_hold_id;
         p_queue_position := queue_position(l_hold_id);
@@ -277,7 +281,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
          WHERE hold_id = p_hold_id;
         UPDATE holds
            SET status = p_new_status,
-               closed_at = SYSDATE,
+               closed_at = lib_clock.now_utc(),
                close_reason = SUBSTR(p_reason, 1, 400)
          WHERE hold_id = p_hold_id;
         IF l_status = 'READY' THEN
@@ -400,7 +404,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_status = 'READY' OR l_copy_id IS NOT NULL THEN
             lib_err.raise_error('HOLD_ALREADY_TRAPPED', 'hold ' || TO_CHAR(p_hold_id));
         END IF;
-        IF p_until IS NULL OR p_until <= SYSDATE THEN
+        IF p_until IS NULL OR p_until <= lib_clock.now_utc() THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'the suspension must end in the future');
         END IF;
         UPDATE holds
@@ -430,7 +434,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_as_of holds.expires_at%TYPE;
     BEGIN
         lib_auth.require_permission('HOLD_MANAGE');
-        l_as_of := NVL(p_as_of, SYSDATE);
+        l_as_of := NVL(p_as_of, lib_clock.now_utc());
         p_rows := 0;
         FOR r_hold IN (SELECT hold_id, copy_id, pickup_branch_id
                          FROM holds
@@ -444,7 +448,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
             IF try_lock_copy(r_hold.copy_id) = 1 THEN
                 UPDATE holds
                    SET status = 'EXPIRED',
-                       closed_at = SYSDATE,
+                       closed_at = lib_clock.now_utc(),
                        close_reason = 'Not collected by the pickup deadline'
                  WHERE hold_id = r_hold.hold_id
                    AND status = 'READY'
@@ -526,7 +530,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         UPDATE holds
            SET status = 'FULFILLED',
                loan_id = l_loan_id,
-               closed_at = SYSDATE,
+               closed_at = lib_clock.now_utc(),
                close_reason = 'Checked out',
                suspended_until = NULL
          WHERE hold_id = l_hold_id;
@@ -602,6 +606,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_material_id copies.material_id%TYPE;
         l_patron_id   loans.patron_id%TYPE;
         l_today       patrons.expires_on%TYPE;
+        l_now         holds.suspended_until%TYPE;
         l_waiting     NUMBER;
         l_available   NUMBER;
     BEGIN
@@ -615,7 +620,8 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_material_id IS NULL THEN
             RETURN 0;
         END IF;
-        l_today := TRUNC(SYSDATE);
+        l_now := lib_clock.now_utc();
+        l_today := lib_clock.local_day(l_now);
         SELECT COUNT(*)
           INTO l_waiting
           FROM holds h
@@ -623,7 +629,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
          WHERE h.material_id = l_material_id
            AND h.patron_id <> l_patron_id
            AND h.copy_id IS NULL
-           AND (h.status = 'PENDING' OR (h.status = 'SUSPENDED' AND h.suspended_until <= SYSDATE))
+           AND (h.status = 'PENDING' OR (h.status = 'SUSPENDED' AND h.suspended_until <= l_now))
            AND p.status = 'ACTIVE'
            AND p.expires_on >= l_today;
         IF l_waiting = 0 THEN

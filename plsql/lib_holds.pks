@@ -70,7 +70,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * Pause a PENDING hold until a date: it keeps its place but is skipped until then.
      * Suspending a SUSPENDED hold moves the date.
      * @param p_hold_id holds.hold_id
-     * @param p_until   a future date
+     * @param p_until   a future date and time (UTC)
      * @throws -20301 HOLD_NOT_FOUND
      * @throws -20306 HOLD_NOT_ACTIVE
      * @throws -20309 HOLD_ALREADY_TRAPPED a copy is already trapped for it
@@ -93,7 +93,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * to the next hold in the queue, or back to AVAILABLE. Needs HOLD_MANAGE (NULL actor passes).
      * A hold whose copy a desk holds at that moment (the patron collecting it) is skipped, not waited
      * for: the next run sees it again.
-     * @param p_as_of the job's time, NULL = SYSDATE
+     * @param p_as_of the job's time in UTC (lib_jobs passes the start of its library day), NULL = now
      * @param p_rows  OUT number of holds expired
      */
     PROCEDURE expire_unclaimed(p_as_of IN DATE, p_rows OUT NUMBER);
@@ -133,9 +133,9 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * branch. Otherwise the first eligible PENDING hold on the title in placement order (not
      * suspended or suspension over, patron ACTIVE and card not expired) is trapped: READY with the
      * copy ON_HOLD_SHELF when p_branch_id is the pickup branch (expires_at = end of the first open
-     * day of the pickup branch on or after today + the policy's hold_pickup_days), else PENDING with
-     * copy_id set and the copy IN_TRANSIT. Hold rows are locked and re-checked, so two concurrent
-     * returns never trap two copies for one hold.
+     * library day of the pickup branch on or after today + the policy's hold_pickup_days, in UTC),
+     * else PENDING with copy_id set and the copy IN_TRANSIT. Hold rows are locked and re-checked, so
+     * two concurrent returns never trap two copies for one hold.
      * @param p_copy_id   copies.copy_id being checked in
      * @param p_branch_id branch where it is checked in
      * @param p_hold_id   OUT the hold the copy is now trapped for, NULL = none (the caller makes the

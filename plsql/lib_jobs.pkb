@@ -34,16 +34,17 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         END IF;
     END assert_job;
 
-    -- The business day a run works for: the given day, else yesterday for fines, today otherwise.
+    -- The business day a run works for: the given day, else yesterday for fines, today otherwise
+    -- (library days: lib_clock).
     FUNCTION run_day(p_job_name IN VARCHAR2, p_as_of IN DATE) RETURN DATE IS
     BEGIN
         IF p_as_of IS NOT NULL THEN
             RETURN TRUNC(p_as_of);
         END IF;
         IF p_job_name = 'ACCRUE_FINES' THEN
-            RETURN TRUNC(SYSDATE) - 1;
+            RETURN lib_clock.today() - 1;
         END IF;
-        RETURN TRUNC(SYSDATE);
+        RETURN lib_clock.today();
     END run_day;
 
     -- A MARK_LOST candidate locked as a check-in locks it (the copy, then the loan) and read again:
@@ -69,7 +70,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
             RETURN 0;
         END IF;
         SELECT cp.lost_after_days INTO l_after_days FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
-        IF l_due_at < p_day - l_after_days THEN
+        IF lib_clock.local_day(l_due_at) < p_day - l_after_days THEN
             RETURN 1;
         END IF;
         RETURN 0;
@@ -77,9 +78,13 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
 
     -- MARK_LOST: mark up to lost_batch_size() loans lost, oldest due date first. Marked loans leave
     -- the candidate set, and so do the ones skipped (returned or renewed meanwhile), so the next
-    -- batch picks up where this one ended.
+    -- batch picks up where this one ended. A loan is a candidate when its due day in the library
+    -- (lib_clock.local_day, written inline) is more than its policy's lost_after_days before p_day;
+    -- the bound of the smallest lost_after_days, converted once, keeps the due_at index usable.
     PROCEDURE lost_batch(p_day IN DATE, p_rows OUT NUMBER, p_more OUT NUMBER) IS
         l_min_days circ_policies.lost_after_days%TYPE;
+        l_bound    loans.due_at%TYPE;
+        l_zone     app_settings.value%TYPE;
         l_limit    NUMBER;
         l_seen     NUMBER;
     BEGIN
@@ -91,12 +96,15 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         IF l_min_days IS NULL THEN
             RETURN;
         END IF;
+        l_bound := lib_clock.day_start_utc(p_day - l_min_days);
+        l_zone := lib_clock.time_zone_name();
         FOR r_loan IN (SELECT l.loan_id
                          FROM loans l
                          JOIN circ_policies cp ON cp.policy_id = l.policy_id
                         WHERE l.status = 'ACTIVE'
-                          AND l.due_at < p_day - l_min_days
-                          AND l.due_at < p_day - cp.lost_after_days
+                          AND l.due_at < l_bound
+                          AND TRUNC(CAST(FROM_TZ(CAST(l.due_at AS TIMESTAMP), 'UTC') AT TIME ZONE l_zone AS DATE))
+                              < p_day - cp.lost_after_days
                         ORDER BY l.due_at, l.loan_id
                         FETCH FIRST l_limit ROWS ONLY) LOOP
             l_seen := l_seen + 1;
@@ -110,58 +118,72 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         END IF;
     END lost_batch;
 
-    -- GENERATE_NOTICES: batch 1 DUE_SOON, batch 2 OVERDUE, batch 3 HOLD_READY.
+    -- GENERATE_NOTICES: batch 1 DUE_SOON, batch 2 OVERDUE, batch 3 HOLD_READY. p_day is a library day:
+    -- the instants compared with it are bounded by its start in UTC, and the library day of an instant
+    -- is lib_clock.local_day written inline (one zone lookup per batch, not per row).
     PROCEDURE notice_batch(p_day IN DATE, p_batch IN NUMBER, p_run_id IN NUMBER, p_rows OUT NUMBER,
                            p_more OUT NUMBER) IS
         l_due_days    NUMBER;
         l_repeat_days NUMBER;
+        l_now         notices.created_at%TYPE;
+        l_start       loans.due_at%TYPE;
+        l_end         loans.due_at%TYPE;
+        l_zone        app_settings.value%TYPE;
     BEGIN
         p_rows := 0;
         p_more := 0;
+        l_now := lib_clock.now_utc();
+        l_start := lib_clock.day_start_utc(p_day);
+        l_zone := lib_clock.time_zone_name();
         IF p_batch = 1 THEN
             l_due_days := setting_number('NOTICE_DUE_DAYS', 3);
+            l_end := lib_clock.day_start_utc(p_day + (l_due_days + 1));
             -- once per due date: a notice generated since the window of this due date opened counts
             INSERT INTO notices (notice_type, patron_id, loan_id, subject_id, notice_day, run_id, created_at, status)
-            SELECT 'DUE_SOON', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, SYSDATE, 'PENDING'
+            SELECT 'DUE_SOON', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, l_now, 'PENDING'
               FROM loans l
              WHERE l.status = 'ACTIVE'
-               AND l.due_at >= p_day
-               AND l.due_at < p_day + (l_due_days + 1)
+               AND l.due_at >= l_start
+               AND l.due_at < l_end
                AND NOT EXISTS (SELECT 1
                                  FROM notices n
                                 WHERE n.subject_id = l.loan_id
                                   AND n.notice_type = 'DUE_SOON'
-                                  AND n.notice_day >= TRUNC(l.due_at) - l_due_days);
+                                  AND n.notice_day >= TRUNC(CAST(FROM_TZ(CAST(l.due_at AS TIMESTAMP), 'UTC')
+                                                                 AT TIME ZONE l_zone AS DATE)) - l_due_days);
             p_rows := SQL%ROWCOUNT;
             p_more := 1;
         ELSIF p_batch = 2 THEN
             l_repeat_days := setting_number('NOTICE_OVERDUE_REPEAT_DAYS', 7);
             -- first overdue day, then again when the last notice of this overdue spell is old enough
             INSERT INTO notices (notice_type, patron_id, loan_id, subject_id, notice_day, run_id, created_at, status)
-            SELECT 'OVERDUE', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, SYSDATE, 'PENDING'
+            SELECT 'OVERDUE', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, l_now, 'PENDING'
               FROM loans l
              WHERE l.status = 'ACTIVE'
-               AND l.due_at < p_day
+               AND l.due_at < l_start
                AND NOT EXISTS (SELECT 1
                                  FROM notices n
                                 WHERE n.subject_id = l.loan_id
                                   AND n.notice_type = 'OVERDUE'
-                                  AND n.notice_day > l.due_at
+                                  AND n.notice_day > TRUNC(CAST(FROM_TZ(CAST(l.due_at AS TIMESTAMP), 'UTC')
+                                                                AT TIME ZONE l_zone AS DATE))
                                   AND n.notice_day > p_day - l_repeat_days);
             p_rows := SQL%ROWCOUNT;
             p_more := 1;
         ELSE
             -- once each time a hold becomes READY
+            l_end := lib_clock.day_start_utc(p_day + 1);
             INSERT INTO notices (notice_type, patron_id, hold_id, subject_id, notice_day, run_id, created_at, status)
-            SELECT 'HOLD_READY', h.patron_id, h.hold_id, h.hold_id, p_day, p_run_id, SYSDATE, 'PENDING'
+            SELECT 'HOLD_READY', h.patron_id, h.hold_id, h.hold_id, p_day, p_run_id, l_now, 'PENDING'
               FROM holds h
              WHERE h.status = 'READY'
-               AND h.ready_at < p_day + 1
+               AND h.ready_at < l_end
                AND NOT EXISTS (SELECT 1
                                  FROM notices n
                                 WHERE n.subject_id = h.hold_id
                                   AND n.notice_type = 'HOLD_READY'
-                                  AND n.notice_day >= TRUNC(h.ready_at));
+                                  AND n.notice_day >= TRUNC(CAST(FROM_TZ(CAST(h.ready_at AS TIMESTAMP), 'UTC')
+                                                                 AT TIME ZONE l_zone AS DATE)));
             p_rows := SQL%ROWCOUNT;
         END IF;
     END notice_batch;
@@ -176,12 +198,13 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         p_error := NULL;
         -- one batch of a job at a time across sessions (a manual run beside the scheduled one)
         SELECT j.job_name INTO l_locked FROM jobs j WHERE j.job_name = p_job_name FOR UPDATE;
+        -- these take an instant: the start of the run's library day
         IF l_locked = 'EXPIRE_PATRONS' THEN
-            lib_patrons.expire_patrons(p_day, p_rows);
+            lib_patrons.expire_patrons(lib_clock.day_start_utc(p_day), p_rows);
         ELSIF l_locked = 'EXPIRE_HOLDS' THEN
-            lib_holds.expire_unclaimed(p_day, p_rows);
+            lib_holds.expire_unclaimed(lib_clock.day_start_utc(p_day), p_rows);
         ELSIF l_locked = 'ACCRUE_FINES' THEN
-            lib_fines.accrue_overdue(p_day, p_rows);
+            lib_fines.accrue_overdue(lib_clock.day_start_utc(p_day), p_rows);
         ELSIF l_locked = 'MARK_LOST' THEN
             lost_batch(p_day, p_rows, p_more);
         ELSIF l_locked = 'GENERATE_NOTICES' THEN
@@ -201,7 +224,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
     PROCEDURE start_run(p_job_name IN VARCHAR2, p_day IN DATE, p_run_id OUT NUMBER) IS
     BEGIN
         INSERT INTO job_runs (job_name, as_of_day, started_at, status, rows_affected, batches)
-        VALUES (p_job_name, p_day, SYSTIMESTAMP, 'RUNNING', 0, 0)
+        VALUES (p_job_name, p_day, lib_clock.now_utc(), 'RUNNING', 0, 0)
         RETURNING run_id INTO p_run_id;
     END start_run;
 
@@ -209,7 +232,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
     BEGIN
         UPDATE job_runs
            SET status = p_status,
-               finished_at = SYSTIMESTAMP,
+               finished_at = lib_clock.now_utc(),
                error_text = p_error
          WHERE run_id = p_run_id;
     END finish_run;

@@ -15,7 +15,7 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         RETURN 12 * TO_NUMBER(l_value);
     END card_months;
 
-    -- Expiry of a card issued or renewed from p_from: p_from's day + the card validity.
+    -- Expiry of a card issued or renewed from the library day p_from: that day + the card validity.
     FUNCTION expiry_from(p_from IN DATE) RETURN DATE IS
         l_day    patrons.expires_on%TYPE;
         l_months PLS_INTEGER;
@@ -134,8 +134,10 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_phone     patrons.phone%TYPE;
         l_address   patrons.address%TYPE;
         l_expires   patrons.expires_on%TYPE;
+        l_today     patrons.expires_on%TYPE;
     BEGIN
-        l_now := SYSDATE;
+        l_now := lib_clock.now_utc();
+        l_today := lib_clock.local_day(l_now);
         l_category := category_of(p_category);
         check_patron_data(p_first_name, p_last_name, p_email, p_phone, p_address, l_category);
         IF p_home_branch_id IS NULL THEN
@@ -159,7 +161,7 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_email := blank_null(p_email);
         l_phone := blank_null(p_phone);
         l_address := blank_null(p_address);
-        l_expires := expiry_from(l_now);
+        l_expires := expiry_from(l_today);
         BEGIN
             INSERT INTO patrons (user_id, card_number, first_name, last_name, email, phone, address, category,
                                  home_branch_id, status, registered_at, expires_on)
@@ -256,26 +258,30 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         UPDATE patrons
            SET status = 'SUSPENDED',
                status_reason = SUBSTR(TRIM(p_reason), 1, 400),
-               status_changed_at = SYSDATE
+               status_changed_at = lib_clock.now_utc()
          WHERE patron_id = l_patron_id;
     END suspend;
 
     PROCEDURE reinstate(p_patron_id IN NUMBER, p_reason IN VARCHAR2) IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_status patrons.status%TYPE;
+        l_now    patrons.status_changed_at%TYPE;
+        l_today  patrons.expires_on%TYPE;
     BEGIN
         lib_auth.require_permission('PATRON_SUSPEND');
         l_status := lock_patron(l_patron_id);
         IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN
             lib_err.raise_error('REASON_REQUIRED', NULL);
         END IF;
+        l_now := lib_clock.now_utc();
+        l_today := lib_clock.local_day(l_now);
         IF l_status <> 'SUSPENDED' THEN
             lib_err.raise_error('PATRON_NOT_SUSPENDED', 'patron ' || TO_CHAR(p_patron_id));
         END IF;
         UPDATE patrons
-           SET status = CASE WHEN expires_on < TRUNC(SYSDATE) THEN 'EXPIRED' ELSE 'ACTIVE' END,
+           SET status = CASE WHEN expires_on < l_today THEN 'EXPIRED' ELSE 'ACTIVE' END,
                status_reason = SUBSTR(TRIM(p_reason), 1, 400),
-               status_changed_at = SYSDATE
+               status_changed_at = l_now
          WHERE patron_id = l_patron_id;
     END reinstate;
 
@@ -283,6 +289,7 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_status  patrons.status%TYPE;
         l_current patrons.expires_on%TYPE;
+        l_now     patrons.status_changed_at%TYPE;
         l_today   patrons.expires_on%TYPE;
     BEGIN
         lib_auth.require_permission('PATRON_MANAGE');
@@ -291,12 +298,13 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
             lib_err.raise_error('PATRON_INACTIVE', 'patron ' || TO_CHAR(p_patron_id));
         END IF;
         SELECT expires_on INTO l_current FROM patrons WHERE patron_id = l_patron_id;
-        l_today := TRUNC(SYSDATE);
+        l_now := lib_clock.now_utc();
+        l_today := lib_clock.local_day(l_now);
         p_expires_on := expiry_from(GREATEST(l_today, TRUNC(l_current)));
         UPDATE patrons
            SET expires_on = p_expires_on,
                status = CASE WHEN status = 'EXPIRED' THEN 'ACTIVE' ELSE status END,
-               status_changed_at = CASE WHEN status = 'EXPIRED' THEN SYSDATE ELSE status_changed_at END
+               status_changed_at = CASE WHEN status = 'EXPIRED' THEN l_now ELSE status_changed_at END
          WHERE patron_id = l_patron_id;
     END renew_card;
 
@@ -304,6 +312,8 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_status patrons.status%TYPE;
         l_day    patrons.expires_on%TYPE;
+        l_now    patrons.status_changed_at%TYPE;
+        l_today  patrons.expires_on%TYPE;
     BEGIN
         lib_auth.require_permission('PATRON_MANAGE');
         l_status := lock_patron(l_patron_id);
@@ -314,16 +324,18 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
             lib_err.raise_error('INVALID_PATRON_DATA', 'expiry date required');
         END IF;
         l_day := TRUNC(p_expires_on);
+        l_now := lib_clock.now_utc();
+        l_today := lib_clock.local_day(l_now);
         UPDATE patrons
            SET expires_on = l_day,
                status = CASE
-                            WHEN status = 'EXPIRED' AND l_day >= TRUNC(SYSDATE) THEN 'ACTIVE'
-                            WHEN status = 'ACTIVE' AND l_day < TRUNC(SYSDATE) THEN 'EXPIRED'
+                            WHEN status = 'EXPIRED' AND l_day >= l_today THEN 'ACTIVE'
+                            WHEN status = 'ACTIVE' AND l_day < l_today THEN 'EXPIRED'
                             ELSE status
                         END,
                status_changed_at = CASE
-                                       WHEN status = 'EXPIRED' AND l_day >= TRUNC(SYSDATE) THEN SYSDATE
-                                       WHEN status = 'ACTIVE' AND l_day < TRUNC(SYSDATE) THEN SYSDATE
+                                       WHEN status = 'EXPIRED' AND l_day >= l_today THEN l_now
+                                       WHEN status = 'ACTIVE' AND l_day < l_today THEN l_now
                                        ELSE status_changed_at
                                    END
          WHERE patron_id = l_patron_id;
@@ -331,13 +343,15 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
 
     PROCEDURE expire_patrons(p_as_of IN DATE, p_rows OUT NUMBER) IS
         l_day patrons.expires_on%TYPE;
+        l_now patrons.status_changed_at%TYPE;
     BEGIN
         lib_auth.require_permission('PATRON_MANAGE');
-        l_day := TRUNC(NVL(p_as_of, SYSDATE));
+        l_now := lib_clock.now_utc();
+        l_day := lib_clock.local_day(NVL(p_as_of, l_now));
         UPDATE patrons
            SET status = 'EXPIRED',
                status_reason = 'Card expired',
-               status_changed_at = SYSDATE
+               status_changed_at = l_now
          WHERE status = 'ACTIVE'
            AND expires_on < l_day;
         p_rows := SQL%ROWCOUNT;

@@ -110,9 +110,9 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
     PROCEDURE set_expiry(p_patron_id IN NUMBER, p_expires_on IN DATE);
 
     /**
-     * Nightly job: every ACTIVE patron whose card expired before p_as_of becomes EXPIRED (set-based).
-     * Needs PATRON_MANAGE (a NULL actor, the scheduler, passes).
-     * @param p_as_of the job's date, normally SYSDATE (NULL = SYSDATE)
+     * Nightly job: every ACTIVE patron whose card expired before the library day of p_as_of becomes
+     * EXPIRED (set-based). Needs PATRON_MANAGE (a NULL actor, the scheduler, passes).
+     * @param p_as_of the job's time in UTC (lib_jobs passes the start of its library day), NULL = now
      * @param p_rows  OUT number of patrons expired
      */
     PROCEDURE expire_patrons(p_as_of IN DATE, p_rows OUT NUMBER);

@@ -105,8 +105,8 @@ BEGIN
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.old_txt('fine_type', :OLD.fine_type, :NEW.fine_type) ||
-            lib_audit.old_num('amount', :OLD.amount, :NEW.amount) ||
-            lib_audit.old_num('amount_paid', :OLD.amount_paid, :NEW.amount_paid) ||
+            lib_audit.old_money('amount', :OLD.amount, :NEW.amount) ||
+            lib_audit.old_money('amount_paid', :OLD.amount_paid, :NEW.amount_paid) ||
             lib_audit.old_txt('status', :OLD.status, :NEW.status) ||
             lib_audit.old_date('assessed_at', :OLD.assessed_at, :NEW.assessed_at) ||
             lib_audit.old_date('accrued_through', :OLD.accrued_through, :NEW.accrued_through) ||
@@ -118,8 +118,8 @@ BEGIN
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.new_txt('fine_type', :OLD.fine_type, :NEW.fine_type) ||
-            lib_audit.new_num('amount', :OLD.amount, :NEW.amount) ||
-            lib_audit.new_num('amount_paid', :OLD.amount_paid, :NEW.amount_paid) ||
+            lib_audit.new_money('amount', :OLD.amount, :NEW.amount) ||
+            lib_audit.new_money('amount_paid', :OLD.amount_paid, :NEW.amount_paid) ||
             lib_audit.new_txt('status', :OLD.status, :NEW.status) ||
             lib_audit.new_date('assessed_at', :OLD.assessed_at, :NEW.assessed_at) ||
             lib_audit.new_date('accrued_through', :OLD.accrued_through, :NEW.accrued_through) ||
@@ -144,7 +144,7 @@ BEGIN
         lib_audit.old_num('payment_id', :OLD.payment_id, :NEW.payment_id) ||
             lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
-            lib_audit.old_num('amount', :OLD.amount, :NEW.amount) ||
+            lib_audit.old_money('amount', :OLD.amount, :NEW.amount) ||
             lib_audit.old_txt('method', :OLD.method, :NEW.method) ||
             lib_audit.old_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
             lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by) ||
@@ -152,7 +152,7 @@ BEGIN
         lib_audit.new_num('payment_id', :OLD.payment_id, :NEW.payment_id) ||
             lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
-            lib_audit.new_num('amount', :OLD.amount, :NEW.amount) ||
+            lib_audit.new_money('amount', :OLD.amount, :NEW.amount) ||
             lib_audit.new_txt('method', :OLD.method, :NEW.method) ||
             lib_audit.new_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
             lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by) ||

@@ -680,8 +680,8 @@ def _target(url: str, row_triggers: bool = False) -> _Target:
 
 
 def _now_sql(engine: str) -> str:
-    return "SELECT CAST(SYSDATE AS DATE) FROM dual" if engine == "oracle" \
-        else "SELECT date_trunc('second', LOCALTIMESTAMP)::timestamp(0)"
+    """The packages' clock (UTC, to the second), whatever the host's or the session's time zone."""
+    return "SELECT lib_clock.now_utc() FROM dual" if engine == "oracle" else "SELECT lib_clock.now_utc()"
 
 
 # ------------------------------------------------------------------------------------------------

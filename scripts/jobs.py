@@ -374,10 +374,8 @@ def evaluate(jobs: list[dict], runs: dict[str, dict], now: datetime, max_age_hou
 
 
 def _db_now(s: Session) -> datetime:
-    """The database's clock in the time zone job_runs is written in (SYSTIMESTAMP / CURRENT_TIMESTAMP
-    stored into TIMESTAMP columns: the server's zone on Oracle, the session's (UTC) on PostgreSQL)."""
-    return s.scalar("SELECT CAST(SYSTIMESTAMP AS TIMESTAMP) FROM dual" if s.engine == "oracle" else
-                    "SELECT LOCALTIMESTAMP")
+    """The database's clock as job_runs is written: lib_clock.now_utc(), UTC on both engines."""
+    return s.scalar("SELECT lib_clock.now_utc() FROM dual" if s.engine == "oracle" else "SELECT lib_clock.now_utc()")
 
 
 def cmd_check(url: str, args) -> int:

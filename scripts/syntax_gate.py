@@ -3,7 +3,8 @@
     python -m scripts.syntax_gate [--jobs N] [--no-cache] [paths...]
 
 Default paths: every *.sql, *.pks, *.pkb, *.trg under database/ and plsql/, except database/postgres/
-(PostgreSQL compat files, not Oracle source). A directory argument expands the same way.
+(PostgreSQL compat files, not Oracle source) and *.postgres.sql (the PostgreSQL text of a migration
+whose engines need different SQL). A directory argument expands the same way.
 Exit status: 0 clean, 1 any finding (including a missing or unreadable file).
 
 The grammar is sqlfluff's `oracle` dialect (pinned in requirements.txt). The gate adds what sqlfluff
@@ -63,6 +64,7 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("database", "plsql")
 EXCLUDED_DIRS = (Path("database") / "postgres",)
+EXCLUDED_SUFFIX = ".postgres.sql"  # PostgreSQL-only variant of a migration (database/migrations/README.md)
 SUFFIXES = (".sql", ".pks", ".pkb", ".trg")
 CACHE_DIR = REPO_ROOT / ".build" / "syntax_gate"
 CACHE_ENTRIES = 20000  # parsed texts kept, most recently used first
@@ -107,7 +109,7 @@ def _expand_dir(directory: Path, root: Path = REPO_ROOT) -> list[Path]:
         if p.name.endswith(".postgres.sql"):  # a migration's PostgreSQL text (database/migrations/README.md)
             continue
         rp = p.resolve()
-        if any(rp.is_relative_to(e) for e in excluded):
+        if any(rp.is_relative_to(e) for e in excluded) or p.name.endswith(EXCLUDED_SUFFIX):
             continue
         out.append(p)
     return sorted(out)
