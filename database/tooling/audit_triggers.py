@@ -21,7 +21,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from database.tooling.plsql_lexer import ID, read_units
+from database.tooling.plsql_lexer import read_units
 from database.tooling.plsql_model import REPO_ROOT, Model, Table, build, words
 
 OUTPUT = REPO_ROOT / "plsql" / "audit_triggers.sql"

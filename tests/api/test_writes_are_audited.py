@@ -15,7 +15,6 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Callable
 
 import httpx
@@ -41,6 +40,12 @@ class Env:
 
     def __init__(self, client, people, arrange, url):
         self.client, self.people, self.arrange, self.url = client, people, arrange, url
+        self.browsers: list[StaffBrowser] = []
+
+    def browser(self) -> "StaffBrowser":
+        b = StaffBrowser(self.client)
+        self.browsers.append(b)
+        return b
 
     def checkout(self, patron_id: int, copy_id: int) -> int:
         loan_id, _ = self.arrange.call("lib_circulation.checkout", patron_id, copy_id, None, "N", Out(int),
@@ -53,7 +58,7 @@ class Env:
 
     def staff(self, *roles: str) -> tuple[Account, "StaffBrowser"]:
         acct = self.people.make(*roles)
-        return acct, StaffBrowser(self.client).login(acct.username)
+        return acct, self.browser().login(acct.username)
 
 
 class StaffBrowser:
@@ -242,7 +247,7 @@ def _card(e: Env, patron_id: int) -> str:
 @staff("/login")
 def _staff_login(e: Env) -> Case:
     a = e.people.make("LIBRARIAN")
-    return Case(a.user_id, lambda: StaffBrowser(e.client).login(a.username).c.get("/staff/"))
+    return Case(a.user_id, lambda: e.browser().login(a.username).c.get("/staff/"))
 
 
 @staff("/desk/checkout")
@@ -582,8 +587,11 @@ def test_every_staff_form_that_writes_has_a_case(app):
 # ---- running a case --------------------------------------------------------------------------------
 
 @pytest.fixture
-def env(client, people, arrange, installed_db) -> Env:
-    return Env(client, people, arrange, installed_db)
+def env(client, people, arrange, installed_db):
+    e = Env(client, people, arrange, installed_db)
+    yield e
+    for b in e.browsers:
+        b.c.close()
 
 
 def _audited(url: str, since: int, case: Case) -> list[dict]:
