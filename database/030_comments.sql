@@ -188,12 +188,12 @@ COMMENT ON COLUMN payments.paid_at IS 'Date and time of the transaction';
 COMMENT ON COLUMN payments.received_by IS 'Staff user who took the payment (FK to users), NULL = no staff user (e.g. ONLINE)';
 COMMENT ON COLUMN payments.note IS 'Free-text note (e.g. receipt number), NULL = none';
 
-COMMENT ON TABLE audit_log IS 'Append-only audit trail of data changes, overrides and logins, never updated or deleted';
+COMMENT ON TABLE audit_log IS 'Append-only audit trail of data changes, overrides and logins, never updated or deleted. Every table but audit_log, schema_version and job_runs writes its inserts, changes and deletes here through the triggers of plsql/audit_triggers.sql';
 COMMENT ON COLUMN audit_log.audit_id IS 'Primary key, identity-generated, increasing';
 COMMENT ON COLUMN audit_log.occurred_at IS 'Timestamp of the audited event';
 COMMENT ON COLUMN audit_log.actor_user_id IS 'Acting user set per transaction by the server (not a foreign key), NULL = no user context (e.g. batch job)';
 COMMENT ON COLUMN audit_log.table_name IS 'Name of the table the event concerns';
-COMMENT ON COLUMN audit_log.row_id IS 'Primary key value of the affected row, NULL = event not tied to one row';
+COMMENT ON COLUMN audit_log.row_id IS 'Key of the affected row: the first primary key column when it is a number (user_id for user_roles, role_id for role_permissions, material_id for material_authors), NULL for a text key (app_settings, jobs: the key heads the values) or an event not tied to one row';
 COMMENT ON COLUMN audit_log.action IS 'Audited event: INSERT = row created, UPDATE = row changed, DELETE = row removed, OVERRIDE = staff override of a circulation rule, LOGIN = successful login, LOGIN_FAILED = failed login attempt';
-COMMENT ON COLUMN audit_log.old_values IS 'Column values before the event as name=value pairs separated by semicolons (UPDATE: only the changed columns, DELETE: every non-NULL column, password hashes written as ***), NULL when there was no prior row (INSERT) or for events';
-COMMENT ON COLUMN audit_log.new_values IS 'Column values after the event as name=value pairs separated by semicolons (UPDATE: only the changed columns, INSERT: every non-NULL column, password hashes written as ***), details text for events (OVERRIDE, LOGIN, LOGIN_FAILED), NULL when no row remains (DELETE)';
+COMMENT ON COLUMN audit_log.old_values IS 'Column values before the event as name=value pairs separated by semicolons (UPDATE: the key columns row_id does not hold, then only the changed columns; DELETE: every non-NULL column; password hashes written as ***), NULL when there was no prior row (INSERT) or for events';
+COMMENT ON COLUMN audit_log.new_values IS 'Column values after the event as name=value pairs separated by semicolons (UPDATE: the key columns row_id does not hold, then only the changed columns; INSERT: every non-NULL column; password hashes written as ***), details text for events (OVERRIDE, LOGIN, LOGIN_FAILED), NULL when no row remains (DELETE)';

@@ -43,6 +43,7 @@ PROMPT == package bodies
 @@../plsql/lib_jobs.pkb
 
 PROMPT == triggers
--- triggers: accounts and holds team
+-- the append-only guard of audit_log, then the generated audit triggers (scripts/ils audit-triggers)
 @@../plsql/triggers.sql
+@@../plsql/audit_triggers.sql
 

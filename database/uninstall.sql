@@ -30,13 +30,29 @@ BEGIN
     drop_object('PACKAGE', 'LIB_JOBS');
 
     drop_object('TRIGGER', 'AUDIT_LOG_APPEND_ONLY_TRG');
-    drop_object('TRIGGER', 'USER_ROLES_AUDIT_TRG');
-    drop_object('TRIGGER', 'USERS_AUDIT_TRG');
-    drop_object('TRIGGER', 'PATRONS_AUDIT_TRG');
+    -- the generated audit triggers (plsql/audit_triggers.sql)
+    drop_object('TRIGGER', 'JOBS_AUDIT_TRG');
+    drop_object('TRIGGER', 'APP_ERRORS_AUDIT_TRG');
+    drop_object('TRIGGER', 'APP_SETTINGS_AUDIT_TRG');
+    drop_object('TRIGGER', 'NOTICES_AUDIT_TRG');
     drop_object('TRIGGER', 'PAYMENTS_AUDIT_TRG');
     drop_object('TRIGGER', 'FINES_AUDIT_TRG');
     drop_object('TRIGGER', 'HOLDS_AUDIT_TRG');
     drop_object('TRIGGER', 'LOANS_AUDIT_TRG');
+    drop_object('TRIGGER', 'CIRC_POLICIES_AUDIT_TRG');
+    drop_object('TRIGGER', 'COPIES_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_AUTHORS_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIALS_AUDIT_TRG');
+    drop_object('TRIGGER', 'AUTHORS_AUDIT_TRG');
+    drop_object('TRIGGER', 'GENRES_AUDIT_TRG');
+    drop_object('TRIGGER', 'PATRONS_AUDIT_TRG');
+    drop_object('TRIGGER', 'CLOSED_DAYS_AUDIT_TRG');
+    drop_object('TRIGGER', 'BRANCHES_AUDIT_TRG');
+    drop_object('TRIGGER', 'ROLE_PERMISSIONS_AUDIT_TRG');
+    drop_object('TRIGGER', 'USER_ROLES_AUDIT_TRG');
+    drop_object('TRIGGER', 'PERMISSIONS_AUDIT_TRG');
+    drop_object('TRIGGER', 'ROLES_AUDIT_TRG');
+    drop_object('TRIGGER', 'USERS_AUDIT_TRG');
 
     drop_object('PACKAGE', 'LIB_HOLDS');
     drop_object('PACKAGE', 'LIB_CATALOG');

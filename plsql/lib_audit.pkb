@@ -33,7 +33,7 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
     END log_event_by;
 
     FUNCTION log_change(p_table_name IN VARCHAR2, p_row_id IN NUMBER, p_action IN VARCHAR2,
-                        p_old_values IN VARCHAR2, p_new_values IN VARCHAR2) RETURN NUMBER IS
+                        p_key IN VARCHAR2, p_old_values IN VARCHAR2, p_new_values IN VARCHAR2) RETURN NUMBER IS
         l_old      audit_log.old_values%TYPE;
         l_new      audit_log.new_values%TYPE;
         l_audit_id audit_log.audit_id%TYPE;
@@ -47,11 +47,32 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
         IF p_action = 'UPDATE' AND l_old IS NULL AND l_new IS NULL THEN
             RETURN NULL;
         END IF;
+        -- the key first, so that a long value cut to the column size never cuts the key
+        IF p_action = 'UPDATE' AND LENGTH(p_key) > 0 THEN
+            l_old := finish(p_key || NVL(p_old_values, ''));
+            l_new := finish(p_key || NVL(p_new_values, ''));
+        END IF;
         INSERT INTO audit_log (occurred_at, actor_user_id, table_name, row_id, action, old_values, new_values)
         VALUES (lib_clock.now_utc(), lib_session.actor(), p_table_name, p_row_id, p_action, l_old, l_new)
         RETURNING audit_id INTO l_audit_id;
         RETURN l_audit_id;
     END log_change;
+
+    FUNCTION key_txt(p_name IN VARCHAR2, p_old IN VARCHAR2, p_new IN VARCHAR2) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_old = p_new THEN
+            RETURN p_name || '=' || p_old || ';';
+        END IF;
+        RETURN '';
+    END key_txt;
+
+    FUNCTION key_num(p_name IN VARCHAR2, p_old IN NUMBER, p_new IN NUMBER) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_old = p_new THEN
+            RETURN p_name || '=' || TO_CHAR(p_old) || ';';
+        END IF;
+        RETURN '';
+    END key_num;
 
     FUNCTION old_txt(p_name IN VARCHAR2, p_old IN VARCHAR2, p_new IN VARCHAR2) RETURN VARCHAR2 IS
     BEGIN

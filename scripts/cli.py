@@ -13,6 +13,7 @@
   admin bootstrap           create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
   semantic-check [files]    the Oracle semantic check (name resolution, PLS-00231, spec/body, calls)
+  audit-triggers [--check]  generate plsql/audit_triggers.sql from the audited-table list and the DDL
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
 """
 from __future__ import annotations
@@ -263,6 +264,11 @@ def cmd_semantic(args) -> int:
     return oracle_semantics.main(args.files)
 
 
+def cmd_audit_triggers(args) -> int:
+    from database.tooling import audit_triggers
+    return audit_triggers.main(["--check"] if args.check else [])
+
+
 def cmd_jobs(args) -> int:
     from scripts import jobs
     return jobs.main(args.job_args)
@@ -305,6 +311,9 @@ def build_parser() -> argparse.ArgumentParser:
     sc = sub.add_parser("semantic-check", help="Oracle semantic check over database/ and plsql/")
     sc.add_argument("files", nargs="*")
     sc.set_defaults(func=cmd_semantic)
+    au = sub.add_parser("audit-triggers", help="generate the audit triggers (plsql/audit_triggers.sql)")
+    au.add_argument("--check", action="store_true", help="write nothing; fail on drift or a table or column not covered")
+    au.set_defaults(func=cmd_audit_triggers)
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)

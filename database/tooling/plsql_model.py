@@ -15,6 +15,9 @@ from database.tooling.plsql_lexer import ID, OP, QID, STR, Token, Unit, read_uni
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SQL_START = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH"}
+# what may follow a column's type in its definition
+COLUMN_CLAUSES = {"DEFAULT", "NOT", "NULL", "CONSTRAINT", "GENERATED", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES",
+                  "COLLATE", "ENCRYPT", "VISIBLE", "INVISIBLE", "AS", "SORT"}
 ROUTINE_OPTIONS = {"IS", "AS", "DETERMINISTIC", "PIPELINED", "PARALLEL_ENABLE", "RESULT_CACHE", "AUTHID",
                    "ACCESSIBLE", "SHARING", "AGGREGATE", "USING"}
 
@@ -97,6 +100,8 @@ class Table:
     name: Token
     kind: str                                 # TABLE or VIEW
     columns: dict[str, Token] | None          # None: not known (CREATE TABLE AS SELECT, SELECT *)
+    types: dict[str, list[Token]] = field(default_factory=dict)  # column -> declared type (tables)
+    primary_key: list[str] = field(default_factory=list)         # key columns in order (upper case)
 
 
 @dataclass(eq=False)
@@ -485,7 +490,13 @@ class SqlReader:
             if name:
                 self.declare(name, obj.up.lower())
 
-    def column_defs(self, open_i: int, close_i: int, table: Table) -> None:
+    def key_columns(self, k: int, e: int, table: Table) -> None:
+        """PRIMARY KEY (a, b) at k (out of line): the table's key columns."""
+        if is_word(self.tok(k), "PRIMARY") and is_word(self.tok(k + 2), "("):
+            close = min(match_paren(self.t, k + 2), e)
+            table.primary_key = [self.t[a].up for a, b in split_args(self.t, k + 3, close) if a < b]
+
+    def column_defs(self, open_i: int, close_i: int, table: Table, modify: bool = False) -> None:
         t = self.t
         for s, e in split_args(t, open_i + 1, close_i):
             if s >= e:
@@ -493,16 +504,23 @@ class SqlReader:
             first = t[s]
             if first.kind == ID and first.up == "CONSTRAINT" and is_name(self.tok(s + 1)):
                 self.declare(t[s + 1], "constraint")
+                self.key_columns(s + 2, e, table)
             elif first.kind == ID and first.up in ("PRIMARY", "UNIQUE", "FOREIGN", "CHECK", "PERIOD",
                                                    "SUPPLEMENTAL"):
-                pass
+                self.key_columns(s, e, table)
             elif is_name(first):
-                if table.columns is not None:
+                if table.columns is not None and not modify:
                     table.columns[first.up] = first
-                self.declare(first, "column")
-                for k in range(s + 1, e):  # an inline named constraint
+                if not modify:
+                    self.declare(first, "column")
+                type_end = until(t, s + 1, COLUMN_CLAUSES)
+                if min(type_end, e) > s + 1:  # MODIFY (col DEFAULT ...) keeps the type
+                    table.types[first.up] = t[s + 1:min(type_end, e)]
+                for k in range(s + 1, e):  # an inline named constraint, an inline key
                     if t[k].kind == ID and t[k].up == "CONSTRAINT" and is_name(self.tok(k + 1)):
                         self.declare(t[k + 1], "constraint")
+                    if t[k].kind == ID and t[k].up == "PRIMARY" and is_word(self.tok(k + 1), "KEY"):
+                        table.primary_key = [first.up]
 
     def create_table(self, i: int) -> None:
         i, name = self.name_at(i)
@@ -570,6 +588,11 @@ class SqlReader:
             elif table is not None:
                 # ADD col type ... / ADD CONSTRAINT ...: read as a one-element definition list
                 self.column_defs(i, len(t), table)
+        elif verb.up == "MODIFY" and table is not None:
+            if is_word(self.tok(i + 1), "("):
+                self.column_defs(i + 1, match_paren(t, i + 1), table, modify=True)
+            else:
+                self.column_defs(i, len(t), table, modify=True)
         elif verb.up == "RENAME":
             if is_word(self.tok(i + 1), "COLUMN") and is_word(self.tok(i + 3), "TO") and is_name(self.tok(i + 4)):
                 new = t[i + 4]
@@ -577,6 +600,9 @@ class SqlReader:
                 if table is not None and table.columns is not None:
                     table.columns.pop(t[i + 2].up, None)
                     table.columns[new.up] = new
+                    if t[i + 2].up in table.types:
+                        table.types[new.up] = table.types.pop(t[i + 2].up)
+                    table.primary_key = [new.up if c == t[i + 2].up else c for c in table.primary_key]
             elif is_word(self.tok(i + 1), "TO") and is_name(self.tok(i + 2)) and table is not None:
                 new = t[i + 2]
                 self.declare(new, "table")
@@ -588,11 +614,13 @@ class SqlReader:
         elif verb.up == "DROP" and table is not None and table.columns is not None:
             if is_word(self.tok(i + 1), "COLUMN") and is_name(self.tok(i + 2)):
                 table.columns.pop(t[i + 2].up, None)
+                table.types.pop(t[i + 2].up, None)
             elif is_word(self.tok(i + 1), "("):
                 close = match_paren(t, i + 1)
                 for s, e in split_args(t, i + 2, close):
                     if s < e:
                         table.columns.pop(t[s].up, None)
+                        table.types.pop(t[s].up, None)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """The audit trail: row triggers on the audited tables, lib_audit events, audit_log append-only."""
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 import pytest
 
 from api.db.session import DbError, Out
+from database.tooling.audit_triggers import AUDITED, EXEMPT
 from tests.factories import today, unique
 
 AUDIT_LOG_APPEND_ONLY = -20902
-AUDITED_TABLES = {"loans", "holds", "fines", "payments", "patrons", "users", "user_roles"}
 
 
 def audit_of(db, table, row_id):
@@ -104,38 +105,6 @@ def test_account_lock_is_audited_as_an_update(db, f):
     assert len(update) == 1 and pairs(update[0]["new_values"])["account_locked"] == "Y"
 
 
-def test_every_audited_table_records_insert_update_and_delete(db, f):
-    patron_id = f.patron()
-    loan_id = active_loan(db, f, patron_id=patron_id)
-    material_id = f.material()
-    hold_id = db.insert("holds", {"patron_id": patron_id, "material_id": material_id,
-                                  "pickup_branch_id": f.main_branch()}, "hold_id")
-    fine_id = db.insert("fines", {"patron_id": patron_id, "loan_id": loan_id, "fine_type": "MANUAL", "amount": 2},
-                        "fine_id")
-    payment_id = db.insert("payments", {"fine_id": fine_id, "patron_id": patron_id, "amount": 1, "method": "CASH"},
-                           "payment_id")
-    user_id = f.user(("LIBRARIAN",))
-    keys = {"loans": ("loan_id", loan_id), "holds": ("hold_id", hold_id), "fines": ("fine_id", fine_id),
-            "payments": ("payment_id", payment_id), "patrons": ("patron_id", patron_id),
-            "users": ("user_id", user_id), "user_roles": ("user_id", user_id)}
-    assert set(keys) == AUDITED_TABLES
-    # an UPDATE per table of a column that every one of them has or a harmless change
-    db.execute("UPDATE loans SET renewals = 1 WHERE loan_id = :k", {"k": loan_id})
-    db.execute("UPDATE holds SET close_reason = 'x' WHERE hold_id = :k", {"k": hold_id})
-    db.execute("UPDATE fines SET description = 'x' WHERE fine_id = :k", {"k": fine_id})
-    db.execute("UPDATE payments SET note = 'x' WHERE payment_id = :k", {"k": payment_id})
-    db.execute("UPDATE patrons SET phone = '555' WHERE patron_id = :k", {"k": patron_id})
-    db.execute("UPDATE users SET full_name = 'Renamed' WHERE user_id = :k", {"k": user_id})
-    db.execute("UPDATE user_roles SET granted_by = :k WHERE user_id = :k", {"k": user_id})
-    for table in ("payments", "fines", "holds", "loans", "user_roles"):
-        column, key = keys[table]
-        db.execute(f"DELETE FROM {table} WHERE {column} = :k", {"k": key})
-    for table, (_, key) in keys.items():
-        actions = [r["action"] for r in audit_of(db, table, key)]
-        expected = ["INSERT", "UPDATE"] + (["DELETE"] if table not in ("patrons", "users") else [])
-        assert actions == expected, table
-
-
 def test_actor_is_null_without_a_session_actor(db, f):
     patron_id = f.patron()
     assert audit_of(db, "patrons", patron_id)[0]["actor_user_id"] is None
@@ -174,3 +143,228 @@ def test_audit_log_rejects_delete(db, f):
             db.execute("DELETE FROM audit_log WHERE table_name = 'patrons' AND row_id = :p", {"p": patron_id})
     assert err.value.code == AUDIT_LOG_APPEND_ONLY
     assert len(audit_of(db, "patrons", patron_id)) == 1
+
+
+# ---- every audited table: the generated triggers ------------------------------------------------------
+
+def _role(db, code="LIBRARIAN"):
+    return db.scalar("SELECT role_id FROM roles WHERE code = :c", {"c": code})
+
+
+def _free_error_code(db):
+    return db.scalar("SELECT MIN(c) FROM (SELECT -20999 + LEVEL - 1 AS c FROM dual CONNECT BY LEVEL <= 900) x "
+                     "WHERE c NOT IN (SELECT error_code FROM app_errors)") if db.engine == "oracle" else \
+        db.scalar("SELECT MIN(c) FROM generate_series(-20999, -20100) c WHERE c NOT IN (SELECT error_code FROM app_errors)")
+
+
+def _hold(db, f):
+    return db.insert("holds", {"patron_id": f.patron(), "material_id": f.material(),
+                               "pickup_branch_id": f.main_branch()}, "hold_id")
+
+
+def _fine(db, f):
+    return db.insert("fines", {"patron_id": f.patron(), "fine_type": "MANUAL", "amount": 2}, "fine_id")
+
+
+# table -> make(db, f) returning (where, row_id, key, (column, new value), {column: expected old, new text})
+# where: the WHERE clause binds of the new row; key: the key text that heads an UPDATE's values ('' if none)
+def _cases():
+    def users(db, f):
+        u = f.user()
+        return {"user_id": u}, u, "", ("full_name", "Renamed"), None
+
+    def roles(db, f):
+        r = db.insert("roles", {"code": unique("R"), "name": "Test role"}, "role_id")
+        return {"role_id": r}, r, "", ("name", "Renamed role"), None
+
+    def permissions(db, f):
+        p = db.insert("permissions", {"code": unique("PERM"), "description": "a test permission"}, "permission_id")
+        return {"permission_id": p}, p, "", ("description", "changed"), None
+
+    def user_roles(db, f):
+        u = f.user()
+        db.execute("INSERT INTO user_roles (user_id, role_id) VALUES (:u, :r)", {"u": u, "r": _role(db)})
+        return {"user_id": u}, u, f"role_id={_role(db)}", ("granted_by", u), None
+
+    def role_permissions(db, f):
+        r = db.insert("roles", {"code": unique("R"), "name": "Test role"}, "role_id")
+        perms = [row["permission_id"] for row in db.rows("SELECT permission_id FROM permissions ORDER BY permission_id")]
+        db.execute("INSERT INTO role_permissions (role_id, permission_id) VALUES (:r, :p)", {"r": r, "p": perms[0]})
+        # both columns are the key: changing one is a change of the key, written as such
+        return {"role_id": r}, r, "", ("permission_id", perms[1]), {"permission_id": (str(perms[0]), str(perms[1]))}
+
+    def branches(db, f):
+        b = f.branch()
+        return {"branch_id": b}, b, "", ("phone", "555-0100"), {"phone": ("", "555-0100")}
+
+    def closed_days(db, f):
+        c = f.closed_day(datetime(2091, 3, 4), f.branch())
+        return {"closed_day_id": c}, c, "", ("reason", "flood"), {"reason": ("test", "flood")}
+
+    def patrons(db, f):
+        p = f.patron()
+        return {"patron_id": p}, p, "", ("phone", "555"), None
+
+    def genres(db, f):
+        g = db.insert("genres", {"name": unique("Genre")}, "genre_id")
+        return {"genre_id": g}, g, "", ("name", unique("Renamed")), None
+
+    def authors(db, f):
+        a = db.insert("authors", {"full_name": "Ann Author", "sort_name": "Author, Ann"}, "author_id")
+        return {"author_id": a}, a, "", ("birth_year", 1901), {"birth_year": ("", "1901")}
+
+    def materials(db, f):
+        m = f.material(replacement_cost=30)
+        return {"material_id": m}, m, "", ("replacement_cost", Decimal("12.5")), {"replacement_cost": ("30.00", "12.50")}
+
+    def material_authors(db, f):
+        m = f.material()
+        a = db.insert("authors", {"full_name": "Ann Author", "sort_name": "Author, Ann"}, "author_id")
+        db.execute("INSERT INTO material_authors (material_id, author_id) VALUES (:m, :a)", {"m": m, "a": a})
+        return {"material_id": m}, m, f"author_id={a}", ("author_order", 2), {"author_order": ("1", "2")}
+
+    def copies(db, f):
+        c = f.copy()
+        return {"copy_id": c}, c, "", ("price", Decimal("12.5")), {"price": ("", "12.50")}
+
+    def circ_policies(db, f):
+        p = f.policy(branch_id=f.branch())
+        return {"policy_id": p}, p, "", ("daily_fine", Decimal("0.25")), {"daily_fine": ("0.50", "0.25")}
+
+    def loans(db, f):
+        loan = active_loan(db, f)
+        return {"loan_id": loan}, loan, "", ("renewals", 1), {"renewals": ("0", "1")}
+
+    def holds(db, f):
+        h = _hold(db, f)
+        return {"hold_id": h}, h, "", ("close_reason", "x"), None
+
+    def fines(db, f):
+        fine = _fine(db, f)
+        return {"fine_id": fine}, fine, "", ("amount", Decimal("0.25")), {"amount": ("2.00", "0.25")}
+
+    def payments(db, f):
+        fine = _fine(db, f)
+        patron = db.scalar("SELECT patron_id FROM fines WHERE fine_id = :f", {"f": fine})
+        p = db.insert("payments", {"fine_id": fine, "patron_id": patron, "amount": 1, "method": "CASH"}, "payment_id")
+        return {"payment_id": p}, p, "", ("note", "x"), None
+
+    def notices(db, f):
+        loan = active_loan(db, f)
+        patron = db.scalar("SELECT patron_id FROM loans WHERE loan_id = :l", {"l": loan})
+        n = db.insert("notices", {"notice_type": "DUE_SOON", "patron_id": patron, "loan_id": loan, "subject_id": loan,
+                                  "notice_day": today()}, "notice_id")
+        return {"notice_id": n}, n, "", ("error_text", "mailbox full"), None
+
+    def app_settings(db, f):
+        name = unique("TEST_SETTING").upper()
+        db.execute("INSERT INTO app_settings (name, value, description) VALUES (:n, '5', 'a test setting')", {"n": name})
+        return {"name": name}, None, f"name={name}", ("value", "1"), {"value": ("5", "1")}
+
+    def app_errors(db, f):
+        code = _free_error_code(db)
+        db.execute("INSERT INTO app_errors (error_code, name, http_status, message) VALUES (:c, :n, 409, 'A test')",
+                   {"c": code, "n": unique("TEST_ERROR").upper()})
+        return {"error_code": code}, code, "", ("http_status", 422), {"http_status": ("409", "422")}
+
+    def jobs(db, f):
+        name = unique("TEST_JOB").upper()[:30]
+        db.execute("INSERT INTO jobs (job_name, description, procedure_name, run_hour, run_minute) "
+                   "VALUES (:n, 'a test job', :p, 1, 2)", {"n": name, "p": "lib_jobs." + name.lower()})
+        return {"job_name": name}, None, f"job_name={name}", ("run_hour", 3), {"run_hour": ("1", "3")}
+
+    return {fn.__name__: fn for fn in (users, roles, permissions, user_roles, role_permissions, branches, closed_days,
+                                       patrons, genres, authors, materials, material_authors, copies, circ_policies,
+                                       loans, holds, fines, payments, notices, app_settings, app_errors, jobs)}
+
+
+CASES = _cases()
+
+
+def test_every_audited_table_has_a_case_below():
+    assert set(CASES) == set(AUDITED)
+
+
+def _trail(db, table, since):
+    return db.rows("SELECT * FROM audit_log WHERE table_name = :t AND audit_id > :a ORDER BY audit_id",
+                   {"t": table, "a": since})
+
+
+@pytest.mark.parametrize("table", sorted(CASES))
+def test_every_audited_table_records_insert_update_and_delete_with_the_actor(db, f, table):
+    since = db.scalar("SELECT COALESCE(MAX(audit_id), 0) FROM audit_log")
+    actor = f.user(("IT_ADMIN",))
+    db.set_actor(actor)
+    where, row_id, key, (column, value), expected = CASES[table](db, f)
+    cond = " AND ".join(f"{c} = :{c}" for c in where)
+    db.execute(f"UPDATE {table} SET {column} = :v_ WHERE {cond}", {**where, "v_": value})
+    db.execute(f"DELETE FROM {table} WHERE {cond}", where)
+    rows = _trail(db, table, since)
+    mine = [r for r in rows if r["row_id"] == row_id and (row_id is not None or key in (r["old_values"] or "") +
+                                                             (r["new_values"] or ""))]
+    assert [r["action"] for r in mine] == ["INSERT", "UPDATE", "DELETE"], rows
+    insert, update, delete = mine
+    assert insert["old_values"] is None and delete["new_values"] is None
+    assert set(pairs(insert["new_values"])) | {column} == set(pairs(delete["old_values"])) | {column}
+    assert [r["actor_user_id"] for r in mine] == [actor, actor, actor]
+    old, new = pairs(update["old_values"]), pairs(update["new_values"])
+    if key:  # the key columns that row_id does not hold come first on both sides
+        assert update["old_values"].startswith(key + ";") and update["new_values"].startswith(key + ";")
+        k = key.split("=", 1)[0]
+        old.pop(k), new.pop(k)
+    assert set(old) == set(new) == {column}
+    if expected:
+        assert (old[column], new[column]) == expected[column]
+
+
+def test_an_update_that_keeps_every_value_of_a_keyed_table_is_not_audited(db, f):
+    where, _, key, _, _ = CASES["app_settings"](db, f)
+    since = db.scalar("SELECT COALESCE(MAX(audit_id), 0) FROM audit_log")
+    db.execute("UPDATE app_settings SET value = value WHERE name = :name", where)
+    assert _trail(db, "app_settings", since) == []
+
+
+def test_a_setting_change_names_the_setting_and_the_actor(db, f):
+    """The issue's example: lowering MAX_FAILED_LOGINS weakens the lockout, and must leave a trace."""
+    actor = f.user(("IT_ADMIN",))
+    db.set_actor(actor)
+    before = db.scalar("SELECT value FROM app_settings WHERE name = 'MAX_FAILED_LOGINS'")
+    db.execute("UPDATE app_settings SET value = '99' WHERE name = 'MAX_FAILED_LOGINS'")
+    [row] = [r for r in _trail(db, "app_settings", 0) if r["action"] == "UPDATE"][-1:]
+    assert (row["actor_user_id"], row["row_id"]) == (actor, None)
+    assert row["old_values"] == f"name=MAX_FAILED_LOGINS;value={before}"
+    assert row["new_values"] == "name=MAX_FAILED_LOGINS;value=99"
+
+
+def test_catalog_writes_are_audited_with_the_actor(db, f):
+    """Issue 11: creating a title, changing its replacement cost and adding a copy left no trace."""
+    actor = f.user(("CATALOGER",))
+    db.set_actor(actor)
+    (material_id,) = db.call("lib_catalog.add_material", "Audited Title", None, None, "BOOK", None, None, None, None,
+                             None, Decimal("20"), "Ann Author", Out(int))
+    db.call("lib_catalog.update_material", material_id, "Audited Title", None, None, "BOOK", None, None, None, None,
+            None, Decimal("22.5"), "Ann Author")
+    (copy_id,) = db.call("lib_catalog.add_copy", material_id, f.main_branch(), None, None, Decimal("9.99"), Out(int))
+    trail = [(r["table_name"], r["action"], r["actor_user_id"]) for r in _trail(db, "materials", 0)
+             if r["row_id"] == material_id]
+    assert trail == [("materials", "INSERT", actor), ("materials", "UPDATE", actor)]
+    update = audit_of(db, "materials", material_id)[-1]
+    assert (pairs(update["old_values"])["replacement_cost"], pairs(update["new_values"])["replacement_cost"]) == \
+        ("20.00", "22.50")
+    [copy] = audit_of(db, "copies", copy_id)
+    assert (copy["action"], copy["actor_user_id"], pairs(copy["new_values"])["price"]) == ("INSERT", actor, "9.99")
+    credits = audit_of(db, "material_authors", material_id)  # update_material writes the credits again
+    assert [r["action"] for r in credits] == ["INSERT", "DELETE", "INSERT"]
+    assert {r["actor_user_id"] for r in credits} == {actor}
+
+
+def test_the_installed_triggers_are_the_generated_ones(db):
+    """Each audited table has its audit trigger in the database, an exempt table has none."""
+    if db.engine == "oracle":
+        rows = db.rows("SELECT LOWER(table_name) AS tbl, LOWER(trigger_name) AS trg FROM user_triggers")
+    else:
+        rows = db.rows("SELECT tgrelid::regclass::text AS tbl, tgname AS trg FROM pg_trigger WHERE NOT tgisinternal")
+    audit = {r["tbl"]: r["trg"] for r in rows if r["trg"].endswith("_audit_trg")}
+    assert audit == {t: f"{t}_audit_trg" for t in AUDITED}
+    assert not set(audit) & set(EXEMPT)
+    assert {(r["tbl"], r["trg"]) for r in rows if r["tbl"] == "audit_log"} == {("audit_log", "audit_log_append_only_trg")}
