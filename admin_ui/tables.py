@@ -174,6 +174,10 @@ class GuardedView(ModelView):
         for field in self.get_fields_list(request):
             if _is_text(field) and field.name in data:
                 data[field.name] = web.blank_null(data[field.name])
+        bad = [f.name for f in self.get_fields_list(request)  # 422 with the form, as the API refuses it
+               if web.has_control(data.get(f.name), multiline=isinstance(f, TextAreaField))]
+        if bad:
+            raise FormValidationError({name: f"The text {web.CONTROL_MESSAGE}." for name in bad})
         await super().validate_fields(request, data, exclude)
 
     async def handle_exception(self, request: Request, exc: Exception) -> None:

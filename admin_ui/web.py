@@ -7,12 +7,14 @@ Every page is declared once with the permission it needs (any one of those liste
 
 The wrapper sends a visitor without a session to the login page, answers 403 to a signed-in user
 without the permission (and to any account without staff permissions, i.e. patrons), reads the posted
-form (the CSRF middleware has already checked its token), and runs the handler in a worker thread
+form (the CSRF middleware has already checked its token), refuses with 422 a field or query parameter
+holding a control character, and runs the handler in a worker thread
 because the gateway is blocking. Database outages become a 503 page, unexpected errors a 500 page.
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -81,6 +83,27 @@ def blank_null(value: Any) -> Any:
     """Blank text is absent text: '' or whitespace only becomes None before it reaches the database,
     where Oracle would store NULL and PostgreSQL ''. Other values pass unchanged."""
     return None if isinstance(value, str) and not value.strip() else value
+
+
+# C0 control characters and DEL: no field takes them (PostgreSQL cannot even store NUL, and the API refuses it);
+# a multi-line field (a textarea) takes tab, line feed and carriage return
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "must not contain control characters"
+
+
+def has_control(value: Any, multiline: bool = False) -> bool:
+    """True for text holding a character no form field takes (see _CONTROL)."""
+    return isinstance(value, str) and (_CONTROL_MULTILINE if multiline else _CONTROL).search(value) is not None
+
+
+def first_control_field(*sources: Any) -> str | None:
+    """The name of the first single-line field (form or query string) holding a control character."""
+    for source in sources:
+        for name, value in (source.multi_items() if source is not None else ()):
+            if has_control(value) or has_control(name):
+                return name
+    return None
 
 
 # ---- the request context -----------------------------------------------------------------------
@@ -201,6 +224,11 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
                 return forbidden(request, user)
             form = await request.form(max_part_size=2 * request.app.state.ui_settings.cover_max_bytes) \
                 if request.method == "POST" else None
+            bad = first_control_field(form, request.query_params)
+            if bad is not None:  # refused as the API refuses it (422), before the database sees it
+                if form is not None:
+                    await form.close()
+                return error_page(request, 422, "Refused", f"{bad[:60]!r} {CONTROL_MESSAGE}.", user)
             ctx = Ctx(request, user, form)
             try:
                 return await run_in_threadpool(fn, ctx)
