@@ -33,6 +33,7 @@ from admin_ui import nav
 from admin_ui.auth import StaffUser, csrf_token, current_user, revalidate
 from api.db.gateway import DbUnavailable, Gateway
 from api.db.session import DbError
+from api.errors import RETRY_AFTER_S
 
 log = logging.getLogger("ils.staff")
 HERE = Path(__file__).resolve().parent
@@ -231,17 +232,22 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
                 return error_page(request, 422, "Refused", f"{bad[:60]!r} {CONTROL_MESSAGE}.", user)
             ctx = Ctx(request, user, form)
             try:
-                return await run_in_threadpool(fn, ctx)
+                response = await run_in_threadpool(fn, ctx)
+                # a page that showed a refusal inline (the desk's scans): a lost connection is still a 503
+                return _retry_later(response) if response.status_code == 503 else response
             except DbUnavailable:
                 log.error("staff page %s: database unavailable", request.url.path)
                 _record(request, 503, "DB_UNAVAILABLE")
-                return error_page(request, 503, "Database unavailable",
-                                  "The database is not answering right now. Try again in a moment.", user)
+                return _retry_later(error_page(request, 503, "Database unavailable",
+                                               "The database is not answering right now. Try again in a moment.", user))
             except DbError as exc:
                 r = refusal_of(request, exc)
                 if r.status >= 500:
                     log.error("staff page %s: database error %s %s", request.url.path, exc.code, exc.message)
-                    _record(request, 500, r.code)
+                    _record(request, r.status, r.code)
+                if r.status == 503:  # connection lost, timeout: the API's answer, as a page
+                    return _retry_later(error_page(request, 503, "Database unavailable",
+                                                   f"{r.message} ({r.code})", user))
                 return error_page(request, r.status, "Refused", f"{r.message} ({r.code})", user)
             except Exception:
                 log.exception("staff page %s %s failed", request.method, request.url.path)
@@ -257,6 +263,11 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
         fn.permissions = permissions  # type: ignore[attr-defined]
         return fn
     return decorate
+
+
+def _retry_later(response: Response) -> Response:
+    response.headers["Retry-After"] = RETRY_AFTER_S
+    return response
 
 
 def _record(request: Request, status: int, code: str) -> None:
