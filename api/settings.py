@@ -82,6 +82,7 @@ class Settings:
     access_log: bool = True
     metrics_enabled: bool = True
     trusted_proxies: str = ""
+    metrics_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -112,7 +113,10 @@ class Settings:
             access_log=env.get("ILS_ACCESS_LOG", "1") not in ("0", "false", "no"),
             metrics_enabled=env.get("ILS_METRICS", "1") not in ("0", "false", "no"),
             trusted_proxies=trusted_proxies(env),
+            metrics_token=env.get("ILS_METRICS_TOKEN", ""),
         )
+        if s.metrics_token and len(s.metrics_token) < 16:
+            raise SettingsError("ILS_METRICS_TOKEN is too short: use at least 16 (better 32+) random characters")
         if s.pool_min < 0 or s.pool_max < 1 or s.pool_min > s.pool_max:
             raise SettingsError(f"pool sizes must satisfy 0 <= ILS_DB_POOL_MIN <= ILS_DB_POOL_MAX, ILS_DB_POOL_MAX >= 1 "
                                 f"(got {s.pool_min}, {s.pool_max})")
