@@ -4,7 +4,8 @@ CSRF: each session holds a random token (made at login, or for the login form it
 non-GET request to a staff page must carry it, as the form field `csrf_token` or the header
 `X-CSRF-Token`, else it is refused with 403 before any handler runs. The table screens under
 /staff/admin are starlette-admin's and carry its own built-in CSRF protection (a signed double-submit
-token, checked on every POST there); the session cookie is SameSite=Strict on top of both.
+token, checked on every POST there, its signature bound to the session: admin_ui/admin_csrf.py); the session
+cookie is SameSite=Strict on top of both.
 """
 from __future__ import annotations
 
