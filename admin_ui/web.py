@@ -7,9 +7,8 @@ Every page is declared once with the permission it needs (any one of those liste
 
 The wrapper sends a visitor without a session to the login page, answers 403 to a signed-in user
 without the permission (and to any account without staff permissions, i.e. patrons), reads the posted
-form (the CSRF middleware has already checked its token), refuses with 422 a field holding a control
-character, and runs the handler in a worker thread
-because the gateway is blocking. Database outages become a 503 page, unexpected errors a 500 page.
+form (the CSRF middleware has already checked its token and refused control characters), and runs the
+handler in a worker thread because the gateway is blocking. Database outages become a 503 page, unexpected errors a 500 page.
 """
 from __future__ import annotations
 
@@ -96,15 +95,6 @@ CONTROL_MESSAGE = "must not contain control characters"
 def has_control(value: Any, multiline: bool = False) -> bool:
     """True for text holding a character no form field takes (see _CONTROL)."""
     return isinstance(value, str) and (_CONTROL_MULTILINE if multiline else _CONTROL).search(value) is not None
-
-
-def first_control_field(*sources: Any) -> str | None:
-    """The name of the first single-line field holding a control character (a form, query parameters)."""
-    for source in sources:
-        for name, value in (source.multi_items() if source is not None else ()):
-            if has_control(value) or has_control(name):
-                return name
-    return None
 
 
 # ---- the request context -----------------------------------------------------------------------
@@ -225,11 +215,6 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
                 return forbidden(request, user)
             form = await request.form(max_part_size=2 * request.app.state.ui_settings.cover_max_bytes) \
                 if request.method == "POST" else None
-            bad = first_control_field(form)  # query strings: middleware.QueryGuard
-            if bad is not None:  # refused as the API refuses it (422), before the database sees it
-                if form is not None:
-                    await form.close()
-                return error_page(request, 422, "Refused", f"{bad[:60]!r} {CONTROL_MESSAGE}.", user)
             ctx = Ctx(request, user, form)
             try:
                 response = await run_in_threadpool(fn, ctx)

@@ -6,8 +6,8 @@ import re
 
 import httpx
 
-_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
-_ADMIN_CSRF = re.compile(r'name="csrftoken" value="([^"]+)"')
+CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+ADMIN_CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
 
 
 class StaffClient:
@@ -15,16 +15,16 @@ class StaffClient:
         self.http = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
         page = self.http.get("/staff/login")
         r = self.http.post("/staff/login", data={"username": username, "password": password or f"{username}-pass",
-                                                 "next": "/staff/", "csrf_token": _CSRF.search(page.text).group(1)})
+                                                 "next": "/staff/", "csrf_token": CSRF_FIELD.search(page.text).group(1)})
         assert r.status_code == 303, r.text
-        self.csrf = _CSRF.search(self.http.get("/staff/").text).group(1)
+        self.csrf = CSRF_FIELD.search(self.http.get("/staff/").text).group(1)
 
     def post(self, path: str, data: dict, **kw) -> httpx.Response:
         return self.http.post(path, data={**data, "csrf_token": self.csrf}, **kw)
 
     def admin_token(self, path: str) -> str:
         """The table screens' CSRF token from the form at `path` (its cookie is kept by the client)."""
-        return _ADMIN_CSRF.search(self.http.get(path).text).group(1)
+        return ADMIN_CSRF_FIELD.search(self.http.get(path).text).group(1)
 
     def admin_post(self, path: str, data: dict, token: str | None = None) -> httpx.Response:
         return self.http.post(path, data={**data, "csrftoken": token or self.admin_token(path)})

@@ -2,11 +2,12 @@
 screens) as the API refuses them, before the database sees them; multi-line fields keep tab and new line."""
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from tests.factories import unique
 from tests.ui.helpers import add_charge, place_hold
-from tests.ui.staff_http import StaffClient
+from tests.ui.staff_http import CSRF_FIELD, StaffClient
 
 NUL, BELL, TAB = "\x00", "\x07", "\t"
 
@@ -78,6 +79,14 @@ def test_control_characters_in_desk_forms_are_refused_with_422_and_change_nothin
         assert r.status_code == 422, (path, data, r.status_code)
     assert _state(committed, rows) == before
     assert manager.post("/staff/desk/checkout", {"card": rows["card"], "barcode": rows["barcode"]}).status_code == 200
+
+
+def test_control_characters_in_the_login_form_are_refused_with_422(server):
+    with httpx.Client(base_url=server.url, timeout=30) as c:
+        token = CSRF_FIELD.search(c.get("/staff/login").text).group(1)
+        r = c.post("/staff/login", data={"username": "librarian" + NUL, "password": "librarian-pass",
+                                         "next": "/staff/", "csrf_token": token})
+    assert r.status_code == 422
 
 
 @pytest.mark.parametrize("query", ["/staff/patrons?q=ada%00", "/staff/holds?status=READY%07",
