@@ -8,7 +8,8 @@ Every page is declared once with the permission it needs (any one of those liste
 The wrapper sends a visitor without a session to the login page, answers 403 to a signed-in user
 without the permission (and to any account without staff permissions, i.e. patrons), reads the posted
 form (the CSRF middleware has already checked its token and refused control characters), and runs the
-handler in a worker thread because the gateway is blocking. Database outages become a 503 page, unexpected errors a 500 page.
+handler in a worker thread because the gateway is blocking. Database outages become a 503 page (with
+Retry-After), unexpected errors a 500 page.
 """
 from __future__ import annotations
 

@@ -14,7 +14,6 @@ uploads with as many decodes at once as uploads (what the product did before the
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import subprocess

@@ -74,8 +74,9 @@ def _login(c: httpx.Client, forwarded_for: str) -> int:
 def _register(c: httpx.Client, forwarded_for: str | None = None, email: str | None = None,
               username: str | None = None) -> httpx.Response:
     name = username or unique("reg").lower()
-    return c.post("/api/auth/register", json={"username": name, "password": "long-enough-1", "full_name": "Ada Lovelace",
-                                              "email": email or f"{name}@example.org"},
+    body = {"username": name, "password": "long-enough-1", "full_name": "Ada Lovelace",
+            "email": email or f"{name}@example.org"}
+    return c.post("/api/auth/register", json=body,
                   headers={"X-Forwarded-For": forwarded_for} if forwarded_for else {})
 
 

@@ -13,9 +13,9 @@ ADMIN_CSRF_FIELD = re.compile(r'name="csrftoken" value="([^"]+)"')
 class StaffClient:
     def __init__(self, base_url: str, username: str, password: str | None = None):
         self.http = httpx.Client(base_url=base_url, timeout=30, follow_redirects=False)
-        page = self.http.get("/staff/login")
+        token = CSRF_FIELD.search(self.http.get("/staff/login").text).group(1)
         r = self.http.post("/staff/login", data={"username": username, "password": password or f"{username}-pass",
-                                                 "next": "/staff/", "csrf_token": CSRF_FIELD.search(page.text).group(1)})
+                                                 "next": "/staff/", "csrf_token": token})
         assert r.status_code == 303, r.text
         self.csrf = CSRF_FIELD.search(self.http.get("/staff/").text).group(1)
 
