@@ -8,5 +8,6 @@ COPY . .
 ENV PYTHONPATH=/app \
     PROMETHEUS_MULTIPROC_DIR=.ils/metrics
 EXPOSE 8000
-# the workers' metric files start empty on every start (a restarted container keeps its files)
-CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python -m scripts.cli oracle install --if-missing && python -m scripts.cli admin bootstrap && exec python -m uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2}"]
+# X-Forwarded-For is believed only from ILS_TRUSTED_PROXIES (default none: uvicorn's own default trusts
+# 127.0.0.1); the workers' metric files start empty on every start (a restarted container keeps its files)
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python -m scripts.cli oracle install --if-missing && python -m scripts.cli admin bootstrap && exec python -m uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2} --forwarded-allow-ips \"${ILS_TRUSTED_PROXIES:-}\""]

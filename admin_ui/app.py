@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from admin_ui import web
 from admin_ui.auth import current_user
 from admin_ui.config import UiSettings
-from admin_ui.middleware import CsrfMiddleware, PageMiddleware
+from admin_ui.middleware import CsrfMiddleware, PageMiddleware, QueryGuard
 
 log = logging.getLogger("ils.staff")
 HERE = Path(__file__).resolve().parent
@@ -58,6 +58,7 @@ def build(api_app: Any) -> Starlette:
         Middleware(SessionMiddleware, secret_key=ui_settings.session_secret, session_cookie="ils_staff",
                    max_age=ui_settings.session_max_age_s, path=web.PREFIX, same_site="strict",
                    https_only=ui_settings.session_secure),
+        Middleware(QueryGuard, deny=_deny),
         Middleware(CsrfMiddleware, deny=_deny, max_body=2 * ui_settings.cover_max_bytes + 1024 * 1024),
     ]
     ui = Starlette(routes=routes, middleware=middleware,

@@ -8,7 +8,8 @@
     ILS_HEALTH_SAMPLE_S     seconds between the health dashboard's chart readings, default 5
     ILS_MEDIA_DIR           where cover images are stored, default .ils/media
     ILS_COVER_MAX_BYTES     largest accepted upload, default 5 MB
-    ILS_COVER_MAX_PIXELS    largest accepted image (width x height), default 40 megapixels
+    ILS_COVER_MAX_PIXELS    largest accepted image (width x height), default 12 megapixels (a cover is shown at
+                            1200 px at most; each decode holds about 8 bytes per pixel, two decodes at a time)
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ class UiSettings:
     health_sample_s: float = 5.0
     media_dir: Path = ROOT / ".ils" / "media"
     cover_max_bytes: int = 5 * 1024 * 1024
-    cover_max_pixels: int = 40_000_000
+    cover_max_pixels: int = 12_000_000
 
     @classmethod
     def from_env(cls, jwt_secret: str, env: dict | None = None) -> "UiSettings":
@@ -43,7 +44,7 @@ class UiSettings:
                    health_sample_s=max(float(env.get("ILS_HEALTH_SAMPLE_S") or 5), 0.5),
                    media_dir=Path(env.get("ILS_MEDIA_DIR") or ROOT / ".ils" / "media"),
                    cover_max_bytes=int(env.get("ILS_COVER_MAX_BYTES") or 5 * 1024 * 1024),
-                   cover_max_pixels=int(env.get("ILS_COVER_MAX_PIXELS") or 40_000_000))
+                   cover_max_pixels=int(env.get("ILS_COVER_MAX_PIXELS") or 12_000_000))
 
 
 def derive_secret(jwt_secret: str) -> str:

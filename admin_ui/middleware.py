@@ -1,22 +1,27 @@
-"""ASGI middleware of the staff UI: CSRF check of every POST, page headers, route names for the metrics.
+"""ASGI middleware of the staff UI: CSRF check of every POST, control characters refused, page headers, route
+names for the metrics.
 
 CSRF: each session holds a random token (made at login, or for the login form itself). Every
 non-GET request to a staff page must carry it, as the form field `csrf_token` or the header
-`X-CSRF-Token`, else it is refused with 403 before any handler runs. The table screens under
+`X-CSRF-Token`, else it is refused with 403 before any handler runs; a form field holding a control
+character (NUL, other C0, DEL: the staff pages have no multi-line field) is then refused with 422, and so is
+a query string holding one on any staff page (QueryGuard). The table screens under
 /staff/admin are starlette-admin's and carry its own built-in CSRF protection (a signed double-submit
-token, checked on every POST there); the session cookie is SameSite=Strict on top of both.
+token, checked on every POST there, its signature bound to the session: admin_ui/admin_csrf.py); the session
+cookie is SameSite=Strict on top of both.
 """
 from __future__ import annotations
 
 import hmac
 from types import SimpleNamespace
 from typing import Any, Callable
-from urllib.parse import parse_qs
+from urllib.parse import parse_qsl
 
 from starlette._utils import get_route_path
 from starlette.requests import Request
 from starlette.responses import Response
 
+from admin_ui.web import CONTROL_MESSAGE, has_control
 from api.request_body import BodyTooLarge, read_body, replaying
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -58,21 +63,27 @@ class CsrfMiddleware:
         replay = replaying(data, receive)
 
         expected = (scope.get("session") or {}).get("csrf")
+        fields = await _form_fields(scope, data)
         submitted = dict(scope.get("headers") or ()).get(HEADER, b"").decode("latin-1") or \
-            await _form_token(scope, data)
+            next((v for k, v in fields if k == FIELD), "")
         if not expected or not submitted or not hmac.compare_digest(str(expected), submitted):
             response = self.deny(Request(scope, replay), 403, "The form was not accepted: its security token is "
                                  "missing or out of date. Reload the page and try again.")
             await response(scope, replay, send)
             return
+        bad = next((k for k, v in fields if has_control(k) or has_control(v)), None)
+        if bad is not None:  # the staff pages' forms are single-line fields: refused as the API refuses it
+            response = self.deny(Request(scope, replay), 422, f"{bad[:60]!r} {CONTROL_MESSAGE}.")
+            await response(scope, replay, send)
+            return
         await self.app(scope, replay, send)
 
 
-async def _form_token(scope: dict, body: bytes) -> str:
+async def _form_fields(scope: dict, body: bytes) -> list[tuple[str, str]]:
+    """The text fields of a posted form (files left out)."""
     content_type = dict(scope.get("headers") or ()).get(b"content-type", b"").decode("latin-1")
     if content_type.startswith("application/x-www-form-urlencoded"):
-        values = parse_qs(body.decode("utf-8", "replace")).get(FIELD)
-        return values[0] if values else ""
+        return parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True)
     if content_type.startswith("multipart/form-data"):
         sent = False
 
@@ -85,11 +96,28 @@ async def _form_token(scope: dict, body: bytes) -> str:
 
         form = await Request(scope, once).form(max_part_size=len(body) + 1)
         try:
-            value = form.get(FIELD)
-            return value if isinstance(value, str) else ""
+            return [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
         finally:
             await form.close()
-    return ""
+    return []
+
+
+class QueryGuard:
+    """Refuse (422) a query string holding a control character, on every staff page: the table screens read
+    theirs without a check of their own (a NUL in a search or an id was a 500). Forms are checked where they
+    are read (web.page, GuardedView.validate_fields)."""
+
+    def __init__(self, app: Any, deny: Callable[[Request, int, str], Response]):
+        self.app, self.deny = app, deny
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope.get("query_string"):
+            query = scope["query_string"].decode("latin-1")
+            if any(has_control(k) or has_control(v) for k, v in parse_qsl(query, keep_blank_values=True)):
+                response = self.deny(Request(scope, receive), 422, f"The address {CONTROL_MESSAGE}.")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
 
 
 class PageMiddleware:

@@ -11,7 +11,8 @@ accounts lib_auth.create_user / set_roles / set_active / unlock_account / set_pa
 deactivate_user. Pure reference tables (branches, closed days, policies, genres, authors, settings) use
 starlette-admin's own CRUD on a small SQLAlchemy engine whose transactions also set the acting user
 (lib_session.set_actor), so the audit trail names who changed them. Bulk import is switched off
-everywhere (it would bypass the packages). CSRF: starlette-admin's built-in signed double-submit token.
+everywhere (it would bypass the packages). CSRF: starlette-admin's built-in signed double-submit token, bound
+to the staff session (admin_ui/admin_csrf.py).
 """
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from starlette_admin.fields import BaseField
 from starlette_admin.views import Link
 
 from admin_ui import models as m
+from admin_ui.admin_csrf import bind_csrf_to_session
 from admin_ui import web
 from admin_ui.auth import StaffUser, current_user, revalidate
 from api.db.session import DbError, Out
@@ -174,6 +176,10 @@ class GuardedView(ModelView):
         for field in self.get_fields_list(request):
             if _is_text(field) and field.name in data:
                 data[field.name] = web.blank_null(data[field.name])
+        bad = [f.name for f in self.get_fields_list(request)  # 422 with the form, as the API refuses it
+               if web.has_control(data.get(f.name), multiline=isinstance(f, TextAreaField))]
+        if bad:
+            raise FormValidationError({name: f"The text {web.CONTROL_MESSAGE}." for name in bad})
         await super().validate_fields(request, data, exclude)
 
     async def handle_exception(self, request: Request, exc: Exception) -> None:
@@ -506,6 +512,7 @@ def attach(ui: Any, api_app: Any) -> Admin:
     for view_cls, model in VIEWS:
         admin.add_view(view_cls(model, display_name=view_cls.name, menu_label=view_cls.label, key=view_cls.identity))
     admin.middlewares.insert(0, Middleware(StaffGuard))
+    bind_csrf_to_session(admin)  # its token valid only in the session it was made for
     admin.mount_to(ui)
     for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors"):
         setattr(admin.app.state, name, getattr(ui.state, name))

@@ -7,12 +7,14 @@ Every page is declared once with the permission it needs (any one of those liste
 
 The wrapper sends a visitor without a session to the login page, answers 403 to a signed-in user
 without the permission (and to any account without staff permissions, i.e. patrons), reads the posted
-form (the CSRF middleware has already checked its token), and runs the handler in a worker thread
-because the gateway is blocking. Database outages become a 503 page, unexpected errors a 500 page.
+form (the CSRF middleware has already checked its token and refused control characters), and runs the
+handler in a worker thread because the gateway is blocking. Database outages become a 503 page (with
+Retry-After), unexpected errors a 500 page.
 """
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -31,6 +33,7 @@ from admin_ui import nav
 from admin_ui.auth import StaffUser, csrf_token, current_user, revalidate
 from api.db.gateway import DbUnavailable, Gateway
 from api.db.session import DbError
+from api.errors import RETRY_AFTER_S
 
 log = logging.getLogger("ils.staff")
 HERE = Path(__file__).resolve().parent
@@ -81,6 +84,18 @@ def blank_null(value: Any) -> Any:
     """Blank text is absent text: '' or whitespace only becomes None before it reaches the database,
     where Oracle would store NULL and PostgreSQL ''. Other values pass unchanged."""
     return None if isinstance(value, str) and not value.strip() else value
+
+
+# C0 control characters and DEL: no field takes them (PostgreSQL cannot even store NUL, and the API refuses it);
+# a multi-line field (a textarea) takes tab, line feed and carriage return
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "must not contain control characters"
+
+
+def has_control(value: Any, multiline: bool = False) -> bool:
+    """True for text holding a character no form field takes (see _CONTROL)."""
+    return isinstance(value, str) and (_CONTROL_MULTILINE if multiline else _CONTROL).search(value) is not None
 
 
 # ---- the request context -----------------------------------------------------------------------
@@ -203,17 +218,22 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
                 if request.method == "POST" else None
             ctx = Ctx(request, user, form)
             try:
-                return await run_in_threadpool(fn, ctx)
+                response = await run_in_threadpool(fn, ctx)
+                # a page that showed a refusal inline (the desk's scans): a lost connection is still a 503
+                return _retry_later(response) if response.status_code == 503 else response
             except DbUnavailable:
                 log.error("staff page %s: database unavailable", request.url.path)
                 _record(request, 503, "DB_UNAVAILABLE")
-                return error_page(request, 503, "Database unavailable",
-                                  "The database is not answering right now. Try again in a moment.", user)
+                return _retry_later(error_page(request, 503, "Database unavailable",
+                                               "The database is not answering right now. Try again in a moment.", user))
             except DbError as exc:
                 r = refusal_of(request, exc)
                 if r.status >= 500:
                     log.error("staff page %s: database error %s %s", request.url.path, exc.code, exc.message)
-                    _record(request, 500, r.code)
+                    _record(request, r.status, r.code)
+                if r.status == 503:  # connection lost, timeout: the API's answer, as a page
+                    return _retry_later(error_page(request, 503, "Database unavailable",
+                                                   f"{r.message} ({r.code})", user))
                 return error_page(request, r.status, "Refused", f"{r.message} ({r.code})", user)
             except Exception:
                 log.exception("staff page %s %s failed", request.method, request.url.path)
@@ -229,6 +249,11 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
         fn.permissions = permissions  # type: ignore[attr-defined]
         return fn
     return decorate
+
+
+def _retry_later(response: Response) -> Response:
+    response.headers["Retry-After"] = RETRY_AFTER_S
+    return response
 
 
 def _record(request: Request, status: int, code: str) -> None:

@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.db.gateway import DbUnavailable
-from api.db.session import PACKAGE_STATE_DISCARDED, DbError
+from api.db.session import CONNECTION_LOST, PACKAGE_STATE_DISCARDED, DbError
 
 log = logging.getLogger("ils.api")
 
@@ -109,7 +109,13 @@ def _non_catalog(err: DbError) -> tuple[int, str, str]:
     # under way
     if state in PACKAGE_STATE_DISCARDED:
         return 503, "DB_UNAVAILABLE", "The database's program code is being replaced; try again shortly."
+    if state in CONNECTION_LOST:
+        return 503, "DB_UNAVAILABLE", "The connection to the database was lost; try again shortly."
     return 500, "DB_ERROR", "Unexpected database error."
+
+
+# seconds a client is told to wait (Retry-After) when the database is unavailable or too slow to answer
+RETRY_AFTER_S = "5"
 
 
 def error_json(status: int, code: str, message: str, db_code: int | None = None,
@@ -161,14 +167,15 @@ def install_handlers(app: FastAPI) -> None:
         if status >= 500:
             log.error("database error %s %s: %s", exc.code, exc.sqlstate, exc.message, extra=_ctx(request))
             _record_error(request, status, name)
-        return error_json(status, name, message, exc.code)
+        return error_json(status, name, message, exc.code,
+                          headers={"Retry-After": RETRY_AFTER_S} if status == 503 else None)
 
     @app.exception_handler(DbUnavailable)
     async def db_unavailable(request: Request, exc: DbUnavailable) -> JSONResponse:
         log.error("database unavailable: %s", exc, extra=_ctx(request))
         _record_error(request, 503, "DB_UNAVAILABLE")
         return error_json(503, "DB_UNAVAILABLE", "The database is not reachable right now; try again shortly.",
-                          headers={"Retry-After": "5"})
+                          headers={"Retry-After": RETRY_AFTER_S})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

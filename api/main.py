@@ -63,7 +63,8 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
     window = settings.login_rate_window_s
     app.state.limiters = {"login_ip": SlidingWindowLimiter(settings.login_rate_per_ip, window),
                           "login_user": SlidingWindowLimiter(settings.login_rate_per_user, window),
-                          "register_ip": SlidingWindowLimiter(settings.login_rate_per_ip, window)}
+                          "register_ip": SlidingWindowLimiter(settings.login_rate_per_ip, window),
+                          "register_email": SlidingWindowLimiter(settings.login_rate_per_user, window)}
     install_handlers(app)
     for module in ROUTERS:
         app.include_router(module.router)

@@ -6,6 +6,7 @@ a message naming them.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,6 +40,30 @@ def _list(env: dict, name: str) -> list[str]:
     return [x.strip() for x in env.get(name, "").split(",") if x.strip()]
 
 
+def trusted_proxies(env: dict | None = None) -> str:
+    """ILS_TRUSTED_PROXIES, checked: the addresses or networks (comma-separated, or *) whose X-Forwarded-For
+    uvicorn believes (--forwarded-allow-ips). Default none: the client address is the TCP peer's, so a
+    client cannot pick the address the rate limits count under. uvicorn itself would trust 127.0.0.1 and
+    take a malformed entry as a literal name; a malformed one stops start-up here instead."""
+    env = os.environ if env is None else env
+    items = _list(env, "ILS_TRUSTED_PROXIES")
+    for item in items:
+        if item == "*":
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise SettingsError(f"ILS_TRUSTED_PROXIES: {item!r} is not an IP address or network") from None
+    return ",".join(items)
+
+
+def serve_command(host: str, port: int, *, workers: int = 1, env: dict | None = None) -> list[str]:
+    """The arguments after `python` that serve the app with uvicorn: every start (scripts/ils run, the test
+    servers, the benchmarks) goes through here; the Dockerfile's CMD says the same in shell."""
+    return ["-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port), "--workers", str(workers),
+            "--forwarded-allow-ips", trusted_proxies(env)]
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -56,6 +81,8 @@ class Settings:
     log_level: str = "INFO"
     access_log: bool = True
     metrics_enabled: bool = True
+    trusted_proxies: str = ""
+    metrics_token: str = field(default="", repr=False)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -85,7 +112,11 @@ class Settings:
             log_level=env.get("ILS_LOG_LEVEL", "INFO").upper(),
             access_log=env.get("ILS_ACCESS_LOG", "1") not in ("0", "false", "no"),
             metrics_enabled=env.get("ILS_METRICS", "1") not in ("0", "false", "no"),
+            trusted_proxies=trusted_proxies(env),
+            metrics_token=env.get("ILS_METRICS_TOKEN", ""),
         )
+        if s.metrics_token and len(s.metrics_token) < 16:
+            raise SettingsError("ILS_METRICS_TOKEN is too short: use at least 16 (better 32+) random characters")
         if s.pool_min < 0 or s.pool_max < 1 or s.pool_min > s.pool_max:
             raise SettingsError(f"pool sizes must satisfy 0 <= ILS_DB_POOL_MIN <= ILS_DB_POOL_MAX, ILS_DB_POOL_MAX >= 1 "
                                 f"(got {s.pool_min}, {s.pool_max})")

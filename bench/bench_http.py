@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.db.session import Out, Session, connect  # noqa: E402
 from api.security import hash_password  # noqa: E402
+from api.settings import serve_command  # noqa: E402
 
 PASSWORD = "bench-pass-" + secrets.token_hex(4)
 
@@ -215,8 +216,8 @@ def start_server(url: str, port: int, workers: int, pool_max: int, access_log: b
                ILS_DB_POOL_MIN=str(min(2, pool_max)), ILS_DB_POOL_MAX=str(pool_max),
                ILS_ACCESS_LOG="1" if access_log else "0", ILS_LOG_LEVEL="WARNING",
                PROMETHEUS_MULTIPROC_DIR=metrics_dir, PYTHONPATH=str(ROOT))
-    args = [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-            "--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    args = [sys.executable, *serve_command("127.0.0.1", port, workers=workers, env=env),
+            "--log-level", "warning", "--no-access-log"]
     proc = subprocess.Popen(args, env=env, cwd=ROOT, stderr=subprocess.DEVNULL if not access_log else None)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -105,6 +105,12 @@ def _jwt_secret() -> str:
 
 
 def cmd_run(args) -> int:
+    from api.settings import SettingsError, trusted_proxies
+    try:
+        trusted_proxies()  # a malformed ILS_TRUSTED_PROXIES stops before any work
+    except SettingsError as e:
+        print(f"ils: {e}", file=sys.stderr)
+        return 2
     cluster.start()
     _bring_up_to_date(demo=not args.no_demo)
     env = dict(os.environ, ILS_DATABASE_URL=cluster.default_url(), ILS_JWT_SECRET=_jwt_secret(),
@@ -123,9 +129,9 @@ def cmd_run(args) -> int:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    return subprocess.call([sys.executable, "-m", "uvicorn", "api.main:app", "--host", args.host,
-                            "--port", str(args.port), "--workers", str(args.workers), "--no-access-log"],
-                           env=env, cwd=ROOT)
+    from api.settings import serve_command
+    return subprocess.call([sys.executable, *serve_command(args.host, args.port, workers=args.workers, env=env),
+                            "--no-access-log"], env=env, cwd=ROOT)
 
 
 def cmd_test(args) -> int:

@@ -58,6 +58,12 @@ def test_the_image_starts_with_commands_the_cli_has():
     assert "uvicorn api.main:app" in cmd
 
 
+def test_the_image_believes_x_forwarded_for_only_from_ils_trusted_proxies():
+    """uvicorn's own default trusts 127.0.0.1; the image passes ILS_TRUSTED_PROXIES, empty when unset."""
+    cmd = " ".join(json.loads(re.search(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.M).group(1)))
+    assert '--forwarded-allow-ips "${ILS_TRUSTED_PROXIES:-}"' in cmd
+
+
 def _compose_client() -> str | None:
     """'v2' (the docker compose plugin), 'v1' (Debian's docker-compose) or None."""
     if shutil.which("docker") and subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:

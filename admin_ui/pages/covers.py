@@ -47,6 +47,8 @@ def upload_cover(ctx: web.Ctx) -> Response:
                                                max_pixels=settings.cover_max_pixels)
     except covers.CoverRejected as exc:
         return _page(ctx, material, error=str(exc), status=422)
+    except covers.CoversBusy as exc:  # 503: the page wrapper adds Retry-After
+        return _page(ctx, material, error=str(exc), status=503)
     covers.store(settings.media_dir, material["material_id"], cover, thumb)
     return _page(ctx, material, done=f"Cover saved ({w} × {h} pixels, metadata removed).")
 

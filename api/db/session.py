@@ -25,6 +25,15 @@ T = TypeVar("T")
 # runs once the packages are instantiated again, so it is run once more (see Session._run).
 PACKAGE_STATE_DISCARDED = frozenset({"ORA-04068", "ORA-04061", "ORA-04065", "ORA-06508"})
 
+# The connection died under the request: the server was shut down, restarted or is starting (57P01-57P03), the
+# session was terminated (pg_terminate_backend: 57P01; ALTER SYSTEM KILL SESSION: ORA-00028) or the network
+# dropped it. psycopg's own "server closed the connection" carries no SQLSTATE: _pg_error names it 08006;
+# python-oracledb reports the ORA-nnnnn below (as DPY-4011 too) or, for its own, DPY-4011 and DPY-1001.
+# Not retried (a COMMIT lost in flight may have happened); the pool drops the connection.
+CONNECTION_LOST = frozenset({"57P01", "57P02", "57P03", "08000", "08003", "08006",
+                             "ORA-00028", "ORA-01012", "ORA-01089", "ORA-01092", "ORA-03113", "ORA-03114",
+                             "ORA-03135", "DPY-4011", "DPY-1001"})
+
 
 class DbError(Exception):
     """A refusal from the error catalog (code -20nnn), or another database error (code None)."""
@@ -55,7 +64,12 @@ def engine_of(url: str) -> str:
 
 
 def _pg_error(exc: Exception) -> DbError:
+    import psycopg
     state = getattr(exc, "sqlstate", None)
+    if state is None and isinstance(exc, psycopg.OperationalError):  # the connection is gone, no server answer
+        state = "08006"
+    elif state is None and isinstance(exc, psycopg.DataError):  # psycopg refused a value (NUL in text)
+        state = "22000"
     diag = getattr(exc, "diag", None)
     message = (diag.message_primary if diag is not None and diag.message_primary else str(exc)).strip()
     code = -(20000 + int(state[2:])) if state and state.startswith("45") and state[2:].isdigit() else None

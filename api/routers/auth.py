@@ -59,8 +59,9 @@ def login(body: LoginIn, request: Request, db: Db) -> TokenOut:
 @router.post("/register", response_model=RegisteredOut, status_code=201, dependencies=[Depends(public())],
              responses=responses(409, 422, 429))
 def register(body: RegisterIn, request: Request, db: Db) -> RegisteredOut:
-    """Create a patron account (role PATRON) with a linked patron record."""
-    _rate_limit(request, ("register_ip", _client_ip(request)))
+    """Create a patron account (role PATRON) with a linked patron record. An e-mail already on file is no
+    refusal (only usernames are unique), so the answer never tells whether an address is registered."""
+    _rate_limit(request, ("register_ip", _client_ip(request)), ("register_email", body.email.strip().lower()))
     min_length = request.app.state.settings.password_min_length
     if len(body.password) < min_length:
         raise ApiError(422, "VALIDATION_ERROR", f"password: the password needs at least {min_length} characters")

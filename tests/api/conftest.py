@@ -19,7 +19,7 @@ from api.accounts import load_principal
 from api.db.session import Session, connect
 from api.main import create_app
 from api.security import hash_password, issue_token
-from api.settings import Settings
+from api.settings import Settings, trusted_proxies
 from tests.factories import Factory, unique
 
 ROLES = ("PATRON", "LIBRARIAN", "BRANCH_MANAGER", "CATALOGER", "IT_ADMIN", "LIBRARY_DIRECTOR")
@@ -57,7 +57,8 @@ class LiveServer:
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = app
         self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning",
-                                                    lifespan="on", access_log=False))
+                                                    lifespan="on", access_log=False,
+                                                    forwarded_allow_ips=trusted_proxies()))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> "LiveServer":

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from api.main import create_app
+from api.settings import serve_command
 from tests.api.conftest import LiveServer, _free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,8 +96,8 @@ def test_metrics_sum_over_several_workers(api_settings, tmp_path):
     env = dict(os.environ, ILS_DATABASE_URL=api_settings.database_url, ILS_JWT_SECRET=api_settings.jwt_secret,
                PROMETHEUS_MULTIPROC_DIR=str(tmp_path), ILS_DB_POOL_MIN="1", ILS_DB_POOL_MAX="2", ILS_ACCESS_LOG="0",
                PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1", "--port", str(port),
-                             "--workers", "2", "--log-level", "warning"], env=env, cwd=ROOT)
+    proc = subprocess.Popen([sys.executable, *serve_command("127.0.0.1", port, workers=2, env=env),
+                             "--log-level", "warning"], env=env, cwd=ROOT)
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30

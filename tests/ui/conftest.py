@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from api.settings import serve_command
 from tests.factories import Factory
 from tests.sessions import rolled_back_session
 from tests.ui.helpers import ARTIFACTS, ROOT
@@ -75,8 +76,8 @@ class AppServer:
     def start(self) -> "AppServer":
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("w")
-        self.proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-                                      "--port", str(self.port), "--no-access-log"],
+        self.proc = subprocess.Popen([sys.executable, *serve_command("127.0.0.1", self.port, env=self.env),
+                                      "--no-access-log"],
                                      cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
