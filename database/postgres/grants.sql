@@ -40,13 +40,17 @@ EXCEPTION
 END
 $$;
 
--- No attribute beyond LOGIN (left as the deployment set it), no membership in another role.
-ALTER ROLE ils_owner NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
-ALTER ROLE ils_app NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS;
+-- No attribute beyond LOGIN (left as the deployment set it), no membership in another role. Changed only
+-- when needed: roles are shared by the cluster's databases, whose builds may run at the same time.
 DO $$
 DECLARE
     r record;
 BEGIN
+    FOR r IN SELECT rolname FROM pg_roles
+              WHERE rolname IN ('ils_owner', 'ils_app')
+                AND (rolsuper OR rolcreatedb OR rolcreaterole OR rolreplication OR rolbypassrls) LOOP
+        EXECUTE format('ALTER ROLE %I NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS', r.rolname);
+    END LOOP;
     FOR r IN SELECT m.roleid::regrole AS granted, m.member::regrole AS member
                FROM pg_auth_members m
               WHERE m.member IN ('ils_app'::regrole, 'ils_owner'::regrole) LOOP

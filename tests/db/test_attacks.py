@@ -15,7 +15,7 @@ from tests.factories import Factory
 # PostgreSQL: insufficient_privilege. Oracle: insufficient privileges, no such table or view (an object
 # the user may not alter), no such trigger, and PL/SQL that names what the user may not call.
 PG_REFUSED = {"42501"}
-ORA_REFUSED = {"ORA-01031", "ORA-00942", "ORA-04080", "ORA-06550", "ORA-01749", "ORA-01919", "ORA-00990"}
+ORA_REFUSED = {"ORA-01031", "ORA-00942", "ORA-04080", "ORA-06550"}
 
 
 def refused(s: Session, sql: str, binds: dict | None = None) -> DbError:

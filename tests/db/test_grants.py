@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
 import pytest
 
 from api.db.session import DbError
@@ -133,3 +135,32 @@ def test_oracle_role_executes_every_spec_package_but_the_jobs_and_reads_every_ta
         "UNION ALL SELECT view_name FROM user_views")}
     assert objects and objects <= readable
     assert [r for r in made if r["privilege"] not in ("EXECUTE", "READ")] == []
+
+
+@pytest.mark.postgres_only
+def test_an_upgrade_applies_it_all_again(database_url):
+    """What a superuser left behind (a table of its own, an attribute, a membership, a grant to PUBLIC)
+    is put right by `scripts/ils db upgrade` (build.upgrade loads grants.sql again)."""
+    admin = urlsplit(database_url)._replace(path="/postgres").geturl()
+    name = "ils_grants_upgrade_probe"
+    url = urlsplit(database_url)._replace(path="/" + name).geturl()
+    try:
+        build.install(admin, name)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE probe_extra (n integer)")
+            conn.execute("GRANT EXECUTE ON FUNCTION lib_auth.setting_number(text, numeric) TO PUBLIC")
+            conn.execute("ALTER ROLE ils_app CREATEDB")
+            conn.execute("GRANT pg_read_all_data TO ils_app")
+        build.upgrade(admin, name)
+        with psycopg.connect(url, autocommit=True) as conn:
+            assert conn.execute("SELECT relowner::regrole::text, has_table_privilege('ils_app', oid, 'SELECT') "
+                                "FROM pg_class WHERE relname = 'probe_extra'").fetchone() == ("ils_owner", True)
+            assert conn.execute("SELECT has_function_privilege('ils_app', "
+                                "'lib_auth.setting_number(text, numeric)', 'EXECUTE')").fetchone()[0] is False
+            assert conn.execute("SELECT rolcreatedb FROM pg_roles WHERE rolname = 'ils_app'").fetchone()[0] is False
+            assert conn.execute("SELECT COUNT(*) FROM pg_auth_members WHERE member = 'ils_app'::regrole").fetchone()[0] == 0
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute("ALTER ROLE ils_app NOCREATEDB")
+            conn.execute("REVOKE pg_read_all_data FROM ils_app")
