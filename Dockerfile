@@ -9,5 +9,6 @@ ENV PYTHONPATH=/app \
     PROMETHEUS_MULTIPROC_DIR=.ils/metrics
 EXPOSE 8000
 # X-Forwarded-For is believed only from ILS_TRUSTED_PROXIES (default none: uvicorn's own default trusts
-# 127.0.0.1); the workers' metric files start empty on every start (a restarted container keeps its files)
-CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python -m scripts.cli oracle install --if-missing && python -m scripts.cli admin bootstrap && exec python -m uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2} --forwarded-allow-ips \"${ILS_TRUSTED_PROXIES:-}\""]
+# 127.0.0.1); the workers' metric files start empty on every start (a restarted container keeps its files).
+# The app connects as the application user, which may not install: the compose setup service installs as the owner.
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && python -m scripts.cli admin bootstrap && exec python -m uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2} --forwarded-allow-ips \"${ILS_TRUSTED_PROXIES:-}\""]

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
     configure_logging(settings.log_level)
     gw = gateway or Gateway(settings.database_url, min_size=settings.pool_min, max_size=settings.pool_max,
                             timeout=settings.pool_timeout_s, statement_timeout_ms=settings.statement_timeout_ms,
-                            observer=metrics.observe_db_call if settings.metrics_enabled else None)
+                            observer=metrics.observe_db_call if settings.metrics_enabled else None,
+                            schema=settings.db_schema)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -1,8 +1,8 @@
 """Configuration: every setting of the API from environment variables, in one object.
 
-Required: ILS_DATABASE_URL (postgresql://... or oracle+oracledb://...) and ILS_JWT_SECRET. The embedded
-run (`scripts/ils run`) passes both; a production deployment sets them. Missing ones stop start-up with
-a message naming them.
+Required: ILS_DATABASE_URL (postgresql://... or oracle+oracledb://..., the application role's account,
+never the schema owner's) and ILS_JWT_SECRET. The embedded run (`scripts/ils run`) passes both; a
+production deployment sets them. Missing ones stop start-up with a message naming them.
 """
 from __future__ import annotations
 
@@ -68,6 +68,7 @@ def serve_command(host: str, port: int, *, workers: int = 1, env: dict | None = 
 class Settings:
     database_url: str
     jwt_secret: str = field(repr=False)
+    db_schema: str | None = None  # Oracle: the schema owner, when database_url's user is the application user
     jwt_expire_minutes: int = 30
     pool_min: int = 2
     pool_max: int = 10
@@ -99,6 +100,7 @@ class Settings:
         s = cls(
             database_url=env["ILS_DATABASE_URL"],
             jwt_secret=secret,
+            db_schema=env.get("ILS_DB_SCHEMA") or None,
             jwt_expire_minutes=_int(env, "ILS_JWT_EXPIRE_MINUTES", 30),
             pool_min=_int(env, "ILS_DB_POOL_MIN", 2),
             pool_max=_int(env, "ILS_DB_POOL_MAX", 10),
@@ -117,6 +119,13 @@ class Settings:
         )
         if s.metrics_token and len(s.metrics_token) < 16:
             raise SettingsError("ILS_METRICS_TOKEN is too short: use at least 16 (better 32+) random characters")
+        if s.db_schema is not None:
+            from api.db.session import current_schema_sql
+            try:
+                current_schema_sql(s.db_schema)
+            except ValueError:
+                raise SettingsError(f"ILS_DB_SCHEMA must be the Oracle schema owner's name (e.g. ILS), "
+                                    f"got {s.db_schema!r}") from None
         if s.pool_min < 0 or s.pool_max < 1 or s.pool_min > s.pool_max:
             raise SettingsError(f"pool sizes must satisfy 0 <= ILS_DB_POOL_MIN <= ILS_DB_POOL_MAX, ILS_DB_POOL_MAX >= 1 "
                                 f"(got {s.pool_min}, {s.pool_max})")

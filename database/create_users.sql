@@ -11,7 +11,8 @@
 --   the application    (ils_app_user, default <owner>_APP): CREATE SESSION only. What it may use comes
 --   user               from the role below, which install.sql grants to (grants_oracle.sql).
 --   the role           <owner>_APP_ROLE, named after the owner so install.sql finds it without being told:
---                      EXECUTE on every package of the specs (plsql/*.pks), SELECT on the tables and views.
+--                      EXECUTE on every package of the specs (plsql/*.pks) but LIB_JOBS (it COMMITs: the
+--                      owner's scheduler jobs run it), READ on the tables and views.
 --                      Granted to the application user, and to the owner so its installer can see it.
 --
 -- Values are SQL*Plus substitution variables. DEFINE them before running the script, or answer the

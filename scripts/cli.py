@@ -2,7 +2,7 @@
 
   run                       embedded database + schema + demo data, then API and staff UI
   test [pytest args]        the whole test suite against a fresh embedded test database
-  db start|stop|status|url  the embedded PostgreSQL cluster
+  db start|stop|status|url  the embedded PostgreSQL cluster (url --app: the application role's URL)
   db install [--demo]       rebuild the application database from the sources (wipes it)
   db upgrade                bring the database to the sources, keeping its data (migrations, code)
   db build                  translate the Oracle sources with ora2pg (cached) and report timings
@@ -84,6 +84,7 @@ def _bring_up_to_date(demo: bool) -> None:
         _install(demo)
     elif action == "upgrade":
         _upgrade_pg(cluster.admin_url(), cluster.DATABASE)
+    cluster.enable_app_login()
 
 
 def _upgrade_pg(admin_url: str, dbname: str) -> None:
@@ -92,6 +93,21 @@ def _upgrade_pg(admin_url: str, dbname: str) -> None:
     steps = ", ".join(result["migrations"]) or "no migration"
     _say(f"database {dbname} upgraded from version {result['from']} to {result['to']} in {result['seconds']}s "
          f"({steps}; packages, views and triggers re-created; data kept)")
+
+
+def _db_upgrade() -> int:
+    """`db upgrade`: the database ILS_DATABASE_URL names (either engine, as its owner), else the embedded one."""
+    url = os.environ.get("ILS_DATABASE_URL")
+    if url and url.startswith("oracle"):
+        return cmd_oracle(argparse.Namespace(action="upgrade", url=url, if_missing=False))
+    if url:
+        parts = urlsplit(url)
+        _upgrade_pg(parts._replace(path="/postgres").geturl(), parts.path.lstrip("/"))
+        return 0
+    cluster.start()
+    _upgrade_pg(cluster.admin_url(), cluster.DATABASE)
+    cluster.enable_app_login()
+    return 0
 
 
 def _jwt_secret() -> str:
@@ -113,16 +129,21 @@ def cmd_run(args) -> int:
         return 2
     cluster.start()
     _bring_up_to_date(demo=not args.no_demo)
-    env = dict(os.environ, ILS_DATABASE_URL=cluster.default_url(), ILS_JWT_SECRET=_jwt_secret(),
+    # the server connects as the application role; installs, demo data and jobs keep the owner's URL
+    env = dict(os.environ, ILS_DATABASE_URL=cluster.app_url(), ILS_JWT_SECRET=_jwt_secret(),
                PYTHONPATH=str(ROOT))
     url = f"http://{args.host}:{args.port}"
+
+    def shown(db_url: str, role: str) -> str:
+        return urlsplit(db_url)._replace(netloc=f"{role}:***@127.0.0.1:{cluster.PORT}").geturl()
     print(f"\n  ILS is starting on {url}\n"
           f"    staff UI        {url}/staff/\n"
           f"    health          {url}/staff/health\n"
           f"    API docs        {url}/docs\n"
           f"    metrics         {url}/metrics\n"
           f"  demo logins (password = <username>-pass): {', '.join(DEMO_LOGINS)}\n"
-          f"  database        {urlsplit(cluster.default_url())._replace(netloc=f'ils:***@127.0.0.1:{cluster.PORT}').geturl()}\n"
+          f"  database        {shown(cluster.app_url(), cluster.APP_ROLE)} (the server: spec routines and reads)\n"
+          f"                  {shown(cluster.default_url(), cluster.ROLE)} (owner/admin: DBAs, jobs, demo data)\n"
           f"  stop with Ctrl-C; the database keeps running (scripts/ils db stop)\n", flush=True)
     if args.workers > 1:  # /metrics sums the workers through a shared, emptied folder
         metrics_dir = cluster.STATE_DIR / "metrics"
@@ -158,10 +179,15 @@ def cmd_db(args) -> int:
         _say(f"embedded PostgreSQL {'running' if running else 'stopped'} (port {cluster.PORT})")
         return 0 if running else 3
     elif args.action == "url":
-        print(cluster.default_url())
+        if args.app:
+            cluster.enable_app_login()
+        print(cluster.app_url() if args.app else cluster.default_url())
     elif args.action == "install":
         cluster.start()
         _install(demo=args.demo)
+        cluster.enable_app_login()
+    elif args.action == "upgrade":
+        return _db_upgrade()
     elif args.action == "build":
         from database.postgres import build
         t0 = time.perf_counter()
@@ -243,7 +269,7 @@ def cmd_admin(args) -> int:
     from api.db.session import Out, connect
     username = os.environ.get("ILS_ADMIN_USERNAME", "admin")
     password = os.environ.get("ILS_ADMIN_PASSWORD")
-    s = connect(_app_url())
+    s = connect(_app_url(), schema=os.environ.get("ILS_DB_SCHEMA"))  # Oracle: the app user, in the owner's schema
     try:
         if s.scalar("SELECT COUNT(*) FROM users WHERE UPPER(username) = UPPER(:u)", {"u": username}):
             _say(f"user {username} exists: nothing to do")
@@ -295,6 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
     d = sub.add_parser("db", help="the embedded PostgreSQL cluster")
     d.add_argument("action", choices=["start", "stop", "status", "url", "install", "upgrade", "build"])
     d.add_argument("--demo", action="store_true", help="with install: load the demo data too")
+    d.add_argument("--app", action="store_true", help="with url: the application role's URL (the owner's without)")
     d.set_defaults(func=cmd_db)
     dm = sub.add_parser("demo", help="load demo or scale data")
     dm.add_argument("action", choices=["load"])

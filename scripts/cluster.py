@@ -32,6 +32,10 @@ PG_MAJOR = 15
 BIN_DIR = Path(f"/usr/lib/postgresql/{PG_MAJOR}/bin")
 ROLE = "ils"
 DATABASE = "ils"
+# The application role (database/postgres/grants.sql): what the API and the staff UI connect as. The build
+# creates it NOLOGIN; the embedded run gives it LOGIN and a password of its own, kept beside db-password.
+APP_ROLE = "ils_app"
+APP_PASSWORD_FILE = STATE_DIR / "app-password"
 try:
     PORT = int(os.environ.get("ILS_PG_PORT", "54329"))
     if not 1 <= PORT <= 65535:
@@ -148,6 +152,32 @@ def password() -> str:
 def admin_url(database: str = "postgres") -> str:
     """URL of the cluster's owner role ils (a superuser inside this cluster only)."""
     return f"postgresql://{ROLE}:{quote(password())}@127.0.0.1:{PORT}/{database}"
+
+
+def app_password() -> str:
+    if not APP_PASSWORD_FILE.exists():
+        STATE_DIR.mkdir(exist_ok=True)
+        fd = os.open(APP_PASSWORD_FILE, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(24) + "\n")
+    return APP_PASSWORD_FILE.read_text().strip()
+
+
+def app_url(database: str = DATABASE) -> str:
+    """URL of the application role: calls the spec routines and reads, nothing else."""
+    return f"postgresql://{APP_ROLE}:{quote(app_password())}@127.0.0.1:{PORT}/{database}"
+
+
+def enable_app_login() -> None:
+    """Give the application role, which an install creates NOLOGIN, LOGIN and this checkout's password."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(admin_url(), autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (APP_ROLE,)).fetchone() is None:
+            raise ToolError(f"the role {APP_ROLE} does not exist yet: install the schema first (scripts/ils db install)")
+        conn.execute(sql.SQL("ALTER ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(APP_ROLE),
+                                                                        sql.Literal(app_password())))
 
 
 def is_initialised() -> bool:
@@ -371,4 +401,5 @@ def _ensure_database() -> None:
 
 
 def default_url() -> str:
+    """The application database as the cluster's superuser: installs, upgrades, demo data, jobs."""
     return admin_url(DATABASE)

@@ -2,7 +2,9 @@
 
 Configuration comes only from the environment: ILS_DATABASE_URL names the database the suite may
 wipe and rebuild (postgresql://... for the embedded build, oracle+oracledb://... for Oracle).
-`scripts/ils test` points it at the embedded cluster's ils_test database.
+`scripts/ils test` points it at the embedded cluster's ils_test database. Tests arrange as that URL's
+user (the schema owner) and act as the application role (tests/sessions.py: app_url; on Oracle
+ILS_APP_DATABASE_URL names the test schema's application user).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.db.session import Session, connect, engine_of
+from tests import sessions
 from tests.sessions import rolled_back_session
 
 
@@ -58,6 +61,22 @@ def installed_db(database_url, engine) -> str:
         finally:
             s.close()
     return database_url
+
+
+@pytest.fixture(scope="session")
+def app_database_url(installed_db) -> str:
+    """The application role's URL for the test database: what the API and staff UI under test use."""
+    try:
+        return sessions.app_url(installed_db)
+    except RuntimeError as e:
+        pytest.exit(str(e), returncode=2)
+
+
+@pytest.fixture
+def app_db(installed_db, app_database_url) -> Session:
+    """A session as the application role (rolled back after the test)."""
+    with rolled_back_session(app_database_url, schema=sessions.app_schema(installed_db)) as s:
+        yield s
 
 
 @pytest.fixture

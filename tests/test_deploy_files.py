@@ -44,7 +44,11 @@ def test_compose_runs_oracle_free_and_the_app_once_oracle_is_healthy(compose):
 
 def test_compose_passes_every_secret_from_the_environment_and_stores_none(compose):
     app_env = compose["services"]["app"]["environment"]
-    assert app_env["ILS_DATABASE_URL"].startswith("oracle+oracledb://ils:${ILS_APP_PASSWORD}@oracle:1521/")
+    # the app is the application user in the owner's schema; only the setup service connects as the owner
+    assert app_env["ILS_DATABASE_URL"].startswith("oracle+oracledb://ils_app:${ILS_APP_USER_PASSWORD:?")
+    assert app_env["ILS_DB_SCHEMA"] == "ILS"
+    assert compose["services"]["setup"]["environment"]["ILS_DATABASE_URL"].startswith(
+        "oracle+oracledb://ils:${ILS_APP_PASSWORD}@oracle:1521/")
     text = COMPOSE.read_text()
     for name in REQUIRED:
         assert re.search(r"\$\{" + name + r":\?", text), f"{name} must be required, not defaulted"

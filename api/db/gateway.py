@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from api.db.session import DbError, Out, Session, engine_of, oracle_driver
+from api.db.session import DbError, Out, Session, current_schema_sql, engine_of, oracle_driver
 
 __all__ = ["Gateway", "DbUnavailable", "PoolStats", "DbError", "Out", "Session"]
 
@@ -92,9 +92,12 @@ class Gateway:
     """A pool of sessions on one database and the transaction discipline of the API."""
 
     def __init__(self, url: str, *, min_size: int = 2, max_size: int = 10, timeout: float = 5.0,
-                 statement_timeout_ms: int = 15000, observer: CallObserver | None = None):
+                 statement_timeout_ms: int = 15000, observer: CallObserver | None = None,
+                 schema: str | None = None):
         self.url = url
         self.engine = engine_of(url)
+        # Oracle: the schema owner's name when the URL's user is the application user, which owns nothing
+        self.schema_sql = current_schema_sql(schema) if schema and self.engine == "oracle" else None
         self.min_size, self.max_size, self.timeout = min_size, max_size, timeout
         self.statement_timeout_ms = statement_timeout_ms
         self.observer = observer
@@ -137,10 +140,13 @@ class Gateway:
 
         parts = urlsplit(self.url)
         timeout_ms = self.statement_timeout_ms
+        schema_sql = self.schema_sql
 
-        def init_session(conn: Any, requested_tag: str) -> None:
+        def init_session(conn: Any, requested_tag: str) -> None:  # once per new connection
             with conn.cursor() as cur:
                 cur.execute("ALTER SESSION SET TIME_ZONE = 'UTC'")
+                if schema_sql:
+                    cur.execute(schema_sql)
             conn.call_timeout = timeout_ms
 
         return oracledb.create_pool(

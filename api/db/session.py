@@ -265,8 +265,20 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def connect(url: str) -> Session:
-    """Open one session (no pool) with the engine's session settings pinned."""
+_SCHEMA_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_$#]{0,127}$")
+
+
+def current_schema_sql(schema: str) -> str:
+    """Oracle: the statement that makes unqualified names resolve in the schema owner's objects, for an
+    application user that owns none (ILS_DB_SCHEMA). An identifier cannot be a bind: the name is checked."""
+    if not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"not a schema name: {schema!r}")
+    return f"ALTER SESSION SET CURRENT_SCHEMA = {schema.upper()}"
+
+
+def connect(url: str, schema: str | None = None) -> Session:
+    """Open one session (no pool) with the engine's session settings pinned. `schema` (Oracle only): the
+    schema owner whose objects unqualified names mean, for a user that owns none (the application user)."""
     engine = engine_of(url)
     if engine == "postgresql":
         import psycopg
@@ -280,4 +292,6 @@ def connect(url: str) -> Session:
     raw.autocommit = False
     with raw.cursor() as cur:
         cur.execute("ALTER SESSION SET TIME_ZONE = 'UTC'")
+        if schema:
+            cur.execute(current_schema_sql(schema))
     return Session(raw, engine)

@@ -34,7 +34,9 @@ def user_roles(s: Session, user_id: int) -> dict | None:
 
 def last_job_runs(s: Session) -> list[dict] | None:
     """The last run of each nightly job (job_runs), None when that table is not installed."""
-    exists = s.scalar("SELECT COUNT(*) FROM user_tables WHERE table_name = 'JOB_RUNS'" if s.engine == "oracle" else
+    # Oracle: the application user owns no table; its names resolve in the owner's schema (CURRENT_SCHEMA)
+    exists = s.scalar("SELECT COUNT(*) FROM all_tables WHERE table_name = 'JOB_RUNS' "
+                      "AND owner = SYS_CONTEXT('USERENV', 'CURRENT_SCHEMA')" if s.engine == "oracle" else
                       "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'job_runs'")
     if not exists:
         return None

@@ -32,9 +32,12 @@ COMPAT = HERE / "compat.sql"
 STATIC_CHECK = HERE / "static_check.sql"
 # PostgreSQL-only additions loaded after the translated schema (each file says why it is engine-specific)
 ENGINE_EXTRAS = (HERE / "search_indexes.sql", HERE / "grants.sql")
+# what reads the package specs for grants.sql (app_routines)
+ROUTINE_READER = (DATABASE_DIR / "tooling" / "plsql_model.py", DATABASE_DIR / "tooling" / "plsql_lexer.py")
 # ora2pg object types, in load order. TABLE carries indexes, constraints and comments too.
 PASSES = ("TABLE", "VIEW", "PACKAGE", "TRIGGER")
-SEARCH_PATH = "public, ora_compat, oracle, pg_catalog"
+# pg_temp last: a temporary table never stands in for a table (the implicit place of pg_temp is first)
+SEARCH_PATH = "public, ora_compat, oracle, pg_catalog, pg_temp"
 # Reference data is written in SQL common to both engines and loaded as it is;
 # *_oracle.sql files check things only Oracle has (invalid objects) and are skipped here.
 DATA_FILE = re.compile(r"_data\.sql$")
@@ -43,6 +46,28 @@ ORACLE_ONLY = re.compile(r"_oracle\.sql$")
 
 class BuildError(RuntimeError):
     """The sources did not translate, load or pass the static check."""
+
+
+def app_routines(files: list[Path] | None = None) -> list[str]:
+    """'package.routine(arg,...)' of every routine the package specs declare, as the translation names it
+    (lower case, argument names in order, OUT ones included), except those of packages whose body commits:
+    what the application role may execute, each with the owner's rights. PostgreSQL forbids COMMIT in a
+    SECURITY DEFINER procedure, so the committing packages (lib_jobs) run with the caller's rights, called
+    by the owner or a superuser (pg_cron, `scripts/ils jobs run`), never by the application."""
+    from database.tooling import plsql_model
+    from database.tooling.plsql_lexer import ID
+    files = files or sources()
+    model = plsql_model.build([(f, f.read_text()) for f in files if f.suffix in (".pks", ".pkb")])
+    committing = {package.lower() for package, body in model.bodies.items()
+                  if any(t.kind == ID and t.up in ("COMMIT", "ROLLBACK") for t in body.unit.tokens)}
+    return sorted(f"{package.lower()}.{r.name.up.lower()}({','.join(p.name.up.lower() for p in r.params)})"
+                  for package, spec in model.specs.items() if package.lower() not in committing
+                  for r in spec.routines if r.section.level == "SPEC")
+
+
+def _extra_variables() -> dict[str, str]:
+    """psql variables of the engine extras (grants.sql)."""
+    return {"app_routines": " ".join(app_routines()), "search_path": SEARCH_PATH}
 
 
 def sources(install_script: Path = INSTALL_SCRIPT) -> list[Path]:
@@ -58,7 +83,7 @@ def sources(install_script: Path = INSTALL_SCRIPT) -> list[Path]:
 
 def source_hash(files: list[Path] | None = None) -> str:
     h = hashlib.sha256()
-    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, *ENGINE_EXTRAS, Path(__file__)]:
+    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, *ENGINE_EXTRAS, *ROUTINE_READER, Path(__file__)]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
@@ -162,6 +187,7 @@ def _stamp(url: str, version: int, script: str, checksum: str) -> None:
 def _configure(conn, dbname: str, out: Path, timezone: str) -> None:
     """Per-database settings (not copied from a template): search_path, time zone, package variables."""
     conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
+    conn.execute(f'REVOKE TEMPORARY ON DATABASE "{dbname}" FROM PUBLIC')  # the app role creates nothing, not even there
     conn.execute(f"ALTER DATABASE \"{dbname}\" SET timezone = '{timezone}'")
     for name, value in _package_variables(out):
         conn.execute(f'ALTER DATABASE "{dbname}" SET "{name}" = ' + psycopg.sql.Literal(value).as_string(conn))
@@ -188,7 +214,7 @@ def _build_template(admin_url: str, template: str, out: Path, files: list[Path],
             if DATA_FILE.search(f.name):
                 _psql(url, f)
         for extra in extras:
-            _psql(url, extra)
+            _psql(url, extra, _extra_variables())
         _raise_findings(url)
         if stamp is not None:  # the last step: the template is a finished install of this version
             _stamp(url, versioning.latest(), "install.sql", stamp)
@@ -288,6 +314,7 @@ def upgrade(admin_url: str, dbname: str) -> dict:
     steps += [f"{d};" for d in drops]
     steps += [COMPAT.read_text()] + [(out / f"{kind.lower()}.sql").read_text() for kind in PASSES if kind != "TABLE"]
     steps += [extra.read_text() for extra in ENGINE_EXTRAS]
+    variables |= _extra_variables()
     variables["code_sum"] = source_hash()
     steps += [f"DELETE FROM schema_version WHERE version = {versioning.latest()} AND script = 'sources';",
               f"INSERT INTO schema_version (version, script, checksum, applied_at) "

@@ -1,4 +1,5 @@
-"""API tests: a real uvicorn server (in a thread, real pool, real HTTP) over the freshly built database.
+"""API tests: a real uvicorn server (in a thread, real pool, real HTTP) over the freshly built database,
+connected as the application role (tests/sessions.py); the arrange steps use the owner's URL.
 
 API calls commit, so nothing here rolls back: every test makes its own rows with unique keys, committed
 through a separate session (`committed`), and asserts on error codes, never on message text.
@@ -21,6 +22,7 @@ from api.main import create_app
 from api.security import hash_password, issue_token
 from api.settings import Settings, trusted_proxies
 from tests.factories import Factory, unique
+from tests.sessions import app_env
 
 ROLES = ("PATRON", "LIBRARIAN", "BRANCH_MANAGER", "CATALOGER", "IT_ADMIN", "LIBRARY_DIRECTOR")
 PASSWORD = "correct-horse-42"
@@ -35,10 +37,11 @@ def password_hash() -> str:
 
 
 @pytest.fixture(scope="session")
-def api_settings(installed_db) -> Settings:
+def api_settings(installed_db, app_database_url) -> Settings:
     env = dict(os.environ)
     env.setdefault("ILS_JWT_SECRET", "test-secret-" + unique("s"))
-    env.update({"ILS_DATABASE_URL": installed_db, "ILS_LOGIN_RATE_PER_IP": "100000", "ILS_LOGIN_RATE_PER_USER": "1000",
+    env.update(app_env(installed_db))
+    env.update({"ILS_LOGIN_RATE_PER_IP": "100000", "ILS_LOGIN_RATE_PER_USER": "1000",
                 "ILS_DB_POOL_MIN": "2", "ILS_DB_POOL_MAX": "20", "ILS_ACCESS_LOG": "0", "ILS_LOG_LEVEL": "WARNING"})
     return Settings.from_env(env)
 

@@ -96,7 +96,7 @@ def version_1_tree(tmp_path_factory) -> Path:
 
 def _snapshot(url: str) -> dict[str, list]:
     """What an install is made of: tables and columns, constraints, indexes, routines, triggers,
-    views, and the reference rows."""
+    views, who owns them and who may use them, and the reference rows."""
     queries = {
         "columns": "SELECT table_name, column_name, data_type, character_maximum_length, numeric_precision, "
                    "numeric_scale, is_nullable, column_default, is_identity, identity_generation "
@@ -105,7 +105,8 @@ def _snapshot(url: str) -> dict[str, list]:
                        "FROM pg_constraint WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2",
         "indexes": "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1, 2",
         "routines": "SELECT n.nspname, p.proname, pg_get_function_identity_arguments(p.oid), "
-                    "pg_get_function_result(p.oid), md5(p.prosrc), p.prosecdef FROM pg_proc p "
+                    "pg_get_function_result(p.oid), md5(p.prosrc), p.prosecdef, p.proconfig, "
+                    "p.proowner::regrole::text, p.proacl::text FROM pg_proc p "
                     "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname LIKE 'lib\\_%' "
                     "OR (n.nspname IN ('public', 'ora_compat') AND p.prorettype = 'trigger'::regtype) "
                     "OR n.nspname = 'ora_compat' ORDER BY 1, 2, 3",
@@ -115,6 +116,11 @@ def _snapshot(url: str) -> dict[str, list]:
         "extensions": "SELECT extname FROM pg_extension ORDER BY 1",
         "grants": "SELECT table_name, grantee, privilege_type FROM information_schema.role_table_grants "
                   "WHERE table_schema = 'public' ORDER BY 1, 2, 3",
+        "owners": "SELECT c.relname, c.relkind, c.relowner::regrole::text, c.relacl::text FROM pg_class c "
+                  "WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S') ORDER BY 1",
+        "schemas": "SELECT nspname, nspowner::regrole::text, nspacl::text FROM pg_namespace "
+                   "WHERE nspname LIKE 'lib\\_%' OR nspname IN ('public', 'ora_compat') ORDER BY 1",
+        "database": "SELECT datacl::text FROM pg_database WHERE datname = current_database()",
     }
     queries |= {table: f"SELECT * FROM {table} ORDER BY 1, 2" for table in REFERENCE_TABLES}
     with psycopg.connect(url) as conn:

@@ -22,7 +22,7 @@ import pytest
 
 from api.settings import serve_command
 from tests.factories import Factory
-from tests.sessions import rolled_back_session
+from tests.sessions import app_env, rolled_back_session
 from tests.ui.helpers import ARTIFACTS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -58,13 +58,14 @@ def drop_database(database_url: str, name: str) -> None:
 
 
 class AppServer:
-    """`uvicorn api.main:app` in a subprocess on a free port, configured by environment variables."""
+    """`uvicorn api.main:app` in a subprocess on a free port, configured by environment variables, connected
+    as the application role to the database `database_url` (the owner's URL) names."""
 
     def __init__(self, database_url: str, name: str, **env: str):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = ARTIFACTS / f"server-{name}.log"
-        self.env = {**os.environ, "ILS_DATABASE_URL": database_url,
+        self.env = {**os.environ, **app_env(database_url),
                     "ILS_JWT_SECRET": os.environ.get("ILS_JWT_SECRET") or "ui-test-secret-0123456789",
                     "ILS_LOGIN_RATE_PER_IP": "100000", "ILS_LOGIN_RATE_PER_USER": "1000", "ILS_ACCESS_LOG": "0",
                     "ILS_LOG_LEVEL": "WARNING", "ILS_MEDIA_DIR": str(ARTIFACTS / f"media-{name}"),
