@@ -266,6 +266,37 @@ BEGIN
 END user_roles_audit_trg;
 /
 
+-- Audit trail of role requests (separation of duties): the request (INSERT) and its approval,
+-- rejection or cancellation (UPDATE), each naming its actor.
+CREATE OR REPLACE TRIGGER role_requests_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON role_requests
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'role_requests',
+        NVL(:NEW.request_id, :OLD.request_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.old_num('request_id', :OLD.request_id, :NEW.request_id) ||
+            lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
+            lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
+            lib_audit.old_txt('status', :OLD.status, :NEW.status) ||
+            lib_audit.old_num('requested_by', :OLD.requested_by, :NEW.requested_by) ||
+            lib_audit.old_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
+            lib_audit.old_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
+            lib_audit.old_date('decided_at', :OLD.decided_at, :NEW.decided_at),
+        lib_audit.new_num('request_id', :OLD.request_id, :NEW.request_id) ||
+            lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
+            lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
+            lib_audit.new_txt('status', :OLD.status, :NEW.status) ||
+            lib_audit.new_num('requested_by', :OLD.requested_by, :NEW.requested_by) ||
+            lib_audit.new_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
+            lib_audit.new_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
+            lib_audit.new_date('decided_at', :OLD.decided_at, :NEW.decided_at)) IS NULL THEN
+        NULL;
+    END IF;
+END role_requests_audit_trg;
+/
+
 -- audit_log is append-only: any UPDATE or DELETE of its rows is refused.
 CREATE OR REPLACE TRIGGER audit_log_append_only_trg
 BEFORE UPDATE OR DELETE ON audit_log
