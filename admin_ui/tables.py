@@ -682,13 +682,17 @@ class UserView(TableView):
         await self.act(request, lambda s: s.call("lib_auth.set_password", int(pk), password_hash))
         return self.done(request, "The password was changed.")
 
-    async def _decide(self, request: Request, procedure: str) -> int:
+    async def _decide(self, request: Request, pk: Any, procedure: str) -> int:
+        """Approve or reject the ticked requests of this row's user, one package call each, one transaction."""
         ids = [int(v) for v in (await request.form()).getlist("request_id") if str(v).isdigit()]
         if not ids:
             raise ActionFailed("Tick at least one role.")
 
         def work(s: Any) -> None:
             for request_id in ids:
+                owner = s.scalar("SELECT user_id FROM role_requests WHERE request_id = :r", {"r": request_id})
+                if owner is not None and owner != int(pk):
+                    raise ActionFailed("A ticked request belongs to another user.")
                 s.call(procedure, request_id)
         await self.act(request, work)
         return len(ids)
@@ -697,14 +701,14 @@ class UserView(TableView):
                 confirmation="Grant the ticked roles (you are the second administrator)?",
                 submit_btn_text="Approve", form=_requests_form("approve"))
     async def approve_row_action(self, request: Request, pk: Any) -> str:
-        n = await self._decide(request, "lib_auth.approve_role_request")
+        n = await self._decide(request, pk, "lib_auth.approve_role_request")
         return self.done(request, f"Approved: {n} role(s) granted.")
 
     @row_action(name="reject", text="Reject roles", icon_class="fa-solid fa-user-xmark",
                 confirmation="Refuse the ticked role requests?", submit_btn_text="Reject",
                 submit_btn_class="action.modal_confirm_button_delete", form=_requests_form("reject"))
     async def reject_row_action(self, request: Request, pk: Any) -> str:
-        n = await self._decide(request, "lib_auth.reject_role_request")
+        n = await self._decide(request, pk, "lib_auth.reject_role_request")
         return self.done(request, f"Rejected: {n} role request(s).")
 
 
