@@ -1,8 +1,7 @@
 """Minimal SQLAlchemy models of the tables the table screens show (starlette-admin works with models).
 
-Only the columns the screens need. Writes through these models are limited to the reference tables
-(branches, closed days, circulation policies, genres, authors, settings); titles, copies and accounts
-are written by the packages (see admin_ui.tables).
+Only the columns the screens need, and only for reading: every write is a package call through the
+gateway (see admin_ui.tables), and the sessions of these models run read-only transactions.
 """
 from __future__ import annotations
 
@@ -10,8 +9,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (BigInteger, CHAR, Column, Date, DateTime, ForeignKey, Identity, Integer, Numeric, String,
-                        Table, TypeDecorator)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+                        Table, TypeDecorator, select)
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
@@ -192,9 +191,28 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(Stamp)
     created_at: Mapped[datetime] = mapped_column(Stamp)
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, order_by=Role.code, viewonly=True, lazy="selectin")
+    pending_requests: Mapped[list["RoleRequest"]] = relationship(
+        primaryjoin="and_(User.user_id == RoleRequest.user_id, RoleRequest.status == 'PENDING')",
+        order_by="RoleRequest.request_id", viewonly=True, lazy="selectin")
 
     async def __admin_repr__(self, request) -> str:
         return self.username
+
+
+class RoleRequest(Base):
+    """A role grant waiting for a second user administrator (lib_auth.set_roles / approve_role_request)."""
+    __tablename__ = "role_requests"
+    request_id: Mapped[int] = _id("request_id")
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    role_id: Mapped[int] = mapped_column(ForeignKey("roles.role_id"))
+    status: Mapped[str] = mapped_column(String(20))
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.user_id"))
+    requested_at: Mapped[datetime] = mapped_column(Stamp)
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.user_id"))
+    decided_at: Mapped[datetime | None] = mapped_column(Stamp)
+    role: Mapped[Role] = relationship(lazy="selectin")
+    requester_name: Mapped[str] = column_property(
+        select(User.username).where(User.user_id == requested_by).correlate_except(User).scalar_subquery())
 
 
 class AuditLog(Base):
@@ -215,3 +233,15 @@ class AppSetting(Base):
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[str] = mapped_column(String(400))
     description: Mapped[str] = mapped_column(String(400))
+    value_type: Mapped[str] = mapped_column(String(20))
+    min_value: Mapped[int | None] = mapped_column(BigInteger)
+    max_value: Mapped[int | None] = mapped_column(BigInteger)
+
+    @property
+    def allowed(self) -> str:
+        """What set_setting accepts, in words."""
+        if self.value_type == "INTEGER":
+            return f"a whole number from {self.min_value} to {self.max_value}"
+        if self.value_type == "TIME_ZONE":
+            return "UTC or a region name such as Europe/Paris"
+        return "text"

@@ -1,41 +1,51 @@
-"""Table screens (starlette-admin 1.0.3) under /staff/admin: catalog, settings, users and roles, audit log.
+"""Table screens (starlette-admin 1.0.3) under /staff/admin: catalog, configuration, users and roles, audit log.
 
 Every view is guarded by the permission it needs, read from the signed-in staff session:
     titles, copies, authors, genres .......... CATALOG_EDIT
     branches, closed days, policies, settings  SYS_CONFIG
     users and roles .......................... USER_ADMIN
     audit log (read-only) .................... AUDIT_VIEW
-Business writes go through the packages, one call each, through the API's gateway acting as the user:
-titles lib_catalog.add_material / update_material, copies lib_catalog.add_copy / withdraw_copy,
-accounts lib_auth.create_user / set_roles / set_active / unlock_account / set_password /
-deactivate_user. Pure reference tables (branches, closed days, policies, genres, authors, settings) use
-starlette-admin's own CRUD on a small SQLAlchemy engine whose transactions also set the acting user
-(lib_session.set_actor), so the audit trail names who changed them. Bulk import is switched off
-everywhere (it would bypass the packages). CSRF: starlette-admin's built-in signed double-submit token, bound
+Every write is a package call through the API's gateway acting as the signed-in user, so the rules, the
+permission check and the audit trail are the packages' (the database checks the permission again):
+    titles, copies ....... lib_catalog.add_material / update_material / add_copy / withdraw_copy
+    genres, authors ...... lib_catalog.add_genre / update_genre / delete_genre, add_author / update_author /
+                           delete_author
+    branches ............. lib_admin.create_branch / update_branch
+    closed days .......... lib_admin.add_closed_day / update_closed_day / delete_closed_day
+    policies ............. lib_admin.create_policy / update_policy / delete_policy
+    settings ............. lib_admin.set_setting
+    accounts ............. lib_auth.create_user / update_user / set_roles / set_active / deactivate_user /
+                           unlock_account / set_password / approve_role_request / reject_role_request
+starlette-admin lists and shows rows through SQLAlchemy models (admin_ui.models) in read-only
+transactions: no screen writes a table itself, so the application role needs no INSERT, UPDATE or DELETE.
+Bulk import is switched off everywhere. CSRF: starlette-admin's built-in signed double-submit token, bound
 to the staff session (admin_ui/admin_csrf.py).
 """
 from __future__ import annotations
 
-import contextvars
 import logging
+import time
+from datetime import date, datetime
+from html import escape
+from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import quote
 
 import anyio.to_thread
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from starlette_admin import (BooleanField, DateField, DateTimeField, DecimalField, EnumField, HasMany, HasOne,
-                             IntegerField, PasswordField, StringField, TextAreaField)
+from starlette_admin import (BooleanField, DateField, DateTimeField, DecimalField, EnumField, HasOne, IntegerField,
+                             PasswordField, StringField, TextAreaField)
 from starlette_admin.actions import link_row_action, row_action
 from starlette_admin.auth import AdminUser, BaseAuthProvider
 from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.exceptions import ActionFailed, FormValidationError
 from starlette_admin.fields import BaseField
+from starlette_admin.flash import flash
 from starlette_admin.views import Link
 
 from admin_ui import models as m
@@ -46,12 +56,16 @@ from api.db.session import DbError, Out
 from api.security import hash_password
 
 log = logging.getLogger("ils.staff")
-ACTOR: contextvars.ContextVar[int | None] = contextvars.ContextVar("ils_staff_actor", default=None)
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "tables"
 MATERIAL_TYPES = ("BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP")
 CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
+YES_NO = [("Y", "Yes"), ("N", "No")]
+ANY = "fields/detail/_any.html"              # a NULL that means "any" (policy scope)
+EVERY_BRANCH = "fields/detail/_every_branch.html"
+LABELS = "fields/list/labels.html"           # the labels of a multiple choice, comma-separated
 
 
-# ---- engine: the reference-table CRUD, acting as the signed-in user --------------------------------
+# ---- engine: reads only ---------------------------------------------------------------------------
 
 def sqlalchemy_url(url: str) -> str:
     scheme, rest = url.split("://", 1)
@@ -64,16 +78,16 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def make_sessionmaker(database_url: str) -> sessionmaker:
+    """Sessions for starlette-admin's reads. Each transaction is READ ONLY (both engines): a write that
+    slipped past the views would fail here instead of bypassing the packages."""
     engine = create_engine(sqlalchemy_url(database_url), pool_size=2, max_overflow=4, pool_pre_ping=True,
                            pool_timeout=5)
-    oracle = engine.dialect.name == "oracle"
-    set_actor = text("BEGIN lib_session.set_actor(:u); END;" if oracle else "CALL lib_session.set_actor(:u)")
-
     maker = sessionmaker(bind=engine, expire_on_commit=False)
+    read_only = text("SET TRANSACTION READ ONLY")
 
     @event.listens_for(maker, "after_begin")
-    def _actor(session: Session, transaction: Any, connection: Any) -> None:
-        connection.execute(set_actor, {"u": ACTOR.get()})
+    def _read_only(session: Session, transaction: Any, connection: Any) -> None:
+        connection.execute(read_only)
 
     return maker
 
@@ -116,11 +130,7 @@ class StaffGuard:
             await web.forbidden(request, user)(scope, receive, send)
             return
         scope.setdefault("state", {})["staff_user"] = user
-        token = ACTOR.set(user.user_id)
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            ACTOR.reset(token)
+        await self.app(scope, receive, send)
 
 
 class StaffAuth(BaseAuthProvider):
@@ -142,10 +152,11 @@ class StaffAuth(BaseAuthProvider):
                 Route("/logout", logout, methods=["POST"], name="logout")]
 
 
-# ---- views ----------------------------------------------------------------------------------------
+# ---- the base view ----------------------------------------------------------------------------------
 
-class GuardedView(ModelView):
-    """A table screen visible with `view_permission`; create/edit/delete only when the flags allow."""
+class TableView(ModelView):
+    """A table screen visible with `view_permission`. Create, edit and delete are package calls that the
+    subclass writes (create/edit/delete), allowed when the flags say so; nothing is written otherwise."""
 
     view_permission: tuple[str, ...] = ()
     allow_create = True
@@ -153,6 +164,8 @@ class GuardedView(ModelView):
     allow_delete = False
     page_size = 25
     page_size_options = [25, 50, 100]
+    error_fields: dict[str, str] = {}  # refusal code -> the form field it is shown under
+    first_field = "name"               # where other refusals are shown
 
     def is_accessible(self, request: Request) -> bool:
         return allowed(request, *self.view_permission)
@@ -182,34 +195,6 @@ class GuardedView(ModelView):
             raise FormValidationError({name: f"The text {web.CONTROL_MESSAGE}." for name in bad})
         await super().validate_fields(request, data, exclude)
 
-    async def handle_exception(self, request: Request, exc: Exception) -> None:
-        """A constraint the database enforces becomes a form error, not a 500 page."""
-        if isinstance(exc, IntegrityError):
-            raise FormValidationError({self._error_field(): "This conflicts with existing data "
-                                                            "(a value already in use, or a missing reference)."})
-        if isinstance(exc, DBAPIError):
-            raise FormValidationError({self._error_field(): "The database refused a value (out of range or malformed)."})
-        await super().handle_exception(request, exc)
-
-    def _error_field(self) -> str:
-        return next((f.name for f in self._form_fields()), "id")
-
-    def _form_fields(self) -> list:
-        return [f for f in self.fields if not f.exclude_from_create and not f.read_only and f.name != self.pk_attr]
-
-    async def delete(self, request: Request, pks: list[Any]) -> int | None:
-        try:
-            return await super().delete(request, pks)
-        except IntegrityError:
-            raise ActionFailed("Not deleted: other records still refer to it.") from None
-
-
-class PackageView(GuardedView):
-    """A view whose writes are package calls through the API gateway (never the view's own SQL)."""
-
-    error_fields: dict[str, str] = {}  # refusal code -> the form field it is shown under
-    first_field = "title"              # where other refusals are shown
-
     async def call(self, request: Request, fn: Callable[[Any], Any]) -> Any:
         """Run fn(session) in one gateway transaction acting as the user; refusals become form errors."""
         gw = request.app.state.gateway
@@ -224,23 +209,70 @@ class PackageView(GuardedView):
             r = web.refusal_of(request, exc)
             raise FormValidationError({self.error_fields.get(r.code, self.first_field): f"{r.message} ({r.code})"})
 
+    async def act(self, request: Request, fn: Callable[[Any], Any]) -> Any:
+        """call() for a row action or delete: a refusal is the action's failure message."""
+        try:
+            return await self.call(request, fn)
+        except FormValidationError as exc:
+            raise ActionFailed(next(iter(exc.errors.values()))) from None
+
+    @staticmethod
+    def done(request: Request, message: str) -> str:
+        """A row action's success message, also flashed: the list reloads after a row action."""
+        flash(request, message, "success")
+        return message
+
     async def load(self, request: Request, pk: Any) -> Any:
+        """The row as the package left it: a new read-only transaction (Oracle's READ ONLY transactions see
+        the database as it was when they began)."""
         session = request.state.session
-        await anyio.to_thread.run_sync(session.expire_all)
+        await anyio.to_thread.run_sync(session.rollback)
         return await self.find_by_pk(request, pk)
+
+    async def create(self, request: Request, data: dict) -> Any:
+        raise FormValidationError({self.first_field: "This screen does not add rows."})
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        raise FormValidationError({self.first_field: "This screen does not change rows."})
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        raise ActionFailed("This screen does not delete rows.")
+
+    async def delete_each(self, request: Request, pks: list[Any], procedure: str) -> int:
+        """Delete (or deactivate) the rows one package call each, all in one transaction."""
+        def work(s: Any) -> None:
+            for pk in pks:
+                s.call(procedure, int(pk))
+        await self.act(request, work)
+        return len(pks)
 
 
 def _is_text(field: BaseField) -> bool:
-    return isinstance(field, StringField) and not isinstance(field, PasswordField)
+    return isinstance(field, StringField) and not isinstance(field, (PasswordField, EnumField))
 
 
 def _pk(v: Any) -> int | None:
+    """The key of a HasOne value: the related row, or its key as text."""
     if v in (None, ""):
         return None
-    return int(getattr(v, "genre_id", None) or getattr(v, "branch_id", None) or getattr(v, "material_id", None) or v)
+    for attr in ("genre_id", "branch_id", "material_id"):
+        if getattr(v, attr, None) is not None:
+            return int(getattr(v, attr))
+    return int(v)
 
 
-class MaterialView(PackageView):
+def _day(v: Any) -> datetime | None:
+    """A form's date as the DATE (midnight) the packages take."""
+    if isinstance(v, datetime):
+        return v
+    if isinstance(v, date):
+        return datetime(v.year, v.month, v.day)
+    return None
+
+
+# ---- catalog --------------------------------------------------------------------------------------
+
+class MaterialView(TableView):
     label, name, identity = "Titles", "Title", "material"
     view_permission = ("CATALOG_EDIT",)
     fields = [IntegerField("material_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
@@ -262,6 +294,7 @@ class MaterialView(PackageView):
     searchable_fields = ["title", "isbn", "publisher"]
     sortable_fields = ["material_id", "title", "publication_year", "material_type"]
     fields_default_sort = [("material_id", True)]
+    first_field = "title"
     error_fields = {"INVALID_ISBN": "isbn", "GENRE_NOT_FOUND": "genre"}
 
     @staticmethod
@@ -271,26 +304,27 @@ class MaterialView(PackageView):
                 data.get("publication_year"), data.get("language_code"), data.get("description"),
                 data.get("replacement_cost")]
 
-    async def create(self, request: Request, data: dict) -> Any:
+    @staticmethod
+    def _authors(data: dict) -> str | None:
         authors = data.get("author_names")
-        authors = "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
+        return "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
+
+    async def create(self, request: Request, data: dict) -> Any:
         (material_id,) = await self.call(request, lambda s: s.call(
-            "lib_catalog.add_material", *self._args(data), authors, Out(int)))
+            "lib_catalog.add_material", *self._args(data), self._authors(data), Out(int)))
         return await self.load(request, material_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        authors = data.get("author_names")
-        authors = "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
-        await self.call(request, lambda s: s.call("lib_catalog.update_material", int(pk), *self._args(data), authors))
+        await self.call(request, lambda s: s.call("lib_catalog.update_material", int(pk), *self._args(data),
+                                                  self._authors(data)))
         return await self.load(request, pk)
 
-    @link_row_action(name="cover", text="Upload cover")
+    @link_row_action(name="cover", text="Upload cover", icon_class="fa-solid fa-image")
     def cover_row_action(self, request: Request, pk: Any) -> str:
         return f"{web.PREFIX}/covers/{pk}"
 
 
-
-class CopyView(PackageView):
+class CopyView(TableView):
     label, name, identity = "Copies", "Copy", "copy"
     view_permission = ("CATALOG_EDIT",)
     allow_edit = False
@@ -317,29 +351,256 @@ class CopyView(PackageView):
         return await self.load(request, copy_id)
 
     @row_action(name="withdraw", text="Withdraw", confirmation="Withdraw this copy from circulation?",
-                submit_btn_text="Withdraw",
+                submit_btn_text="Withdraw", icon_class="fa-solid fa-box-archive",
                 form='<form><div class="mt-3"><label class="form-label" for="withdraw-reason">Reason</label>'
                      '<input id="withdraw-reason" class="form-control" name="reason" maxlength="400"></div></form>')
     async def withdraw_row_action(self, request: Request, pk: Any) -> str:
         reason = web.blank_null(str((await request.form()).get("reason") or "")[:400])
-        try:
-            await self.call(request, lambda s: s.call("lib_catalog.withdraw_copy", int(pk), reason))
-        except FormValidationError as exc:
-            raise ActionFailed(next(iter(exc.errors.values()))) from None
-        return "The copy was withdrawn."
+        await self.act(request, lambda s: s.call("lib_catalog.withdraw_copy", int(pk), reason))
+        return self.done(request, "The copy was withdrawn.")
 
 
-class UserView(PackageView):
+class AuthorView(TableView):
+    label, name, identity = "Authors", "Author", "author"
+    view_permission = ("CATALOG_EDIT",)
+    allow_delete = True
+    fields = [IntegerField("author_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              StringField("full_name", required=True, maxlength=200),
+              StringField("sort_name", maxlength=200, help_text="Empty = from the full name (Austen, Jane)"),
+              IntegerField("birth_year"), IntegerField("death_year")]
+    searchable_fields = ["full_name", "sort_name"]
+    sortable_fields = ["author_id", "full_name", "sort_name"]
+    first_field = "full_name"
+
+    @staticmethod
+    def _args(data: dict) -> list:
+        return [data.get("full_name"), data.get("sort_name"), data.get("birth_year"), data.get("death_year")]
+
+    async def create(self, request: Request, data: dict) -> Any:
+        (author_id,) = await self.call(request, lambda s: s.call("lib_catalog.add_author", *self._args(data),
+                                                                 Out(int)))
+        return await self.load(request, author_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: s.call("lib_catalog.update_author", int(pk), *self._args(data)))
+        return await self.load(request, pk)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        return await self.delete_each(request, pks, "lib_catalog.delete_author")
+
+
+class GenreView(TableView):
+    label, name, identity = "Genres", "Genre", "genre"
+    view_permission = ("CATALOG_EDIT",)
+    allow_delete = True
+    fields = [IntegerField("genre_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              StringField("name", required=True, maxlength=100),
+              HasOne("parent", key="genre", help_text="Empty = a top genre")]
+    searchable_fields = ["name"]
+    sortable_fields = ["genre_id", "name"]
+    error_fields = {"GENRE_NOT_FOUND": "parent"}
+
+    async def create(self, request: Request, data: dict) -> Any:
+        (genre_id,) = await self.call(request, lambda s: s.call(
+            "lib_catalog.add_genre", data.get("name"), _pk(data.get("parent")), Out(int)))
+        return await self.load(request, genre_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: s.call("lib_catalog.update_genre", int(pk), data.get("name"),
+                                                  _pk(data.get("parent"))))
+        return await self.load(request, pk)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        return await self.delete_each(request, pks, "lib_catalog.delete_genre")
+
+
+# ---- configuration --------------------------------------------------------------------------------
+
+class BranchView(TableView):
+    label, name, identity = "Branches", "Branch", "branch"
+    view_permission = ("SYS_CONFIG",)
+    fields = [IntegerField("branch_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              StringField("code", required=True, maxlength=20, help_text="Up to 20 characters, no spaces"),
+              StringField("name", required=True, maxlength=200),
+              StringField("address", maxlength=400), StringField("phone", maxlength=40),
+              StringField("email", maxlength=254),
+              EnumField("is_active", label="Active", choices=YES_NO, required=True, exclude_from_create=True,
+                        help_text="No = closed for good (its copies, patrons and loans keep it)")]
+    searchable_fields = ["code", "name"]
+    sortable_fields = ["branch_id", "code", "name"]
+    first_field = "code"
+    error_fields = {"INVALID_BRANCH_DATA": "name"}
+
+    def is_accessible(self, request: Request) -> bool:  # catalogers pick branches for copies (read only)
+        return allowed(request, "SYS_CONFIG", "CATALOG_EDIT")
+
+    def can_create(self, request: Request) -> bool:
+        return allowed(request, "SYS_CONFIG")
+
+    def can_edit(self, request: Request) -> bool:
+        return allowed(request, "SYS_CONFIG")
+
+    @staticmethod
+    def _args(data: dict) -> list:
+        return [data.get("code"), data.get("name"), data.get("address"), data.get("phone"), data.get("email")]
+
+    async def create(self, request: Request, data: dict) -> Any:
+        (branch_id,) = await self.call(request, lambda s: s.call("lib_admin.create_branch", *self._args(data),
+                                                                 Out(int)))
+        return await self.load(request, branch_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: s.call("lib_admin.update_branch", int(pk), *self._args(data),
+                                                  data.get("is_active")))
+        return await self.load(request, pk)
+
+
+class ClosedDayView(TableView):
+    label, name, identity = "Closed days", "Closed day", "closed-day"
+    view_permission = ("SYS_CONFIG",)
+    allow_delete = True
+    fields = [IntegerField("closed_day_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              DateField("closed_on", required=True),
+              HasOne("branch", key="branch", help_text="Empty = every branch", null_template=EVERY_BRANCH),
+              StringField("reason", maxlength=200)]
+    fields_default_sort = [("closed_on", True)]
+    searchable_fields = ["reason"]
+    sortable_fields = ["closed_day_id", "closed_on"]
+    first_field = "closed_on"
+    error_fields = {"BRANCH_NOT_FOUND": "branch", "INVALID_CLOSED_DAY": "closed_on"}
+
+    @staticmethod
+    def _args(data: dict) -> list:
+        return [_pk(data.get("branch")), _day(data.get("closed_on")), data.get("reason")]
+
+    async def create(self, request: Request, data: dict) -> Any:
+        (closed_day_id,) = await self.call(request, lambda s: s.call("lib_admin.add_closed_day", *self._args(data),
+                                                                     Out(int)))
+        return await self.load(request, closed_day_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: s.call("lib_admin.update_closed_day", int(pk), *self._args(data)))
+        return await self.load(request, pk)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        return await self.delete_each(request, pks, "lib_admin.delete_closed_day")
+
+
+POLICY_RULES = ("loan_days", "max_renewals", "renew_from_due", "loan_limit", "hold_limit", "daily_fine", "grace_days",
+                "max_fine", "fine_block_threshold", "hold_pickup_days", "holdable", "lost_after_days", "lost_refund")
+
+
+class PolicyView(TableView):
+    label, name, identity = "Circulation policies", "Circulation policy", "policy"
+    view_permission = ("SYS_CONFIG",)
+    allow_delete = True
+    fields = [IntegerField("policy_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              HasOne("branch", key="branch", help_text="Empty = any branch", null_template=ANY),
+              EnumField("patron_category", choices=[(c, c.capitalize()) for c in CATEGORIES], help_text="Empty = any",
+                        null_template=ANY),
+              EnumField("material_type", choices=[(t, t.capitalize()) for t in MATERIAL_TYPES],
+                        help_text="Empty = any", null_template=ANY),
+              IntegerField("loan_days", required=True, default=21), IntegerField("max_renewals", required=True, default=2),
+              EnumField("renew_from_due", choices=[("N", "No"), ("Y", "Yes")], required=True, default="N",
+                        exclude_from_list=True, help_text="Yes = a renewal counts from the due date"),
+              IntegerField("loan_limit", required=True, default=20), IntegerField("hold_limit", required=True, default=10),
+              DecimalField("daily_fine", required=True, default=0), IntegerField("grace_days", required=True, default=0),
+              DecimalField("max_fine", required=True, default=0),
+              DecimalField("fine_block_threshold", required=True, default=10),
+              IntegerField("hold_pickup_days", required=True, default=7),
+              EnumField("holdable", choices=YES_NO, required=True, default="Y"),
+              IntegerField("lost_after_days", required=True, default=60),
+              EnumField("lost_refund", choices=YES_NO, required=True, default="Y", exclude_from_list=True)]
+    searchable_fields = ["patron_category", "material_type"]
+    sortable_fields = ["policy_id", "loan_days", "daily_fine"]
+    first_field = "branch"
+    error_fields = {"INVALID_POLICY": "loan_days", "POLICY_SCOPE_TAKEN": "branch"}
+
+    @staticmethod
+    def _args(data: dict) -> list:
+        return [_pk(data.get("branch")), data.get("patron_category"), data.get("material_type"),
+                *(data.get(rule) for rule in POLICY_RULES)]
+
+    async def create(self, request: Request, data: dict) -> Any:
+        (policy_id,) = await self.call(request, lambda s: s.call("lib_admin.create_policy", *self._args(data),
+                                                                 Out(int)))
+        return await self.load(request, policy_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: s.call("lib_admin.update_policy", int(pk), *self._args(data)))
+        return await self.load(request, pk)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        return await self.delete_each(request, pks, "lib_admin.delete_policy")
+
+
+class SettingView(TableView):
+    label, name, identity = "Settings", "Setting", "setting"
+    view_permission = ("SYS_CONFIG",)
+    allow_create = False
+    fields = [StringField("name", disabled=True, exclude_from_create=True),
+              StringField("value", required=True, maxlength=400),
+              StringField("allowed", label="Accepts", disabled=True, exclude_from_create=True),
+              StringField("description", disabled=True, exclude_from_create=True)]
+    searchable_fields = ["name", "description"]
+    sortable_fields = ["name"]
+    first_field = "value"
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: s.call("lib_admin.set_setting", str(pk), data.get("value")))
+        return await self.load(request, pk)
+
+
+# ---- accounts -------------------------------------------------------------------------------------
+
+_role_choices: tuple[float, list[tuple[str, str]]] = (0.0, [])
+
+
+def role_choices(request: Request) -> list[tuple[str, str]]:
+    """(code, name) of every role, by name: the picker filters them by what is typed. Read through the
+    gateway once a minute (roles are reference rows)."""
+    global _role_choices
+    loaded_at, choices = _role_choices
+    if not choices or time.monotonic() - loaded_at > 60:
+        with request.app.state.gateway.read() as s:
+            choices = [(r["code"], r["name"]) for r in s.rows("SELECT code, name FROM roles ORDER BY name")]
+        _role_choices = (time.monotonic(), choices)
+    return choices
+
+
+def _pending_roles(request: Request, user: m.User) -> str:
+    return ", ".join(f"{r.role.name} (asked by {r.requester_name})" for r in user.pending_requests)
+
+
+def _requests_form(verb: str) -> Callable[[Request, Any], str]:
+    """The modal form of Approve / Reject roles: the user's pending requests, each ticked."""
+    def form(request: Request, user: Any) -> str:
+        boxes = "".join(
+            f'<div class="form-check"><input class="form-check-input" type="checkbox" name="request_id" '
+            f'id="{verb}-{r.request_id}" value="{r.request_id}" checked>'
+            f'<label class="form-check-label" for="{verb}-{r.request_id}">{escape(r.role.name)} '
+            f'<span class="text-muted">asked by {escape(r.requester_name or "?")}</span></label></div>'
+            for r in getattr(user, "pending_requests", []))
+        return f'<form><div class="mt-3">{boxes}</div></form>'
+    return form
+
+
+class UserView(TableView):
     label, name, identity = "Users", "User", "user"
     view_permission = ("USER_ADMIN",)
-    allow_delete = True  # = deactivate (rows are never deleted)
     fields = [IntegerField("user_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
               StringField("username", required=True, exclude_from_edit=True),
-              StringField("full_name", required=True, exclude_from_edit=True),
-              StringField("email", exclude_from_edit=True),
+              StringField("full_name", required=True, maxlength=200),
+              StringField("email", maxlength=254),
               PasswordField("password", exclude_from_list=True, exclude_from_detail=True, exclude_from_edit=True,
                             help_text="At least 8 characters"),
-              HasMany("roles", key="role"),
+              EnumField("roles", multiple=True, choices_loader=role_choices, select2=True,
+                        getter=lambda request, obj: [r.code for r in obj.roles],
+                        list_template=LABELS, detail_template=LABELS,
+                        help_text="Roles that allow overrides, fine waivers or user administration are granted "
+                                  "when a second user administrator approves them."),
+              StringField("pending_roles", label="Awaiting approval", getter=_pending_roles,
+                          exclude_from_create=True, exclude_from_edit=True),
               BooleanField("active", exclude_from_create=True,
                            getter=lambda request, obj: obj.is_active == "Y"),
               StringField("account_locked", label="Locked", exclude_from_create=True, exclude_from_edit=True),
@@ -349,57 +610,73 @@ class UserView(PackageView):
     sortable_fields = ["user_id", "username", "full_name", "last_login_at"]
     fields_default_sort = [("user_id", True)]
     first_field = "username"
-    error_fields = {"ROLE_NOT_FOUND": "roles", "USERNAME_TAKEN": "username"}
+    error_fields = {"ROLE_NOT_FOUND": "roles", "USERNAME_TAKEN": "username", "OWN_ROLES_CHANGE": "roles"}
 
-    async def _role_codes(self, request: Request, data: dict) -> str | None:
-        pks = [str(getattr(r, "role_id", r)) for r in (data.get("roles") or [])]
-        if not pks:
-            return None
-        found = await self._find_foreign_view("role").find_by_pks(request, pks)
-        return ",".join(r.code for r in found) or None
+    @staticmethod
+    def _roles(data: dict) -> str | None:
+        return ",".join(str(code) for code in (data.get("roles") or [])) or None
+
+    @staticmethod
+    def _pending(s: Any, user_id: int) -> list[str]:
+        return [r["name"] for r in s.rows(
+            "SELECT r.name FROM role_requests rq JOIN roles r ON r.role_id = rq.role_id "
+            "WHERE rq.user_id = :u AND rq.status = 'PENDING' ORDER BY r.name", {"u": user_id})]
+
+    def _say_pending(self, request: Request, pending: list[str]) -> None:
+        if pending:
+            flash(request, "Awaiting approval by a second user administrator: " + ", ".join(pending) + ".", "info")
 
     async def create(self, request: Request, data: dict) -> Any:
         password = str(data.get("password") or "")
         if len(password) < request.app.state.settings.password_min_length:
             raise FormValidationError({"password": "The password is too short."})
-        roles = await self._role_codes(request, data)
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
-        (user_id,) = await self.call(request, lambda s: s.call(
-            "lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
-            data.get("email"), roles, Out(int)))
+
+        def work(s: Any) -> tuple[int, list[str]]:
+            (user_id,) = s.call("lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
+                                data.get("email"), self._roles(data), Out(int))
+            return user_id, self._pending(s, user_id)
+        user_id, pending = await self.call(request, work)
+        self._say_pending(request, pending)
         return await self.load(request, user_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        roles = await self._role_codes(request, data)
         active = "Y" if data.get("active") else "N"
 
-        def work(s: Any) -> None:
-            s.call("lib_auth.set_roles", int(pk), roles)
-            current = s.scalar("SELECT is_active FROM users WHERE user_id = :u", {"u": int(pk)})
-            if current != active:
+        def work(s: Any) -> list[str]:
+            before = set(self._pending(s, int(pk)))
+            s.call("lib_auth.update_user", int(pk), data.get("full_name"), data.get("email"))
+            s.call("lib_auth.set_roles", int(pk), self._roles(data))
+            if s.scalar("SELECT is_active FROM users WHERE user_id = :u", {"u": int(pk)}) != active:
                 s.call("lib_auth.set_active", int(pk), active)
-        await self.call(request, work)
+            return [name for name in self._pending(s, int(pk)) if name not in before]
+        self._say_pending(request, await self.call(request, work))
         return await self.load(request, pk)
 
-    async def delete(self, request: Request, pks: list[Any]) -> int | None:
-        for pk in pks:
-            try:
-                await self.call(request, lambda s, pk=pk: s.call("lib_auth.deactivate_user", int(pk)))
-            except FormValidationError as exc:
-                raise ActionFailed(next(iter(exc.errors.values()))) from None
-        return len(pks)
+    async def is_row_action_allowed_for_obj(self, request: Request, name: str, obj: Any) -> bool:
+        if name == "deactivate":
+            return obj.is_active == "Y"
+        if name == "unlock":
+            return obj.account_locked == "Y"
+        if name in ("approve", "reject"):
+            return bool(obj.pending_requests)
+        return await super().is_row_action_allowed_for_obj(request, name, obj)
 
-    @row_action(name="unlock", text="Unlock", confirmation="Unlock this account and reset its failure count?",
-                submit_btn_text="Unlock")
+    @row_action(name="deactivate", text="Deactivate", icon_class="fa-solid fa-user-slash",
+                confirmation="Deactivate this account? It can no longer sign in; its records are kept.",
+                submit_btn_text="Deactivate", submit_btn_class="action.modal_confirm_button_delete")
+    async def deactivate_row_action(self, request: Request, pk: Any) -> str:
+        await self.act(request, lambda s: s.call("lib_auth.deactivate_user", int(pk)))
+        return self.done(request, "The account was deactivated.")
+
+    @row_action(name="unlock", text="Unlock", icon_class="fa-solid fa-lock-open",
+                confirmation="Unlock this account and reset its failure count?", submit_btn_text="Unlock")
     async def unlock_row_action(self, request: Request, pk: Any) -> str:
-        try:
-            await self.call(request, lambda s: s.call("lib_auth.unlock_account", int(pk)))
-        except FormValidationError as exc:
-            raise ActionFailed(next(iter(exc.errors.values()))) from None
-        return "The account was unlocked."
+        await self.act(request, lambda s: s.call("lib_auth.unlock_account", int(pk)))
+        return self.done(request, "The account was unlocked.")
 
-    @row_action(name="password", text="Set password", confirmation="Set a new password for this account",
-                submit_btn_text="Set password",
+    @row_action(name="password", text="Set password", icon_class="fa-solid fa-key",
+                confirmation="Set a new password for this account", submit_btn_text="Set password",
                 form='<form><div class="mt-3"><label class="form-label" for="new-password">New password</label>'
                      '<input id="new-password" type="password" class="form-control" name="password" '
                      'autocomplete="new-password" minlength="8" required></div></form>')
@@ -408,21 +685,47 @@ class UserView(PackageView):
         if len(password) < request.app.state.settings.password_min_length:
             raise ActionFailed("The password is too short.")
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
-        try:
-            await self.call(request, lambda s: s.call("lib_auth.set_password", int(pk), password_hash))
-        except FormValidationError as exc:
-            raise ActionFailed(next(iter(exc.errors.values()))) from None
-        return "The password was changed."
+        await self.act(request, lambda s: s.call("lib_auth.set_password", int(pk), password_hash))
+        return self.done(request, "The password was changed.")
+
+    async def _decide(self, request: Request, pk: Any, procedure: str) -> int:
+        """Approve or reject the ticked requests of this row's user, one package call each, one transaction."""
+        ids = [int(v) for v in (await request.form()).getlist("request_id") if str(v).isdigit()]
+        if not ids:
+            raise ActionFailed("Tick at least one role.")
+
+        def work(s: Any) -> None:
+            for request_id in ids:
+                owner = s.scalar("SELECT user_id FROM role_requests WHERE request_id = :r", {"r": request_id})
+                if owner is not None and owner != int(pk):
+                    raise ActionFailed("A ticked request belongs to another user.")
+                s.call(procedure, request_id)
+        await self.act(request, work)
+        return len(ids)
+
+    @row_action(name="approve", text="Approve roles", icon_class="fa-solid fa-user-check",
+                confirmation="Grant the ticked roles (you are the second administrator)?",
+                submit_btn_text="Approve", form=_requests_form("approve"))
+    async def approve_row_action(self, request: Request, pk: Any) -> str:
+        n = await self._decide(request, pk, "lib_auth.approve_role_request")
+        return self.done(request, f"Approved: {n} role(s) granted.")
+
+    @row_action(name="reject", text="Reject roles", icon_class="fa-solid fa-user-xmark",
+                confirmation="Refuse the ticked role requests?", submit_btn_text="Reject",
+                submit_btn_class="action.modal_confirm_button_delete", form=_requests_form("reject"))
+    async def reject_row_action(self, request: Request, pk: Any) -> str:
+        n = await self._decide(request, pk, "lib_auth.reject_role_request")
+        return self.done(request, f"Rejected: {n} role request(s).")
 
 
-class RoleView(GuardedView):
+class RoleView(TableView):
     label, name, identity = "Roles", "Role", "role"
     view_permission = ("USER_ADMIN",)
     allow_create = allow_edit = False
     fields = ["role_id", "code", "name", "description"]
 
 
-class AuditLogView(GuardedView):
+class AuditLogView(TableView):
     label, name, identity = "Audit log", "Audit entry", "audit-log"
     view_permission = ("AUDIT_VIEW",)
     allow_create = allow_edit = False
@@ -437,67 +740,6 @@ class AuditLogView(GuardedView):
         return True
 
 
-class BranchView(GuardedView):
-    label, name, identity = "Branches", "Branch", "branch"
-    view_permission = ("SYS_CONFIG",)
-
-    def is_accessible(self, request: Request) -> bool:  # catalogers pick branches for copies (read only)
-        return allowed(request, "SYS_CONFIG", "CATALOG_EDIT")
-
-    def can_create(self, request: Request) -> bool:
-        return allowed(request, "SYS_CONFIG")
-
-    def can_edit(self, request: Request) -> bool:
-        return allowed(request, "SYS_CONFIG")
-
-    fields = ["branch_id", "code", "name", "address", "phone", "email",
-              EnumField("is_active", label="Active", choices=[("Y", "Yes"), ("N", "No")])]
-
-
-class ClosedDayView(GuardedView):
-    label, name, identity = "Closed days", "Closed day", "closed-day"
-    view_permission = ("SYS_CONFIG",)
-    allow_delete = True
-    fields = ["closed_day_id", DateField("closed_on", required=True),
-              HasOne("branch", key="branch", help_text="Empty = every branch"), "reason"]
-    fields_default_sort = [("closed_on", True)]
-
-
-class PolicyView(GuardedView):
-    label, name, identity = "Circulation policies", "Circulation policy", "policy"
-    view_permission = ("SYS_CONFIG",)
-    allow_delete = True
-    fields = ["policy_id", HasOne("branch", key="branch", help_text="Empty = any branch"),
-              EnumField("patron_category", choices=[(c, c.capitalize()) for c in CATEGORIES], help_text="Empty = any"),
-              EnumField("material_type", choices=[(t, t.capitalize()) for t in MATERIAL_TYPES], help_text="Empty = any"),
-              "loan_days", "max_renewals",
-              EnumField("renew_from_due", choices=[("N", "No"), ("Y", "Yes")], exclude_from_list=True),
-              "loan_limit", "hold_limit", "daily_fine", "grace_days", "max_fine", "fine_block_threshold",
-              "hold_pickup_days", EnumField("holdable", choices=[("Y", "Yes"), ("N", "No")]),
-              "lost_after_days", EnumField("lost_refund", choices=[("Y", "Yes"), ("N", "No")], exclude_from_list=True)]
-
-
-class GenreView(GuardedView):
-    label, name, identity = "Genres", "Genre", "genre"
-    view_permission = ("CATALOG_EDIT",)
-    fields = ["genre_id", "name", HasOne("parent", key="genre")]
-
-
-class AuthorView(GuardedView):
-    label, name, identity = "Authors", "Author", "author"
-    view_permission = ("CATALOG_EDIT",)
-    fields = ["author_id", "full_name", "sort_name", "birth_year", "death_year"]
-    searchable_fields = ["full_name", "sort_name"]
-
-
-class SettingView(GuardedView):
-    label, name, identity = "Settings", "Setting", "setting"
-    view_permission = ("SYS_CONFIG",)
-    allow_create = False
-    fields = [StringField("name", exclude_from_edit=True), StringField("value", required=True),
-              StringField("description", exclude_from_edit=True)]
-
-
 VIEWS = ((MaterialView, m.Material), (CopyView, m.Copy), (AuthorView, m.Author), (GenreView, m.Genre),
          (BranchView, m.Branch), (ClosedDayView, m.ClosedDay), (PolicyView, m.CircPolicy), (SettingView, m.AppSetting),
          (UserView, m.User), (RoleView, m.Role), (AuditLogView, m.AuditLog))
@@ -507,7 +749,8 @@ def attach(ui: Any, api_app: Any) -> Admin:
     """Build the admin and mount it on the staff app at /admin."""
     settings = api_app.state.settings
     admin = Admin(make_sessionmaker(settings.database_url), title="Library staff · Tables", base_url="/admin",
-                  route_name="admin", auth_provider=StaffAuth(), secret_key=ui.state.ui_settings.session_secret + ":admin")
+                  route_name="admin", auth_provider=StaffAuth(), templates_dir=str(TEMPLATES),
+                  secret_key=ui.state.ui_settings.session_secret + ":admin")
     admin.add_link(Link(menu_label="← Staff desk", url=web.PREFIX + "/"))
     for view_cls, model in VIEWS:
         admin.add_view(view_cls(model, display_name=view_cls.name, menu_label=view_cls.label, key=view_cls.identity))
@@ -517,4 +760,3 @@ def attach(ui: Any, api_app: Any) -> Admin:
     for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors"):
         setattr(admin.app.state, name, getattr(ui.state, name))
     return admin
-

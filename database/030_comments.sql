@@ -23,6 +23,7 @@ COMMENT ON TABLE permissions IS 'Individual privileges checked by the server (e.
 COMMENT ON COLUMN permissions.permission_id IS 'Primary key, identity-generated';
 COMMENT ON COLUMN permissions.code IS 'Stable permission code checked by the application (e.g. CIRC_OVERRIDE), unique';
 COMMENT ON COLUMN permissions.description IS 'What the permission allows';
+COMMENT ON COLUMN permissions.needs_approval IS 'Y = granting a role that carries this permission needs the approval of a second user administrator (role_requests), N = a USER_ADMIN holder grants it alone';
 
 COMMENT ON TABLE user_roles IS 'Roles granted to each user (many-to-many between users and roles)';
 COMMENT ON COLUMN user_roles.user_id IS 'User holding the role (FK to users)';

@@ -19,6 +19,8 @@ INSERT INTO permissions (code, description) VALUES ('USER_ADMIN', 'Manage staff 
 INSERT INTO permissions (code, description) VALUES ('SYS_HEALTH', 'View the health dashboard');
 INSERT INTO permissions (code, description) VALUES ('AUDIT_VIEW', 'Read the audit trail');
 INSERT INTO permissions (code, description) VALUES ('SYS_CONFIG', 'Change branches, policies, closed days and settings');
+-- separation of duties: a role carrying one of these is granted only with a second administrator's approval
+UPDATE permissions SET needs_approval = 'Y' WHERE code IN ('CIRC_OVERRIDE', 'FINE_WAIVE', 'USER_ADMIN');
 
 INSERT INTO roles (code, name, description) VALUES ('PATRON', 'Patron', 'Library member using the portal: own data only');
 INSERT INTO roles (code, name, description) VALUES ('LIBRARIAN', 'Librarian', 'Circulation desk staff');
@@ -45,10 +47,10 @@ INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'LIBRARY_DIRECTOR' AND (p.code LIKE 'RPT\_%' ESCAPE '\' OR p.code = 'AUDIT_VIEW');
 
-INSERT INTO app_settings (name, value, description) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked');
-INSERT INTO app_settings (name, value, description) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid');
-INSERT INTO app_settings (name, value, description) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated');
-INSERT INTO app_settings (name, value, description) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)');
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked', 'INTEGER', 3, 20);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid', 'INTEGER', 1, 10);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated', 'INTEGER', 0, 30);
+INSERT INTO app_settings (name, value, description, value_type) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)', 'TIME_ZONE');
 
 INSERT INTO branches (code, name, address) VALUES ('MAIN', 'Main Library', '1 Library Square');
 

@@ -24,6 +24,8 @@ PROMPT == package specs
 @@../plsql/lib_catalog.pks
 @@../plsql/lib_holds.pks
 @@../plsql/lib_jobs.pks
+-- specs: configuration (branches, closed days, policies, settings)
+@@../plsql/lib_admin.pks
 
 PROMPT == package bodies
 @@../plsql/lib_err.pkb
@@ -41,6 +43,8 @@ PROMPT == package bodies
 @@../plsql/lib_catalog.pkb
 @@../plsql/lib_holds.pkb
 @@../plsql/lib_jobs.pkb
+-- bodies: configuration
+@@../plsql/lib_admin.pkb
 
 PROMPT == triggers
 -- the append-only guard of audit_log, then the generated audit triggers (scripts/ils audit-triggers)

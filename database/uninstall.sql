@@ -27,10 +27,12 @@ DECLARE
         END IF;
     END drop_object;
 BEGIN
+    drop_object('PACKAGE', 'LIB_ADMIN');
     drop_object('PACKAGE', 'LIB_JOBS');
 
     drop_object('TRIGGER', 'AUDIT_LOG_APPEND_ONLY_TRG');
     -- the generated audit triggers (plsql/audit_triggers.sql)
+    drop_object('TRIGGER', 'ROLE_REQUESTS_AUDIT_TRG');
     drop_object('TRIGGER', 'JOBS_AUDIT_TRG');
     drop_object('TRIGGER', 'APP_ERRORS_AUDIT_TRG');
     drop_object('TRIGGER', 'APP_SETTINGS_AUDIT_TRG');
@@ -71,6 +73,7 @@ BEGIN
     drop_object('VIEW', 'PATRON_CURRENT_LOANS_V');
     drop_object('VIEW', 'COPY_AVAILABILITY_V');
 
+    drop_object('TABLE', 'ROLE_REQUESTS');
     drop_object('TABLE', 'NOTICES');
     drop_object('TABLE', 'JOB_RUNS');
     drop_object('TABLE', 'JOBS');

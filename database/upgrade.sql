@@ -20,6 +20,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 3 003_blank_text_and_null_keys.sql 003_blank_text_and_null_keys.sql
 @@sqlplus/migrate.sql 4 004_utc_clock.sql 004_utc_clock.oracle.sql
 @@sqlplus/migrate.sql 5 005_audit_log_comments.sql 005_audit_log_comments.sql
+@@sqlplus/migrate.sql 6 006_admin_writes.sql 006_admin_writes.oracle.sql
 SET DEFINE OFF
 
 -- packages, views and triggers, created again over what is there

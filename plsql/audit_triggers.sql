@@ -83,10 +83,12 @@ BEGIN
         NULL,
         lib_audit.old_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
-            lib_audit.old_txt('description', :OLD.description, :NEW.description),
+            lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
+            lib_audit.old_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval),
         lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
-            lib_audit.new_txt('description', :OLD.description, :NEW.description)) IS NULL THEN
+            lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
+            lib_audit.new_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval)) IS NULL THEN
         NULL;
     END IF;
 END permissions_audit_trg;
@@ -134,6 +136,38 @@ BEGIN
         NULL;
     END IF;
 END role_permissions_audit_trg;
+/
+
+-- Audit trail of role_requests: every insert, change and delete with the changed values.
+-- A role grant waiting for a second administrator: the request, its approval, rejection or cancellation.
+CREATE OR REPLACE TRIGGER role_requests_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON role_requests
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'role_requests',
+        NVL(:NEW.request_id, :OLD.request_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('request_id', :OLD.request_id, :NEW.request_id) ||
+            lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
+            lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
+            lib_audit.old_txt('status', :OLD.status, :NEW.status) ||
+            lib_audit.old_num('requested_by', :OLD.requested_by, :NEW.requested_by) ||
+            lib_audit.old_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
+            lib_audit.old_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
+            lib_audit.old_date('decided_at', :OLD.decided_at, :NEW.decided_at),
+        lib_audit.new_num('request_id', :OLD.request_id, :NEW.request_id) ||
+            lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
+            lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
+            lib_audit.new_txt('status', :OLD.status, :NEW.status) ||
+            lib_audit.new_num('requested_by', :OLD.requested_by, :NEW.requested_by) ||
+            lib_audit.new_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
+            lib_audit.new_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
+            lib_audit.new_date('decided_at', :OLD.decided_at, :NEW.decided_at)) IS NULL THEN
+        NULL;
+    END IF;
+END role_requests_audit_trg;
 /
 
 -- Audit trail of branches: every insert, change and delete with the changed values.
@@ -640,10 +674,16 @@ BEGIN
         lib_audit.key_txt('name', :OLD.name, :NEW.name),
         lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_txt('value', :OLD.value, :NEW.value) ||
-            lib_audit.old_txt('description', :OLD.description, :NEW.description),
+            lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
+            lib_audit.old_txt('value_type', :OLD.value_type, :NEW.value_type) ||
+            lib_audit.old_num('min_value', :OLD.min_value, :NEW.min_value) ||
+            lib_audit.old_num('max_value', :OLD.max_value, :NEW.max_value),
         lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_txt('value', :OLD.value, :NEW.value) ||
-            lib_audit.new_txt('description', :OLD.description, :NEW.description)) IS NULL THEN
+            lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
+            lib_audit.new_txt('value_type', :OLD.value_type, :NEW.value_type) ||
+            lib_audit.new_num('min_value', :OLD.min_value, :NEW.min_value) ||
+            lib_audit.new_num('max_value', :OLD.max_value, :NEW.max_value)) IS NULL THEN
         NULL;
     END IF;
 END app_settings_audit_trg;

@@ -79,19 +79,72 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         END LOOP;
     END check_roles;
 
-    -- Make the user's roles exactly the listed ones (codes already checked).
-    PROCEDURE apply_roles(p_user_id IN users.user_id%TYPE, p_list IN VARCHAR2) IS
-        l_now user_roles.granted_at%TYPE;
+    -- 1 when the listed roles differ from the roles the user holds, else 0.
+    FUNCTION roles_change(p_user_id IN users.user_id%TYPE, p_list IN VARCHAR2) RETURN NUMBER IS
+        l_dropped NUMBER;
+        l_added   NUMBER;
     BEGIN
-        l_now := lib_clock.now_utc();
-        DELETE FROM user_roles
-         WHERE user_id = p_user_id
-           AND role_id IN (SELECT r.role_id FROM roles r WHERE INSTR(p_list, ',' || r.code || ',') = 0);
-        INSERT INTO user_roles (user_id, role_id, granted_at, granted_by)
-        SELECT p_user_id, r.role_id, l_now, lib_session.actor()
+        SELECT COUNT(*)
+          INTO l_dropped
+          FROM user_roles ur
+          JOIN roles r ON r.role_id = ur.role_id
+         WHERE ur.user_id = p_user_id
+           AND INSTR(p_list, ',' || r.code || ',') = 0;
+        SELECT COUNT(*)
+          INTO l_added
           FROM roles r
          WHERE INSTR(p_list, ',' || r.code || ',') > 0
            AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = p_user_id AND ur.role_id = r.role_id);
+        IF l_dropped + l_added > 0 THEN
+            RETURN 1;
+        END IF;
+        RETURN 0;
+    END roles_change;
+
+    -- Make the user's roles the listed ones (codes already checked). Roles not listed are taken away
+    -- and their pending requests cancelled. A listed role that carries a permission flagged
+    -- needs_approval is not granted by an acting administrator: it becomes a PENDING role_requests row
+    -- for a second administrator (approve_role_request). Other listed roles, and every role when there
+    -- is no actor (install scripts, a DBA at the console), are granted at once.
+    PROCEDURE apply_roles(p_user_id IN users.user_id%TYPE, p_list IN VARCHAR2) IS
+        l_now   user_roles.granted_at%TYPE;
+        l_actor users.user_id%TYPE;
+    BEGIN
+        l_now := lib_clock.now_utc();
+        l_actor := lib_session.actor();
+        DELETE FROM user_roles
+         WHERE user_id = p_user_id
+           AND role_id IN (SELECT r.role_id FROM roles r WHERE INSTR(p_list, ',' || r.code || ',') = 0);
+        UPDATE role_requests
+           SET status = 'CANCELLED',
+               decided_by = l_actor,
+               decided_at = l_now
+         WHERE user_id = p_user_id
+           AND status = 'PENDING'
+           AND role_id IN (SELECT r.role_id FROM roles r WHERE INSTR(p_list, ',' || r.code || ',') = 0);
+        INSERT INTO user_roles (user_id, role_id, granted_at, granted_by)
+        SELECT p_user_id, r.role_id, l_now, l_actor
+          FROM roles r
+         WHERE INSTR(p_list, ',' || r.code || ',') > 0
+           AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = p_user_id AND ur.role_id = r.role_id)
+           AND (l_actor IS NULL
+                OR NOT EXISTS (SELECT 1
+                                 FROM role_permissions rp
+                                 JOIN permissions p ON p.permission_id = rp.permission_id
+                                WHERE rp.role_id = r.role_id
+                                  AND p.needs_approval = 'Y'));
+        IF l_actor IS NOT NULL THEN
+            INSERT INTO role_requests (user_id, role_id, status, requested_by, requested_at)
+            SELECT p_user_id, r.role_id, 'PENDING', l_actor, l_now
+              FROM roles r
+             WHERE INSTR(p_list, ',' || r.code || ',') > 0
+               AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = p_user_id AND ur.role_id = r.role_id)
+               AND NOT EXISTS (SELECT 1
+                                 FROM role_requests rq
+                                WHERE rq.user_id = p_user_id
+                                  AND rq.role_id = r.role_id
+                                  AND rq.status = 'PENDING');
+        END IF;
     END apply_roles;
 
     -- Validate and insert an account; returns its id.
@@ -221,6 +274,14 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
             lib_err.raise_error('INVALID_ARGUMENT', 'an administrator cannot deactivate their own account');
         END IF;
         UPDATE users SET is_active = p_active WHERE user_id = l_user_id;
+        IF p_active = 'N' THEN -- nothing waits to be granted to a closed account
+            UPDATE role_requests
+               SET status = 'CANCELLED',
+                   decided_by = lib_session.actor(),
+                   decided_at = lib_clock.now_utc()
+             WHERE user_id = l_user_id
+               AND status = 'PENDING';
+        END IF;
     END set_active;
 
     PROCEDURE deactivate_user(p_user_id IN NUMBER) IS
@@ -231,28 +292,108 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     PROCEDURE set_roles(p_user_id IN NUMBER, p_roles IN VARCHAR2) IS
         l_user_id users.user_id%TYPE := p_user_id;
         l_list    VARCHAR2(4000);
-        l_admin   NUMBER;
     BEGIN
         require_permission('USER_ADMIN');
         assert_user(l_user_id);
         l_list := role_list(p_roles);
         check_roles(l_list);
-        -- as with deactivation: an administrator cannot take user administration away from themself,
-        -- so the library is never left without anyone who can manage accounts
+        -- separation of duties: an administrator's own roles are changed by another administrator
+        -- (the same list again changes nothing and is accepted, e.g. an edit form saved unchanged)
         IF l_user_id = lib_session.actor() THEN
-            SELECT COUNT(*)
-              INTO l_admin
-              FROM roles r
-              JOIN role_permissions rp ON rp.role_id = r.role_id
-              JOIN permissions p ON p.permission_id = rp.permission_id
-             WHERE p.code = 'USER_ADMIN'
-               AND INSTR(l_list, ',' || r.code || ',') > 0;
-            IF l_admin = 0 THEN
-                lib_err.raise_error('INVALID_ARGUMENT', 'an administrator cannot remove USER_ADMIN from their own account');
+            IF roles_change(l_user_id, l_list) = 1 THEN
+                lib_err.raise_error('OWN_ROLES_CHANGE', 'user ' || TO_CHAR(p_user_id));
             END IF;
+            RETURN;
         END IF;
         apply_roles(l_user_id, l_list);
     END set_roles;
+
+    PROCEDURE approve_role_request(p_request_id IN NUMBER) IS
+        l_request_id role_requests.request_id%TYPE := p_request_id;
+        l_actor      users.user_id%TYPE;
+        l_status     role_requests.status%TYPE;
+        l_user_id    role_requests.user_id%TYPE;
+        l_role_id    role_requests.role_id%TYPE;
+        l_requester  role_requests.requested_by%TYPE;
+        l_now        role_requests.decided_at%TYPE;
+    BEGIN
+        require_permission('USER_ADMIN');
+        FOR r_request IN (SELECT status, user_id, role_id, requested_by
+                            FROM role_requests
+                           WHERE request_id = l_request_id
+                             FOR UPDATE) LOOP
+            l_status := r_request.status;
+            l_user_id := r_request.user_id;
+            l_role_id := r_request.role_id;
+            l_requester := r_request.requested_by;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('ROLE_REQUEST_NOT_FOUND', 'request ' || TO_CHAR(p_request_id));
+        END IF;
+        IF l_status <> 'PENDING' THEN
+            lib_err.raise_error('ROLE_REQUEST_NOT_PENDING', 'request ' || TO_CHAR(p_request_id) || ' is ' || l_status);
+        END IF;
+        -- the second pair of eyes: a named administrator other than the requester and the grantee
+        l_actor := lib_session.actor();
+        IF l_actor IS NULL OR l_actor = l_requester OR l_actor = l_user_id THEN
+            lib_err.raise_error('SECOND_APPROVER_REQUIRED', 'request ' || TO_CHAR(p_request_id));
+        END IF;
+        l_now := lib_clock.now_utc();
+        UPDATE role_requests
+           SET status = 'APPROVED',
+               decided_by = l_actor,
+               decided_at = l_now
+         WHERE request_id = l_request_id;
+        INSERT INTO user_roles (user_id, role_id, granted_at, granted_by)
+        SELECT l_user_id, l_role_id, l_now, l_actor
+          FROM roles r
+         WHERE r.role_id = l_role_id
+           AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = l_user_id AND ur.role_id = l_role_id);
+    END approve_role_request;
+
+    PROCEDURE reject_role_request(p_request_id IN NUMBER) IS
+        l_request_id role_requests.request_id%TYPE := p_request_id;
+        l_status     role_requests.status%TYPE;
+    BEGIN
+        require_permission('USER_ADMIN');
+        FOR r_request IN (SELECT status FROM role_requests WHERE request_id = l_request_id FOR UPDATE) LOOP
+            l_status := r_request.status;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('ROLE_REQUEST_NOT_FOUND', 'request ' || TO_CHAR(p_request_id));
+        END IF;
+        IF l_status <> 'PENDING' THEN
+            lib_err.raise_error('ROLE_REQUEST_NOT_PENDING', 'request ' || TO_CHAR(p_request_id) || ' is ' || l_status);
+        END IF;
+        UPDATE role_requests
+           SET status = 'REJECTED',
+               decided_by = lib_session.actor(),
+               decided_at = lib_clock.now_utc()
+         WHERE request_id = l_request_id;
+    END reject_role_request;
+
+    PROCEDURE update_user(p_user_id IN NUMBER, p_full_name IN VARCHAR2, p_email IN VARCHAR2) IS
+        l_user_id users.user_id%TYPE := p_user_id;
+        l_email   users.email%TYPE;
+    BEGIN
+        require_permission('USER_ADMIN');
+        IF NVL(LENGTH(TRIM(p_full_name)), 0) = 0 OR LENGTH(TRIM(p_full_name)) > 200 THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'full name missing or too long');
+        END IF;
+        IF LENGTH(TRIM(p_email)) > 254 THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'e-mail too long');
+        END IF;
+        IF NVL(LENGTH(TRIM(p_email)), 0) > 0 THEN
+            l_email := TRIM(p_email);
+        END IF;
+        UPDATE users
+           SET full_name = TRIM(p_full_name),
+               email = l_email
+         WHERE user_id = l_user_id;
+        IF SQL%ROWCOUNT = 0 THEN
+            lib_err.raise_error('USER_NOT_FOUND', 'user ' || TO_CHAR(p_user_id));
+        END IF;
+    END update_user;
 
     PROCEDURE create_user(p_username IN VARCHAR2, p_password_hash IN VARCHAR2, p_full_name IN VARCHAR2,
                           p_email IN VARCHAR2, p_roles IN VARCHAR2, p_user_id OUT NUMBER) IS

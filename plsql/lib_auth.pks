@@ -60,6 +60,7 @@ CREATE OR REPLACE PACKAGE lib_auth AS
 
     /**
      * Enable or disable an account. Needs USER_ADMIN. An administrator cannot disable themself.
+     * Disabling cancels the account's pending role requests.
      * @param p_user_id users.user_id
      * @param p_active  'Y' or 'N'
      * @throws -20411 PERMISSION_DENIED
@@ -78,20 +79,58 @@ CREATE OR REPLACE PACKAGE lib_auth AS
     PROCEDURE deactivate_user(p_user_id IN NUMBER);
 
     /**
-     * Replace the roles of a user with exactly the listed ones. Needs USER_ADMIN.
-     * All codes are checked before anything changes.
+     * Replace the roles of a user with the listed ones. Needs USER_ADMIN. All codes are checked before
+     * anything changes. Separation of duties: an administrator cannot change their own roles, and a
+     * listed role that carries a permission flagged permissions.needs_approval (CIRC_OVERRIDE, FINE_WAIVE,
+     * USER_ADMIN) is not granted at once: it becomes a PENDING row of role_requests (one per user and
+     * role) that another administrator approves (approve_role_request). Roles not listed are taken away
+     * at once and their pending requests CANCELLED. A NULL actor (install script, DBA console) grants
+     * every listed role at once.
      * @param p_user_id users.user_id
      * @param p_roles   comma-separated role codes, e.g. 'LIBRARIAN,CATALOGER' (case and spaces ignored),
      *                  NULL = no roles
      * @throws -20411 PERMISSION_DENIED
      * @throws -20412 USER_NOT_FOUND
      * @throws -20415 ROLE_NOT_FOUND
-     * @throws -20903 INVALID_ARGUMENT the acting administrator would lose USER_ADMIN
+     * @throws -20430 OWN_ROLES_CHANGE the acting administrator's own roles would change
      */
     PROCEDURE set_roles(p_user_id IN NUMBER, p_roles IN VARCHAR2);
 
     /**
-     * Create a (staff) account. Needs USER_ADMIN.
+     * Approve a pending role grant (see set_roles): the user receives the role, granted_by naming the
+     * approver. Needs USER_ADMIN; the approver is a signed-in administrator who is neither the requester
+     * nor the user receiving the role (the four-eyes rule, also a CHECK of role_requests).
+     * @param p_request_id role_requests.request_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20431 ROLE_REQUEST_NOT_FOUND
+     * @throws -20432 ROLE_REQUEST_NOT_PENDING already approved, rejected or cancelled
+     * @throws -20433 SECOND_APPROVER_REQUIRED the actor asked for it, would receive it, or is NULL
+     */
+    PROCEDURE approve_role_request(p_request_id IN NUMBER);
+
+    /**
+     * Refuse a pending role grant (the requester may withdraw their own). Needs USER_ADMIN.
+     * @param p_request_id role_requests.request_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20431 ROLE_REQUEST_NOT_FOUND
+     * @throws -20432 ROLE_REQUEST_NOT_PENDING
+     */
+    PROCEDURE reject_role_request(p_request_id IN NUMBER);
+
+    /**
+     * Change an account's display name and e-mail address. Needs USER_ADMIN.
+     * @param p_user_id   users.user_id
+     * @param p_full_name display name, required, at most 200 characters
+     * @param p_email     e-mail address or NULL, at most 254 characters
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20412 USER_NOT_FOUND
+     * @throws -20903 INVALID_ARGUMENT missing or too long name, too long e-mail
+     */
+    PROCEDURE update_user(p_user_id IN NUMBER, p_full_name IN VARCHAR2, p_email IN VARCHAR2);
+
+    /**
+     * Create a (staff) account. Needs USER_ADMIN. Roles as set_roles: those needing approval become
+     * pending requests.
      * @param p_username      login name, 3 to 60 characters, unique ignoring case
      * @param p_password_hash hash made by the API
      * @param p_full_name     display name

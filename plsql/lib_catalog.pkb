@@ -355,5 +355,185 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
          WHERE copy_id = l_copy_id;
     END withdraw_copy;
 
+    -- ---- genres -----------------------------------------------------------------------------------
+
+    -- GENRE_NOT_FOUND unless the genre exists.
+    PROCEDURE assert_genre(p_genre_id IN genres.genre_id%TYPE) IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*) INTO l_count FROM genres WHERE genre_id = p_genre_id;
+        IF l_count = 0 THEN
+            lib_err.raise_error('GENRE_NOT_FOUND', 'genre ' || TO_CHAR(p_genre_id));
+        END IF;
+    END assert_genre;
+
+    -- INVALID_GENRE_DATA / GENRE_NAME_TAKEN / GENRE_NOT_FOUND unless the genre can be stored
+    -- (p_genre_id: the genre being changed, NULL for a new one).
+    PROCEDURE check_genre(p_genre_id IN genres.genre_id%TYPE, p_name IN VARCHAR2,
+                          p_parent_id IN genres.genre_id%TYPE) IS
+        l_count  NUMBER;
+        l_parent genres.genre_id%TYPE;
+        l_steps  PLS_INTEGER := 0;
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_name)), 0) = 0 OR LENGTH(TRIM(p_name)) > 100 THEN
+            lib_err.raise_error('INVALID_GENRE_DATA', 'name required, at most 100 characters');
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM genres
+         WHERE UPPER(name) = UPPER(TRIM(p_name))
+           AND (p_genre_id IS NULL OR genre_id <> p_genre_id);
+        IF l_count > 0 THEN
+            lib_err.raise_error('GENRE_NAME_TAKEN', SUBSTR(TRIM(p_name), 1, 100));
+        END IF;
+        IF p_parent_id IS NOT NULL THEN
+            assert_genre(p_parent_id);
+            -- walk up from the new parent: meeting the genre itself would make a cycle
+            l_parent := p_parent_id;
+            WHILE l_parent IS NOT NULL AND p_genre_id IS NOT NULL LOOP
+                IF l_parent = p_genre_id OR l_steps > 1000 THEN
+                    lib_err.raise_error('INVALID_GENRE_DATA', 'a genre cannot be placed under itself or a narrower genre');
+                END IF;
+                SELECT MAX(parent_genre_id) INTO l_parent FROM genres WHERE genre_id = l_parent;
+                l_steps := l_steps + 1;
+            END LOOP;
+        END IF;
+    END check_genre;
+
+    PROCEDURE add_genre(p_name IN VARCHAR2, p_parent_genre_id IN NUMBER, p_genre_id OUT NUMBER) IS
+        l_parent_id genres.genre_id%TYPE := p_parent_genre_id;
+        l_genre_id  genres.genre_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        check_genre(NULL, p_name, l_parent_id);
+        BEGIN
+            INSERT INTO genres (name, parent_genre_id)
+            VALUES (TRIM(p_name), l_parent_id)
+            RETURNING genre_id INTO l_genre_id;
+        EXCEPTION
+            WHEN DUP_VAL_ON_INDEX THEN -- genres_name_uk, taken meanwhile
+                lib_err.raise_error('GENRE_NAME_TAKEN', SUBSTR(TRIM(p_name), 1, 100));
+        END;
+        p_genre_id := l_genre_id;
+    END add_genre;
+
+    PROCEDURE update_genre(p_genre_id IN NUMBER, p_name IN VARCHAR2, p_parent_genre_id IN NUMBER) IS
+        l_genre_id  genres.genre_id%TYPE := p_genre_id;
+        l_parent_id genres.genre_id%TYPE := p_parent_genre_id;
+        l_found     genres.genre_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        FOR r_genre IN (SELECT genre_id FROM genres WHERE genre_id = l_genre_id FOR UPDATE) LOOP
+            l_found := r_genre.genre_id;
+        END LOOP;
+        IF l_found IS NULL THEN
+            lib_err.raise_error('GENRE_NOT_FOUND', 'genre ' || TO_CHAR(p_genre_id));
+        END IF;
+        check_genre(l_genre_id, p_name, l_parent_id);
+        BEGIN
+            UPDATE genres
+               SET name = TRIM(p_name),
+                   parent_genre_id = l_parent_id
+             WHERE genre_id = l_genre_id;
+        EXCEPTION
+            WHEN DUP_VAL_ON_INDEX THEN
+                lib_err.raise_error('GENRE_NAME_TAKEN', SUBSTR(TRIM(p_name), 1, 100));
+        END;
+    END update_genre;
+
+    PROCEDURE delete_genre(p_genre_id IN NUMBER) IS
+        l_genre_id genres.genre_id%TYPE := p_genre_id;
+        l_found    genres.genre_id%TYPE;
+        l_titles   NUMBER;
+        l_children NUMBER;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        FOR r_genre IN (SELECT genre_id FROM genres WHERE genre_id = l_genre_id FOR UPDATE) LOOP
+            l_found := r_genre.genre_id;
+        END LOOP;
+        IF l_found IS NULL THEN
+            lib_err.raise_error('GENRE_NOT_FOUND', 'genre ' || TO_CHAR(p_genre_id));
+        END IF;
+        SELECT COUNT(*) INTO l_titles FROM materials WHERE genre_id = l_genre_id;
+        SELECT COUNT(*) INTO l_children FROM genres WHERE parent_genre_id = l_genre_id;
+        IF l_titles > 0 OR l_children > 0 THEN
+            lib_err.raise_error('GENRE_IN_USE', TO_CHAR(l_titles) || ' titles, ' || TO_CHAR(l_children) || ' genres');
+        END IF;
+        DELETE FROM genres WHERE genre_id = l_genre_id;
+    END delete_genre;
+
+    -- ---- authors ----------------------------------------------------------------------------------
+
+    -- INVALID_AUTHOR_DATA unless the author's data can be stored.
+    PROCEDURE check_author(p_full_name IN VARCHAR2, p_sort_name IN VARCHAR2, p_birth_year IN NUMBER,
+                           p_death_year IN NUMBER) IS
+        l_this_year NUMBER;
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_full_name)), 0) = 0 OR LENGTH(TRIM(p_full_name)) > 200
+           OR LENGTH(TRIM(p_sort_name)) > 200 THEN
+            lib_err.raise_error('INVALID_AUTHOR_DATA', 'name required, names at most 200 characters');
+        END IF;
+        l_this_year := TO_NUMBER(TO_CHAR(lib_clock.today(), 'YYYY'));
+        IF p_birth_year < -9999 OR p_birth_year > l_this_year OR p_birth_year <> TRUNC(p_birth_year)
+           OR p_death_year < -9999 OR p_death_year > l_this_year OR p_death_year <> TRUNC(p_death_year) THEN
+            lib_err.raise_error('INVALID_AUTHOR_DATA', 'years must be whole numbers up to this year');
+        END IF;
+        IF p_death_year < p_birth_year THEN
+            lib_err.raise_error('INVALID_AUTHOR_DATA', 'death year before birth year');
+        END IF;
+    END check_author;
+
+    PROCEDURE add_author(p_full_name IN VARCHAR2, p_sort_name IN VARCHAR2, p_birth_year IN NUMBER,
+                         p_death_year IN NUMBER, p_author_id OUT NUMBER) IS
+        l_sort      authors.sort_name%TYPE;
+        l_author_id authors.author_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        check_author(p_full_name, p_sort_name, p_birth_year, p_death_year);
+        l_sort := NVL(blank_null(p_sort_name), sort_name_of(TRIM(p_full_name))); -- not in the INSERT: PLS-00231
+        INSERT INTO authors (full_name, sort_name, birth_year, death_year)
+        VALUES (TRIM(p_full_name), l_sort, p_birth_year, p_death_year)
+        RETURNING author_id INTO l_author_id;
+        p_author_id := l_author_id;
+    END add_author;
+
+    PROCEDURE update_author(p_author_id IN NUMBER, p_full_name IN VARCHAR2, p_sort_name IN VARCHAR2,
+                            p_birth_year IN NUMBER, p_death_year IN NUMBER) IS
+        l_author_id authors.author_id%TYPE := p_author_id;
+        l_sort      authors.sort_name%TYPE;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        check_author(p_full_name, p_sort_name, p_birth_year, p_death_year);
+        l_sort := NVL(blank_null(p_sort_name), sort_name_of(TRIM(p_full_name)));
+        UPDATE authors
+           SET full_name = TRIM(p_full_name),
+               sort_name = l_sort,
+               birth_year = p_birth_year,
+               death_year = p_death_year
+         WHERE author_id = l_author_id;
+        IF SQL%ROWCOUNT = 0 THEN
+            lib_err.raise_error('AUTHOR_NOT_FOUND', 'author ' || TO_CHAR(p_author_id));
+        END IF;
+    END update_author;
+
+    PROCEDURE delete_author(p_author_id IN NUMBER) IS
+        l_author_id authors.author_id%TYPE := p_author_id;
+        l_found     authors.author_id%TYPE;
+        l_count     NUMBER;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        FOR r_author IN (SELECT author_id FROM authors WHERE author_id = l_author_id FOR UPDATE) LOOP
+            l_found := r_author.author_id;
+        END LOOP;
+        IF l_found IS NULL THEN
+            lib_err.raise_error('AUTHOR_NOT_FOUND', 'author ' || TO_CHAR(p_author_id));
+        END IF;
+        SELECT COUNT(*) INTO l_count FROM material_authors WHERE author_id = l_author_id;
+        IF l_count > 0 THEN
+            lib_err.raise_error('AUTHOR_IN_USE', TO_CHAR(l_count) || ' titles');
+        END IF;
+        DELETE FROM authors WHERE author_id = l_author_id;
+    END delete_author;
+
 END lib_catalog;
 /

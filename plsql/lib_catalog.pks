@@ -1,6 +1,6 @@
 CREATE OR REPLACE PACKAGE lib_catalog AS
     /**
-     * The catalog: titles (materials) with their authors, and copies. Changes need CATALOG_EDIT;
+     * The catalog: titles (materials) with their authors, copies, genres and authors. Changes need CATALOG_EDIT;
      * a NULL actor (import job) passes. ISBNs are stored normalised: hyphens and spaces removed,
      * an ISBN-10 check digit X in upper case; ISBN-10 and ISBN-13 (978/979) check digits are verified.
      * Material types: BOOK, DVD, AUDIOBOOK, MAGAZINE, EBOOK, MAP.
@@ -85,5 +85,69 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * @return 1 valid, 0 invalid (also for NULL)
      */
     FUNCTION isbn_valid(p_isbn IN VARCHAR2) RETURN NUMBER;
+    /**
+     * Add a genre.
+     * @param p_name            required, at most 100 characters, unique ignoring case
+     * @param p_parent_genre_id genres.genre_id of the broader genre, NULL = a top genre
+     * @param p_genre_id        OUT the new genres.genre_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20504 GENRE_NOT_FOUND no such parent genre
+     * @throws -20508 GENRE_NAME_TAKEN
+     * @throws -20510 INVALID_GENRE_DATA missing or too long name
+     */
+    PROCEDURE add_genre(p_name IN VARCHAR2, p_parent_genre_id IN NUMBER, p_genre_id OUT NUMBER);
+
+    /**
+     * Rename a genre or move it under another parent.
+     * @param p_genre_id        genres.genre_id
+     * @param p_name            as add_genre
+     * @param p_parent_genre_id as add_genre; neither the genre itself nor one of its descendants
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20504 GENRE_NOT_FOUND the genre or the parent
+     * @throws -20508 GENRE_NAME_TAKEN
+     * @throws -20510 INVALID_GENRE_DATA as add_genre, or the parent would make a cycle
+     */
+    PROCEDURE update_genre(p_genre_id IN NUMBER, p_name IN VARCHAR2, p_parent_genre_id IN NUMBER);
+
+    /**
+     * Remove a genre that no title and no other genre refers to.
+     * @param p_genre_id genres.genre_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20504 GENRE_NOT_FOUND
+     * @throws -20509 GENRE_IN_USE titles or narrower genres refer to it
+     */
+    PROCEDURE delete_genre(p_genre_id IN NUMBER);
+
+    /**
+     * Add an author (titles also create authors by name: add_material).
+     * @param p_full_name  required, at most 200 characters, e.g. 'Jane Austen'
+     * @param p_sort_name  at most 200 characters, NULL = from the full name ('Austen, Jane')
+     * @param p_birth_year optional whole number, -9999 to this year
+     * @param p_death_year optional whole number, -9999 to this year, not before the birth year
+     * @param p_author_id  OUT the new authors.author_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20512 INVALID_AUTHOR_DATA
+     */
+    PROCEDURE add_author(p_full_name IN VARCHAR2, p_sort_name IN VARCHAR2, p_birth_year IN NUMBER,
+                         p_death_year IN NUMBER, p_author_id OUT NUMBER);
+
+    /**
+     * Replace an author's data; arguments as add_author.
+     * @param p_author_id authors.author_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20507 AUTHOR_NOT_FOUND
+     * @throws -20512 INVALID_AUTHOR_DATA
+     */
+    PROCEDURE update_author(p_author_id IN NUMBER, p_full_name IN VARCHAR2, p_sort_name IN VARCHAR2,
+                            p_birth_year IN NUMBER, p_death_year IN NUMBER);
+
+    /**
+     * Remove an author no title credits.
+     * @param p_author_id authors.author_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20507 AUTHOR_NOT_FOUND
+     * @throws -20511 AUTHOR_IN_USE titles credit the author
+     */
+    PROCEDURE delete_author(p_author_id IN NUMBER);
 END lib_catalog;
 /

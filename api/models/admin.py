@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -87,6 +87,26 @@ class UserRolesOut(ApiModel):
     user_id: int = Field(examples=[42])
     username: str = Field(examples=["jdoe"])
     roles: list[str] = Field(examples=[["LIBRARIAN"]])
+    pending_roles: list[str] = Field(default_factory=list, examples=[["BRANCH_MANAGER"]],
+                                     description="roles asked for that wait for a second user administrator "
+                                                 "(they carry CIRC_OVERRIDE, FINE_WAIVE or USER_ADMIN)")
+
+
+RoleRequestStatus = Literal["PENDING", "APPROVED", "REJECTED", "CANCELLED"]
+
+
+class RoleRequestOut(ApiModel):
+    request_id: int = Field(examples=[7])
+    user_id: int = Field(examples=[42])
+    username: str = Field(examples=["jdoe"])
+    role: str = Field(examples=["BRANCH_MANAGER"])
+    status: RoleRequestStatus = Field(examples=["PENDING"])
+    requested_by: int = Field(examples=[4])
+    requested_by_username: str = Field(examples=["itadmin"])
+    requested_at: Timestamp
+    decided_by: int | None = Field(default=None, examples=[5])
+    decided_by_username: str | None = Field(default=None, examples=["itadmin2"])
+    decided_at: Timestamp | None = None
 
 
 class UserOut(ApiModel):

@@ -29,7 +29,33 @@ def user_roles(s: Session, user_id: int) -> dict | None:
         return None
     user["roles"] = [r["code"] for r in s.rows("""SELECT r.code FROM user_roles ur JOIN roles r ON r.role_id = ur.role_id
                                                     WHERE ur.user_id = :u ORDER BY r.code""", {"u": user_id})]
+    user["pending_roles"] = [r["code"] for r in s.rows(
+        """SELECT r.code FROM role_requests rq JOIN roles r ON r.role_id = rq.role_id
+            WHERE rq.user_id = :u AND rq.status = 'PENDING' ORDER BY r.code""", {"u": user_id})]
     return user
+
+
+_ROLE_REQUESTS = """SELECT rq.request_id, rq.user_id, u.username, r.code AS role, rq.status, rq.requested_by,
+                           ru.username AS requested_by_username, rq.requested_at, rq.decided_by,
+                           du.username AS decided_by_username, rq.decided_at
+                      FROM role_requests rq
+                      JOIN users u ON u.user_id = rq.user_id
+                      JOIN roles r ON r.role_id = rq.role_id
+                      JOIN users ru ON ru.user_id = rq.requested_by
+                      LEFT JOIN users du ON du.user_id = rq.decided_by"""
+
+
+def role_requests(s: Session, status: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
+    """Role grants waiting for (or decided by) a second administrator, newest first."""
+    where, binds = (" WHERE rq.status = :st", {"st": status}) if status else ("", {})
+    total = s.scalar(f"SELECT COUNT(*) FROM role_requests rq{where}", binds)
+    rows = s.rows(f"{_ROLE_REQUESTS}{where} ORDER BY rq.request_id DESC OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY",
+                  {**binds, "off": offset, "lim": limit})
+    return rows, int(total or 0)
+
+
+def role_request(s: Session, request_id: int) -> dict | None:
+    return s.one(f"{_ROLE_REQUESTS} WHERE rq.request_id = :r", {"r": request_id})
 
 
 def last_job_runs(s: Session) -> list[dict] | None:

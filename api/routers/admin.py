@@ -1,4 +1,4 @@
-"""Administration: health dashboard data, audit trail, user roles and deactivation: /api/admin."""
+"""Administration: health dashboard data, audit trail, user roles, role approvals and deactivation: /api/admin."""
 from __future__ import annotations
 
 import os
@@ -10,8 +10,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from api import metrics
 from api.db.session import Session
 from api.deps import CurrentUser, Db, require
-from api.errors import responses
-from api.models.admin import AuditOut, HealthOut, RolesIn, UserOut, UserRolesOut
+from api.errors import not_found, responses
+from api.models.admin import (AuditOut, HealthOut, RoleRequestOut, RoleRequestStatus, RolesIn, UserOut,
+                              UserRolesOut)
 from api.models.common import Page, PathId, QueryId
 from api.reads import admin as q
 
@@ -58,7 +59,9 @@ async def list_audit_logs(db: Db, user_id: Annotated[QueryId | None, Query(descr
 @router.post("/users/{user_id}/roles", response_model=UserRolesOut, dependencies=[Depends(require("USER_ADMIN"))],
              responses=responses(404, 422))
 async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: Db) -> UserRolesOut:
-    """Replace a user's roles with exactly the given ones (effective at their next login)."""
+    """Replace a user's roles with the given ones (effective at their next login). A role carrying
+    CIRC_OVERRIDE, FINE_WAIVE or USER_ADMIN waits in pending_roles for a second administrator; an
+    administrator's own roles are changed by another one (403 OWN_ROLES_CHANGE)."""
     roles = ",".join(r.strip().upper() for r in body.roles if r.strip()) or None
 
     def work(s: Session) -> dict:
@@ -76,3 +79,38 @@ async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db) -> UserOut
         return q.user_roles(s, user_id)
     row = await db.transact(user.user_id, work)
     return UserOut(user_id=row["user_id"], username=row["username"], is_active=row["is_active"] == "Y")
+
+
+@router.get("/role-requests", response_model=Page[RoleRequestOut], dependencies=[Depends(require("USER_ADMIN"))],
+            responses=responses(422))
+async def list_role_requests(db: Db, status: Annotated[RoleRequestStatus | None, Query()] = "PENDING",
+                             page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                             page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[RoleRequestOut]:
+    """Role grants waiting for a second user administrator (or, by status, those decided), newest first."""
+    rows, total = await db.query(lambda s: q.role_requests(s, status, page_size, (page - 1) * page_size))
+    return Page[RoleRequestOut](items=rows, total=total, page=page, page_size=page_size)
+
+
+async def _decide(request_id: int, procedure: str, user: CurrentUser, db: Db) -> RoleRequestOut:
+    def work(s: Session) -> dict | None:
+        s.call(procedure, request_id)
+        return q.role_request(s, request_id)
+    row = await db.transact(user.user_id, work)
+    if row is None:  # the package refuses an unknown request first; kept for a row gone meanwhile
+        raise not_found("No such role request.", "ROLE_REQUEST_NOT_FOUND", -20431)
+    return RoleRequestOut(**row)
+
+
+@router.post("/role-requests/{request_id}/approve", response_model=RoleRequestOut,
+             dependencies=[Depends(require("USER_ADMIN"))], responses=responses(404, 409))
+async def approve_role_request(request_id: PathId, user: CurrentUser, db: Db) -> RoleRequestOut:
+    """Grant a pending role as the second administrator: neither the requester nor the grantee
+    (403 SECOND_APPROVER_REQUIRED)."""
+    return await _decide(request_id, "lib_auth.approve_role_request", user, db)
+
+
+@router.post("/role-requests/{request_id}/reject", response_model=RoleRequestOut,
+             dependencies=[Depends(require("USER_ADMIN"))], responses=responses(404, 409))
+async def reject_role_request(request_id: PathId, user: CurrentUser, db: Db) -> RoleRequestOut:
+    """Refuse a pending role grant (its requester may withdraw it so)."""
+    return await _decide(request_id, "lib_auth.reject_role_request", user, db)

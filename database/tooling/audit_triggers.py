@@ -53,6 +53,8 @@ AUDITED: dict[str, Audit] = {
     "permissions": Audit(),
     "user_roles": Audit(note="row_id is the user_id, role_id heads the values of an UPDATE."),
     "role_permissions": Audit(note="row_id is the role_id, permission_id heads the values of an UPDATE."),
+    "role_requests": Audit(note="A role grant waiting for a second administrator: the request, its approval, "
+                                "rejection or cancellation."),
     "branches": Audit(),
     "closed_days": Audit(),
     "patrons": Audit(),

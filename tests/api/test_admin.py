@@ -39,7 +39,8 @@ def test_set_roles_takes_effect_at_next_login(client, staff, people):
     r = client.post(f"/api/admin/users/{acct.user_id}/roles", json={"roles": ["cataloger", "LIBRARY_DIRECTOR"]},
                     headers=staff["IT_ADMIN"].headers)
     assert r.status_code == 200, r.text
-    assert r.json() == {"user_id": acct.user_id, "username": acct.username, "roles": ["CATALOGER", "LIBRARY_DIRECTOR"]}
+    assert r.json() == {"user_id": acct.user_id, "username": acct.username, "roles": ["CATALOGER", "LIBRARY_DIRECTOR"],
+                        "pending_roles": []}
     token = client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD}).json()["access_token"]
     me = client.get("/api/auth/me", headers={"Authorization": f"Bearer {token}"}).json()
     assert me["roles"] == ["CATALOGER", "LIBRARY_DIRECTOR"] and "CIRC_CHECKOUT" not in me["permissions"]
@@ -87,3 +88,60 @@ def test_deactivated_staff_token_can_no_longer_write(client, staff, people, arra
         r = client.post("/api/circulation/checkout", json={"patron_id": patron.patron_id, "copy_id": copy},
                         headers=acct.headers)
     assert r.status_code == 403 and error_code(r) == "PERMISSION_DENIED"
+
+
+def test_a_role_with_fine_waive_waits_for_a_second_administrator(client, people, arrange, unchanged):
+    requester, approver = people.make("IT_ADMIN"), people.make("IT_ADMIN")
+    acct = people.make("LIBRARIAN")
+    r = client.post(f"/api/admin/users/{acct.user_id}/roles", json={"roles": ["LIBRARIAN", "BRANCH_MANAGER"]},
+                    headers=requester.headers)
+    assert r.status_code == 200, r.text
+    assert (r.json()["roles"], r.json()["pending_roles"]) == (["LIBRARIAN"], ["BRANCH_MANAGER"])
+
+    r = client.get("/api/admin/role-requests", headers=approver.headers)
+    assert r.status_code == 200, r.text
+    mine = [i for i in r.json()["items"] if i["user_id"] == acct.user_id]
+    assert [(i["role"], i["status"], i["requested_by_username"]) for i in mine] == \
+        [("BRANCH_MANAGER", "PENDING", requester.username)]
+    request_id = mine[0]["request_id"]
+
+    with unchanged():
+        r = client.post(f"/api/admin/role-requests/{request_id}/approve", headers=requester.headers)
+        assert (r.status_code, error_code(r)) == (403, "SECOND_APPROVER_REQUIRED")
+        r = client.post(f"/api/admin/role-requests/{request_id}/approve", headers=acct.headers)
+        assert r.status_code == 403
+
+    r = client.post(f"/api/admin/role-requests/{request_id}/approve", headers=approver.headers)
+    assert r.status_code == 200, r.text
+    assert (r.json()["status"], r.json()["decided_by"], r.json()["decided_by_username"]) == \
+        ("APPROVED", approver.user_id, approver.username)
+    assert arrange.scalar("SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.role_id = ur.role_id "
+                          "WHERE ur.user_id = :u AND r.code = 'BRANCH_MANAGER'", {"u": acct.user_id}) == 1
+    with unchanged():
+        r = client.post(f"/api/admin/role-requests/{request_id}/reject", headers=approver.headers)
+        assert (r.status_code, error_code(r)) == (409, "ROLE_REQUEST_NOT_PENDING")
+        r = client.post("/api/admin/role-requests/987654321/approve", headers=approver.headers)
+        assert (r.status_code, error_code(r)) == (404, "ROLE_REQUEST_NOT_FOUND")
+
+
+def test_a_rejected_role_is_not_granted(client, people, arrange):
+    requester, other = people.make("IT_ADMIN"), people.make("IT_ADMIN")
+    acct = people.make("LIBRARIAN")
+    client.post(f"/api/admin/users/{acct.user_id}/roles", json={"roles": ["IT_ADMIN"]}, headers=requester.headers)
+    request_id = arrange.scalar("SELECT request_id FROM role_requests WHERE user_id = :u AND status = 'PENDING'",
+                                {"u": acct.user_id})
+    r = client.post(f"/api/admin/role-requests/{request_id}/reject", headers=other.headers)
+    assert r.status_code == 200 and r.json()["status"] == "REJECTED"
+    r = client.get("/api/admin/role-requests", params={"status": "REJECTED"}, headers=other.headers)
+    assert request_id in [i["request_id"] for i in r.json()["items"]]
+    assert arrange.scalar("SELECT COUNT(*) FROM user_roles WHERE user_id = :u", {"u": acct.user_id}) == 0
+
+
+def test_an_administrator_cannot_change_their_own_roles(client, people, unchanged):
+    admin = people.make("IT_ADMIN")
+    with unchanged():
+        r = client.post(f"/api/admin/users/{admin.user_id}/roles", json={"roles": ["IT_ADMIN", "BRANCH_MANAGER"]},
+                        headers=admin.headers)
+        assert (r.status_code, error_code(r)) == (403, "OWN_ROLES_CHANGE")
+        r = client.get("/api/admin/role-requests", params={"status": "SIGNED"}, headers=admin.headers)
+        assert (r.status_code, error_code(r)) == (422, "VALIDATION_ERROR")

@@ -54,6 +54,6 @@ def test_a_second_library_wide_closed_day_on_a_date_is_a_form_error(page, commit
     _set_date(page, "#closed_on", day)
     page.fill("#reason", "Again")
     _save(page)
-    expect(page.locator(".invalid-feedback").first).to_contain_text("conflicts with existing data")
+    expect(page.locator(".invalid-feedback").first).to_contain_text("CLOSED_DAY_EXISTS")
     rows = committed.rows("SELECT reason FROM closed_days WHERE branch_id IS NULL AND closed_on = :d", {"d": day})
     assert rows == [{"reason": None}]
