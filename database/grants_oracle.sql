@@ -1,7 +1,8 @@
 -- grants_oracle.sql: Oracle only. What the application role may use, granted by the schema owner:
 -- EXECUTE on every package (a package's EXECUTE reaches only what its spec, plsql/*.pks, declares;
 -- the packages run with the owner's rights) except those whose body COMMITs (LIB_JOBS: the owner's
--- scheduler jobs run them, never the application; the same rule as the PostgreSQL build), and READ on
+-- scheduler jobs run them, never the application; the same rule as the PostgreSQL build) and those whose
+-- spec is marked @internal (LIB_AUDIT: only the triggers and the other packages call it), and READ on
 -- every table and view (the API's reads: READ, unlike SELECT, cannot lock rows with SELECT ... FOR UPDATE
 -- or a table with LOCK TABLE). Read from the data dictionary, so it never drifts from the sources; what an
 -- older install granted beyond that (SELECT, EXECUTE on a committing package) is revoked. install.sql runs
@@ -23,14 +24,17 @@ BEGIN
     FOR r_obj IN (SELECT o.object_name,
                          (SELECT COUNT(*) FROM user_source s
                            WHERE s.name = o.object_name AND s.type = 'PACKAGE BODY'
-                             AND REGEXP_LIKE(s.text, '^\s*(COMMIT|ROLLBACK)\s*;', 'i')) AS commits,
+                             AND REGEXP_LIKE(s.text, '^\s*(COMMIT|ROLLBACK)\s*;', 'i'))
+                         + (SELECT COUNT(*) FROM user_source s  -- a spec marked @internal: packages and triggers only
+                             WHERE s.name = o.object_name AND s.type = 'PACKAGE'
+                               AND REGEXP_LIKE(s.text, '^\s*\*\s*@internal(\s|$)')) AS withheld,
                          (SELECT COUNT(*) FROM user_tab_privs_made p
                            WHERE p.table_name = o.object_name AND p.grantee = l_role
                              AND p.privilege = 'EXECUTE') AS granted
                     FROM user_objects o
                    WHERE o.object_type = 'PACKAGE' AND o.object_name LIKE 'LIB\_%' ESCAPE '\'
                    ORDER BY o.object_name) LOOP
-        IF r_obj.commits = 0 THEN
+        IF r_obj.withheld = 0 THEN
             EXECUTE IMMEDIATE 'GRANT EXECUTE ON ' || DBMS_ASSERT.ENQUOTE_NAME(r_obj.object_name, FALSE) || ' TO ' || l_role;
         ELSIF r_obj.granted > 0 THEN
             EXECUTE IMMEDIATE 'REVOKE EXECUTE ON ' || DBMS_ASSERT.ENQUOTE_NAME(r_obj.object_name, FALSE) || ' FROM ' || l_role;

@@ -7,6 +7,8 @@ CREATE OR REPLACE PACKAGE lib_audit AS
      * the list of audited tables and the table DDL) build the text with the old_/new_ and key_ helpers
      * below and make one call to log_change. The helpers return '' (NULL in Oracle) when a column did not
      * change, so that concatenation works alike on both engines.
+     * @internal called only by the triggers and the other packages: the application role gets no EXECUTE
+     *           on it (its writers would let a caller write audit rows in anyone's name).
      */
 
     /**

@@ -61,8 +61,18 @@ def app_routines(files: list[Path] | None = None) -> list[str]:
     committing = {package.lower() for package, body in model.bodies.items()
                   if any(t.kind == ID and t.up in ("COMMIT", "ROLLBACK") for t in body.unit.tokens)}
     return sorted(f"{package.lower()}.{r.name.up.lower()}({','.join(p.name.up.lower() for p in r.params)})"
-                  for package, spec in model.specs.items() if package.lower() not in committing
+                  for package, spec in model.specs.items()
+                  if package.lower() not in committing | internal_packages(files)
                   for r in spec.routines if r.section.level == "SPEC")
+
+
+INTERNAL_MARK = re.compile(r"^\s*\*\s*@internal(\s|$)", re.M)
+
+
+def internal_packages(files: list[Path] | None = None) -> set[str]:
+    """Packages whose spec says `@internal` in its doc comment: called only by the other packages and the
+    triggers, never granted to the application role (grants_oracle.sql reads the same mark)."""
+    return {f.stem.lower() for f in (files or sources()) if f.suffix == ".pks" and INTERNAL_MARK.search(f.read_text())}
 
 
 def _extra_variables() -> dict[str, str]:

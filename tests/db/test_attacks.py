@@ -195,8 +195,6 @@ def test_the_actor_cannot_be_set_without_lib_session(app_db, committed):
     assert app_db.fn("lib_session.actor") != someone
 
 
-@pytest.mark.xfail(strict=True, reason="issue 11 part 3 (audit): lib_audit's writers (log_event_by, log_event, "
-                                       "log_change) are declared in its spec, so the role may call them")
 def test_an_audit_row_cannot_be_written_in_another_users_name_through_lib_audit(app_db, committed):
     someone = Factory(committed).user(roles=("LIBRARY_DIRECTOR",))
     committed.commit()

@@ -21,6 +21,8 @@ SPECS = sorted((ROOT / "plsql").glob("*.pks"))
 SPEC_PACKAGES = {re.search(r"(?im)^CREATE OR REPLACE PACKAGE (\w+) AS", p.read_text()).group(1).lower() for p in SPECS}
 # the package whose body COMMITs: run by the owner (pg_cron, DBMS_SCHEDULER, `scripts/ils jobs run`), never the app
 COMMITTING = {"lib_jobs"}
+INTERNAL = {"lib_audit"}  # its spec says @internal: only the triggers and the other packages call it
+WITHHELD = COMMITTING | INTERNAL
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 # every routine of the database that is neither PostgreSQL's nor an extension's
 OWN_ROUTINES = """
@@ -46,7 +48,8 @@ def test_the_specs_declare_packages_and_only_lib_jobs_commits():
     routines = spec_routines()
     assert {"lib_session.set_actor(p_user_id)", "lib_jobs.run_job(p_job_name,p_as_of,p_run_id)"} <= routines
     # the build grants the spec routines minus those of the committing packages, found in the bodies
-    assert set(build.app_routines()) == {r for r in routines if r.split(".")[0] not in COMMITTING}
+    assert build.internal_packages() == INTERNAL
+    assert set(build.app_routines()) == {r for r in routines if r.split(".")[0] not in WITHHELD}
 
 
 @pytest.mark.postgres_only
@@ -80,7 +83,7 @@ def test_the_owner_owns_every_table_view_package_schema_and_routine(db):
 @pytest.mark.postgres_only
 def test_the_app_may_execute_exactly_the_spec_routines_each_with_the_owners_rights(db):
     routines = db.rows(OWN_ROUTINES)
-    expected = {r for r in spec_routines() if r.split(".")[0] not in COMMITTING}
+    expected = {r for r in spec_routines() if r.split(".")[0] not in WITHHELD}
     assert {r["sig"] for r in routines if r["app_may"]} == expected
     assert [r["sig"] for r in routines if r["public_may"]] == []  # body-private routines included
     definer_path = f"search_path={build.SEARCH_PATH}"
@@ -105,7 +108,7 @@ def test_the_app_reads_every_table_and_view_writes_none_and_creates_nothing(db):
                       "has_schema_privilege('ils_app', oid, 'CREATE') AS can_create FROM pg_namespace")
     assert [s["nspname"] for s in schemas if s["can_create"]] == []
     used = {s["nspname"] for s in schemas if s["can_use"] and s["nspname"].startswith("lib_")}
-    assert used == SPEC_PACKAGES - COMMITTING
+    assert used == SPEC_PACKAGES - WITHHELD
     assert db.scalar("SELECT has_database_privilege('ils_app', current_database(), 'CREATE') "
                      "OR has_database_privilege('ils_app', current_database(), 'TEMPORARY')") is False
 
@@ -128,7 +131,7 @@ def test_acting_as_the_role_a_package_is_called_and_a_table_cannot_be_written(db
 def test_oracle_role_executes_every_spec_package_but_the_jobs_and_reads_every_table(db):
     role = db.scalar("SELECT USER FROM dual") + "_APP_ROLE"
     made = db.rows("SELECT table_name, privilege FROM user_tab_privs_made WHERE grantee = :role", {"role": role})
-    assert {r["table_name"].lower() for r in made if r["privilege"] == "EXECUTE"} == SPEC_PACKAGES - COMMITTING
+    assert {r["table_name"].lower() for r in made if r["privilege"] == "EXECUTE"} == SPEC_PACKAGES - WITHHELD
     readable = {r["table_name"].lower() for r in made if r["privilege"] == "READ"}
     objects = {r["name"].lower() for r in db.rows(
         "SELECT table_name AS name FROM user_tables WHERE secondary = 'N' AND COALESCE(dropped, 'NO') = 'NO' "
