@@ -198,9 +198,15 @@ def _configure(conn, dbname: str, out: Path, timezone: str) -> None:
     """Per-database settings (not copied from a template): search_path, time zone, package variables."""
     conn.execute(f'ALTER DATABASE "{dbname}" SET search_path = {SEARCH_PATH}')
     conn.execute(f'REVOKE TEMPORARY ON DATABASE "{dbname}" FROM PUBLIC')  # the app role creates nothing, not even there
+    if _exists_role(conn, "ils_owner"):  # package state: a temporary table of the owner's (compat.sql, grants.sql)
+        conn.execute(f'GRANT TEMPORARY ON DATABASE "{dbname}" TO ils_owner')
     conn.execute(f"ALTER DATABASE \"{dbname}\" SET timezone = '{timezone}'")
     for name, value in _package_variables(out):
         conn.execute(f'ALTER DATABASE "{dbname}" SET "{name}" = ' + psycopg.sql.Literal(value).as_string(conn))
+
+
+def _exists_role(conn, role: str) -> bool:
+    return conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone() is not None
 
 
 def _exists(conn, dbname: str) -> bool:

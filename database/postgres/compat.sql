@@ -69,9 +69,38 @@ END $$;
 
 -- Package variables: ora2pg emits set_config('pkg.var', <typed value>, false) and
 -- current_setting('pkg.var')::type. A never-set or NULL variable reads back as NULL, as in Oracle.
+-- In Oracle a package's state is private to its session and only the package writes it. A PostgreSQL
+-- setting is neither: any role may SET it (a client of the application role could name its own actor
+-- with pg_catalog.set_config). So the state lives in a temporary table of the session owned by the schema
+-- owner (these functions run with its rights, grants.sql), which the application role can neither write
+-- nor create, and it is read from there, or else from the database's defaults (ALTER DATABASE SET, which
+-- the build writes from ora2pg's global_variables.conf): never from a setting of the session.
 CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
-    LANGUAGE sql VOLATILE
-    AS $$ SELECT pg_catalog.set_config($1, $2::text, $3) $$;
+    LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+BEGIN
+    IF to_regclass('pg_temp.ora_package_state') IS NULL THEN
+        CREATE TEMPORARY TABLE ora_package_state (name text PRIMARY KEY, value text);
+    END IF;
+    INSERT INTO pg_temp.ora_package_state (name, value) VALUES ($1, $2::text)
+        ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
+    RETURN $2::text;
+END $$;
 CREATE OR REPLACE FUNCTION ora_compat.current_setting(text) RETURNS text
-    LANGUAGE sql STABLE
-    AS $$ SELECT NULLIF(pg_catalog.current_setting($1, true), '') $$;
+    LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    l_value text;
+BEGIN
+    IF to_regclass('pg_temp.ora_package_state') IS NOT NULL THEN
+        SELECT s.value INTO l_value FROM pg_temp.ora_package_state s WHERE s.name = $1;
+        IF FOUND THEN
+            RETURN NULLIF(l_value, '');
+        END IF;
+    END IF;
+    SELECT substr(c.setting, length($1) + 2) INTO l_value
+      FROM pg_db_role_setting d CROSS JOIN LATERAL unnest(d.setconfig) c(setting)
+     WHERE d.setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database()) AND d.setrole = 0
+       AND starts_with(c.setting, $1 || '=');
+    RETURN NULLIF(l_value, '');
+END $$;

@@ -23,7 +23,9 @@
 --                 (argument names as declared, OUT ones included: body-private overloads never match)
 --   search_path   the search_path of the definer routines (pg_temp last: a caller's temporary table
 --                 can never stand in for a table)
-SELECT set_config('ils.app_routines', :'app_routines', false), set_config('ils.definer_path', :'search_path', false);
+-- (pg_catalog's own settings functions: ora_compat's keep package state, compat.sql)
+SELECT pg_catalog.set_config('ils.app_routines', :'app_routines', false),
+       pg_catalog.set_config('ils.definer_path', :'search_path', false);
 
 DO $$
 BEGIN
@@ -96,12 +98,21 @@ $$;
 -- The owner's routines reach the compat layer (its operators are found through search_path only with USAGE).
 GRANT USAGE ON SCHEMA ora_compat TO ils_owner;
 
+-- Package state (compat.sql): a temporary table of the session owned by the schema owner, written only
+-- through ora_compat.set_config, which runs with the owner's rights and which only the owner (the
+-- packages, running with its rights) may call. The application role reads state through the packages.
+ALTER FUNCTION ora_compat.set_config(text, anyelement, boolean) OWNER TO ils_owner;
+ALTER FUNCTION ora_compat.current_setting(text) OWNER TO ils_owner;
+REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) TO ils_owner;
+-- (the owner's TEMPORARY privilege is per database, not copied from a template: build.py's _configure)
+
 -- EXECUTE: taken from PUBLIC (PostgreSQL's default) on every translated routine, body-private ones
 -- included; then given back to the application role on the spec routines only, each run with the
 -- owner's rights and a fixed search_path.
 DO $$
 DECLARE
-    l_wanted text[] := string_to_array(current_setting('ils.app_routines'), ' ');
+    l_wanted text[] := string_to_array(pg_catalog.current_setting('ils.app_routines'), ' ');
     l_found  text[] := '{}';
     r        record;
 BEGIN
@@ -120,7 +131,7 @@ BEGIN
               WHERE n.nspname LIKE 'lib\_%' LOOP
         IF r.sig = ANY (l_wanted) THEN
             EXECUTE format('ALTER ROUTINE %s SECURITY DEFINER SET search_path = %s', r.routine,
-                           current_setting('ils.definer_path'));
+                           pg_catalog.current_setting('ils.definer_path'));
             EXECUTE format('GRANT EXECUTE ON ROUTINE %s TO ils_app', r.routine);
             l_found := l_found || r.sig;
         END IF;
