@@ -187,8 +187,8 @@ def _cases():
         return {"user_id": u}, u, f"role_id={_role(db)}", ("granted_by", u), None
 
     def role_requests(db, f):
-        r = db.insert("role_requests", {"user_id": f.user(), "role_id": _role(db), "requested_by": f.user(("IT_ADMIN",))},
-                      "request_id")
+        r = db.insert("role_requests", {"user_id": f.user(), "role_id": _role(db),
+                                        "requested_by": f.user(("IT_ADMIN",))}, "request_id")
         other = _role(db, "CATALOGER")
         return {"request_id": r}, r, "", ("role_id", other), {"role_id": (str(_role(db)), str(other))}
 
