@@ -221,6 +221,33 @@ def _deactivate(e: Env) -> Case:
     return Case(a.user_id, lambda: e.client.delete(f"/api/admin/users/{target.user_id}", headers=a.headers))
 
 
+def _pending_request(e: Env, role: str = "BRANCH_MANAGER") -> tuple[int, int]:
+    """A role request waiting for a second administrator: one USER_ADMIN holder asks (through the API) for a
+    role that needs approval. Returns (request_id, the user who is to receive the role)."""
+    requester, target = e.people.make("IT_ADMIN"), e.people.make("LIBRARIAN")
+    r = e.client.post(f"/api/admin/users/{target.user_id}/roles", json={"roles": ["LIBRARIAN", role]},
+                      headers=requester.headers)
+    assert r.status_code == 200, r.text
+    request_id = e.arrange.scalar("SELECT request_id FROM role_requests WHERE user_id = :u AND status = 'PENDING'",
+                                  {"u": target.user_id})
+    assert request_id is not None
+    return request_id, target.user_id
+
+
+@api("POST /api/admin/role-requests/{request_id}/approve")
+def _approve_role_request(e: Env) -> Case:
+    request_id, _ = _pending_request(e)
+    a = e.people.make("IT_ADMIN")  # the second administrator
+    return Case(a.user_id, lambda: e.client.post(f"/api/admin/role-requests/{request_id}/approve", headers=a.headers))
+
+
+@api("POST /api/admin/role-requests/{request_id}/reject")
+def _reject_role_request(e: Env) -> Case:
+    request_id, _ = _pending_request(e)
+    a = e.people.make("IT_ADMIN")
+    return Case(a.user_id, lambda: e.client.post(f"/api/admin/role-requests/{request_id}/reject", headers=a.headers))
+
+
 # ---- the staff UI's forms ---------------------------------------------------------------------------
 
 STAFF: dict[str, Callable[[Env], Case]] = {}
@@ -417,6 +444,14 @@ def _admin_author_edit(e: Env) -> Case:
         "full_name": "Bo Writer", "sort_name": "Writer, Bo", "birth_year": "1950", "death_year": ""}))
 
 
+@staff("admin author delete")
+def _admin_author_delete(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    author = e.arrange.s.insert("authors", {"full_name": "Cy Uncredited", "sort_name": "Uncredited, Cy"}, "author_id")
+    e.arrange.s.commit()
+    return Case(a.user_id, lambda: ui.admin_post("author", f"_api/author/action?name=delete&pks={author}", {}))
+
+
 @staff("admin genre create")
 def _admin_genre_create(e: Env) -> Case:
     a, ui = e.staff("CATALOGER")
@@ -429,6 +464,14 @@ def _admin_genre_edit(e: Env) -> Case:
     genre = e.arrange.s.insert("genres", {"name": unique("Genre")}, "genre_id")
     e.arrange.s.commit()
     return Case(a.user_id, lambda: ui.admin_post("genre", f"genre/edit?pk={genre}", {"name": unique("Renamed")}))
+
+
+@staff("admin genre delete")
+def _admin_genre_delete(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    genre = e.arrange.s.insert("genres", {"name": unique("Genre")}, "genre_id")
+    e.arrange.s.commit()
+    return Case(a.user_id, lambda: ui.admin_post("genre", f"_api/genre/action?name=delete&pks={genre}", {}))
 
 
 @staff("admin branch create")
@@ -511,26 +554,41 @@ def _admin_setting_edit(e: Env) -> Case:
 @staff("admin user create")
 def _admin_user_create(e: Env) -> Case:
     a, ui = e.staff("IT_ADMIN")
-    role = e.arrange.scalar("SELECT role_id FROM roles WHERE code = 'LIBRARIAN'")
     return Case(a.user_id, lambda: ui.admin_post("user", "user/create", {
         "username": unique("staff").lower(), "full_name": "New Staff", "email": "",
-        "password": "long-enough-password", "roles": [str(role)]}))
+        "password": "long-enough-password", "roles": ["LIBRARIAN"]}))
 
 
 @staff("admin user edit")
 def _admin_user_edit(e: Env) -> Case:
     a, ui = e.staff("IT_ADMIN")
     target = e.people.make("LIBRARIAN")
-    role = e.arrange.scalar("SELECT role_id FROM roles WHERE code = 'CATALOGER'")
-    return Case(a.user_id, lambda: ui.admin_post("user", f"user/edit?pk={target.user_id}",
-                                                 {"roles": [str(role)], "active": "on"}))
+    return Case(a.user_id, lambda: ui.admin_post("user", f"user/edit?pk={target.user_id}", {
+        "full_name": "Renamed Staff", "email": "", "roles": ["CATALOGER"], "active": "on"}))
 
 
-@staff("admin user delete")
-def _admin_user_delete(e: Env) -> Case:
+@staff("admin user row-action deactivate")
+def _admin_user_deactivate(e: Env) -> Case:
     a, ui = e.staff("IT_ADMIN")
     target = e.people.make("LIBRARIAN")
-    return Case(a.user_id, lambda: ui.admin_post("user", f"_api/user/action?name=delete&pks={target.user_id}", {}))
+    return Case(a.user_id, lambda: ui.admin_post("user", f"_api/user/row-action?name=deactivate&pk={target.user_id}",
+                                                 {}))
+
+
+@staff("admin user row-action approve")
+def _admin_user_approve(e: Env) -> Case:
+    request_id, target = _pending_request(e)
+    a, ui = e.staff("IT_ADMIN")  # the second administrator
+    return Case(a.user_id, lambda: ui.admin_post("user", f"_api/user/row-action?name=approve&pk={target}",
+                                                 {"request_id": str(request_id)}))
+
+
+@staff("admin user row-action reject")
+def _admin_user_reject(e: Env) -> Case:
+    request_id, target = _pending_request(e)
+    a, ui = e.staff("IT_ADMIN")
+    return Case(a.user_id, lambda: ui.admin_post("user", f"_api/user/row-action?name=reject&pk={target}",
+                                                 {"request_id": str(request_id)}))
 
 
 @staff("admin user row-action unlock")

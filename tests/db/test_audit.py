@@ -186,6 +186,12 @@ def _cases():
         db.execute("INSERT INTO user_roles (user_id, role_id) VALUES (:u, :r)", {"u": u, "r": _role(db)})
         return {"user_id": u}, u, f"role_id={_role(db)}", ("granted_by", u), None
 
+    def role_requests(db, f):
+        r = db.insert("role_requests", {"user_id": f.user(), "role_id": _role(db),
+                                        "requested_by": f.user(("IT_ADMIN",))}, "request_id")
+        other = _role(db, "CATALOGER")
+        return {"request_id": r}, r, "", ("role_id", other), {"role_id": (str(_role(db)), str(other))}
+
     def role_permissions(db, f):
         r = db.insert("roles", {"code": unique("R"), "name": "Test role"}, "role_id")
         perms = [row["permission_id"] for row in db.rows("SELECT permission_id FROM permissions ORDER BY permission_id")]
@@ -273,9 +279,10 @@ def _cases():
                    "VALUES (:n, 'a test job', :p, 1, 2)", {"n": name, "p": "lib_jobs." + name.lower()})
         return {"job_name": name}, None, f"job_name={name}", ("run_hour", 3), {"run_hour": ("1", "3")}
 
-    return {fn.__name__: fn for fn in (users, roles, permissions, user_roles, role_permissions, branches, closed_days,
-                                       patrons, genres, authors, materials, material_authors, copies, circ_policies,
-                                       loans, holds, fines, payments, notices, app_settings, app_errors, jobs)}
+    return {fn.__name__: fn for fn in (users, roles, permissions, user_roles, role_permissions, role_requests,
+                                       branches, closed_days, patrons, genres, authors, materials, material_authors,
+                                       copies, circ_policies, loans, holds, fines, payments, notices, app_settings,
+                                       app_errors, jobs)}
 
 
 CASES = _cases()
