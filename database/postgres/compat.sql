@@ -75,17 +75,25 @@ END $$;
 -- owner (these functions run with its rights, grants.sql), which the application role can neither write
 -- nor create, and it is read from there, or else from the database's defaults (ALTER DATABASE SET, which
 -- the build writes from ora2pg's global_variables.conf): never from a setting of the session.
-CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
+CREATE OR REPLACE FUNCTION ora_compat.package_state_put(text, text) RETURNS text
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $$
 BEGIN
     IF to_regclass('pg_temp.ora_package_state') IS NULL THEN
         CREATE TEMPORARY TABLE ora_package_state (name text PRIMARY KEY, value text);
     END IF;
-    INSERT INTO pg_temp.ora_package_state (name, value) VALUES ($1, $2::text)
+    INSERT INTO pg_temp.ora_package_state (name, value) VALUES ($1, $2)
         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
-    RETURN $2::text;
+    RETURN $2;
 END $$;
+CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT ora_compat.package_state_put($1, $2::text) $$;
+-- A NULL value (clear_actor: set_config('pkg.var', NULL, false)) has no type for anyelement: this overload,
+-- found before pg_catalog's of the same signature on the search_path, keeps it in the same table.
+CREATE OR REPLACE FUNCTION ora_compat.set_config(text, text, boolean) RETURNS text
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT ora_compat.package_state_put($1, $2) $$;
 CREATE OR REPLACE FUNCTION ora_compat.current_setting(text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $$
