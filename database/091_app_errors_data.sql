@@ -46,6 +46,10 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20413, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20414, 'INVALID_PATRON_DATA', 422, 'The patron data is incomplete or invalid.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20415, 'ROLE_NOT_FOUND', 422, 'No such role.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20416, 'PATRON_NOT_SUSPENDED', 409, 'The patron is not suspended.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20450, 'SESSION_INVALID', 401, 'No such session for this user: sign in again.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20451, 'SESSION_ENDED', 401, 'The session was ended (signed out, password or roles changed, account deactivated): sign in again.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20452, 'SESSION_EXPIRED', 401, 'The session has expired: sign in again.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20453, 'OUTSIDE_HOME_BRANCH', 403, 'The acting user holds this permission for their home branch only.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20501, 'MATERIAL_NOT_FOUND', 404, 'No such title.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20502, 'INVALID_ISBN', 422, 'The ISBN check digit is wrong or the ISBN is malformed.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20503, 'BARCODE_TAKEN', 409, 'The barcode is already in use.');

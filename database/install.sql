@@ -24,6 +24,7 @@ PROMPT == tables, indexes, comments
 @@065_jobs.sql
 @@070_job_runs.sql
 @@075_notices.sql
+@@080_user_sessions.sql
 
 -- packages, views and triggers: the part an upgrade creates again (upgrade.sql)
 @@install_code.sql

@@ -55,6 +55,7 @@ BEGIN
     drop_object('VIEW', 'PATRON_CURRENT_LOANS_V');
     drop_object('VIEW', 'COPY_AVAILABILITY_V');
 
+    drop_object('TABLE', 'USER_SESSIONS');
     drop_object('TABLE', 'NOTICES');
     drop_object('TABLE', 'JOB_RUNS');
     drop_object('TABLE', 'JOBS');

@@ -19,6 +19,7 @@ SET DEFINE ON
 @@sqlplus/migrate_first.sql 2 002_schema_version.sql 002_schema_version.oracle.sql
 @@sqlplus/migrate.sql 3 003_blank_text_and_null_keys.sql 003_blank_text_and_null_keys.sql
 @@sqlplus/migrate.sql 4 004_utc_clock.sql 004_utc_clock.oracle.sql
+@@sqlplus/migrate.sql 6 006_sessions.sql 006_sessions.oracle.sql
 SET DEFINE OFF
 
 -- packages, views and triggers, created again over what is there

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from api.db.session import Session, connect, engine_of
-from tests.sessions import rolled_back_session
+from tests.sessions import open_session, rolled_back_session
 
 
 def pytest_configure(config):
@@ -81,7 +81,7 @@ def new_session(installed_db):
     opened: list[Session] = []
 
     def _open() -> Session:
-        s = connect(installed_db)
+        s = open_session(installed_db)
         opened.append(s)
         return s
 

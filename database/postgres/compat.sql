@@ -75,3 +75,19 @@ CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETU
 CREATE OR REPLACE FUNCTION ora_compat.current_setting(text) RETURNS text
     LANGUAGE sql STABLE
     AS $$ SELECT NULLIF(pg_catalog.current_setting($1, true), '') $$;
+
+-- STANDARD_HASH(expr, 'SHA256') and RAWTOHEX (Oracle 12c+ SQL functions), which neither ora2pg nor orafce
+-- carries: lib_session keeps only the SHA-256 of a session key. The text is hashed as UTF-8, as Oracle
+-- hashes a VARCHAR2 of an AL32UTF8 database. Only SHA256: another method is an error, never another hash.
+CREATE OR REPLACE FUNCTION ora_compat.standard_hash(p_expr text, p_method text) RETURNS bytea
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+BEGIN
+    IF pg_catalog.upper(p_method) <> 'SHA256' THEN
+        RAISE EXCEPTION 'standard_hash: only SHA256 is carried over, not %', p_method;
+    END IF;
+    RETURN pg_catalog.sha256(pg_catalog.convert_to(p_expr, 'UTF8'));
+END $$;
+CREATE OR REPLACE FUNCTION ora_compat.rawtohex(bytea) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT pg_catalog.upper(pg_catalog.encode($1, 'hex')) $$;

@@ -1,4 +1,5 @@
 """The audit trail: row triggers on the audited tables, lib_audit events, audit_log append-only."""
+import secrets
 from datetime import datetime, timedelta
 
 import pytest
@@ -91,7 +92,7 @@ def test_login_bookkeeping_is_an_event_not_an_update(db, f):
     name = unique("u")
     user_id = f.user(username=name)
     db.call("lib_auth.login_failed", name, Out(int))
-    db.call("lib_auth.login_succeeded", user_id)
+    db.call("lib_auth.login_succeeded", user_id, secrets.token_urlsafe(32), "API", None, 3600, Out(int))
     assert [r["action"] for r in audit_of(db, "users", user_id)] == ["INSERT", "LOGIN_FAILED", "LOGIN"]
 
 
