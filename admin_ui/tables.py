@@ -39,12 +39,13 @@ from starlette_admin.views import Link
 
 from admin_ui import models as m
 from admin_ui import web
-from admin_ui.auth import StaffUser, current_user, revalidate
+from admin_ui.auth import current_user, revalidate, sign_out
+from api.accounts import SignedIn
 from api.db.session import DbError, Out
-from api.security import hash_password
+from api.passwords import hash_password
 
 log = logging.getLogger("ils.staff")
-ACTOR: contextvars.ContextVar[int | None] = contextvars.ContextVar("ils_staff_actor", default=None)
+ACTOR: contextvars.ContextVar[SignedIn | None] = contextvars.ContextVar("ils_staff_actor", default=None)
 MATERIAL_TYPES = ("BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP")
 CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
 
@@ -65,20 +66,21 @@ def make_sessionmaker(database_url: str) -> sessionmaker:
     engine = create_engine(sqlalchemy_url(database_url), pool_size=2, max_overflow=4, pool_pre_ping=True,
                            pool_timeout=5)
     oracle = engine.dialect.name == "oracle"
-    set_actor = text("BEGIN lib_session.set_actor(:u); END;" if oracle else "CALL lib_session.set_actor(:u)")
+    set_actor = text("BEGIN lib_session.set_actor(:u, :k); END;" if oracle else "CALL lib_session.set_actor(:u, :k)")
 
     maker = sessionmaker(bind=engine, expire_on_commit=False)
 
     @event.listens_for(maker, "after_begin")
     def _actor(session: Session, transaction: Any, connection: Any) -> None:
-        connection.execute(set_actor, {"u": ACTOR.get()})
+        user = ACTOR.get()
+        connection.execute(set_actor, {"u": user.user_id if user else None, "k": user.session_key if user else None})
 
     return maker
 
 
 # ---- who is signed in ----------------------------------------------------------------------------
 
-def staff(request: Request) -> StaffUser | None:
+def staff(request: Request) -> SignedIn | None:
     return getattr(request.state, "staff_user", None)
 
 
@@ -114,7 +116,7 @@ class StaffGuard:
             await web.forbidden(request, user)(scope, receive, send)
             return
         scope.setdefault("state", {})["staff_user"] = user
-        token = ACTOR.set(user.user_id)
+        token = ACTOR.set(user)
         try:
             await self.app(scope, receive, send)
         finally:
@@ -133,7 +135,7 @@ class StaffAuth(BaseAuthProvider):
             return RedirectResponse(web.PREFIX + "/login", status_code=303)
 
         async def logout(request: Request) -> Response:
-            request.session.clear()
+            await anyio.to_thread.run_sync(sign_out, request)
             return RedirectResponse(web.PREFIX + "/login", status_code=303)
 
         return [Route("/login", login, methods=["GET"], name="login"),
@@ -210,7 +212,7 @@ class PackageView(GuardedView):
         user = staff(request)
 
         def work() -> Any:
-            with gw.transaction(actor=user.user_id) as s:
+            with gw.transaction(actor=user) as s:
                 return fn(s)
         try:
             return await anyio.to_thread.run_sync(work)
@@ -334,16 +336,20 @@ class UserView(PackageView):
               PasswordField("password", exclude_from_list=True, exclude_from_detail=True, exclude_from_edit=True,
                             help_text="At least 8 characters"),
               HasMany("roles", key="role"),
+              HasOne("home_branch", key="branch", label="Home branch",
+                     help_text="Where the user works: a branch manager waives fines and reads money reports there only"),
               BooleanField("active", exclude_from_create=True,
                            getter=lambda request, obj: obj.is_active == "Y"),
               StringField("account_locked", label="Locked", exclude_from_create=True, exclude_from_edit=True),
+              DateTimeField("locked_until", label="Locked until", exclude_from_create=True, exclude_from_edit=True,
+                            exclude_from_list=True),
               IntegerField("failed_logins", exclude_from_create=True, exclude_from_edit=True, exclude_from_list=True),
               DateTimeField("last_login_at", exclude_from_create=True, exclude_from_edit=True)]
     searchable_fields = ["username", "full_name", "email"]
     sortable_fields = ["user_id", "username", "full_name", "last_login_at"]
     fields_default_sort = [("user_id", True)]
     first_field = "username"
-    error_fields = {"ROLE_NOT_FOUND": "roles", "USERNAME_TAKEN": "username"}
+    error_fields = {"ROLE_NOT_FOUND": "roles", "USERNAME_TAKEN": "username", "BRANCH_NOT_FOUND": "home_branch"}
 
     async def _role_codes(self, request: Request, data: dict) -> str | None:
         pks = [str(getattr(r, "role_id", r)) for r in (data.get("roles") or [])]
@@ -358,9 +364,15 @@ class UserView(PackageView):
             raise FormValidationError({"password": "The password is too short."})
         roles = await self._role_codes(request, data)
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
-        (user_id,) = await self.call(request, lambda s: s.call(
-            "lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
-            data.get("email"), roles, Out(int)))
+        branch_id = _pk(data.get("home_branch"))
+
+        def work(s: Any) -> int:
+            (user_id,) = s.call("lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
+                                data.get("email"), roles, Out(int))
+            if branch_id is not None:
+                s.call("lib_auth.set_home_branch", user_id, branch_id)
+            return user_id
+        user_id = await self.call(request, work)
         return await self.load(request, user_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
@@ -369,10 +381,12 @@ class UserView(PackageView):
 
         def work(s: Any) -> None:
             s.call("lib_auth.set_roles", int(pk), roles)
+            s.call("lib_auth.set_home_branch", int(pk), _pk(data.get("home_branch")))
             current = s.scalar("SELECT is_active FROM users WHERE user_id = :u", {"u": int(pk)})
             if current != active:
                 s.call("lib_auth.set_active", int(pk), active)
         await self.call(request, work)
+        request.app.state.session_checks.forget_user(int(pk))  # their sessions may have ended
         return await self.load(request, pk)
 
     async def delete(self, request: Request, pks: list[Any]) -> int | None:
@@ -381,6 +395,7 @@ class UserView(PackageView):
                 await self.call(request, lambda s, pk=pk: s.call("lib_auth.deactivate_user", int(pk)))
             except FormValidationError as exc:
                 raise ActionFailed(next(iter(exc.errors.values()))) from None
+            request.app.state.session_checks.forget_user(int(pk))
         return len(pks)
 
     @row_action(name="unlock", text="Unlock", confirmation="Unlock this account and reset its failure count?",
@@ -406,7 +421,8 @@ class UserView(PackageView):
             await self.call(request, lambda s: s.call("lib_auth.set_password", int(pk), password_hash))
         except FormValidationError as exc:
             raise ActionFailed(next(iter(exc.errors.values()))) from None
-        return "The password was changed."
+        request.app.state.session_checks.forget_user(int(pk))
+        return "The password was changed: every session of the account has ended."
 
 
 class RoleView(GuardedView):
@@ -507,7 +523,7 @@ def attach(ui: Any, api_app: Any) -> Admin:
         admin.add_view(view_cls(model, display_name=view_cls.name, menu_label=view_cls.label, key=view_cls.identity))
     admin.middlewares.insert(0, Middleware(StaffGuard))
     admin.mount_to(ui)
-    for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors"):
+    for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors", "session_checks"):
         setattr(admin.app.state, name, getattr(ui.state, name))
     return admin
 

@@ -1,4 +1,4 @@
-"""Administration: health dashboard data, audit trail, user roles and deactivation: /api/admin."""
+"""Administration: health dashboard data, audit trail, user roles, home branch and deactivation: /api/admin."""
 from __future__ import annotations
 
 import os
@@ -11,7 +11,7 @@ from api import metrics
 from api.db.session import Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
-from api.models.admin import AuditOut, HealthOut, RolesIn, UserOut, UserRolesOut
+from api.models.admin import AuditOut, HealthOut, HomeBranchIn, HomeBranchOut, RolesIn, UserOut, UserRolesOut
 from api.models.common import Page, PathId, QueryId
 from api.reads import admin as q
 
@@ -57,22 +57,40 @@ async def list_audit_logs(db: Db, user_id: Annotated[QueryId | None, Query(descr
 
 @router.post("/users/{user_id}/roles", response_model=UserRolesOut, dependencies=[Depends(require("USER_ADMIN"))],
              responses=responses(404, 422))
-async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: Db) -> UserRolesOut:
-    """Replace a user's roles with exactly the given ones (effective at their next login)."""
+async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: Db, request: Request) -> UserRolesOut:
+    """Replace a user's roles with exactly the given ones. A change ends the user's sessions: their tokens and
+    staff cookies stop working, the next login carries the new roles."""
     roles = ",".join(r.strip().upper() for r in body.roles if r.strip()) or None
 
     def work(s: Session) -> dict:
         s.call("lib_auth.set_roles", user_id, roles)
         return q.user_roles(s, user_id)
-    return UserRolesOut(**await db.transact(user.user_id, work))
+    out = UserRolesOut(**await db.transact(user, work))
+    request.app.state.session_checks.forget_user(user_id)
+    return out
 
 
 @router.delete("/users/{user_id}", response_model=UserOut, dependencies=[Depends(require("USER_ADMIN"))],
                responses=responses(404, 422))
-async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db) -> UserOut:
-    """Deactivate an account (rows are never deleted); its tokens stay valid until they expire."""
+async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db, request: Request) -> UserOut:
+    """Deactivate an account (rows are never deleted); its sessions end at once (tokens and staff cookies)."""
     def work(s: Session) -> dict:
         s.call("lib_auth.deactivate_user", user_id)
         return q.user_roles(s, user_id)
-    row = await db.transact(user.user_id, work)
+    row = await db.transact(user, work)
+    request.app.state.session_checks.forget_user(user_id)
     return UserOut(user_id=row["user_id"], username=row["username"], is_active=row["is_active"] == "Y")
+
+
+@router.post("/users/{user_id}/home-branch", response_model=HomeBranchOut, dependencies=[Depends(require("USER_ADMIN"))],
+             responses=responses(404, 422))
+async def set_home_branch(user_id: PathId, body: HomeBranchIn, user: CurrentUser, db: Db,
+                          request: Request) -> HomeBranchOut:
+    """Set the branch a staff user works for: permissions their roles grant for the home branch only (a branch
+    manager's waivers and money reports) act there. A change ends the user's sessions."""
+    def work(s: Session) -> dict:
+        s.call("lib_auth.set_home_branch", user_id, body.branch_id)
+        return s.one("SELECT user_id, username, home_branch_id FROM users WHERE user_id = :u", {"u": user_id})
+    out = HomeBranchOut(**await db.transact(user, work))
+    request.app.state.session_checks.forget_user(user_id)
+    return out

@@ -64,7 +64,8 @@ def test_delete_user_deactivates_and_blocks_login(client, staff, people, arrange
     assert r.status_code == 200 and r.json() == {"user_id": acct.user_id, "username": acct.username, "is_active": False}
     assert arrange.scalar("SELECT COUNT(*) FROM users WHERE user_id = :u", {"u": acct.user_id}) == 1  # kept
     r = client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD})
-    assert r.status_code == 403 and error_code(r) == "ACCOUNT_INACTIVE"
+    assert r.status_code == 401 and error_code(r) == "INVALID_CREDENTIALS"  # as a wrong password would be
+    assert client.get("/api/auth/me", headers=acct.headers).status_code == 401  # its token ended with it
 
 
 def test_delete_user_refusals_change_nothing(client, staff, people, unchanged):
@@ -86,4 +87,4 @@ def test_deactivated_staff_token_can_no_longer_write(client, staff, people, arra
     with unchanged():
         r = client.post("/api/circulation/checkout", json={"patron_id": patron.patron_id, "copy_id": copy},
                         headers=acct.headers)
-    assert r.status_code == 403 and error_code(r) == "PERMISSION_DENIED"
+    assert r.status_code == 401 and error_code(r) == "NOT_AUTHENTICATED"  # the deactivation ended its session
