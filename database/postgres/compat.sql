@@ -75,17 +75,23 @@ END $$;
 -- owner (these functions run with its rights, grants.sql), which the application role can neither write
 -- nor create, and it is read from there, or else from the database's defaults (ALTER DATABASE SET, which
 -- the build writes from ora2pg's global_variables.conf): never from a setting of the session.
-CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
+-- Two signatures: (text, text) for text variables, which would otherwise resolve to pg_catalog.set_config
+-- (a VARCHAR2 value is implicitly text, and ora_compat comes first in search_path only for equal argument
+-- types), and (text, anyelement) for every other type.
+CREATE OR REPLACE FUNCTION ora_compat.set_config(text, text, boolean) RETURNS text
     LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $$
 BEGIN
     IF to_regclass('pg_temp.ora_package_state') IS NULL THEN
         CREATE TEMPORARY TABLE ora_package_state (name text PRIMARY KEY, value text);
     END IF;
-    INSERT INTO pg_temp.ora_package_state (name, value) VALUES ($1, $2::text)
+    INSERT INTO pg_temp.ora_package_state (name, value) VALUES ($1, $2)
         ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value;
-    RETURN $2::text;
+    RETURN $2;
 END $$;
+CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
+    LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
+    AS $$ SELECT ora_compat.set_config($1, $2::text, $3) $$;
 CREATE OR REPLACE FUNCTION ora_compat.current_setting(text) RETURNS text
     LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $$
@@ -104,3 +110,19 @@ BEGIN
        AND starts_with(c.setting, $1 || '=');
     RETURN NULLIF(l_value, '');
 END $$;
+
+-- STANDARD_HASH(expr, 'SHA256') and RAWTOHEX (Oracle 12c+ SQL functions), which neither ora2pg nor orafce
+-- carries: lib_session keeps only the SHA-256 of a session key. The text is hashed as UTF-8, as Oracle
+-- hashes a VARCHAR2 of an AL32UTF8 database. Only SHA256: another method is an error, never another hash.
+CREATE OR REPLACE FUNCTION ora_compat.standard_hash(p_expr text, p_method text) RETURNS bytea
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+BEGIN
+    IF pg_catalog.upper(p_method) <> 'SHA256' THEN
+        RAISE EXCEPTION 'standard_hash: only SHA256 is carried over, not %', p_method;
+    END IF;
+    RETURN pg_catalog.sha256(pg_catalog.convert_to(p_expr, 'UTF8'));
+END $$;
+CREATE OR REPLACE FUNCTION ora_compat.rawtohex(bytea) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT pg_catalog.upper(pg_catalog.encode($1, 'hex')) $$;

@@ -101,9 +101,12 @@ GRANT USAGE ON SCHEMA ora_compat TO ils_owner;
 -- Package state (compat.sql): a temporary table of the session owned by the schema owner, written only
 -- through ora_compat.set_config, which runs with the owner's rights and which only the owner (the
 -- packages, running with its rights) may call. The application role reads state through the packages.
+ALTER FUNCTION ora_compat.set_config(text, text, boolean) OWNER TO ils_owner;
 ALTER FUNCTION ora_compat.set_config(text, anyelement, boolean) OWNER TO ils_owner;
 ALTER FUNCTION ora_compat.current_setting(text) OWNER TO ils_owner;
+REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ora_compat.set_config(text, text, boolean) TO ils_owner;
 GRANT EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) TO ils_owner;
 -- (the owner's TEMPORARY privilege is per database, not copied from a template: build.py's _configure)
 
