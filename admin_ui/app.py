@@ -68,6 +68,7 @@ def build(api_app: Any) -> Starlette:
     ui.state.error_catalog = api_app.state.error_catalog
     ui.state.recent_errors = getattr(api_app.state, "recent_errors", None)
     ui.state.limiters = getattr(api_app.state, "limiters", None)
+    ui.state.session_checks = api_app.state.session_checks
     ui.state.settings = settings
     ui.state.ui_settings = ui_settings
     ui.state.static_url = _static_url_maker()

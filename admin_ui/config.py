@@ -3,8 +3,9 @@
     ILS_SESSION_SECRET      signs the session cookie; default: derived from ILS_JWT_SECRET (HMAC-SHA256),
                             so a deployment that rotates the JWT secret also ends every staff session
     ILS_SESSION_SECURE      1 = the cookie is sent over HTTPS only (set it behind TLS); default 0
-    ILS_SESSION_MAX_AGE_S   session lifetime in seconds, default 28800 (an 8-hour shift)
-    ILS_SESSION_REVALIDATE_S  how often a session re-reads its account (active, locked, roles), default 300
+    ILS_SESSION_MAX_AGE_S   session lifetime in seconds, default 28800 (an 8-hour shift): the cookie's and the
+                            database session's (user_sessions.expires_at), fixed at login
+                            (how often a page asks whether its session still lives: ILS_SESSION_CHECK_S, api)
     ILS_HEALTH_SAMPLE_S     seconds between the health dashboard's chart readings, default 5
     ILS_MEDIA_DIR           where cover images are stored, default .ils/media
     ILS_COVER_MAX_BYTES     largest accepted upload, default 5 MB
@@ -27,7 +28,6 @@ class UiSettings:
     session_secret: str
     session_secure: bool = False
     session_max_age_s: int = 8 * 3600
-    session_revalidate_s: int = 300
     health_sample_s: float = 5.0
     media_dir: Path = ROOT / ".ils" / "media"
     cover_max_bytes: int = 5 * 1024 * 1024
@@ -40,7 +40,6 @@ class UiSettings:
         return cls(session_secret=secret,
                    session_secure=env.get("ILS_SESSION_SECURE", "0").lower() in ("1", "true", "yes"),
                    session_max_age_s=int(env.get("ILS_SESSION_MAX_AGE_S") or 8 * 3600),
-                   session_revalidate_s=int(env.get("ILS_SESSION_REVALIDATE_S") or 300),
                    health_sample_s=max(float(env.get("ILS_HEALTH_SAMPLE_S") or 5), 0.5),
                    media_dir=Path(env.get("ILS_MEDIA_DIR") or ROOT / ".ils" / "media"),
                    cover_max_bytes=int(env.get("ILS_COVER_MAX_BYTES") or 5 * 1024 * 1024),

@@ -189,11 +189,14 @@ class User(Base):
     account_locked: Mapped[str] = mapped_column(CHAR(1))
     failed_logins: Mapped[int] = mapped_column(Integer)
     last_login_at: Mapped[datetime | None] = mapped_column(Stamp)
+    locked_until: Mapped[datetime | None] = mapped_column(Stamp)
+    home_branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.branch_id"))
     created_at: Mapped[datetime] = mapped_column(Stamp)
     roles: Mapped[list[Role]] = relationship(secondary=user_roles, order_by=Role.code, viewonly=True, lazy="selectin")
     pending_requests: Mapped[list["RoleRequest"]] = relationship(
         primaryjoin="and_(User.user_id == RoleRequest.user_id, RoleRequest.status == 'PENDING')",
         order_by="RoleRequest.request_id", viewonly=True, lazy="selectin")
+    home_branch: Mapped[Branch | None] = relationship(viewonly=True, lazy="selectin")
 
     async def __admin_repr__(self, request) -> str:
         return self.username

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from admin_ui.auth import StaffUser
+    from api.accounts import SignedIn
 
 PREFIX = "/staff"
 
@@ -38,7 +38,7 @@ ENTRIES: tuple[Entry, ...] = (
 )
 
 
-def visible(user: "StaffUser | None") -> list[Entry]:
+def visible(user: "SignedIn | None") -> list[Entry]:
     if user is None or not user.is_staff:
         return []
     out: list[Entry] = []
@@ -53,7 +53,7 @@ def visible(user: "StaffUser | None") -> list[Entry]:
     return out
 
 
-def build(user: "StaffUser | None", current_path: str) -> list[dict]:
+def build(user: "SignedIn | None", current_path: str) -> list[dict]:
     """Groups of links for the layout: [{group, items: [{label, href, current}]}]."""
     groups: list[dict] = []
     for e in visible(user):

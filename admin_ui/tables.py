@@ -51,9 +51,10 @@ from starlette_admin.views import Link
 from admin_ui import models as m
 from admin_ui.admin_csrf import bind_csrf_to_session
 from admin_ui import web
-from admin_ui.auth import StaffUser, current_user, revalidate
+from admin_ui.auth import current_user, revalidate, sign_out
+from api.accounts import SignedIn
 from api.db.session import DbError, Out
-from api.security import hash_password
+from api.passwords import hash_password
 
 log = logging.getLogger("ils.staff")
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "tables"
@@ -94,7 +95,7 @@ def make_sessionmaker(database_url: str) -> sessionmaker:
 
 # ---- who is signed in ----------------------------------------------------------------------------
 
-def staff(request: Request) -> StaffUser | None:
+def staff(request: Request) -> SignedIn | None:
     return getattr(request.state, "staff_user", None)
 
 
@@ -145,7 +146,7 @@ class StaffAuth(BaseAuthProvider):
             return RedirectResponse(web.PREFIX + "/login", status_code=303)
 
         async def logout(request: Request) -> Response:
-            request.session.clear()
+            await anyio.to_thread.run_sync(sign_out, request)
             return RedirectResponse(web.PREFIX + "/login", status_code=303)
 
         return [Route("/login", login, methods=["GET"], name="login"),
@@ -201,7 +202,7 @@ class TableView(ModelView):
         user = staff(request)
 
         def work() -> Any:
-            with gw.transaction(actor=user.user_id) as s:
+            with gw.transaction(actor=user) as s:
                 return fn(s)
         try:
             return await anyio.to_thread.run_sync(work)
@@ -601,16 +602,21 @@ class UserView(TableView):
                                   "when a second user administrator approves them."),
               StringField("pending_roles", label="Awaiting approval", getter=_pending_roles,
                           exclude_from_create=True, exclude_from_edit=True),
+              HasOne("home_branch", key="branch", label="Home branch",
+                     help_text="Where the user works: a branch manager waives fines and reads money reports there only"),
               BooleanField("active", exclude_from_create=True,
                            getter=lambda request, obj: obj.is_active == "Y"),
               StringField("account_locked", label="Locked", exclude_from_create=True, exclude_from_edit=True),
+              DateTimeField("locked_until", label="Locked until", exclude_from_create=True, exclude_from_edit=True,
+                            exclude_from_list=True),
               IntegerField("failed_logins", exclude_from_create=True, exclude_from_edit=True, exclude_from_list=True),
               DateTimeField("last_login_at", exclude_from_create=True, exclude_from_edit=True)]
     searchable_fields = ["username", "full_name", "email"]
     sortable_fields = ["user_id", "username", "full_name", "last_login_at"]
     fields_default_sort = [("user_id", True)]
     first_field = "username"
-    error_fields = {"ROLE_NOT_FOUND": "roles", "USERNAME_TAKEN": "username", "OWN_ROLES_CHANGE": "roles"}
+    error_fields = {"ROLE_NOT_FOUND": "roles", "USERNAME_TAKEN": "username", "OWN_ROLES_CHANGE": "roles",
+                    "BRANCH_NOT_FOUND": "home_branch"}
 
     @staticmethod
     def _roles(data: dict) -> str | None:
@@ -631,10 +637,13 @@ class UserView(TableView):
         if len(password) < request.app.state.settings.password_min_length:
             raise FormValidationError({"password": "The password is too short."})
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
+        branch_id = _pk(data.get("home_branch"))
 
         def work(s: Any) -> tuple[int, list[str]]:
             (user_id,) = s.call("lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
                                 data.get("email"), self._roles(data), Out(int))
+            if branch_id is not None:
+                s.call("lib_auth.set_home_branch", user_id, branch_id)
             return user_id, self._pending(s, user_id)
         user_id, pending = await self.call(request, work)
         self._say_pending(request, pending)
@@ -647,10 +656,12 @@ class UserView(TableView):
             before = set(self._pending(s, int(pk)))
             s.call("lib_auth.update_user", int(pk), data.get("full_name"), data.get("email"))
             s.call("lib_auth.set_roles", int(pk), self._roles(data))
+            s.call("lib_auth.set_home_branch", int(pk), _pk(data.get("home_branch")))
             if s.scalar("SELECT is_active FROM users WHERE user_id = :u", {"u": int(pk)}) != active:
                 s.call("lib_auth.set_active", int(pk), active)
             return [name for name in self._pending(s, int(pk)) if name not in before]
         self._say_pending(request, await self.call(request, work))
+        request.app.state.session_checks.forget_user(int(pk))  # their sessions may have ended
         return await self.load(request, pk)
 
     async def is_row_action_allowed_for_obj(self, request: Request, name: str, obj: Any) -> bool:
@@ -667,6 +678,7 @@ class UserView(TableView):
                 submit_btn_text="Deactivate", submit_btn_class="action.modal_confirm_button_delete")
     async def deactivate_row_action(self, request: Request, pk: Any) -> str:
         await self.act(request, lambda s: s.call("lib_auth.deactivate_user", int(pk)))
+        request.app.state.session_checks.forget_user(int(pk))
         return self.done(request, "The account was deactivated.")
 
     @row_action(name="unlock", text="Unlock", icon_class="fa-solid fa-lock-open",
@@ -686,7 +698,8 @@ class UserView(TableView):
             raise ActionFailed("The password is too short.")
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
         await self.act(request, lambda s: s.call("lib_auth.set_password", int(pk), password_hash))
-        return self.done(request, "The password was changed.")
+        request.app.state.session_checks.forget_user(int(pk))
+        return self.done(request, "The password was changed: every session of the account has ended.")
 
     async def _decide(self, request: Request, pk: Any, procedure: str) -> int:
         """Approve or reject the ticked requests of this row's user, one package call each, one transaction."""
@@ -701,6 +714,7 @@ class UserView(TableView):
                     raise ActionFailed("A ticked request belongs to another user.")
                 s.call(procedure, request_id)
         await self.act(request, work)
+        request.app.state.session_checks.forget_user(int(pk))  # an approval ends the user's sessions
         return len(ids)
 
     @row_action(name="approve", text="Approve roles", icon_class="fa-solid fa-user-check",
@@ -757,6 +771,6 @@ def attach(ui: Any, api_app: Any) -> Admin:
     admin.middlewares.insert(0, Middleware(StaffGuard))
     bind_csrf_to_session(admin)  # its token valid only in the session it was made for
     admin.mount_to(ui)
-    for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors"):
+    for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors", "session_checks"):
         setattr(admin.app.state, name, getattr(ui.state, name))
     return admin

@@ -30,7 +30,8 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from admin_ui import nav
-from admin_ui.auth import StaffUser, csrf_token, current_user, revalidate
+from admin_ui.auth import csrf_token, current_user, revalidate
+from api.accounts import SignedIn
 from api.db.gateway import DbUnavailable, Gateway
 from api.db.session import DbError
 from api.errors import RETRY_AFTER_S
@@ -103,7 +104,7 @@ def has_control(value: Any, multiline: bool = False) -> bool:
 @dataclass
 class Ctx:
     request: Request
-    user: StaffUser
+    user: SignedIn
     form: FormData | None = None
     flashes: list[tuple[str, str]] = field(default_factory=list)
 
@@ -113,7 +114,7 @@ class Ctx:
 
     def tx(self):
         """One business transaction acting as the signed-in user (exactly one package call in it)."""
-        return self.gw.transaction(actor=self.user.user_id)
+        return self.gw.transaction(actor=self.user)
 
     def read(self):
         return self.gw.read()
@@ -172,7 +173,7 @@ def refusal_of(request: Request, exc: DbError) -> Refusal:
     return Refusal(name, exc.code, message, status)
 
 
-def render(request: Request, template: str, http_status: int = 200, user: StaffUser | None = None,
+def render(request: Request, template: str, http_status: int = 200, user: SignedIn | None = None,
            **context: Any) -> HTMLResponse:
     def flashes() -> list:  # taken only by the page layout, so a fragment never swallows a message
         return request.session.pop("flash", []) if "flash" in request.session else []
@@ -183,11 +184,11 @@ def render(request: Request, template: str, http_status: int = 200, user: StaffU
     return HTMLResponse(html, status_code=http_status)
 
 
-def error_page(request: Request, status: int, title: str, message: str, user: StaffUser | None = None) -> HTMLResponse:
+def error_page(request: Request, status: int, title: str, message: str, user: SignedIn | None = None) -> HTMLResponse:
     return render(request, "error.html", http_status=status, user=user, title=title, message=message, status_code=status)
 
 
-def forbidden(request: Request, user: StaffUser | None, message: str | None = None) -> HTMLResponse:
+def forbidden(request: Request, user: SignedIn | None, message: str | None = None) -> HTMLResponse:
     if user is not None and not user.is_staff:
         message = message or ("This account has no staff permissions. The staff pages are for library staff; "
                               "patrons use the library's portal.")

@@ -18,10 +18,12 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
+from api.accounts import SignedIn
 from api.db.gateway import Gateway
 from api.errors import forbidden, not_authenticated
-from api.security import Principal, TokenCache, TokenError
+from api.security import TokenCache, TokenError
 
 _tokens = TokenCache()
 
@@ -36,19 +38,26 @@ Db = Annotated[Gateway, Depends(get_gateway)]
 
 
 async def get_current_user(request: Request,
-                           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    """The caller from the bearer token; 401 NOT_AUTHENTICATED when absent or invalid."""
+                           credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> SignedIn:
+    """The caller from the bearer token, whose session must still be live (not ended by a logout, a
+    password or role change or a deactivation, not expired); 401 NOT_AUTHENTICATED otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise not_authenticated()
     try:
         user = _tokens.read(credentials.credentials, request.app.state.settings.jwt_secret)
     except TokenError:
         raise not_authenticated("The token is invalid or expired: log in again.") from None
+    checks = request.app.state.session_checks
+    live = checks.cached(user)
+    if live is None:
+        live = await run_in_threadpool(checks.is_live, request.app.state.gateway, user)
+    if not live:
+        raise not_authenticated("The session has ended: log in again.")
     request.state.user_id = user.user_id
     return user
 
 
-CurrentUser = Annotated[Principal, Depends(get_current_user)]
+CurrentUser = Annotated[SignedIn, Depends(get_current_user)]
 
 
 class Access:
@@ -79,14 +88,14 @@ class _Public(Access):
 class _Authenticated(Access):
     kind = "authenticated"
 
-    async def __call__(self, user: CurrentUser) -> Principal:
+    async def __call__(self, user: CurrentUser) -> SignedIn:
         return user
 
 
 class _PatronSelf(Access):
     kind = "patron_self"
 
-    async def __call__(self, user: CurrentUser) -> Principal:
+    async def __call__(self, user: CurrentUser) -> SignedIn:
         if user.patron_id is None:
             raise forbidden("Only a patron can use their own account pages.")
         return user
@@ -98,7 +107,7 @@ class _Permission(Access):
     def __init__(self, permission: str):
         self.permission = permission
 
-    async def __call__(self, user: CurrentUser) -> Principal:
+    async def __call__(self, user: CurrentUser) -> SignedIn:
         if not user.has(self.permission):
             raise forbidden(f"This action needs the {self.permission} permission.")
         return user

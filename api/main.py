@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import metrics
+from api.accounts import SessionCheck
 from api.db.gateway import Gateway
 from api.errors import ErrorCatalog, install_handlers, responses
 from api.middleware import RequestMiddleware, configure_logging
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
     app.state.error_catalog = ErrorCatalog()
     app.state.route_stats = metrics.RouteStats()
     app.state.recent_errors = metrics.RecentErrors()
+    app.state.session_checks = SessionCheck(settings.session_check_s)  # shared with the staff UI
     window = settings.login_rate_window_s
     app.state.limiters = {"login_ip": SlidingWindowLimiter(settings.login_rate_per_ip, window),
                           "login_user": SlidingWindowLimiter(settings.login_rate_per_user, window),

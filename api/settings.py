@@ -79,6 +79,7 @@ class Settings:
     login_rate_per_user: int = 10
     login_rate_window_s: float = 60.0
     password_min_length: int = 8
+    session_check_s: float = 5.0
     log_level: str = "INFO"
     access_log: bool = True
     metrics_enabled: bool = True
@@ -111,6 +112,7 @@ class Settings:
             login_rate_per_user=_int(env, "ILS_LOGIN_RATE_PER_USER", 10),
             login_rate_window_s=_float(env, "ILS_LOGIN_RATE_WINDOW_S", 60.0),
             password_min_length=_int(env, "ILS_PASSWORD_MIN_LENGTH", 8),
+            session_check_s=_float(env, "ILS_SESSION_CHECK_S", 5.0),
             log_level=env.get("ILS_LOG_LEVEL", "INFO").upper(),
             access_log=env.get("ILS_ACCESS_LOG", "1") not in ("0", "false", "no"),
             metrics_enabled=env.get("ILS_METRICS", "1") not in ("0", "false", "no"),

@@ -37,7 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from api.db.session import Out, Session, connect  # noqa: E402
-from api.security import hash_password  # noqa: E402
+from jose import jwt  # noqa: E402
+from api.passwords import hash_password  # noqa: E402
 from api.settings import serve_command  # noqa: E402
 
 PASSWORD = "bench-pass-" + secrets.token_hex(4)
@@ -81,17 +82,17 @@ def _in_days(s: Session, days: int) -> datetime:
 class BarePair:
     """checkout + check-in through the Session, as the gateway does it (actor, call, commit)."""
 
-    def __init__(self, url: str, actor: int):
+    def __init__(self, url: str, actor: int, session_key: str):
         self.s = connect(url)
-        self.actor = actor
+        self.actor, self.key = actor, session_key
 
     def __call__(self, patron: int, copy: int) -> None:
         s = self.s
-        s.set_actor(self.actor)
+        s.set_actor(self.actor, self.key)
         s.call("lib_circulation.checkout", patron, copy, None, "N", Out(int), Out(datetime))
         s.call("lib_session.clear_actor")
         s.commit()
-        s.set_actor(self.actor)
+        s.set_actor(self.actor, self.key)
         s.call("lib_circulation.checkin", copy, None, None, None, Out(int), Out(int), Out(Decimal), Out(int))
         s.call("lib_session.clear_actor")
         s.commit()
@@ -304,8 +305,10 @@ def main(argv: list[str] | None = None) -> int:
         def http_pair(barcode):
             return HttpPair("127.0.0.1", port, token, barcode)
 
+        session_key = jwt.get_unverified_claims(token)["sid"]  # the bare calls act under the login's session
+
         def bare_pair(barcode):
-            return BarePair(args.url, actor)
+            return BarePair(args.url, actor, session_key)
 
         single = {}
         for name, make in (("bare", bare_pair), ("http", http_pair)):  # one desk, back to back: the pure overhead

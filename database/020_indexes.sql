@@ -6,6 +6,7 @@ CREATE UNIQUE INDEX users_username_upper_uk ON users (UPPER(username));
 CREATE INDEX user_roles_role_id_i ON user_roles (role_id);
 CREATE INDEX user_roles_granted_by_i ON user_roles (granted_by);
 CREATE INDEX role_permissions_perm_id_i ON role_permissions (permission_id);
+CREATE INDEX users_home_branch_id_i ON users (home_branch_id);
 CREATE INDEX closed_days_closed_on_i ON closed_days (closed_on, branch_id);
 -- Unique keys over nullable columns are unique indexes over COALESCE(col, sentinel): Oracle rejects a key
 -- repeated with some NULL parts (and skips only all-NULL keys), PostgreSQL takes NULLs as distinct. Keyed

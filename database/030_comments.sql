@@ -7,10 +7,13 @@ COMMENT ON COLUMN users.password_hash IS 'Salted password hash, never the clear 
 COMMENT ON COLUMN users.full_name IS 'Display name of the user';
 COMMENT ON COLUMN users.email IS 'Contact e-mail address, NULL = none';
 COMMENT ON COLUMN users.is_active IS 'Account enabled flag: Y = may log in, N = disabled by an administrator';
-COMMENT ON COLUMN users.account_locked IS 'Lockout flag: Y = locked (e.g. too many failed logins, see locked_at), N = not locked';
+COMMENT ON COLUMN users.account_locked IS 'Lockout flag: Y = locked after too many failed logins until locked_until (NULL = until an administrator unlocks it), N = not locked';
 COMMENT ON COLUMN users.failed_logins IS 'Count of consecutive failed login attempts since the last successful login';
 COMMENT ON COLUMN users.last_login_at IS 'Date and time of the last successful login, NULL = never logged in';
 COMMENT ON COLUMN users.locked_at IS 'Date and time the account was locked, NULL = not locked';
+COMMENT ON COLUMN users.locked_until IS 'End of a temporary lock (UTC): the right password works again from then on, NULL = no end set';
+COMMENT ON COLUMN users.lockouts IS 'Locks since the last successful login or unlock: each lock lasts LOCKOUT_MINUTES doubled per earlier lock, at most LOCKOUT_MAX_MINUTES';
+COMMENT ON COLUMN users.home_branch_id IS 'Branch a staff user works for (FK to branches): permissions granted branch_only act there only, NULL = none (patrons, library-wide staff)';
 COMMENT ON COLUMN users.created_at IS 'Date and time the account was created';
 
 COMMENT ON TABLE roles IS 'Named sets of permissions granted to users (e.g. circulation desk, administrator)';
@@ -34,6 +37,7 @@ COMMENT ON COLUMN user_roles.granted_by IS 'User who granted the role (FK to use
 COMMENT ON TABLE role_permissions IS 'Permissions contained in each role (many-to-many between roles and permissions)';
 COMMENT ON COLUMN role_permissions.role_id IS 'Role (FK to roles)';
 COMMENT ON COLUMN role_permissions.permission_id IS 'Permission included in the role (FK to permissions)';
+COMMENT ON COLUMN role_permissions.branch_only IS 'Y = the role grants the permission only at the home branch of the user who holds it (users.home_branch_id), N = library-wide';
 
 COMMENT ON TABLE branches IS 'Library branches: locations that own copies, lend, take returns and serve as hold pickup points';
 COMMENT ON COLUMN branches.branch_id IS 'Primary key, identity-generated';

@@ -37,6 +37,10 @@ SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
 INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'BRANCH_MANAGER' AND p.code IN ('CIRC_OVERRIDE', 'PATRON_SUSPEND', 'FINE_WAIVE', 'RPT_FINANCIAL');
+-- a branch manager waives fines and reads the money of their own branch only (users.home_branch_id)
+UPDATE role_permissions SET branch_only = 'Y'
+ WHERE role_id IN (SELECT role_id FROM roles WHERE code = 'BRANCH_MANAGER')
+   AND permission_id IN (SELECT permission_id FROM permissions WHERE code IN ('FINE_WAIVE', 'RPT_FINANCIAL'));
 INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'CATALOGER' AND p.code IN ('CATALOG_EDIT', 'CATALOG_IMPORT');
@@ -47,7 +51,9 @@ INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'LIBRARY_DIRECTOR' AND (p.code LIKE 'RPT\_%' ESCAPE '\' OR p.code = 'AUDIT_VIEW');
 
-INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked', 'INTEGER', 3, 20);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked for a while (LOCKOUT_MINUTES)', 'INTEGER', 3, 20);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('LOCKOUT_MINUTES', '1', 'Minutes the first lock after MAX_FAILED_LOGINS failures lasts, each further lock before a successful login lasts twice as long as the one before', 'INTEGER', 1, 60);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('LOCKOUT_MAX_MINUTES', '60', 'Longest a lock after failed logins lasts, in minutes', 'INTEGER', 1, 1440);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid', 'INTEGER', 1, 10);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated', 'INTEGER', 0, 30);
 INSERT INTO app_settings (name, value, description, value_type) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)', 'TIME_ZONE');

@@ -50,6 +50,10 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20430, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20431, 'ROLE_REQUEST_NOT_FOUND', 404, 'No such role request.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20432, 'ROLE_REQUEST_NOT_PENDING', 409, 'The role request is already approved, rejected or cancelled.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20433, 'SECOND_APPROVER_REQUIRED', 403, 'Another user administrator, neither the requester nor the grantee, must approve this role grant.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20450, 'SESSION_INVALID', 401, 'No such session for this user: sign in again.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20451, 'SESSION_ENDED', 401, 'The session was ended (signed out, password or roles changed, account deactivated): sign in again.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20452, 'SESSION_EXPIRED', 401, 'The session has expired: sign in again.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20453, 'OUTSIDE_HOME_BRANCH', 403, 'The acting user holds this permission for their home branch only.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20501, 'MATERIAL_NOT_FOUND', 404, 'No such title.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20502, 'INVALID_ISBN', 422, 'The ISBN check digit is wrong or the ISBN is malformed.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20503, 'BARCODE_TAKEN', 409, 'The barcode is already in use.');

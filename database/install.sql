@@ -25,6 +25,7 @@ PROMPT == tables, indexes, comments
 @@070_job_runs.sql
 @@075_notices.sql
 @@077_role_requests.sql
+@@080_user_sessions.sql
 
 -- packages, views and triggers: the part an upgrade creates again (upgrade.sql)
 @@install_code.sql

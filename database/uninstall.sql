@@ -32,6 +32,7 @@ BEGIN
 
     drop_object('TRIGGER', 'AUDIT_LOG_APPEND_ONLY_TRG');
     -- the generated audit triggers (plsql/audit_triggers.sql)
+    drop_object('TRIGGER', 'USER_SESSIONS_AUDIT_TRG');
     drop_object('TRIGGER', 'ROLE_REQUESTS_AUDIT_TRG');
     drop_object('TRIGGER', 'JOBS_AUDIT_TRG');
     drop_object('TRIGGER', 'APP_ERRORS_AUDIT_TRG');
@@ -74,6 +75,7 @@ BEGIN
     drop_object('VIEW', 'COPY_AVAILABILITY_V');
 
     drop_object('TABLE', 'ROLE_REQUESTS');
+    drop_object('TABLE', 'USER_SESSIONS');
     drop_object('TABLE', 'NOTICES');
     drop_object('TABLE', 'JOB_RUNS');
     drop_object('TABLE', 'JOBS');

@@ -9,11 +9,11 @@
 -- variable that is assigned and never read.
 
 -- Audit trail of users: every insert, change and delete with the changed values.
--- The login bookkeeping (failed_logins, last_login_at alone) is recorded as LOGIN and LOGIN_FAILED events by
--- lib_auth, so those updates do not fire this trigger. The password hash is never written: a change shows as
--- password_hash=***.
+-- The login bookkeeping (failed_logins, last_login_at, lockouts alone) is recorded as LOGIN and LOGIN_FAILED
+-- events by lib_auth, so those updates do not fire this trigger; a lock (account_locked, locked_until) does.
+-- The password hash is never written: a change shows as password_hash=***.
 CREATE OR REPLACE TRIGGER users_audit_trg
-AFTER INSERT OR UPDATE OF user_id, username, password_hash, full_name, email, is_active, account_locked, locked_at, created_at OR DELETE ON users
+AFTER INSERT OR UPDATE OF user_id, username, password_hash, full_name, email, is_active, account_locked, locked_at, locked_until, home_branch_id, created_at OR DELETE ON users
 FOR EACH ROW
 BEGIN
     IF lib_audit.log_change(
@@ -31,6 +31,9 @@ BEGIN
             lib_audit.old_num('failed_logins', :OLD.failed_logins, :NEW.failed_logins) ||
             lib_audit.old_date('last_login_at', :OLD.last_login_at, :NEW.last_login_at) ||
             lib_audit.old_date('locked_at', :OLD.locked_at, :NEW.locked_at) ||
+            lib_audit.old_date('locked_until', :OLD.locked_until, :NEW.locked_until) ||
+            lib_audit.old_num('lockouts', :OLD.lockouts, :NEW.lockouts) ||
+            lib_audit.old_num('home_branch_id', :OLD.home_branch_id, :NEW.home_branch_id) ||
             lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at),
         lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('username', :OLD.username, :NEW.username) ||
@@ -42,6 +45,9 @@ BEGIN
             lib_audit.new_num('failed_logins', :OLD.failed_logins, :NEW.failed_logins) ||
             lib_audit.new_date('last_login_at', :OLD.last_login_at, :NEW.last_login_at) ||
             lib_audit.new_date('locked_at', :OLD.locked_at, :NEW.locked_at) ||
+            lib_audit.new_date('locked_until', :OLD.locked_until, :NEW.locked_until) ||
+            lib_audit.new_num('lockouts', :OLD.lockouts, :NEW.lockouts) ||
+            lib_audit.new_num('home_branch_id', :OLD.home_branch_id, :NEW.home_branch_id) ||
             lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at)) IS NULL THEN
         NULL;
     END IF;
@@ -130,9 +136,11 @@ BEGIN
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         lib_audit.key_num('permission_id', :OLD.permission_id, :NEW.permission_id),
         lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
-            lib_audit.old_num('permission_id', :OLD.permission_id, :NEW.permission_id),
+            lib_audit.old_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
+            lib_audit.old_txt('branch_only', :OLD.branch_only, :NEW.branch_only),
         lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
-            lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id)) IS NULL THEN
+            lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
+            lib_audit.new_txt('branch_only', :OLD.branch_only, :NEW.branch_only)) IS NULL THEN
         NULL;
     END IF;
 END role_permissions_audit_trg;
@@ -736,4 +744,43 @@ BEGIN
         NULL;
     END IF;
 END jobs_audit_trg;
+/
+
+-- Audit trail of user_sessions: every insert, change and delete with the changed values.
+-- Sign-in sessions: opened (the INSERT of a login comes before its user acts, so its actor is the caller of
+-- the login, usually none; the users LOGIN event names the session), ended and removed. last_seen_at alone
+-- is the touch of lib_session.set_actor every five minutes: not audited, so sessions in use do not flood the
+-- trail. The key's hash is never written.
+CREATE OR REPLACE TRIGGER user_sessions_audit_trg
+AFTER INSERT OR UPDATE OF session_id, user_id, key_hash, kind, client_addr, created_at, expires_at, revoked_at, revoked_reason OR DELETE ON user_sessions
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'user_sessions',
+        NVL(:NEW.session_id, :OLD.session_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('session_id', :OLD.session_id, :NEW.session_id) ||
+            lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
+            lib_audit.old_secret('key_hash', :OLD.key_hash, :NEW.key_hash) ||
+            lib_audit.old_txt('kind', :OLD.kind, :NEW.kind) ||
+            lib_audit.old_txt('client_addr', :OLD.client_addr, :NEW.client_addr) ||
+            lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.old_date('last_seen_at', :OLD.last_seen_at, :NEW.last_seen_at) ||
+            lib_audit.old_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
+            lib_audit.old_date('revoked_at', :OLD.revoked_at, :NEW.revoked_at) ||
+            lib_audit.old_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason),
+        lib_audit.new_num('session_id', :OLD.session_id, :NEW.session_id) ||
+            lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
+            lib_audit.new_secret('key_hash', :OLD.key_hash, :NEW.key_hash) ||
+            lib_audit.new_txt('kind', :OLD.kind, :NEW.kind) ||
+            lib_audit.new_txt('client_addr', :OLD.client_addr, :NEW.client_addr) ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.new_date('last_seen_at', :OLD.last_seen_at, :NEW.last_seen_at) ||
+            lib_audit.new_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
+            lib_audit.new_date('revoked_at', :OLD.revoked_at, :NEW.revoked_at) ||
+            lib_audit.new_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason)) IS NULL THEN
+        NULL;
+    END IF;
+END user_sessions_audit_trg;
 /

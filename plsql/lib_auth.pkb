@@ -43,6 +43,62 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         END IF;
     END require_permission;
 
+    FUNCTION has_permission_at(p_user_id IN NUMBER, p_code IN VARCHAR2, p_branch_id IN NUMBER) RETURN NUMBER IS
+        l_user_id   users.user_id%TYPE := p_user_id;
+        l_branch_id branches.branch_id%TYPE := p_branch_id;
+        l_count     NUMBER;
+    BEGIN
+        SELECT COUNT(*)
+          INTO l_count
+          FROM users u
+          JOIN user_roles ur ON ur.user_id = u.user_id
+          JOIN role_permissions rp ON rp.role_id = ur.role_id
+          JOIN permissions p ON p.permission_id = rp.permission_id
+         WHERE u.user_id = l_user_id
+           AND u.is_active = 'Y'
+           AND p.code = p_code
+           AND (rp.branch_only = 'N' OR u.home_branch_id = l_branch_id);
+        IF l_count > 0 THEN
+            RETURN 1;
+        END IF;
+        RETURN 0;
+    END has_permission_at;
+
+    PROCEDURE require_permission_at(p_code IN VARCHAR2, p_branch_id IN NUMBER) IS
+        l_actor users.user_id%TYPE;
+    BEGIN
+        l_actor := lib_session.actor();
+        IF l_actor IS NULL THEN
+            RETURN;
+        END IF;
+        IF has_permission(l_actor, p_code) = 0 THEN
+            lib_err.raise_error('PERMISSION_DENIED', p_code);
+        END IF;
+        IF has_permission_at(l_actor, p_code, p_branch_id) = 0 THEN
+            lib_err.raise_error('OUTSIDE_HOME_BRANCH', p_code || ' at branch ' || NVL(TO_CHAR(p_branch_id), 'none'));
+        END IF;
+    END require_permission_at;
+
+    -- End the live sessions of a user, for the reason given (user_sessions.revoked_reason).
+    PROCEDURE revoke_sessions(p_user_id IN users.user_id%TYPE, p_reason IN VARCHAR2) IS
+        l_now DATE;
+    BEGIN
+        l_now := lib_clock.now_utc();
+        UPDATE user_sessions
+           SET revoked_at = l_now,
+               revoked_reason = p_reason
+         WHERE user_id = p_user_id
+           AND revoked_at IS NULL
+           AND expires_at > l_now;
+    END revoke_sessions;
+
+    -- Whether a lock is on: account_locked with no end (set by an administrator or an earlier version)
+    -- or an end still ahead.
+    FUNCTION lock_is_on(p_locked IN VARCHAR2, p_until IN DATE, p_now IN DATE) RETURN BOOLEAN IS
+    BEGIN
+        RETURN p_locked = 'Y' AND (p_until IS NULL OR p_until > p_now);
+    END lock_is_on;
+
     -- USER_NOT_FOUND unless the user exists.
     PROCEDURE assert_user(p_user_id IN users.user_id%TYPE) IS
         l_count NUMBER;
@@ -105,16 +161,20 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     -- and their pending requests cancelled. A listed role that carries a permission flagged
     -- needs_approval is not granted by an acting administrator: it becomes a PENDING role_requests row
     -- for a second administrator (approve_role_request). Other listed roles, and every role when there
-    -- is no actor (install scripts, a DBA at the console), are granted at once.
+    -- is no actor (install scripts, a DBA at the console), are granted at once. When the granted roles
+    -- change, the user's sessions end (a token or cookie carries the permissions of its login).
     PROCEDURE apply_roles(p_user_id IN users.user_id%TYPE, p_list IN VARCHAR2) IS
-        l_now   user_roles.granted_at%TYPE;
-        l_actor users.user_id%TYPE;
+        l_now     user_roles.granted_at%TYPE;
+        l_actor   users.user_id%TYPE;
+        l_removed NUMBER;
+        l_added   NUMBER;
     BEGIN
         l_now := lib_clock.now_utc();
         l_actor := lib_session.actor();
         DELETE FROM user_roles
          WHERE user_id = p_user_id
            AND role_id IN (SELECT r.role_id FROM roles r WHERE INSTR(p_list, ',' || r.code || ',') = 0);
+        l_removed := SQL%ROWCOUNT;
         UPDATE role_requests
            SET status = 'CANCELLED',
                decided_by = l_actor,
@@ -133,6 +193,10 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
                                  JOIN permissions p ON p.permission_id = rp.permission_id
                                 WHERE rp.role_id = r.role_id
                                   AND p.needs_approval = 'Y'));
+        l_added := SQL%ROWCOUNT;
+        IF l_removed + l_added > 0 THEN
+            revoke_sessions(p_user_id, 'ROLES');
+        END IF;
         IF l_actor IS NOT NULL THEN
             INSERT INTO role_requests (user_id, role_id, status, requested_by, requested_at)
             SELECT p_user_id, r.role_id, 'PENDING', l_actor, l_now
@@ -183,70 +247,163 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     END insert_user;
 
     PROCEDURE check_can_login(p_username IN VARCHAR2, p_user_id OUT NUMBER, p_password_hash OUT VARCHAR2) IS
-        l_is_active users.is_active%TYPE;
-        l_locked    users.account_locked%TYPE;
     BEGIN
         p_user_id := NULL;
         p_password_hash := NULL;
-        FOR r_user IN (SELECT user_id, password_hash, is_active, account_locked
+        FOR r_user IN (SELECT user_id, password_hash
                          FROM users
                         WHERE UPPER(username) = UPPER(TRIM(p_username))) LOOP -- names are unique regardless of case
             p_user_id := r_user.user_id;
             p_password_hash := r_user.password_hash;
-            l_is_active := r_user.is_active;
-            l_locked := r_user.account_locked;
         END LOOP;
         IF p_user_id IS NULL THEN
             lib_err.raise_error('INVALID_CREDENTIALS', NULL);
-        ELSIF l_locked = 'Y' THEN
-            lib_err.raise_error('ACCOUNT_LOCKED', NULL);
-        ELSIF l_is_active <> 'Y' THEN
-            lib_err.raise_error('ACCOUNT_INACTIVE', NULL);
         END IF;
     END check_can_login;
 
-    PROCEDURE login_succeeded(p_user_id IN NUMBER) IS
-        l_user_id users.user_id%TYPE := p_user_id;
+    PROCEDURE login_succeeded(p_user_id IN NUMBER, p_session_key IN VARCHAR2, p_kind IN VARCHAR2,
+                              p_client IN VARCHAR2, p_lifetime_s IN NUMBER, p_session_id OUT NUMBER) IS
+        l_user_id    users.user_id%TYPE := p_user_id;
+        l_active     users.is_active%TYPE;
+        l_locked     users.account_locked%TYPE;
+        l_until      users.locked_until%TYPE;
+        l_session_id user_sessions.session_id%TYPE;
+        l_now        DATE;
     BEGIN
-        UPDATE users
-           SET failed_logins = 0,
-               last_login_at = lib_clock.now_utc()
-         WHERE user_id = l_user_id;
-        IF SQL%ROWCOUNT = 0 THEN
+        IF p_session_key IS NULL OR LENGTH(p_session_key) < 32 OR LENGTH(p_session_key) > 100 THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'a session key is 32 to 100 characters');
+        END IF;
+        IF p_kind IS NULL OR p_kind NOT IN ('API', 'STAFF') THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'session kind must be API or STAFF');
+        END IF;
+        IF p_lifetime_s IS NULL OR p_lifetime_s < 60 OR p_lifetime_s > 604800 THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'a session lasts 60 to 604800 seconds');
+        END IF;
+        FOR r_user IN (SELECT is_active, account_locked, locked_until FROM users WHERE user_id = l_user_id) LOOP
+            l_active := r_user.is_active;
+            l_locked := r_user.account_locked;
+            l_until := r_user.locked_until;
+        END LOOP;
+        IF l_active IS NULL THEN
             lib_err.raise_error('USER_NOT_FOUND', 'user ' || TO_CHAR(p_user_id));
         END IF;
-        lib_audit.log_event_by(l_user_id, 'users', l_user_id, 'LOGIN', NULL);
+        IF l_active <> 'Y' THEN
+            lib_err.raise_error('ACCOUNT_INACTIVE', NULL);
+        END IF;
+        l_now := lib_clock.now_utc();
+        IF lock_is_on(l_locked, l_until, l_now) THEN
+            lib_err.raise_error('ACCOUNT_LOCKED', 'until ' || NVL(TO_CHAR(l_until, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'),
+                                                              'an administrator unlocks it'));
+        END IF;
+        DELETE FROM user_sessions WHERE user_id = l_user_id AND expires_at < l_now - 7;
+        INSERT INTO user_sessions (user_id, key_hash, kind, client_addr, created_at, last_seen_at, expires_at)
+        VALUES (l_user_id, lib_session.key_hash(p_session_key), p_kind, SUBSTR(p_client, 1, 64), l_now, l_now,
+                l_now + p_lifetime_s / 86400)
+        RETURNING session_id INTO l_session_id;
+        lib_session.set_actor(l_user_id, p_session_key);
+        -- bookkeeping columns only, audited as the LOGIN event below; clearing a lock that ran out is an UPDATE
+        UPDATE users
+           SET failed_logins = 0,
+               lockouts = 0,
+               last_login_at = l_now
+         WHERE user_id = l_user_id;
+        IF l_locked = 'Y' THEN
+            UPDATE users
+               SET account_locked = 'N',
+                   locked_at = NULL,
+                   locked_until = NULL
+             WHERE user_id = l_user_id;
+        END IF;
+        lib_audit.log_event_by(l_user_id, 'users', l_user_id, 'LOGIN',
+                               'session=' || TO_CHAR(l_session_id) || ';kind=' || p_kind);
+        p_session_id := l_session_id;
     END login_succeeded;
 
     PROCEDURE login_failed(p_username IN VARCHAR2, p_locked OUT NUMBER) IS
-        l_user_id users.user_id%TYPE;
-        l_failed  users.failed_logins%TYPE;
-        l_locked  users.account_locked%TYPE;
-        l_max     NUMBER;
+        l_user_id  users.user_id%TYPE;
+        l_failed   users.failed_logins%TYPE;
+        l_locked   users.account_locked%TYPE;
+        l_until    users.locked_until%TYPE;
+        l_lockouts users.lockouts%TYPE;
+        l_minutes  NUMBER;
+        l_now      DATE;
     BEGIN
         p_locked := 0;
+        l_now := lib_clock.now_utc();
+        -- while a lock is on a failure counts nothing: guessing on does not make the lock longer
         UPDATE users
-           SET failed_logins = failed_logins + 1
+           SET failed_logins = CASE WHEN account_locked = 'Y' AND (locked_until IS NULL OR locked_until > l_now)
+                                    THEN failed_logins ELSE failed_logins + 1 END
          WHERE UPPER(username) = UPPER(TRIM(p_username))
-        RETURNING user_id, failed_logins, account_locked INTO l_user_id, l_failed, l_locked;
+        RETURNING user_id, failed_logins, account_locked, locked_until, lockouts
+             INTO l_user_id, l_failed, l_locked, l_until, l_lockouts;
         IF SQL%ROWCOUNT = 0 THEN
             lib_audit.log_event('users', NULL, 'LOGIN_FAILED', 'unknown username');
             RETURN;
         END IF;
-        l_max := setting_number('MAX_FAILED_LOGINS', 5);
-        IF l_locked = 'N' AND l_failed >= l_max THEN
-            UPDATE users
-               SET account_locked = 'Y',
-                   locked_at = lib_clock.now_utc()
-             WHERE user_id = l_user_id;
+        -- a lock that has ended leaves the count at the limit: the next wrong password locks again, twice as long
+        IF NOT lock_is_on(l_locked, l_until, l_now) AND l_failed >= setting_number('MAX_FAILED_LOGINS', 5) THEN
+            l_lockouts := l_lockouts + 1;
+            l_minutes := LEAST(setting_number('LOCKOUT_MINUTES', 1) * POWER(2, LEAST(l_lockouts - 1, 20)),
+                               setting_number('LOCKOUT_MAX_MINUTES', 60));
             l_locked := 'Y';
+            l_until := l_now + l_minutes / 1440;
+            UPDATE users
+               SET account_locked = l_locked,
+                   locked_at = l_now,
+                   locked_until = l_until,
+                   lockouts = l_lockouts
+             WHERE user_id = l_user_id;
         END IF;
-        IF l_locked = 'Y' THEN
+        IF lock_is_on(l_locked, l_until, l_now) THEN
             p_locked := 1;
         END IF;
         lib_audit.log_event('users', l_user_id, 'LOGIN_FAILED',
-                            'failed_logins=' || TO_CHAR(l_failed) || ';account_locked=' || l_locked);
+                            'failed_logins=' || TO_CHAR(l_failed) || ';account_locked=' || l_locked
+                            || ';locked_until=' || NVL(TO_CHAR(l_until, 'YYYY-MM-DD"T"HH24:MI:SS"Z"'), '-'));
     END login_failed;
+
+    PROCEDURE end_sessions(p_user_id IN NUMBER) IS
+        l_user_id users.user_id%TYPE := p_user_id;
+        l_actor   users.user_id%TYPE;
+    BEGIN
+        l_actor := lib_session.actor();
+        IF l_actor IS NULL OR l_actor <> l_user_id THEN
+            require_permission('USER_ADMIN');
+        END IF;
+        assert_user(l_user_id);
+        revoke_sessions(l_user_id, 'ENDED');
+    END end_sessions;
+
+    PROCEDURE set_home_branch(p_user_id IN NUMBER, p_branch_id IN NUMBER) IS
+        l_user_id   users.user_id%TYPE := p_user_id;
+        l_branch_id branches.branch_id%TYPE := p_branch_id;
+        l_count     NUMBER;
+    BEGIN
+        require_permission('USER_ADMIN');
+        assert_user(l_user_id);
+        IF l_branch_id IS NOT NULL THEN
+            SELECT COUNT(*) INTO l_count FROM branches WHERE branch_id = l_branch_id;
+            IF l_count = 0 THEN
+                lib_err.raise_error('BRANCH_NOT_FOUND', 'branch ' || TO_CHAR(p_branch_id));
+            END IF;
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM users
+         WHERE user_id = l_user_id
+           AND (home_branch_id <> l_branch_id OR (home_branch_id IS NULL AND l_branch_id IS NOT NULL)
+                OR (home_branch_id IS NOT NULL AND l_branch_id IS NULL));
+        IF l_count = 0 THEN
+            RETURN; -- unchanged (an edit form saved as it was)
+        END IF;
+        -- the home branch scopes branch_only permissions: as for roles, another administrator changes one's own
+        IF l_user_id = lib_session.actor() THEN
+            lib_err.raise_error('OWN_ROLES_CHANGE', 'home branch of user ' || TO_CHAR(p_user_id));
+        END IF;
+        UPDATE users SET home_branch_id = l_branch_id WHERE user_id = l_user_id;
+        revoke_sessions(l_user_id, 'ROLES');
+    END set_home_branch;
 
     PROCEDURE unlock_account(p_user_id IN NUMBER) IS
         l_user_id users.user_id%TYPE := p_user_id;
@@ -255,6 +412,8 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         UPDATE users
            SET account_locked = 'N',
                locked_at = NULL,
+               locked_until = NULL,
+               lockouts = 0,
                failed_logins = 0
          WHERE user_id = l_user_id;
         IF SQL%ROWCOUNT = 0 THEN
@@ -281,6 +440,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
                    decided_at = lib_clock.now_utc()
              WHERE user_id = l_user_id
                AND status = 'PENDING';
+            revoke_sessions(l_user_id, 'DEACTIVATED');
         END IF;
     END set_active;
 
@@ -349,6 +509,9 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
           FROM roles r
          WHERE r.role_id = l_role_id
            AND NOT EXISTS (SELECT 1 FROM user_roles ur WHERE ur.user_id = l_user_id AND ur.role_id = l_role_id);
+        IF SQL%ROWCOUNT > 0 THEN -- the grantee signs in again to act with the role
+            revoke_sessions(l_user_id, 'ROLES');
+        END IF;
     END approve_role_request;
 
     PROCEDURE reject_role_request(p_request_id IN NUMBER) IS
@@ -423,6 +586,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         IF SQL%ROWCOUNT = 0 THEN
             lib_err.raise_error('USER_NOT_FOUND', 'user ' || TO_CHAR(p_user_id));
         END IF;
+        revoke_sessions(l_user_id, 'PASSWORD');
     END set_password;
 
     PROCEDURE register_patron_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2,

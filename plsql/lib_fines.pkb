@@ -499,8 +499,9 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END pay_all;
 
     PROCEDURE waive(p_fine_id IN NUMBER, p_reason IN VARCHAR2) IS
-        l_fine_id fines.fine_id%TYPE := p_fine_id;
-        l_status  fines.status%TYPE;
+        l_fine_id   fines.fine_id%TYPE := p_fine_id;
+        l_status    fines.status%TYPE;
+        l_branch_id branches.branch_id%TYPE;
     BEGIN
         lib_auth.require_permission('FINE_WAIVE');
         -- blank is no reason: Oracle turns TRIM of blanks into NULL, PostgreSQL into a zero-length string
@@ -513,6 +514,15 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('FINE_NOT_FOUND', 'fine ' || p_fine_id);
         END;
+        -- the fine's branch: where its loan was made, or for a charge without a loan the patron's home
+        -- branch; a permission held for one branch only (a branch manager's) waives that branch's fines
+        SELECT COALESCE(l.branch_id, p.home_branch_id)
+          INTO l_branch_id
+          FROM fines f
+          JOIN patrons p ON p.patron_id = f.patron_id
+          LEFT JOIN loans l ON l.loan_id = f.loan_id
+         WHERE f.fine_id = l_fine_id;
+        lib_auth.require_permission_at('FINE_WAIVE', l_branch_id);
         IF l_status <> 'OPEN' THEN
             lib_err.raise_error('FINE_NOT_OPEN', 'fine ' || p_fine_id || ' is ' || l_status);
         END IF;

@@ -145,12 +145,15 @@ CREATE OR REPLACE PACKAGE lib_fines AS
                       p_payments OUT NUMBER, p_balance OUT NUMBER);
 
     /**
-     * Waive (forgive) what is still owed on an OPEN fine. Needs FINE_WAIVE. waived_by is the actor.
+     * Waive (forgive) what is still owed on an OPEN fine. Needs FINE_WAIVE for the fine's branch: the
+     * branch of its loan, or for a charge without a loan the patron's home branch (a branch manager
+     * holds FINE_WAIVE for their home branch only: lib_auth.has_permission_at). waived_by is the actor.
      * @param p_fine_id fines.fine_id
      * @param p_reason  why, required (not blank)
      * @throws -20411 PERMISSION_DENIED
      * @throws -20206 WAIVE_REASON_REQUIRED
      * @throws -20201 FINE_NOT_FOUND
+     * @throws -20453 OUTSIDE_HOME_BRANCH the actor may waive fines of their home branch only, not this one's
      * @throws -20202 FINE_NOT_OPEN
      */
     PROCEDURE waive(p_fine_id IN NUMBER, p_reason IN VARCHAR2);

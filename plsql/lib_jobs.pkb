@@ -247,7 +247,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         l_error CLOB;
     BEGIN
         assert_job(p_job_name);
-        lib_session.set_actor(NULL);
+        lib_session.set_actor(NULL, NULL);
         l_day := run_day(p_job_name, p_as_of);
         start_run(p_job_name, l_day, p_run_id);
         l_run_id := p_run_id;

@@ -476,7 +476,7 @@ COLUMNS: dict[str, list[str]] = {
                       "fine_block_threshold$", "hold_pickup_days", "holdable", "lost_after_days", "lost_refund"],
     "genres": ["genre_id", "name", "parent_genre_id"],
     "users": ["user_id", "username", "password_hash", "full_name", "email", "is_active", "account_locked",
-              "failed_logins", "created_at@"],
+              "failed_logins", "home_branch_id", "created_at@"],
     "user_roles": ["user_id", "role_id", "granted_at@"],
     "authors": ["author_id", "full_name", "sort_name", "birth_year", "death_year"],
     "materials": ["material_id", "title", "subtitle", "isbn", "material_type", "genre_id", "publisher",
@@ -896,7 +896,8 @@ class _Loader:
             self.user_ids[username] = uid
             email = (f"{username}@library.example.org" if role != "PATRON"
                      else f"{full_name.lower().replace(' ', '.')}@example.org")
-            users.append((uid, username, hashes[pw], full_name, email, "Y", "N", 0, created))
+            home = self.branch_ids[0] if role != "PATRON" else None  # staff work at MAIN
+            users.append((uid, username, hashes[pw], full_name, email, "Y", "N", 0, home, created))
             grants.append((uid, roles[role], created))
         self._write("users", users, len(users))
         self._write("user_roles", grants, len(grants))

@@ -15,7 +15,7 @@ import pytest
 
 from api.db.session import Session, connect, engine_of
 from tests import sessions
-from tests.sessions import rolled_back_session
+from tests.sessions import open_session, rolled_back_session
 
 
 def pytest_configure(config):
@@ -100,7 +100,7 @@ def new_session(installed_db):
     opened: list[Session] = []
 
     def _open() -> Session:
-        s = connect(installed_db)
+        s = open_session(installed_db)
         opened.append(s)
         return s
 

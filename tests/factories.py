@@ -6,9 +6,11 @@ business operation (loans, holds, fines, payments) goes through the packages in 
 from __future__ import annotations
 
 import itertools
+import secrets
 import uuid
 from datetime import datetime, timedelta
 
+from api.accounts import key_hash
 from api.db.session import Session
 
 _seq = itertools.count(1)
@@ -33,13 +35,29 @@ class Factory:
         return self.db.scalar("SELECT branch_id FROM branches WHERE code = 'MAIN'")
 
     def user(self, roles: tuple[str, ...] = (), username: str | None = None, password_hash: str = "x",
-             is_active: str = "Y") -> int:
+             is_active: str = "Y", home_branch_id: int | None = -1) -> int:
+        """A user with roles; staff (any role but PATRON) work at MAIN unless home_branch_id says otherwise."""
+        if home_branch_id == -1:
+            home_branch_id = self.main_branch() if set(roles) - {"PATRON"} else None
         user_id = self.db.insert("users", {"username": username or unique("u"), "password_hash": password_hash,
-                                           "full_name": "Test User", "is_active": is_active}, "user_id")
+                                           "full_name": "Test User", "is_active": is_active,
+                                           "home_branch_id": home_branch_id}, "user_id")
         for role in roles:
             self.db.execute("INSERT INTO user_roles (user_id, role_id) SELECT :u, role_id FROM roles WHERE code = :r",
                             {"u": user_id, "r": role})
         return user_id
+
+    def session(self, user_id: int, kind: str = "API", lifetime_s: int = 3600, ended: str | None = None) -> str:
+        """A sign-in session of the user (as lib_auth.login_succeeded opens one), ended for `ended`'s reason
+        when given; a negative lifetime makes it expired. Returns its key."""
+        key = secrets.token_urlsafe(32)
+        now = datetime.utcnow().replace(microsecond=0)
+        created = min(now, now + timedelta(seconds=lifetime_s)) - timedelta(seconds=60)
+        self.db.insert("user_sessions", {
+            "user_id": user_id, "key_hash": key_hash(key), "kind": kind, "created_at": created,
+            "last_seen_at": created, "expires_at": now + timedelta(seconds=lifetime_s),
+            "revoked_at": now if ended else None, "revoked_reason": ended}, "session_id")
+        return key
 
     def patron(self, branch_id: int | None = None, category: str = "ADULT", status: str = "ACTIVE",
                expires_on: datetime | None = None, user_id: int | None = None) -> int:

@@ -24,10 +24,33 @@ APP_ROLE = "ils_app"
 TEST_LOGIN = "ils_app_tester"
 
 
+class ArrangeSession(Session):
+    """A test's session. set_actor(user) without a session key acts under a sign-in session opened for
+    the user in the test's transaction (tests.factories.Factory.session): the rules under test see a
+    real session, as lib_session.set_actor requires, without a login per test."""
+
+    def set_actor(self, user_id: int | None, session_key: str | None = None) -> None:
+        if user_id is not None and session_key is None:
+            from tests.factories import Factory
+            keys = self.__dict__.setdefault("_test_keys", {})
+            if user_id not in keys:
+                keys[user_id] = Factory(self).session(user_id)
+            session_key = keys[user_id]
+        super().set_actor(user_id, session_key)
+
+    def rollback(self) -> None:
+        self.__dict__.pop("_test_keys", None)  # the sessions were rolled back with the rest
+        super().rollback()
+
+
+def open_session(url: str, schema: str | None = None) -> Session:
+    return connect(url, schema=schema, cls=ArrangeSession)
+
+
 @contextmanager
 def rolled_back_session(url: str, schema: str | None = None) -> Iterator[Session]:
     """A session on `url`; whatever it left uncommitted is rolled back, then it is closed."""
-    s = connect(url, schema=schema)
+    s = open_session(url, schema=schema)
     try:
         yield s
     finally:
@@ -53,6 +76,8 @@ def terminate_when_waiting(url: str, procedure: str, timeout: float = 15) -> int
         raise AssertionError(f"no session waited inside {procedure}")
     finally:
         s.close()
+
+
 def app_schema(owner_url: str) -> str | None:
     """Oracle: the schema the application user's names resolve in (the owner's); PostgreSQL: None."""
     return unquote(urlsplit(owner_url).username or "").upper() if engine_of(owner_url) == "oracle" else None

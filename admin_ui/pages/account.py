@@ -1,16 +1,17 @@
-"""The signed-in staff member's own account (/staff/account): who they are, and a new password.
+"""The signed-in staff member's own account (/staff/account): who they are, their sessions, a new password.
 
-The current password is checked as a login would be (a wrong one counts towards the lockout, in the
-database), the new one is hashed by the API's hasher and stored by lib_auth.set_password, which lets any
-account change its own password.
+The password change is api.accounts.change_password, as POST /api/auth/password: the current password
+is checked and counted like a login (a wrong one counts towards the lockout, in the database); the new one
+ends every session of the account, this cookie's included, and the page carries on under a new session.
+"Sign out everywhere" ends every session of the account (API tokens too).
 """
 from __future__ import annotations
 
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
 from admin_ui import web
-from api.db.session import Out
-from api.security import hash_password, verify_password
+from admin_ui.auth import sign_out, start_session
+from api import accounts
 
 
 @web.page("/account")
@@ -22,22 +23,33 @@ def show_account(ctx: web.Ctx) -> Response:
 def change_password(ctx: web.Ctx) -> Response:
     current, new, repeat = (ctx.form.get(k) or "" for k in ("current", "new", "repeat"))
     current, new, repeat = str(current)[:1024], str(new)[:1024], str(repeat)[:1024]
-    min_length = ctx.request.app.state.settings.password_min_length
-    if len(new) < min_length:
-        return _page(ctx, f"The new password needs at least {min_length} characters.", "VALIDATION_ERROR", 422)
     if new != repeat:
         return _page(ctx, "The two new passwords differ.", "VALIDATION_ERROR", 422)
-    with ctx.read() as s:
-        stored = s.scalar("SELECT password_hash FROM users WHERE user_id = :u", {"u": ctx.user.user_id})
-    if not stored or not verify_password(stored, current):
-        with ctx.gw.autonomous() as s:  # counted like a failed login, committed before the refusal is shown
-            (locked,) = s.call("lib_auth.login_failed", ctx.user.username, Out(int))
-        return _page(ctx, "The current password is wrong." + (" The account is now locked." if locked else ""),
-                     "INVALID_CREDENTIALS", 403)
-    with ctx.tx() as s:
-        s.call("lib_auth.set_password", ctx.user.user_id, hash_password(new))
-    return ctx.redirect("/account", "Password changed.")
+    request = ctx.request
+    try:
+        fresh = accounts.change_password(ctx.gw, ctx.user, current, new,
+                                         min_length=request.app.state.settings.password_min_length, kind="STAFF",
+                                         lifetime_s=request.app.state.ui_settings.session_max_age_s,
+                                         client=request.client.host if request.client else None,
+                                         checks=request.app.state.session_checks)
+    except accounts.AccountRefusal as exc:
+        message = {"INVALID_CREDENTIALS": "The current password is wrong."}.get(exc.code, exc.message)
+        return _page(ctx, message, exc.code, 403 if exc.status == 401 else exc.status)
+    start_session(request, fresh)
+    return ctx.redirect("/account", "Password changed. Every other session of your account has been signed out.")
+
+
+@web.page("/account/sessions/end", methods=["POST"], name="end_sessions")
+def end_sessions(ctx: web.Ctx) -> Response:
+    """Sign out everywhere: every session of the account ends, this one included."""
+    sign_out(ctx.request, everywhere=True)
+    return RedirectResponse(web.PREFIX + "/login", status_code=303)
 
 
 def _page(ctx: web.Ctx, error: str | None = None, code: str | None = None, status: int = 200) -> Response:
-    return ctx.render("account.html", http_status=status, title="My account", error=error, error_code=code)
+    with ctx.read() as s:
+        sessions = accounts.sessions_of(s, ctx.user)
+        home = ctx.user.home_branch_id
+        home_branch = s.scalar("SELECT name FROM branches WHERE branch_id = :b", {"b": home}) if home else None
+    return ctx.render("account.html", http_status=status, title="My account", error=error, error_code=code,
+                      sessions=sessions, home_branch=home_branch)

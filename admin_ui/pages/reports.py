@@ -43,8 +43,9 @@ def show_reports(ctx: web.Ctx) -> Response:
         names = {b["branch_id"]: b["name"] for b in dq.branches(s, active_only=False)}
         if ctx.user.has("RPT_CIRCULATION"):
             circ = circulation_report(s, start, end)
+        money_branch = ctx.user.branch_scope("RPT_FINANCIAL")  # a branch manager's: their branch's money
         if ctx.user.has("RPT_FINANCIAL"):
-            money = q.financial(s, start, end)
+            money = q.financial(s, start, end, money_branch)
     if circ is not None:
         per_day = {d: [0, 0] for d in days}
         branches: dict[int, list[int]] = {}
@@ -70,7 +71,8 @@ def show_reports(ctx: web.Ctx) -> Response:
         money_chart = charts.bar_chart(labels, [("Payments taken", [taken[d] for d in days])],
                                        title=f"Payments taken per day, {start} to {end}", width=760, unit=" $")
     return ctx.render("reports.html", title="Reports", start=start, end=end, problem=problem, circ=circ,
-                      money=money, circ_chart=circ_chart, money_chart=money_chart)
+                      money=money, circ_chart=circ_chart, money_chart=money_chart,
+                      money_branch=names.get(money_branch, "no branch") if money_branch is not None else None)
 
 
 def _csv(name: str, header: list[str], rows: list[list]) -> Response:
@@ -99,6 +101,6 @@ def payments_csv(ctx: web.Ctx) -> Response:
     """Payments per day and method over the period."""
     start, end, _ = _period(ctx)
     with ctx.read() as s:
-        money = q.financial(s, start, end)
+        money = q.financial(s, start, end, ctx.user.branch_scope("RPT_FINANCIAL"))
     rows = [[r["pay_day"].strftime("%Y-%m-%d"), r["method"], f"{r['total']:.2f}"] for r in money["per_day"]]
     return _csv(f"payments-{start}-{end}.csv", ["day", "method", "amount"], rows)

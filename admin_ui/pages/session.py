@@ -7,7 +7,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from admin_ui import web
-from admin_ui.auth import LoginRefused, authenticate, current_user, start_session
+from admin_ui.auth import current_user, sign_out, start_session
+from api import accounts
 from api.db.gateway import DbUnavailable
 from api.db.session import DbError
 
@@ -53,10 +54,12 @@ async def login(request: Request) -> Response:
     if wait:
         return refuse(429, "RATE_LIMITED", f"Too many attempts: wait {int(wait) + 1} seconds and try again.")
     try:
-        user = await run_in_threadpool(authenticate, request.app.state.gateway, username, password)
-    except LoginRefused as exc:
-        status = {"ACCOUNT_LOCKED": 423, "ACCOUNT_INACTIVE": 403}.get(exc.code, 401)
-        return refuse(status, exc.code, exc.message)
+        user = await run_in_threadpool(
+            lambda: accounts.login(request.app.state.gateway, username, password, kind="STAFF",
+                                   lifetime_s=request.app.state.ui_settings.session_max_age_s,
+                                   client=request.client.host if request.client else None))
+    except accounts.AccountRefusal as exc:
+        return refuse(exc.status, exc.code, exc.message)
     except (DbUnavailable, DbError):
         return refuse(503, "DB_UNAVAILABLE", "The database is not answering: signing in is not possible right now.")
     start_session(request, user)
@@ -64,10 +67,10 @@ async def login(request: Request) -> Response:
 
 
 async def logout(request: Request) -> Response:
-    """End the session (POST only, with the CSRF token like every form)."""
-    request.session.clear()
-    response = RedirectResponse(web.PREFIX + "/login", status_code=303)
-    return response
+    """End the session, in the database too: the cookie, or a copy of it, is refused from now on (POST only,
+    with the CSRF token like every form)."""
+    await run_in_threadpool(sign_out, request)
+    return RedirectResponse(web.PREFIX + "/login", status_code=303)
 
 
 web.ROUTES.append(Route("/login", login, methods=["GET", "POST"], name="login"))

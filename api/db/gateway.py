@@ -1,6 +1,6 @@
 """The DB gateway: pooled sessions on either engine, one transaction per request, the actor per transaction.
 
-    with gateway.transaction(actor=user.user_id) as s:      # set_actor is the first statement
+    with gateway.transaction(actor=user) as s:              # set_actor(user, session key) first
         loan_id, due_at = s.call("lib_circulation.checkout", ..., Out(int), Out(datetime))
     # committed here; on any exception rolled back; the actor is cleared either way
 
@@ -9,7 +9,7 @@
     with gateway.statements() as s:                          # reads as plain statements (no transaction)
         ...
 
-    out = await gateway.transact(user_id, work)              # from an async handler: transaction(), and
+    out = await gateway.transact(user, work)                 # from an async handler: transaction(), and
     rows = await gateway.query(lambda s: s.rows(...))        # statements(), run on a worker thread
 
 PostgreSQL: psycopg_pool.ConnectionPool. Oracle: python-oracledb pool in thin mode. Errors arrive as
@@ -18,11 +18,12 @@ DbUnavailable. Per-procedure call latency goes to an observer (the metrics modul
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, Iterator, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
 from api.db.session import DbError, Out, Session, current_schema_sql, engine_of, oracle_driver
@@ -32,6 +33,19 @@ __all__ = ["Gateway", "DbUnavailable", "PoolStats", "DbError", "Out", "Session"]
 
 class DbUnavailable(Exception):
     """No connection could be had in time (pool exhausted, database down)."""
+
+
+class Actor(Protocol):
+    """Who a transaction acts as: a user and the key of their session (api.accounts.SignedIn is one)."""
+    user_id: int
+    session_key: str
+
+
+@dataclass(frozen=True)
+class SessionActor:
+    """An Actor from its two parts."""
+    user_id: int
+    session_key: str = ""
 
 
 @dataclass(frozen=True)
@@ -193,30 +207,32 @@ class Gateway:
         return s
 
     @contextmanager
-    def transaction(self, actor: int | None) -> Iterator[Session]:
-        """One transaction acting as `actor`: set_actor first, commit on success, rollback on error,
-        the actor cleared at the end on both engines (Oracle package state outlives the transaction).
+    def transaction(self, actor: Actor | None) -> Iterator[Session]:
+        """One transaction acting as `actor` (a user and their session key; None = system work):
+        lib_session.set_actor first, which refuses an ended, expired or foreign session; commit on success,
+        rollback on error; the actor cleared at the end on both engines (Oracle package state outlives the
+        transaction, and a login sets an actor inside it).
 
         PostgreSQL connections stay in autocommit mode between units of work, so the transaction is
-        opened and closed by hand: "BEGIN; CALL set_actor(n)" and "CALL clear_actor(); COMMIT" each go
-        in one round trip (psycopg would otherwise send BEGIN on its own), 3 round trips for a one-call
+        opened and closed by hand: "BEGIN; CALL set_actor(n, 'key')" and "CALL clear_actor(); COMMIT" each
+        go in one round trip (psycopg would otherwise send BEGIN on its own), 3 round trips for a one-call
         request instead of 5. Inside, it is an ordinary transaction (savepoints work)."""
+        user_id, key = (None, None) if actor is None else (actor.user_id, actor.session_key)
         with self._connection() as raw:
             s = self._session(raw)
             try:
                 if self.engine == "postgresql":
-                    s.simple(f"BEGIN; CALL lib_session.set_actor({_sql_int(actor)})")
+                    s.simple(f"BEGIN; CALL lib_session.set_actor({_sql_int(user_id)}, {_sql_key(key)})")
                     yield s
-                    s.simple("CALL lib_session.clear_actor(); COMMIT" if actor is not None else "COMMIT")
+                    s.simple("CALL lib_session.clear_actor(); COMMIT")
                 else:
-                    s.set_actor(actor)
+                    s.set_actor(user_id, key)
                     yield s
-                    if actor is not None:
-                        s.clear_actor()
+                    s.clear_actor()
                     s.commit()
             except BaseException:
                 _quiet_rollback(s)
-                if actor is not None and self.engine == "oracle":
+                if self.engine == "oracle":
                     _quiet(s.clear_actor)
                 raise
 
@@ -254,7 +270,7 @@ class Gateway:
             yield self._session(raw)
 
     # ---- from async handlers: the unit of work in one worker thread (one hop off the event loop) ---------
-    async def transact(self, actor: int | None, work: Callable[[Session], T]) -> T:
+    async def transact(self, actor: Actor | None, work: Callable[[Session], T]) -> T:
         """Run work(session) in transaction(actor) on a worker thread and return its result."""
         import anyio.to_thread
 
@@ -302,6 +318,17 @@ class Gateway:
 
 def _sql_int(value: int | None) -> str:
     return "NULL" if value is None else str(int(value))
+
+
+_KEY = re.compile(r"[A-Za-z0-9_-]{1,100}")
+
+
+def _sql_key(key: str | None) -> str:
+    """A session key as a literal of the simple-protocol BEGIN: keys are URL-safe base64, so anything else
+    is no key at all and set_actor refuses it as such (no quoting to get wrong)."""
+    if not key:
+        return "NULL"
+    return f"'{key}'" if _KEY.fullmatch(key) else "'-'"
 
 
 @contextmanager

@@ -101,7 +101,7 @@ class Session:
     def __init__(self, raw: Any, engine: str):
         self.raw = raw
         self.engine = engine
-        self._actor: int | None = None  # set by set_actor: restored after Oracle discards package state
+        self._actor: tuple[int, str | None] | None = None  # set by set_actor: restored after Oracle discards package state
 
     # ---- reads -------------------------------------------------------------------------------
     def _sql(self, sql: str) -> str:
@@ -121,7 +121,7 @@ class Session:
             log.warning("package state discarded (%s): running the statement once more", exc.sqlstate)
         with self._cursor() as cur:
             if self._actor is not None:
-                cur.callproc("lib_session.set_actor", [self._actor])
+                cur.callproc("lib_session.set_actor", list(self._actor))
             return op(cur)
 
     def rows(self, sql: str, binds: dict | None = None) -> list[dict]:
@@ -191,9 +191,11 @@ class Session:
             return _plain(cur.fetchone()[0])
         return self._run(op)
 
-    def set_actor(self, user_id: int | None) -> None:
-        self.call("lib_session.set_actor", user_id)
-        self._actor = user_id
+    def set_actor(self, user_id: int | None, session_key: str | None = None) -> None:
+        """Act as `user_id` under their session (the key their login issued); None = system work."""
+        self._actor = None
+        self.call("lib_session.set_actor", user_id, session_key)
+        self._actor = (user_id, session_key) if user_id is not None else None
 
     def clear_actor(self) -> None:
         self.call("lib_session.clear_actor")
@@ -276,15 +278,16 @@ def current_schema_sql(schema: str) -> str:
     return f"ALTER SESSION SET CURRENT_SCHEMA = {schema.upper()}"
 
 
-def connect(url: str, schema: str | None = None) -> Session:
+def connect(url: str, schema: str | None = None, cls: type[Session] = Session) -> Session:
     """Open one session (no pool) with the engine's session settings pinned. `schema` (Oracle only): the
-    schema owner whose objects unqualified names mean, for a user that owns none (the application user)."""
+    schema owner whose objects unqualified names mean, for a user that owns none (the application user).
+    `cls`: the Session class to open (tests arrange through a subclass)."""
     engine = engine_of(url)
     if engine == "postgresql":
         import psycopg
         parts = urlsplit(url)
         raw = psycopg.connect(parts._replace(scheme="postgresql").geturl(), autocommit=False)
-        return Session(raw, engine)
+        return cls(raw, engine)
     oracledb = oracle_driver()
     parts = urlsplit(url)
     raw = oracledb.connect(user=unquote(parts.username or ""), password=unquote(parts.password or ""),
@@ -294,4 +297,4 @@ def connect(url: str, schema: str | None = None) -> Session:
         cur.execute("ALTER SESSION SET TIME_ZONE = 'UTC'")
         if schema:
             cur.execute(current_schema_sql(schema))
-    return Session(raw, engine)
+    return cls(raw, engine)

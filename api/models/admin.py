@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, StringConstraints
 
-from api.models.common import ApiModel, Day, RequestModel, Timestamp
+from api.models.common import ApiModel, Day, Id, RequestModel, Timestamp
 
 
 class PoolOut(ApiModel):
@@ -113,6 +113,16 @@ class UserOut(ApiModel):
     user_id: int = Field(examples=[42])
     username: str = Field(examples=["jdoe"])
     is_active: bool = Field(examples=[False])
+
+
+class HomeBranchIn(RequestModel):
+    branch_id: Id | None = Field(description="the branch the staff user works for, null = none")
+
+
+class HomeBranchOut(ApiModel):
+    user_id: int = Field(examples=[42])
+    username: str = Field(examples=["jdoe"])
+    home_branch_id: int | None = Field(examples=[1])
 
 
 class CirculationDay(ApiModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from api.models.common import ApiModel, RequestModel
+from api.models.common import ApiModel, RequestModel, Timestamp
 
 Username = Field(min_length=3, max_length=60, pattern=r"^[A-Za-z0-9._@-]+$", examples=["patron1"])
 
@@ -40,3 +40,26 @@ class MeOut(ApiModel):
     roles: list[str] = Field(examples=[["LIBRARIAN"]])
     permissions: list[str] = Field(examples=[["CIRC_CHECKOUT", "CIRC_RETURN"]])
     patron_id: int | None = Field(default=None, examples=[None])
+    home_branch_id: int | None = Field(default=None, examples=[1], description="branch a staff user works for")
+
+
+class PasswordIn(RequestModel):
+    current_password: str = Field(min_length=1, max_length=1024, examples=["librarian-pass"])
+    new_password: str = Field(min_length=1, max_length=1024, description="at least ILS_PASSWORD_MIN_LENGTH (8) characters",
+                              examples=["a longer passphrase"])
+
+
+class LogoutIn(RequestModel):
+    everywhere: bool = Field(default=False, description="end every session of the account, not only this one")
+
+
+class SessionOut(ApiModel):
+    session_id: int = Field(examples=[812])
+    kind: str = Field(examples=["API"], description="API (a bearer token) or STAFF (a staff UI cookie)")
+    client_addr: str | None = Field(default=None, examples=["192.0.2.10"])
+    created_at: Timestamp
+    last_seen_at: Timestamp = Field(description="to within five minutes")
+    expires_at: Timestamp
+    revoked_at: Timestamp | None = None
+    revoked_reason: str | None = Field(default=None, examples=["LOGOUT"])
+    current: bool = Field(description="the session of this token")

@@ -1,4 +1,5 @@
-"""Administration: health dashboard data, audit trail, user roles, role approvals and deactivation: /api/admin."""
+"""Administration: health dashboard data, audit trail, user roles, role approvals, home branch and deactivation:
+/api/admin."""
 from __future__ import annotations
 
 import os
@@ -11,8 +12,8 @@ from api import metrics
 from api.db.session import Session
 from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
-from api.models.admin import (AuditOut, HealthOut, RoleRequestOut, RoleRequestStatus, RolesIn, UserOut,
-                              UserRolesOut)
+from api.models.admin import (AuditOut, HealthOut, HomeBranchIn, HomeBranchOut, RoleRequestOut, RoleRequestStatus,
+                              RolesIn, UserOut, UserRolesOut)
 from api.models.common import Page, PathId, QueryId
 from api.reads import admin as q
 
@@ -58,26 +59,30 @@ async def list_audit_logs(db: Db, user_id: Annotated[QueryId | None, Query(descr
 
 @router.post("/users/{user_id}/roles", response_model=UserRolesOut, dependencies=[Depends(require("USER_ADMIN"))],
              responses=responses(404, 422))
-async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: Db) -> UserRolesOut:
-    """Replace a user's roles with the given ones (effective at their next login). A role carrying
-    CIRC_OVERRIDE, FINE_WAIVE or USER_ADMIN waits in pending_roles for a second administrator; an
-    administrator's own roles are changed by another one (403 OWN_ROLES_CHANGE)."""
+async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: Db, request: Request) -> UserRolesOut:
+    """Replace a user's roles with the given ones. A role carrying CIRC_OVERRIDE, FINE_WAIVE or USER_ADMIN
+    waits in pending_roles for a second administrator; an administrator's own roles are changed by another
+    one (403 OWN_ROLES_CHANGE). A change of the granted roles ends the user's sessions: their tokens and
+    staff cookies stop working, the next login carries the new roles."""
     roles = ",".join(r.strip().upper() for r in body.roles if r.strip()) or None
 
     def work(s: Session) -> dict:
         s.call("lib_auth.set_roles", user_id, roles)
         return q.user_roles(s, user_id)
-    return UserRolesOut(**await db.transact(user.user_id, work))
+    out = UserRolesOut(**await db.transact(user, work))
+    request.app.state.session_checks.forget_user(user_id)
+    return out
 
 
 @router.delete("/users/{user_id}", response_model=UserOut, dependencies=[Depends(require("USER_ADMIN"))],
                responses=responses(404, 422))
-async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db) -> UserOut:
-    """Deactivate an account (rows are never deleted); its tokens stay valid until they expire."""
+async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db, request: Request) -> UserOut:
+    """Deactivate an account (rows are never deleted); its sessions end at once (tokens and staff cookies)."""
     def work(s: Session) -> dict:
         s.call("lib_auth.deactivate_user", user_id)
         return q.user_roles(s, user_id)
-    row = await db.transact(user.user_id, work)
+    row = await db.transact(user, work)
+    request.app.state.session_checks.forget_user(user_id)
     return UserOut(user_id=row["user_id"], username=row["username"], is_active=row["is_active"] == "Y")
 
 
@@ -91,26 +96,42 @@ async def list_role_requests(db: Db, status: Annotated[RoleRequestStatus | None,
     return Page[RoleRequestOut](items=rows, total=total, page=page, page_size=page_size)
 
 
-async def _decide(request_id: int, procedure: str, user: CurrentUser, db: Db) -> RoleRequestOut:
+async def _decide(request_id: int, procedure: str, user: CurrentUser, db: Db, request: Request) -> RoleRequestOut:
     def work(s: Session) -> dict | None:
         s.call(procedure, request_id)
         return q.role_request(s, request_id)
-    row = await db.transact(user.user_id, work)
+    row = await db.transact(user, work)
     if row is None:  # the package refuses an unknown request first; kept for a row gone meanwhile
         raise not_found("No such role request.", "ROLE_REQUEST_NOT_FOUND", -20431)
+    request.app.state.session_checks.forget_user(row["user_id"])  # an approval ends the grantee's sessions
     return RoleRequestOut(**row)
 
 
 @router.post("/role-requests/{request_id}/approve", response_model=RoleRequestOut,
              dependencies=[Depends(require("USER_ADMIN"))], responses=responses(404, 409))
-async def approve_role_request(request_id: PathId, user: CurrentUser, db: Db) -> RoleRequestOut:
+async def approve_role_request(request_id: PathId, user: CurrentUser, db: Db, request: Request) -> RoleRequestOut:
     """Grant a pending role as the second administrator: neither the requester nor the grantee
-    (403 SECOND_APPROVER_REQUIRED)."""
-    return await _decide(request_id, "lib_auth.approve_role_request", user, db)
+    (403 SECOND_APPROVER_REQUIRED). The grantee's sessions end: the next login carries the role."""
+    return await _decide(request_id, "lib_auth.approve_role_request", user, db, request)
 
 
 @router.post("/role-requests/{request_id}/reject", response_model=RoleRequestOut,
              dependencies=[Depends(require("USER_ADMIN"))], responses=responses(404, 409))
-async def reject_role_request(request_id: PathId, user: CurrentUser, db: Db) -> RoleRequestOut:
+async def reject_role_request(request_id: PathId, user: CurrentUser, db: Db, request: Request) -> RoleRequestOut:
     """Refuse a pending role grant (its requester may withdraw it so)."""
-    return await _decide(request_id, "lib_auth.reject_role_request", user, db)
+    return await _decide(request_id, "lib_auth.reject_role_request", user, db, request)
+
+
+@router.post("/users/{user_id}/home-branch", response_model=HomeBranchOut, dependencies=[Depends(require("USER_ADMIN"))],
+             responses=responses(404, 422))
+async def set_home_branch(user_id: PathId, body: HomeBranchIn, user: CurrentUser, db: Db,
+                          request: Request) -> HomeBranchOut:
+    """Set the branch a staff user works for: permissions their roles grant for the home branch only (a branch
+    manager's waivers and money reports) act there. A change ends the user's sessions; an administrator's own home
+    branch is changed by another one (403 OWN_ROLES_CHANGE)."""
+    def work(s: Session) -> dict:
+        s.call("lib_auth.set_home_branch", user_id, body.branch_id)
+        return s.one("SELECT user_id, username, home_branch_id FROM users WHERE user_id = :u", {"u": user_id})
+    out = HomeBranchOut(**await db.transact(user, work))
+    request.app.state.session_checks.forget_user(user_id)
+    return out

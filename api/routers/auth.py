@@ -1,15 +1,20 @@
-"""Login, patron self-registration and the caller's own account: /api/auth."""
+"""Login, logout, password change, patron self-registration and the caller's own account: /api/auth."""
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from typing import Annotated
 
-from api.accounts import load_principal
-from api.db.session import DbError, Out
+from fastapi import APIRouter, Body, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+
+from api import accounts
+from api.db.session import Out
 from api.deps import CurrentUser, Db, authenticated, public
 from api.errors import ApiError, responses
-from api.models.auth import LoginIn, MeOut, RegisteredOut, RegisterIn, TokenOut
+from api.models.auth import (LoginIn, LogoutIn, MeOut, PasswordIn, RegisteredOut, RegisterIn, SessionOut,
+                             TokenOut)
+from api.passwords import hash_password
 from api.ratelimit import retry_after
-from api.security import DUMMY_HASH, hash_password, issue_token, verify_password
+from api.security import issue_token
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -27,33 +32,64 @@ def _rate_limit(request: Request, *keys: tuple[str, str]) -> None:
                            {"Retry-After": retry_after(wait)})
 
 
-@router.post("/login", response_model=TokenOut, dependencies=[Depends(public())],
-             responses=responses(401, 403, 422, 423, 429))
+def _refused(exc: accounts.AccountRefusal) -> ApiError:
+    return ApiError(exc.status, exc.code, exc.message, db_code=exc.db_code)
+
+
+def _token(request: Request, user: accounts.SignedIn) -> TokenOut:
+    settings = request.app.state.settings
+    token, expires_in = issue_token(user, settings.jwt_secret, settings.jwt_expire_minutes)
+    return TokenOut(access_token=token, expires_in=expires_in)
+
+
+@router.post("/login", response_model=TokenOut, dependencies=[Depends(public())], responses=responses(401, 422, 423, 429))
 def login(body: LoginIn, request: Request, db: Db) -> TokenOut:
-    """Exchange username and password for a bearer token (the database keeps the failure count)."""
+    """Exchange username and password for a bearer token of a new session. Unknown user, wrong password and
+    deactivated account are the same 401; 423 only after the right password of a locked account."""
     _rate_limit(request, ("login_ip", _client_ip(request)), ("login_user", body.username.strip().lower()))
-    user_id = None
+    settings = request.app.state.settings
     try:
-        with db.autonomous() as s:
-            user_id, stored_hash = s.call("lib_auth.check_can_login", body.username, Out(int), Out(str))
-    except DbError as exc:
-        if exc.code != -20406:  # ACCOUNT_LOCKED, ACCOUNT_INACTIVE: refused before any password check
-            raise
-        stored_hash = DUMMY_HASH  # unknown user: spend the same time as a wrong password
-    if user_id is not None and verify_password(stored_hash, body.password):
-        with db.transaction(actor=user_id) as s:
-            s.call("lib_auth.login_succeeded", user_id)
-            principal = load_principal(s, user_id)
-        settings = request.app.state.settings
-        token, expires_in = issue_token(principal, settings.jwt_secret, settings.jwt_expire_minutes)
-        return TokenOut(access_token=token, expires_in=expires_in)
-    if user_id is None:
-        verify_password(stored_hash, body.password)
-    with db.autonomous() as s:  # committed before the refusal is answered
-        (locked,) = s.call("lib_auth.login_failed", body.username, Out(int))
-    if locked:
-        raise ApiError(423, "ACCOUNT_LOCKED", "The account is locked after too many failed logins.", db_code=-20407)
-    raise ApiError(401, "INVALID_CREDENTIALS", "Wrong username or password.", db_code=-20406)
+        user = accounts.login(db, body.username, body.password, kind="API",
+                              lifetime_s=settings.jwt_expire_minutes * 60, client=_client_ip(request))
+    except accounts.AccountRefusal as exc:
+        raise _refused(exc) from None
+    return _token(request, user)
+
+
+@router.post("/logout", status_code=204, dependencies=[Depends(authenticated())], responses=responses(401))
+async def logout(user: CurrentUser, request: Request, db: Db,
+                 body: Annotated[LogoutIn | None, Body()] = None) -> Response:
+    """End this token's session (its token is refused from now on), or with everywhere=true every session
+    of the account, staff UI cookies included."""
+    everywhere = bool(body and body.everywhere)
+    await run_in_threadpool(accounts.logout, db, user, everywhere=everywhere,
+                            checks=request.app.state.session_checks)
+    return Response(status_code=204)
+
+
+@router.post("/password", response_model=TokenOut, dependencies=[Depends(authenticated())],
+             responses=responses(401, 422, 423, 429))
+def change_password(body: PasswordIn, user: CurrentUser, request: Request, db: Db) -> TokenOut:
+    """Change the caller's password. The current one is checked and counted like a login (401 when wrong).
+    Every earlier token and staff cookie of the account stops working; the answer is a token of a new session."""
+    _rate_limit(request, ("login_ip", _client_ip(request)), ("login_user", user.username.lower()))
+    settings = request.app.state.settings
+    try:
+        fresh = accounts.change_password(db, user, body.current_password, body.new_password,
+                                         min_length=settings.password_min_length, kind="API",
+                                         lifetime_s=settings.jwt_expire_minutes * 60, client=_client_ip(request),
+                                         checks=request.app.state.session_checks)
+    except accounts.AccountRefusal as exc:
+        raise _refused(exc) from None
+    return _token(request, fresh)
+
+
+@router.get("/sessions", response_model=list[SessionOut], dependencies=[Depends(authenticated())],
+            responses=responses(401))
+async def list_sessions(user: CurrentUser, db: Db) -> list[SessionOut]:
+    """The caller's sessions that have not expired (ended ones say why), newest first."""
+    rows = await db.query(lambda s: accounts.sessions_of(s, user))
+    return [SessionOut(**r) for r in rows]
 
 
 @router.post("/register", response_model=RegisteredOut, status_code=201, dependencies=[Depends(public())],
@@ -76,4 +112,4 @@ def register(body: RegisterIn, request: Request, db: Db) -> RegisteredOut:
 async def read_me(user: CurrentUser) -> MeOut:
     """The caller as the token says: id, roles, permissions, patron record."""
     return MeOut(user_id=user.user_id, username=user.username, roles=list(user.roles),
-                 permissions=sorted(user.permissions), patron_id=user.patron_id)
+                 permissions=sorted(user.permissions), patron_id=user.patron_id, home_branch_id=user.home_branch_id)

@@ -33,7 +33,7 @@ async def checkout_copy(body: CheckoutIn, user: CurrentUser, db: Db) -> Checkout
         loan_id, due_at = s.call("lib_circulation.checkout", patron_id, copy_id, body.due_date, override,
                                  Out(int), Out(datetime))
         return CheckoutOut(loan_id=loan_id, patron_id=patron_id, copy_id=copy_id, due_at=due_at)
-    return await db.transact(user.user_id, work)
+    return await db.transact(user, work)
 
 
 @router.post("/return", response_model=ReturnOut, dependencies=[Depends(require("CIRC_RETURN"))])
@@ -53,12 +53,12 @@ async def return_copy(body: ReturnIn, user: CurrentUser, db: Db) -> ReturnOut:
         return ReturnOut(loan_id=loan_id, copy_id=loan["copy_id"] if loan else None,
                          returned_at=loan["returned_at"] if loan else None,
                          fine={"fine_id": fine_id, "amount": amount} if fine_id else None, hold=hold)
-    return await db.transact(user.user_id, work)
+    return await db.transact(user, work)
 
 
 @router.post("/renew", response_model=RenewOut, dependencies=[Depends(require("CIRC_RENEW"))])
 async def renew_loan(body: RenewIn, user: CurrentUser, db: Db) -> RenewOut:
     """Renew a loan at the desk."""
-    due_at, renewals = await db.transact(user.user_id, lambda s: s.call(
+    due_at, renewals = await db.transact(user, lambda s: s.call(
         "lib_circulation.renew", body.loan_id, Out(datetime), Out(int)))
     return RenewOut(loan_id=body.loan_id, due_at=due_at, renewals=renewals)

@@ -37,7 +37,7 @@ async def pay_fine(fine_id: PathId, body: PayIn, user: CurrentUser, db: Db) -> P
         row = read_fine(s, fine_id)
         return PaidOut(fine_id=fine_id, payment_id=payment_id, amount_paid=row["paid"], balance=row["balance"],
                        status=row["status"])
-    return await db.transact(user.user_id, work)
+    return await db.transact(user, work)
 
 
 @router.post("/{fine_id}/waive", response_model=WaivedOut, dependencies=[Depends(require("FINE_WAIVE"))],
@@ -47,4 +47,4 @@ async def waive_fine(fine_id: PathId, body: WaiveIn, user: CurrentUser, db: Db) 
     def work(s: Session) -> dict:
         s.call("lib_fines.waive", fine_id, body.reason)
         return s.one("SELECT fine_id, status, waive_reason FROM fines WHERE fine_id = :f", {"f": fine_id})
-    return WaivedOut(**await db.transact(user.user_id, work))
+    return WaivedOut(**await db.transact(user, work))

@@ -31,7 +31,7 @@ async def create_material(body: MaterialIn, user: CurrentUser, db: Db) -> Materi
     def work(s: Session) -> MaterialOut:
         (material_id,) = s.call("lib_catalog.add_material", *_args(body), Out(int))
         return _material(s, material_id)
-    return await db.transact(user.user_id, work)
+    return await db.transact(user, work)
 
 
 @router.put("/{material_id}", response_model=MaterialOut, responses=responses(404, 409))
@@ -40,7 +40,7 @@ async def update_material(material_id: PathId, body: MaterialIn, user: CurrentUs
     def work(s: Session) -> MaterialOut:
         s.call("lib_catalog.update_material", material_id, *_args(body))
         return _material(s, material_id)
-    return await db.transact(user.user_id, work)
+    return await db.transact(user, work)
 
 
 @router.post("/{material_id}/copies", response_model=CopyCreated, status_code=201, responses=responses(404, 409))
@@ -51,4 +51,4 @@ async def create_copy(material_id: PathId, body: CopyIn, user: CurrentUser, db: 
                             body.price, Out(int))
         return s.one("SELECT copy_id, material_id, branch_id, barcode, status FROM copies WHERE copy_id = :c",
                      {"c": copy_id})
-    return CopyCreated(**await db.transact(user.user_id, work))
+    return CopyCreated(**await db.transact(user, work))

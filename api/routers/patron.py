@@ -58,19 +58,19 @@ async def reserve_title(material_id: PathId, user: CurrentUser, db: Db,
         hold_id, position = s.call("lib_holds.place", user.patron_id, material_id, pickup, Out(int), Out(int))
         status = s.scalar("SELECT status FROM holds WHERE hold_id = :h", {"h": hold_id})
         return ReservedOut(hold_id=hold_id, status=status, queue_position=position)
-    return await db.transact(user.user_id, work)
+    return await db.transact(user, work)
 
 
 @router.delete("/holds/{hold_id}", response_model=CancelledOut, responses=responses(404, 409, 422))
 async def cancel_my_hold(hold_id: PathId, user: CurrentUser, db: Db) -> CancelledOut:
     """Cancel one of the caller's open holds."""
-    await db.transact(user.user_id, lambda s: s.call("lib_holds.cancel_own", user.patron_id, hold_id))
+    await db.transact(user, lambda s: s.call("lib_holds.cancel_own", user.patron_id, hold_id))
     return CancelledOut(hold_id=hold_id, status="CANCELLED")
 
 
 @router.post("/renew/{loan_id}", response_model=RenewedOut, responses=responses(404, 409, 422))
 async def renew_my_loan(loan_id: PathId, user: CurrentUser, db: Db) -> RenewedOut:
     """Renew one of the caller's loans."""
-    due_at, renewals = await db.transact(user.user_id, lambda s: s.call(
+    due_at, renewals = await db.transact(user, lambda s: s.call(
         "lib_circulation.renew_own", user.patron_id, loan_id, Out(datetime), Out(int)))
     return RenewedOut(loan_id=loan_id, due_at=due_at, renewals=renewals)

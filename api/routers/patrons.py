@@ -45,7 +45,7 @@ async def register_patron(body: PatronIn, user: CurrentUser, db: Db) -> PatronCr
         (patron_id,) = s.call("lib_patrons.register", body.first_name, body.last_name, body.email, body.phone,
                               body.address, body.category, body.home_branch_id, body.card_number, Out(int))
         return q.summary(s, patron_id)
-    return PatronCreated(**await db.transact(user.user_id, work))
+    return PatronCreated(**await db.transact(user, work))
 
 
 @router.post("/{patron_id}/suspend", response_model=SuspendedOut, dependencies=[Depends(require("PATRON_SUSPEND"))],
@@ -55,4 +55,4 @@ async def suspend_patron(patron_id: PathId, body: SuspendIn, user: CurrentUser, 
     def work(s: Session) -> dict:
         s.call("lib_patrons.suspend", patron_id, body.reason)
         return q.summary(s, patron_id)
-    return SuspendedOut(**await db.transact(user.user_id, work))
+    return SuspendedOut(**await db.transact(user, work))

@@ -89,7 +89,7 @@ END $$;
 CREATE OR REPLACE FUNCTION ora_compat.set_config(text, anyelement, boolean) RETURNS text
     LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
     AS $$ SELECT ora_compat.package_state_put($1, $2::text) $$;
--- A NULL value (clear_actor: set_config('pkg.var', NULL, false)) has no type for anyelement: this overload,
+-- A text value (a session key) or a NULL (clear_actor) would resolve to pg_catalog.set_config: this overload,
 -- found before pg_catalog's of the same signature on the search_path, keeps it in the same table.
 CREATE OR REPLACE FUNCTION ora_compat.set_config(text, text, boolean) RETURNS text
     LANGUAGE sql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, pg_temp
@@ -112,3 +112,19 @@ BEGIN
        AND starts_with(c.setting, $1 || '=');
     RETURN NULLIF(l_value, '');
 END $$;
+
+-- STANDARD_HASH(expr, 'SHA256') and RAWTOHEX (Oracle 12c+ SQL functions), which neither ora2pg nor orafce
+-- carries: lib_session keeps only the SHA-256 of a session key. The text is hashed as UTF-8, as Oracle
+-- hashes a VARCHAR2 of an AL32UTF8 database. Only SHA256: another method is an error, never another hash.
+CREATE OR REPLACE FUNCTION ora_compat.standard_hash(p_expr text, p_method text) RETURNS bytea
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$
+BEGIN
+    IF pg_catalog.upper(p_method) <> 'SHA256' THEN
+        RAISE EXCEPTION 'standard_hash: only SHA256 is carried over, not %', p_method;
+    END IF;
+    RETURN pg_catalog.sha256(pg_catalog.convert_to(p_expr, 'UTF8'));
+END $$;
+CREATE OR REPLACE FUNCTION ora_compat.rawtohex(bytea) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    AS $$ SELECT pg_catalog.upper(pg_catalog.encode($1, 'hex')) $$;

@@ -45,10 +45,11 @@ class Audit:
 # The audited tables. row_id of an audit row is the first primary key column when it is a number; the
 # other key columns (and a text key) head the values of an UPDATE (lib_audit.key_txt/key_num).
 AUDITED: dict[str, Audit] = {
-    "users": Audit(quiet=("failed_logins", "last_login_at"), secret=("password_hash",),
-                   note="The login bookkeeping (failed_logins, last_login_at alone) is recorded as LOGIN and "
-                        "LOGIN_FAILED events by lib_auth, so those updates do not fire this trigger. The password "
-                        "hash is never written: a change shows as password_hash=***."),
+    "users": Audit(quiet=("failed_logins", "last_login_at", "lockouts"), secret=("password_hash",),
+                   note="The login bookkeeping (failed_logins, last_login_at, lockouts alone) is recorded as LOGIN "
+                        "and LOGIN_FAILED events by lib_auth, so those updates do not fire this trigger; a lock "
+                        "(account_locked, locked_until) does. The password hash is never written: a change shows "
+                        "as password_hash=***."),
     "roles": Audit(),
     "permissions": Audit(),
     "user_roles": Audit(note="row_id is the user_id, role_id heads the values of an UPDATE."),
@@ -72,6 +73,12 @@ AUDITED: dict[str, Audit] = {
     "app_settings": Audit(note="A text key: row_id is NULL, name heads the values of an UPDATE."),
     "app_errors": Audit(),
     "jobs": Audit(note="A text key: row_id is NULL, job_name heads the values of an UPDATE."),
+    "user_sessions": Audit(quiet=("last_seen_at",), secret=("key_hash",),
+                           note="Sign-in sessions: opened (the INSERT of a login comes before its user acts, so "
+                                "its actor is the caller of the login, usually none; the users LOGIN event names "
+                                "the session), ended and removed. last_seen_at alone is the touch of "
+                                "lib_session.set_actor every five minutes: not audited, so sessions in use do not "
+                                "flood the trail. The key's hash is never written."),
 }
 
 # Tables without an audit trigger, each with the reason.

@@ -16,10 +16,12 @@ import httpx
 import pytest
 import uvicorn
 
-from api.accounts import load_principal
+from api.accounts import load_user
+from api.db.gateway import SessionActor
 from api.db.session import Session, connect
 from api.main import create_app
-from api.security import hash_password, issue_token
+from api.passwords import hash_password
+from api.security import issue_token
 from api.settings import Settings, trusted_proxies
 from tests.factories import Factory, unique
 from tests.sessions import app_env
@@ -106,6 +108,12 @@ class Account:
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token}"}
 
+    @property
+    def actor(self) -> SessionActor:
+        """The user under the session of the token, for the gateway's transaction()."""
+        from jose import jwt
+        return SessionActor(self.user_id, jwt.get_unverified_claims(self.token)["sid"])
+
 
 class People:
     """Creates committed users (with roles, optionally a linked patron) and their tokens."""
@@ -114,13 +122,17 @@ class People:
         self.url, self.settings = url, settings
 
     def token_for(self, user_id: int) -> str:
+        """A token of a new session of the user (committed), as a login would issue it."""
         s = connect(self.url)
         try:
-            p = load_principal(s, user_id)
+            lifetime = self.settings.jwt_expire_minutes * 60
+            key = Factory(s).session(user_id, lifetime_s=lifetime)
+            s.commit()
+            user = load_user(s, user_id, key, None, int(time.time()) + lifetime)
         finally:
             s.rollback()
             s.close()
-        return issue_token(p, self.settings.jwt_secret, self.settings.jwt_expire_minutes)[0]
+        return issue_token(user, self.settings.jwt_secret, self.settings.jwt_expire_minutes)[0]
 
     def make(self, *roles: str, patron: bool | None = None, username: str | None = None, **patron_kw) -> Account:
         s = connect(self.url)

@@ -65,7 +65,8 @@ def test_delete_user_deactivates_and_blocks_login(client, staff, people, arrange
     assert r.status_code == 200 and r.json() == {"user_id": acct.user_id, "username": acct.username, "is_active": False}
     assert arrange.scalar("SELECT COUNT(*) FROM users WHERE user_id = :u", {"u": acct.user_id}) == 1  # kept
     r = client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD})
-    assert r.status_code == 403 and error_code(r) == "ACCOUNT_INACTIVE"
+    assert r.status_code == 401 and error_code(r) == "INVALID_CREDENTIALS"  # as a wrong password would be
+    assert client.get("/api/auth/me", headers=acct.headers).status_code == 401  # its token ended with it
 
 
 def test_delete_user_refusals_change_nothing(client, staff, people, unchanged):
@@ -87,7 +88,7 @@ def test_deactivated_staff_token_can_no_longer_write(client, staff, people, arra
     with unchanged():
         r = client.post("/api/circulation/checkout", json={"patron_id": patron.patron_id, "copy_id": copy},
                         headers=acct.headers)
-    assert r.status_code == 403 and error_code(r) == "PERMISSION_DENIED"
+    assert r.status_code == 401 and error_code(r) == "NOT_AUTHENTICATED"  # the deactivation ended its session
 
 
 def test_a_role_with_fine_waive_waits_for_a_second_administrator(client, people, arrange, unchanged):
@@ -117,6 +118,8 @@ def test_a_role_with_fine_waive_waits_for_a_second_administrator(client, people,
         ("APPROVED", approver.user_id, approver.username)
     assert arrange.scalar("SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.role_id = ur.role_id "
                           "WHERE ur.user_id = :u AND r.code = 'BRANCH_MANAGER'", {"u": acct.user_id}) == 1
+    r = client.get("/api/auth/me", headers=acct.headers)  # the grant ended the grantee's session
+    assert (r.status_code, error_code(r)) == (401, "NOT_AUTHENTICATED")
     with unchanged():
         r = client.post(f"/api/admin/role-requests/{request_id}/reject", headers=approver.headers)
         assert (r.status_code, error_code(r)) == (409, "ROLE_REQUEST_NOT_PENDING")

@@ -11,7 +11,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
 
 from api.db.session import connect
-from api.security import Principal, issue_token
+from api.accounts import SignedIn
+from api.security import issue_token
 from tests.api.conftest import PASSWORD, error_code, snapshot
 from tests.factories import unique
 
@@ -49,7 +50,7 @@ def test_login_returns_bearer_token_with_roles_and_permissions(client, people):
     assert "CIRC_CHECKOUT" in me.json()["permissions"] and "FINE_WAIVE" not in me.json()["permissions"]
     assert me.json()["patron_id"] is None
     claims = jwt.get_unverified_claims(body["access_token"])
-    assert {"sub", "username", "roles", "permissions", "iat", "exp"} <= set(claims)
+    assert {"sub", "username", "roles", "permissions", "sid", "iat", "exp"} <= set(claims)
 
 
 def test_login_of_patron_carries_patron_id(client, people):
@@ -81,15 +82,14 @@ def test_login_unknown_user_is_401_like_a_wrong_password(client):
     assert r.status_code == 401 and error_code(r) == "INVALID_CREDENTIALS"
 
 
-def test_repeated_failures_lock_the_account_with_423(client, people, installed_db):
+def test_repeated_failures_lock_the_account_but_only_the_right_password_hears_423(client, people, installed_db):
     acct = people.make("LIBRARIAN")
     limit = 5  # app_settings MAX_FAILED_LOGINS
-    statuses = [_login(client, acct.username, f"wrong-{i}").status_code for i in range(limit)]
-    assert statuses[:-1] == [401] * (limit - 1)
-    assert statuses[-1] == 423
+    statuses = [_login(client, acct.username, f"wrong-{i}").status_code for i in range(limit + 2)]
+    assert statuses == [401] * (limit + 2)  # a guesser cannot tell the lock from a wrong password
     assert _user_row(installed_db, acct.user_id)["account_locked"] == "Y"
-    r = _login(client, acct.username)  # even the right password
-    assert r.status_code == 423 and error_code(r) == "ACCOUNT_LOCKED"
+    r = _login(client, acct.username)  # the right password learns of the lock
+    assert r.status_code == 423 and error_code(r) == "ACCOUNT_LOCKED" and r.json()["error"]["db_code"] == -20407
 
 
 def test_locked_account_cannot_log_in(client, people, installed_db):
@@ -98,18 +98,21 @@ def test_locked_account_cannot_log_in(client, people, installed_db):
     s.execute("UPDATE users SET account_locked = 'Y' WHERE user_id = :u", {"u": acct.user_id})
     s.commit()
     s.close()
+    assert error_code(_login(client, acct.username, "wrong-password")) == "INVALID_CREDENTIALS"
     r = _login(client, acct.username)
     assert r.status_code == 423 and error_code(r) == "ACCOUNT_LOCKED"
 
 
-def test_inactive_account_cannot_log_in(client, people, installed_db):
+def test_inactive_account_is_refused_as_a_wrong_password(client, people, installed_db):
     acct = people.make("LIBRARIAN")
     s = connect(installed_db)
     s.execute("UPDATE users SET is_active = 'N' WHERE user_id = :u", {"u": acct.user_id})
     s.commit()
     s.close()
-    r = _login(client, acct.username)
-    assert r.status_code == 403 and error_code(r) == "ACCOUNT_INACTIVE"
+    for password in (PASSWORD, "wrong-password"):
+        r = _login(client, acct.username, password)
+        assert r.status_code == 401 and r.json()["error"]["code"] == "INVALID_CREDENTIALS"
+        assert r.json()["error"]["db_code"] == -20406
 
 
 @pytest.mark.parametrize("body", [{}, {"username": "x"}, {"password": "x"}, {"username": "", "password": "x"},
@@ -259,16 +262,36 @@ def test_hs256_and_rs256_confusion_is_401(client, staff, api_settings):
     assert _me(client, jwt.encode(claims, api_settings.jwt_secret, algorithm="HS512")).status_code == 401
 
 
-def test_valid_token_issued_by_server_secret_is_accepted(client, api_settings):
-    token, _ = issue_token(Principal(user_id=999_999, username="ghost", roles=(), permissions=frozenset()),
-                           api_settings.jwt_secret, 5)
-    assert _me(client, token).status_code == 200
+def test_token_signed_with_the_server_secret_but_naming_no_session_is_401(client, api_settings):
+    """The signature is not enough: a token is worth its session, and a made-up one names none."""
+    ghost = SignedIn(user_id=999_999, username="ghost", session_key="made-up-session-key-" + "x" * 24)
+    token, _ = issue_token(ghost, api_settings.jwt_secret, 5)
+    assert _me(client, token).status_code == 401
+    claims = jwt.get_unverified_claims(token)
+    claims.pop("sid")
+    assert _me(client, jwt.encode(claims, api_settings.jwt_secret, algorithm="HS256")).status_code == 401
 
 
-def test_token_accepted_once_is_refused_after_it_expires(client, api_settings):
+def test_token_of_another_users_session_is_401(client, people, api_settings):
+    """A token forged with the server secret that puts one user's session under another user's id."""
+    victim, thief = people.make("LIBRARIAN"), people.make("PATRON")
+    claims = jwt.get_unverified_claims(thief.token)
+    claims.update(sub=str(victim.user_id), roles=["LIBRARIAN"], permissions=["CIRC_CHECKOUT"], patron_id=None)
+    assert _me(client, jwt.encode(claims, api_settings.jwt_secret, algorithm="HS256")).status_code == 401
+
+
+def test_token_accepted_once_is_refused_after_it_expires(client, people, api_settings):
     now = int(time.time())
-    claims = {"sub": "424242", "username": "short", "roles": [], "permissions": [], "iat": now, "exp": now + 2}
+    claims = jwt.get_unverified_claims(people.make("PATRON").token)
+    claims.update(iat=now, exp=now + 2)
     token = jwt.encode(claims, api_settings.jwt_secret, algorithm="HS256")
     assert _me(client, token).status_code == 200  # verified and remembered
     time.sleep(2.2)
     assert _me(client, token).status_code == 401
+
+
+@pytest.mark.parametrize("ahead, status", [(3600 * 24 * 365, 401), (600, 401), (5, 200)])
+def test_token_issued_in_the_future_is_401_beyond_a_small_leeway(client, staff, api_settings, ahead, status):
+    claims = jwt.get_unverified_claims(staff["LIBRARIAN"].token)
+    claims.update(iat=int(time.time()) + ahead, exp=int(time.time()) + ahead + 600)
+    assert _me(client, jwt.encode(claims, api_settings.jwt_secret, algorithm="HS256")).status_code == status

@@ -21,7 +21,7 @@ from api.db.session import CONNECTION_LOST, DbError, connect
 from api.errors import ErrorCatalog
 from api.main import create_app
 from tests.api.conftest import LiveServer, error_code
-from tests.api.test_gateway_oracle_errors import OracleStandIn, oracle_gateway, server_error
+from tests.api.test_gateway_oracle_errors import ACTOR, OracleStandIn, oracle_gateway, server_error
 from tests.sessions import terminate_when_waiting
 
 NON_CATALOG = ErrorCatalog({})
@@ -54,13 +54,21 @@ ORACLE = {"ORA-03113": lambda: server_error(3113, "ORA-03113: end-of-file on com
 class _PgCursor:
     def __init__(self, conn: "PgStandIn"):
         self.conn = conn
+        self.rows: list[tuple] = []
+        self.description: list[tuple] | None = None
 
     def execute(self, sql: str, params: Any = None) -> None:
         if self.conn.failure is not None and self.conn.procedure in sql:
             raise self.conn.failure
+        # the API's session check: the token's session is live (as the Oracle stand-in answers it)
+        self.rows = [(1,)] if "user_sessions" in sql else []
+        self.description = [("session_id",)] if self.rows else None
 
     def fetchone(self) -> tuple:
         return (None,)
+
+    def fetchall(self) -> list[tuple]:
+        return self.rows
 
     def close(self) -> None:
         pass
@@ -116,7 +124,7 @@ def test_postgres_connection_errors_become_db_unavailable(error):
     gw = pg_gateway(conn := PgStandIn())
     conn.fail("lib_circulation.renew", error())
     with pytest.raises(DbError) as err:
-        with gw.transaction(actor=42) as s:
+        with gw.transaction(actor=ACTOR) as s:
             s.call("lib_circulation.renew", 9001)
     assert err.value.code is None and err.value.sqlstate in CONNECTION_LOST
     assert NON_CATALOG.resolve(err.value)[:2] == (503, "DB_UNAVAILABLE")
@@ -127,7 +135,7 @@ def test_oracle_connection_errors_become_db_unavailable(state):
     conn = OracleStandIn()
     conn.fail("lib_circulation.renew", ORACLE[state]())
     with pytest.raises(DbError) as err:
-        with oracle_gateway(conn).transaction(actor=42) as s:
+        with oracle_gateway(conn).transaction(actor=ACTOR) as s:
             s.call("lib_circulation.renew", 9001)
     assert [c for c, _ in conn.calls].count("lib_circulation.renew") == 1  # not retried
     assert err.value.sqlstate == state

@@ -23,7 +23,7 @@ def _actor(s):
 
 def test_actor_is_set_inside_and_cleared_after(gw, people):
     acct = people.make("LIBRARIAN")
-    with gw.transaction(acct.user_id) as s:
+    with gw.transaction(acct.actor) as s:
         assert _actor(s) == acct.user_id
     with gw.read() as s:
         assert _actor(s) is None
@@ -37,7 +37,7 @@ def test_failed_call_rolls_back_and_clears_actor(gw, people, arrange):
     patron = people.make("PATRON")
     copy = arrange.copy()
     with pytest.raises(DbError) as err:
-        with gw.transaction(acct.user_id) as s:
+        with gw.transaction(acct.actor) as s:
             s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
             s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
     assert err.value.code == -20103  # COPY_ALREADY_ON_LOAN
@@ -50,7 +50,7 @@ def test_committed_work_is_visible_and_audited_as_the_actor(gw, people, arrange)
     acct = people.make("LIBRARIAN")
     patron = people.make("PATRON")
     copy = arrange.copy()
-    with gw.transaction(acct.user_id) as s:
+    with gw.transaction(acct.actor) as s:
         loan_id, _ = s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
     with gw.statements() as s:
         assert s.scalar("SELECT checkout_by FROM loans WHERE loan_id = :l", {"l": loan_id}) == acct.user_id
@@ -73,7 +73,7 @@ def test_recompiled_package_body_is_run_again_with_the_actor_set_again(gw, peopl
     (ORA-04068 at the next call): the gateway runs the call once more, after setting the actor again."""
     acct = people.make("LIBRARIAN")
     dba = new_session()
-    with gw.transaction(acct.user_id) as s:
+    with gw.transaction(acct.actor) as s:
         assert _actor(s) == acct.user_id
         dba.execute("ALTER PACKAGE lib_session COMPILE BODY")
         assert _actor(s) == acct.user_id

@@ -17,7 +17,7 @@ import oracledb
 import pytest
 from oracledb import errors as ora_errors
 
-from api.db.gateway import Gateway
+from api.db.gateway import Gateway, SessionActor
 from api.db.session import DbError, Out
 from api.errors import ErrorCatalog
 from api.main import create_app
@@ -25,6 +25,7 @@ from tests.api.conftest import LiveServer
 
 NON_CATALOG = ErrorCatalog({})
 DUE = datetime(2030, 1, 15, 23, 59, 59)
+ACTOR = SessionActor(42, "k" * 43)
 
 
 def server_error(code: int, message: str) -> oracledb.DatabaseError:
@@ -80,8 +81,13 @@ class _Cursor:
         if pending:
             raise pending.pop(0)
 
-    def execute(self, sql: str, binds: Any = None) -> None:  # the error catalog read at start-up: no rows
-        self.description = None
+    def execute(self, sql: str, binds: Any = None) -> None:
+        # the error catalog read at start-up: no rows; the API's session check: the token's session is live
+        self.rows = [(1,)] if "user_sessions" in sql else []
+        self.description = [("SESSION_ID",)] if self.rows else None
+
+    def fetchall(self) -> list:
+        return self.rows
 
     def close(self) -> None:
         pass
@@ -138,11 +144,11 @@ def oracle_gateway(conn: OracleStandIn) -> Gateway:
 def test_call_is_run_once_more_with_the_actor_set_again_when_package_state_was_discarded(code):
     conn = OracleStandIn()
     conn.fail("lib_circulation.renew", discarded(code))
-    with oracle_gateway(conn).transaction(actor=42) as s:
+    with oracle_gateway(conn).transaction(actor=ACTOR) as s:
         due_at, renewals = s.call("lib_circulation.renew", 9001, Out(datetime), Out(int))
     assert (due_at, renewals) == (DUE, 1)
-    assert conn.calls == [("lib_session.set_actor", [42]), ("lib_circulation.renew", [9001]),
-                          ("lib_session.set_actor", [42]), ("lib_circulation.renew", [9001]),
+    assert conn.calls == [("lib_session.set_actor", [42, ACTOR.session_key]), ("lib_circulation.renew", [9001]),
+                          ("lib_session.set_actor", [42, ACTOR.session_key]), ("lib_circulation.renew", [9001]),
                           ("lib_session.clear_actor", [])]
     assert (conn.commits, conn.rollbacks) == (1, 0)
 
@@ -151,7 +157,7 @@ def test_package_state_discarded_twice_is_a_503_after_one_retry():
     conn = OracleStandIn()
     conn.fail("lib_circulation.renew", discarded(), discarded())
     with pytest.raises(DbError) as err:
-        with oracle_gateway(conn).transaction(actor=42) as s:
+        with oracle_gateway(conn).transaction(actor=ACTOR) as s:
             s.call("lib_circulation.renew", 9001, Out(datetime), Out(int))
     assert [c for c, _ in conn.calls].count("lib_circulation.renew") == 2
     assert err.value.code is None and err.value.sqlstate == "ORA-04068"
@@ -169,7 +175,7 @@ def test_oracle_errors_are_not_retried_and_map_as_their_postgres_equivalents(err
     conn = OracleStandIn()
     conn.fail("lib_circulation.renew", error())
     with pytest.raises(DbError) as err:
-        with oracle_gateway(conn).transaction(actor=42) as s:
+        with oracle_gateway(conn).transaction(actor=ACTOR) as s:
             s.call("lib_circulation.renew", 9001, Out(datetime), Out(int))
     assert [c for c, _ in conn.calls].count("lib_circulation.renew") == 1
     assert err.value.sqlstate == state

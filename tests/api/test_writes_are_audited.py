@@ -607,6 +607,46 @@ def _admin_user_password(e: Env) -> Case:
                                                  {"password": "a-new-long-password"}))
 
 
+# ---- sign-in sessions: logout, password change, sessions ended, home branch ---------------------------------
+# (user_sessions is audited: ending a session is an UPDATE naming the user; last_seen_at alone is not audited)
+
+@api("POST /api/auth/logout")
+def _logout(e: Env) -> Case:
+    a = e.people.make("LIBRARIAN")
+    return Case(a.user_id, lambda: e.client.post("/api/auth/logout", json={"everywhere": True}, headers=a.headers))
+
+
+@api("POST /api/auth/password")
+def _api_change_password(e: Env) -> Case:
+    a = e.people.make("PATRON", patron=True)
+    return Case(a.user_id, lambda: e.client.post("/api/auth/password", json={
+        "current_password": PASSWORD, "new_password": "another-horse-43"}, headers=a.headers))
+
+
+@api("POST /api/admin/users/{user_id}/home-branch")
+def _set_home_branch(e: Env) -> Case:
+    a = e.people.make("IT_ADMIN")
+    target = e.people.make("BRANCH_MANAGER")
+    branch = e.arrange.branch()
+    return Case(a.user_id, lambda: e.client.post(f"/api/admin/users/{target.user_id}/home-branch",
+                                                 json={"branch_id": branch}, headers=a.headers))
+
+
+@staff("/logout")
+def _staff_logout(e: Env) -> Case:
+    a, ui = e.staff("LIBRARIAN")
+    return Case(a.user_id, lambda: ui.post("/logout"))
+
+
+@staff("/account/sessions/end")
+def _staff_end_sessions(e: Env) -> Case:
+    a, ui = e.staff("LIBRARIAN")
+    return Case(a.user_id, lambda: ui.post("/account/sessions/end"))
+
+
+del NO_DATABASE_WRITE["/logout"]  # signing out ends the session's row of user_sessions now
+
+
 # ---- what the app has ---------------------------------------------------------------------------------
 
 def api_writes(app) -> set[str]:

@@ -24,7 +24,7 @@ class CirculationDesk:
         self.branch = self.f.branch()
         policy.setdefault("daily_fine", Decimal("0.50"))
         self.policy = self.f.policy(branch_id=self.branch, **policy)
-        self.user = self.f.user(roles=(role,))
+        self.user = self.f.user(roles=(role,), home_branch_id=self.branch)  # the desk's staff work here
         db.set_actor(self.user)
 
     # ---- arrange ---------------------------------------------------------------------------------

@@ -189,14 +189,17 @@ def test_the_role_cannot_become_the_owner_or_change_a_routines_rights(app_db):
 def test_the_actor_cannot_be_set_without_lib_session(app_db, committed):
     """Package state is a PostgreSQL setting after translation; the compat layer keeps it where only the
     packages write it, so a setting of the session's own is never read as the actor."""
-    someone = Factory(committed).user(roles=("LIBRARY_DIRECTOR",))
+    f = Factory(committed)
+    someone = f.user(roles=("LIBRARY_DIRECTOR",))
+    key = f.session(someone)  # even a live key of theirs, set as a setting, is not read
     committed.commit()
     app_db.scalar("SELECT pg_catalog.set_config('lib_session.g_actor_id', :u, false)", {"u": str(someone)})
+    app_db.scalar("SELECT pg_catalog.set_config('lib_session.g_session_key', :k, false)", {"k": key})
     assert app_db.fn("lib_session.actor") != someone
-    with pytest.raises(DbError):
-        with app_db.savepoint():
-            app_db.scalar("SELECT ora_compat.set_config('lib_session.g_actor_id'::text, :u::text, false)",
-                          {"u": str(someone)})
+    for value in (f"'{someone}'::text", "0"):  # the text and the typed writer alike
+        with pytest.raises(DbError):
+            with app_db.savepoint():
+                app_db.scalar(f"SELECT ora_compat.set_config('lib_session.g_session_key'::text, {value}, false)")
 
 
 def test_an_audit_row_cannot_be_written_in_another_users_name_through_lib_audit(app_db, committed):

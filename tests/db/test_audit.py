@@ -1,9 +1,11 @@
 """The audit trail: row triggers on the audited tables, lib_audit events, audit_log append-only."""
+import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
 
+from api.accounts import key_hash
 from api.db.session import DbError, Out
 from database.tooling.audit_triggers import AUDITED, EXEMPT
 from tests.factories import today, unique
@@ -92,7 +94,7 @@ def test_login_bookkeeping_is_an_event_not_an_update(db, f):
     name = unique("u")
     user_id = f.user(username=name)
     db.call("lib_auth.login_failed", name, Out(int))
-    db.call("lib_auth.login_succeeded", user_id)
+    db.call("lib_auth.login_succeeded", user_id, secrets.token_urlsafe(32), "API", None, 3600, Out(int))
     assert [r["action"] for r in audit_of(db, "users", user_id)] == ["INSERT", "LOGIN_FAILED", "LOGIN"]
 
 
@@ -286,6 +288,34 @@ def _cases():
 
 
 CASES = _cases()
+
+
+# ---- user_sessions (sign-in sessions): its case, and the touch of set_actor that is not audited ----------
+
+def _user_sessions(db, f):
+    u = f.user()
+    s = db.scalar("SELECT session_id FROM user_sessions WHERE key_hash = :h", {"h": key_hash(f.session(u))})
+    return {"session_id": s}, s, "", ("client_addr", "192.0.2.7"), {"client_addr": ("", "192.0.2.7")}
+
+
+CASES["user_sessions"] = _user_sessions
+
+
+def test_a_session_in_use_is_not_audited_its_end_is_without_the_key(db, f):
+    user = f.user(("LIBRARIAN",))
+    key = f.session(user)
+    session_id = db.scalar("SELECT session_id FROM user_sessions WHERE key_hash = :h", {"h": key_hash(key)})
+    hour_ago = datetime.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    db.execute("UPDATE user_sessions SET last_seen_at = :t WHERE session_id = :s", {"t": hour_ago, "s": session_id})
+    since = db.scalar("SELECT COALESCE(MAX(audit_id), 0) FROM audit_log")
+    db.set_actor(user, key)  # notes last_seen_at (older than five minutes)
+    assert db.scalar("SELECT last_seen_at FROM user_sessions WHERE session_id = :s", {"s": session_id}) > hour_ago
+    assert _trail(db, "user_sessions", since) == []
+    db.call("lib_session.end_session")
+    [end] = _trail(db, "user_sessions", since)
+    assert (end["action"], end["row_id"], end["actor_user_id"]) == ("UPDATE", session_id, user)
+    assert pairs(end["new_values"])["revoked_reason"] == "LOGOUT"
+    assert key_hash(key) not in (end["old_values"] or "") + end["new_values"]
 
 
 def test_every_audited_table_has_a_case_below():

@@ -1,5 +1,7 @@
 """lib_auth: permissions through roles, login bookkeeping and lockout, accounts, roles, self-registration."""
 
+import secrets
+
 import pytest
 
 from api.db.session import DbError, Out
@@ -26,6 +28,12 @@ def roles_of(db, user_id):
     return {r["code"] for r in db.rows(
         "SELECT r.code FROM user_roles ur JOIN roles r ON r.role_id = ur.role_id WHERE ur.user_id = :u",
         {"u": user_id})}
+
+
+def login_succeeded(db, user_id, key=None):
+    """lib_auth.login_succeeded as a login calls it: a new API session of an hour; returns its session_id."""
+    return db.call("lib_auth.login_succeeded", user_id, key or secrets.token_urlsafe(32), "API", "192.0.2.1", 3600,
+                   Out(int))[0]
 
 
 def audit_rows(db, table, row_id, action):
@@ -98,32 +106,40 @@ def test_check_can_login_refuses_unknown_username(db):
     refused(db, INVALID_CREDENTIALS, "lib_auth.check_can_login", unique("nobody"), Out(int), Out(str))
 
 
-def test_check_can_login_refuses_locked_account(db, f):
+def test_check_can_login_returns_the_hash_of_a_locked_account_for_the_password_check_first(db, f):
     name = unique("locked")
-    user_id = f.user(username=name)
+    user_id = f.user(username=name, password_hash="h")
     db.execute("UPDATE users SET account_locked = 'Y', locked_at = :d WHERE user_id = :u", {"d": today(), "u": user_id})
-    refused(db, ACCOUNT_LOCKED, "lib_auth.check_can_login", name, Out(int), Out(str))
+    assert db.call("lib_auth.check_can_login", name, Out(int), Out(str)) == (user_id, "h")
+    refused(db, ACCOUNT_LOCKED, "lib_auth.login_succeeded", user_id, secrets.token_urlsafe(32), "API", None, 3600,
+            Out(int))
 
 
-def test_check_can_login_refuses_inactive_account(db, f):
+def test_check_can_login_returns_the_hash_of_an_inactive_account_and_the_login_is_refused_after_it(db, f):
     name = unique("gone")
-    f.user(username=name, is_active="N")
-    refused(db, ACCOUNT_INACTIVE, "lib_auth.check_can_login", name, Out(int), Out(str))
+    user_id = f.user(username=name, is_active="N", password_hash="h")
+    assert db.call("lib_auth.check_can_login", name, Out(int), Out(str)) == (user_id, "h")
+    refused(db, ACCOUNT_INACTIVE, "lib_auth.login_succeeded", user_id, secrets.token_urlsafe(32), "API", None, 3600,
+            Out(int))
 
 
-def test_login_succeeded_resets_failures_and_audits_login(db, f):
+def test_login_succeeded_resets_failures_opens_a_session_and_audits_login(db, f):
     user_id = f.user()
     db.execute("UPDATE users SET failed_logins = 3 WHERE user_id = :u", {"u": user_id})
-    db.call("lib_auth.login_succeeded", user_id)
+    session_id = login_succeeded(db, user_id)
     row = user_row(db, user_id)
     assert row["failed_logins"] == 0
     assert row["last_login_at"] is not None
     [login] = audit_rows(db, "users", user_id, "LOGIN")
-    assert login["actor_user_id"] == user_id
+    assert login["actor_user_id"] == user_id and f"session={session_id}" in login["new_values"]
+    session = db.one("SELECT * FROM user_sessions WHERE session_id = :s", {"s": session_id})
+    assert (session["user_id"], session["kind"], session["client_addr"], session["revoked_at"]) == \
+        (user_id, "API", "192.0.2.1", None)
+    assert round((session["expires_at"] - session["created_at"]).total_seconds()) == 3600
 
 
 def test_login_succeeded_for_unknown_user_is_refused(db):
-    refused(db, USER_NOT_FOUND, "lib_auth.login_succeeded", -1)
+    refused(db, USER_NOT_FOUND, "lib_auth.login_succeeded", -1, secrets.token_urlsafe(32), "API", None, 3600, Out(int))
 
 
 def test_login_failed_counts_the_failure_and_audits_it(db, f):
@@ -151,9 +167,10 @@ def test_login_failed_locks_the_account_at_max_failed_logins(db, f):
     results = [db.call("lib_auth.login_failed", name, Out(int))[0] for _ in range(limit)]
     assert results == [0] * (limit - 1) + [1]
     row = user_row(db, user_id)
-    assert row["account_locked"] == "Y" and row["locked_at"] is not None
+    assert row["account_locked"] == "Y" and row["locked_at"] is not None and row["locked_until"] > row["locked_at"]
     assert row["failed_logins"] == limit
-    refused(db, ACCOUNT_LOCKED, "lib_auth.check_can_login", name, Out(int), Out(str))
+    refused(db, ACCOUNT_LOCKED, "lib_auth.login_succeeded", user_id, secrets.token_urlsafe(32), "API", None, 3600,
+            Out(int))
 
 
 def test_login_failed_follows_the_max_failed_logins_setting(db, f):
@@ -178,7 +195,7 @@ def test_login_success_after_failures_resets_the_count(db, f):
     user_id = f.user(username=name)
     db.call("lib_auth.login_failed", name, Out(int))
     db.call("lib_auth.login_failed", name, Out(int))
-    db.call("lib_auth.login_succeeded", user_id)
+    login_succeeded(db, user_id)
     assert user_row(db, user_id)["failed_logins"] == 0
 
 
@@ -192,8 +209,9 @@ def test_unlock_account_by_user_admin(db, f):
     db.set_actor(f.user(("IT_ADMIN",)))
     db.call("lib_auth.unlock_account", user_id)
     row = user_row(db, user_id)
-    assert (row["account_locked"], row["failed_logins"], row["locked_at"]) == ("N", 0, None)
-    assert db.call("lib_auth.check_can_login", name, Out(int), Out(str))[0] == user_id
+    assert (row["account_locked"], row["failed_logins"], row["locked_at"], row["locked_until"], row["lockouts"]) == \
+        ("N", 0, None, None, 0)
+    assert login_succeeded(db, user_id) is not None
 
 
 def test_unlock_account_refused_without_user_admin(db, f):
@@ -301,7 +319,8 @@ def test_deactivate_user_keeps_the_row_and_blocks_login(db, f):
     db.call("lib_auth.deactivate_user", user_id)
     assert user_row(db, user_id)["is_active"] == "N"
     assert db.fn("lib_auth.has_permission", user_id, "CIRC_CHECKOUT") == 0
-    refused(db, ACCOUNT_INACTIVE, "lib_auth.check_can_login", name, Out(int), Out(str))
+    refused(db, ACCOUNT_INACTIVE, "lib_auth.login_succeeded", user_id, secrets.token_urlsafe(32), "API", None, 3600,
+            Out(int))
 
 
 def test_deactivate_user_refused_for_own_account(db, f):

@@ -227,7 +227,7 @@ def _last_nights_accrual_waits_for(desk, new_session) -> None:
 
 def test_a_waiver_committed_while_the_nightly_accrual_waits_stays_waived(new_session):
     s, d, fine = _committed_overdue_fine(new_session, days_overdue=10)
-    manager = Factory(s).user(roles=("BRANCH_MANAGER",))
+    manager = Factory(s).user(roles=("BRANCH_MANAGER",), home_branch_id=d["branch"])
     s.commit()
     desk = _desk(new_session, manager)
     try:

@@ -46,7 +46,7 @@ def spec_routines() -> set[str]:
 def test_the_specs_declare_packages_and_only_lib_jobs_commits():
     assert {"lib_err", "lib_circulation", "lib_jobs"} <= SPEC_PACKAGES
     routines = spec_routines()
-    assert {"lib_session.set_actor(p_user_id)", "lib_jobs.run_job(p_job_name,p_as_of,p_run_id)"} <= routines
+    assert {"lib_session.set_actor(p_user_id,p_session_key)", "lib_jobs.run_job(p_job_name,p_as_of,p_run_id)"} <= routines
     # the build grants the spec routines minus those of the committing packages, found in the bodies
     assert build.internal_packages() == INTERNAL
     assert set(build.app_routines()) == {r for r in routines if r.split(".")[0] not in WITHHELD}

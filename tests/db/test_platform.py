@@ -70,7 +70,9 @@ def test_every_catalog_error_has_a_raise_branch(db):
 
 
 def test_actor_is_per_session_and_clearable(db):
-    db.set_actor(42)
-    assert db.fn("lib_session.actor") == 42
+    from tests.factories import Factory
+    user = Factory(db).user()
+    db.set_actor(user)
+    assert db.fn("lib_session.actor") == user
     db.call("lib_session.clear_actor")
     assert db.fn("lib_session.actor") is None

@@ -121,7 +121,7 @@ def ui_database_url(request, database_url, engine) -> str:
 
 @pytest.fixture(scope="session")
 def server(ui_database_url):
-    app = AppServer(ui_database_url, "main", ILS_SESSION_REVALIDATE_S="0", ILS_HEALTH_SAMPLE_S="1").start()
+    app = AppServer(ui_database_url, "main", ILS_SESSION_CHECK_S="0", ILS_HEALTH_SAMPLE_S="1").start()
     try:
         yield app
     finally:

@@ -6,7 +6,7 @@ import uuid
 from playwright.sync_api import expect
 
 from api.db.session import Out
-from api.security import hash_password
+from api.passwords import hash_password
 from tests.ui.helpers import login
 
 

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from api.db.session import connect
-from api.security import hash_password
+from api.passwords import hash_password
 from tests.factories import Factory
 from tests.ui.conftest import AppServer, _admin_url, build_database, drop_database
 from tests.ui.helpers import login, save_screenshot

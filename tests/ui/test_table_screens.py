@@ -10,7 +10,7 @@ from decimal import Decimal
 from playwright.sync_api import Page, expect
 
 from api.db.session import Out
-from api.security import hash_password
+from api.passwords import hash_password
 from tests.ui.helpers import login, user_id
 
 
