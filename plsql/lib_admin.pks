@@ -1,7 +1,7 @@
 CREATE OR REPLACE PACKAGE lib_admin AS
     /**
      * The library's configuration: branches, closed days, circulation policies and the app_settings.
-     * Every change needs SYS_CONFIG (a NULL actor, a DBA at the console or an install script, passes)
+     * Every change needs SYS_CONFIG (system work with no actor, an install script, passes)
      * and is validated here, so the staff screens and any later face write the same rules; the audit
      * triggers record who changed what. Rows that other rows refer to are deactivated (branches) or
      * refused for deletion (policies still named by loans); closed days and unused policies are deleted.

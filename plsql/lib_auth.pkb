@@ -34,11 +34,22 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         RETURN 0;
     END has_permission;
 
+    -- No acting user: system work passes (the owner's own session), anything else is refused. The
+    -- application's login must sign a user in (set_actor) to pass any permission check.
+    PROCEDURE require_system(p_code IN VARCHAR2) IS
+    BEGIN
+        IF NOT lib_session.system_caller() THEN
+            lib_err.raise_error('PERMISSION_DENIED', p_code || ': no user signed in');
+        END IF;
+    END require_system;
+
     PROCEDURE require_permission(p_code IN VARCHAR2) IS
         l_actor users.user_id%TYPE;
     BEGIN
         l_actor := lib_session.actor();
-        IF l_actor IS NOT NULL AND has_permission(l_actor, p_code) = 0 THEN
+        IF l_actor IS NULL THEN
+            require_system(p_code);
+        ELSIF has_permission(l_actor, p_code) = 0 THEN
             lib_err.raise_error('PERMISSION_DENIED', p_code);
         END IF;
     END require_permission;
@@ -69,6 +80,7 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     BEGIN
         l_actor := lib_session.actor();
         IF l_actor IS NULL THEN
+            require_system(p_code);
             RETURN;
         END IF;
         IF has_permission(l_actor, p_code) = 0 THEN
@@ -161,8 +173,10 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
     -- and their pending requests cancelled. A listed role that carries a permission flagged
     -- needs_approval is not granted by an acting administrator: it becomes a PENDING role_requests row
     -- for a second administrator (approve_role_request). Other listed roles, and every role when there
-    -- is no actor (install scripts, a DBA at the console), are granted at once. When the granted roles
-    -- change, the user's sessions end (a token or cookie carries the permissions of its login).
+    -- is no actor, are granted at once: the callers let no actor through but system work (set_roles,
+    -- create_user: require_permission) and self-registration (create_patron_account: PATRON only).
+    -- When the granted roles change, the user's sessions end (a token or cookie carries the permissions
+    -- of its login).
     PROCEDURE apply_roles(p_user_id IN users.user_id%TYPE, p_list IN VARCHAR2) IS
         l_now     user_roles.granted_at%TYPE;
         l_actor   users.user_id%TYPE;
@@ -589,32 +603,14 @@ CREATE OR REPLACE PACKAGE BODY lib_auth AS
         revoke_sessions(l_user_id, 'PASSWORD');
     END set_password;
 
-    PROCEDURE register_patron_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2,
-                                      p_full_name IN VARCHAR2, p_email IN VARCHAR2,
-                                      p_user_id OUT NUMBER, p_patron_id OUT NUMBER) IS
-        l_full_name users.full_name%TYPE;
-        l_space     PLS_INTEGER;
-        l_first     patrons.first_name%TYPE;
-        l_last      patrons.last_name%TYPE;
-        l_user_id   users.user_id%TYPE;
+    PROCEDURE create_patron_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2, p_full_name IN VARCHAR2,
+                                    p_email IN VARCHAR2, p_user_id OUT NUMBER) IS
+        l_user_id users.user_id%TYPE;
     BEGIN
-        IF NVL(LENGTH(TRIM(p_email)), 0) = 0 THEN
-            lib_err.raise_error('INVALID_PATRON_DATA', 'e-mail required');
-        END IF;
         l_user_id := insert_user(p_username, p_password_hash, p_full_name, p_email);
-        p_user_id := l_user_id;
         apply_roles(l_user_id, role_list('PATRON'));
-        l_full_name := TRIM(p_full_name);
-        l_space := INSTR(l_full_name, ' ', -1);
-        IF l_space > 0 THEN
-            l_first := SUBSTR(TRIM(SUBSTR(l_full_name, 1, l_space - 1)), 1, 100);
-            l_last := SUBSTR(SUBSTR(l_full_name, l_space + 1), 1, 100);
-        ELSE
-            l_first := SUBSTR(l_full_name, 1, 100);
-            l_last := SUBSTR(l_full_name, 1, 100);
-        END IF;
-        lib_patrons.register_for_user(l_user_id, l_first, l_last, p_email, p_patron_id);
-    END register_patron_account;
+        p_user_id := l_user_id;
+    END create_patron_account;
 
 END lib_auth;
 /

@@ -3,8 +3,9 @@ CREATE OR REPLACE PACKAGE lib_auth AS
      * Accounts, roles and permissions (RBAC), and the login bookkeeping kept in the database.
      * Passwords are hashed and verified by the API (argon2); this package stores and returns hashes,
      * counts failures, locks and unlocks accounts and answers permission questions.
-     * Permission checks read the acting user from lib_session.actor(): NULL (a system job or a DBA
-     * at the console) passes every check.
+     * Permission checks read the acting user from lib_session.actor(). With no actor only system work
+     * passes (lib_session.system_caller: the schema owner's own session, as the nightly jobs and install
+     * scripts run); the application's login, which never does system work, is refused (PERMISSION_DENIED).
      * Login: check_can_login returns the stored hash whatever the account's state, the caller verifies
      * the password, then login_succeeded (right password: opens a session, or refuses a locked or
      * deactivated account) or login_failed (wrong password: counts, locks for a while). So nothing tells
@@ -24,9 +25,10 @@ CREATE OR REPLACE PACKAGE lib_auth AS
     FUNCTION has_permission(p_user_id IN NUMBER, p_code IN VARCHAR2) RETURN NUMBER;
 
     /**
-     * Refuse unless the acting user (lib_session.actor()) holds the permission. A NULL actor passes.
+     * Refuse unless the acting user (lib_session.actor()) holds the permission. A NULL actor passes
+     * only in system work (lib_session.system_caller()).
      * @param p_code permissions.code
-     * @throws -20411 PERMISSION_DENIED
+     * @throws -20411 PERMISSION_DENIED the actor lacks it, or there is no actor outside system work
      */
     PROCEDURE require_permission(p_code IN VARCHAR2);
 
@@ -42,10 +44,12 @@ CREATE OR REPLACE PACKAGE lib_auth AS
     FUNCTION has_permission_at(p_user_id IN NUMBER, p_code IN VARCHAR2, p_branch_id IN NUMBER) RETURN NUMBER;
 
     /**
-     * Refuse unless the acting user holds the permission for the branch (has_permission_at). A NULL actor passes.
+     * Refuse unless the acting user holds the permission for the branch (has_permission_at). A NULL
+     * actor passes only in system work (lib_session.system_caller()).
      * @param p_code      permissions.code
      * @param p_branch_id the branch the action concerns
-     * @throws -20411 PERMISSION_DENIED the actor does not hold the permission at all
+     * @throws -20411 PERMISSION_DENIED the actor does not hold the permission at all, or there is no
+     *                actor outside system work
      * @throws -20453 OUTSIDE_HOME_BRANCH the actor holds it for their home branch only, and this is another
      */
     PROCEDURE require_permission_at(p_code IN VARCHAR2, p_branch_id IN NUMBER);
@@ -147,9 +151,9 @@ CREATE OR REPLACE PACKAGE lib_auth AS
      * listed role that carries a permission flagged permissions.needs_approval (CIRC_OVERRIDE, FINE_WAIVE,
      * USER_ADMIN) is not granted at once: it becomes a PENDING row of role_requests (one per user and
      * role) that another administrator approves (approve_role_request). Roles not listed are taken away
-     * at once and their pending requests CANCELLED. A NULL actor (install script, DBA console) grants
-     * every listed role at once. When the granted roles change, the user's sessions end (their tokens
-     * and cookies carry the permissions of the login).
+     * at once and their pending requests CANCELLED. With no actor (system work only: an install script,
+     * the owner's console) every listed role is granted at once. When the granted roles change, the
+     * user's sessions end (their tokens and cookies carry the permissions of the login).
      * @param p_user_id users.user_id
      * @param p_roles   comma-separated role codes, e.g. 'LIBRARIAN,CATALOGER' (case and spaces ignored),
      *                  NULL = no roles
@@ -222,21 +226,18 @@ CREATE OR REPLACE PACKAGE lib_auth AS
     PROCEDURE set_password(p_user_id IN NUMBER, p_password_hash IN VARCHAR2);
 
     /**
-     * Patron self-registration (POST /api/auth/register, no actor): a user with the PATRON role and
-     * a patrons row linked to it, category ADULT, home branch MAIN (or the first active branch),
-     * a generated card number, card valid for the PATRON_CARD_YEARS setting.
+     * The account of a patron's self-registration, without its patron record (lib_patrons.register_account
+     * makes both, for POST /api/auth/register): a new user with the PATRON role and nothing else. Needs no
+     * actor (nobody is signed in yet), so any caller may make one: it grants no more than registering does.
      * @param p_username      login name, unique ignoring case
      * @param p_password_hash hash made by the API
-     * @param p_full_name     'First Last' (the last word becomes the last name)
-     * @param p_email         e-mail address, required
+     * @param p_full_name     the name shown
+     * @param p_email         e-mail address
      * @param p_user_id       OUT the new users.user_id
-     * @param p_patron_id     OUT the new patrons.patron_id
      * @throws -20409 USERNAME_TAKEN
      * @throws -20903 INVALID_ARGUMENT missing username, hash or name
-     * @throws -20414 INVALID_PATRON_DATA missing or malformed e-mail
      */
-    PROCEDURE register_patron_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2,
-                                      p_full_name IN VARCHAR2, p_email IN VARCHAR2,
-                                      p_user_id OUT NUMBER, p_patron_id OUT NUMBER);
+    PROCEDURE create_patron_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2, p_full_name IN VARCHAR2,
+                                    p_email IN VARCHAR2, p_user_id OUT NUMBER);
 END lib_auth;
 /

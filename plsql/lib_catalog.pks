@@ -1,7 +1,7 @@
 CREATE OR REPLACE PACKAGE lib_catalog AS
     /**
      * The catalog: titles (materials) with their authors, copies, genres and authors. Changes need CATALOG_EDIT;
-     * a NULL actor (import job) passes. ISBNs are stored normalised: hyphens and spaces removed,
+     * system work with no actor (an import job) passes. ISBNs are stored normalised: hyphens and spaces removed,
      * an ISBN-10 check digit X in upper case; ISBN-10 and ISBN-13 (978/979) check digits are verified.
      * Material types: BOOK, DVD, AUDIOBOOK, MAGAZINE, EBOOK, MAP.
      */

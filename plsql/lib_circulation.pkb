@@ -396,7 +396,9 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 lib_err.raise_error(first_reason(l_soft), l_detail);
             END IF;
             l_actor := lib_session.actor();
-            IF l_actor IS NOT NULL AND lib_auth.has_permission(l_actor, 'CIRC_OVERRIDE') = 0 THEN
+            IF l_actor IS NULL THEN
+                lib_auth.require_permission('CIRC_OVERRIDE'); -- system work only
+            ELSIF lib_auth.has_permission(l_actor, 'CIRC_OVERRIDE') = 0 THEN
                 lib_err.raise_error('OVERRIDE_NOT_PERMITTED', l_soft);
             END IF;
             l_overridden := 'Y';
@@ -551,8 +553,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id || ' of patron ' || p_patron_id);
         END IF;
         l_actor := lib_session.actor();
-        IF l_actor IS NOT NULL AND (l_user_id IS NULL OR l_user_id <> l_actor) THEN
-            lib_auth.require_permission('CIRC_RENEW');
+        IF l_actor IS NULL OR l_user_id IS NULL OR l_user_id <> l_actor THEN
+            lib_auth.require_permission('CIRC_RENEW'); -- staff, or system work with no actor
         END IF;
         do_renew(p_loan_id, p_patron_id, p_due_at, p_renewals);
     END renew_own;

@@ -49,8 +49,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      *                    most 366 days ahead (a typo such as 2062 for 2026 is refused). A date
      *                    without a time (midnight) means the end of that day. Taken as given
      *                    (not moved past closed days).
-     * @param p_override  'Y' = pass the overridable reasons when the actor holds CIRC_OVERRIDE (a NULL
-     *                    actor, a system job, may too), audited as OVERRIDE with the reasons passed and
+     * @param p_override  'Y' = pass the overridable reasons when the actor holds CIRC_OVERRIDE (system
+     *                    work with no actor may too), audited as OVERRIDE with the reasons passed and
      *                    loans.overridden = 'Y'. 'N' or NULL = no override. 'Y' when nothing fails is a
      *                    plain checkout.
      * @param p_loan_id   OUT the new loans.loan_id
@@ -143,12 +143,13 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
 
     /**
      * Patron self-renewal (portal, POST /api/patron/me/renew): as renew, for a loan of p_patron_id.
-     * No CIRC_RENEW needed when the actor is the patron's own login (or NULL), otherwise the actor
-     * needs CIRC_RENEW.
+     * No CIRC_RENEW needed when the actor is the patron's own login, otherwise the actor needs
+     * CIRC_RENEW (with no actor: system work only).
      * @param p_patron_id the patron of the token
      * @param p_loan_id   loans.loan_id
      * @param p_due_at    OUT the new due date and time
      * @param p_renewals  OUT renewals done so far, this one included
+     * @throws -20411 PERMISSION_DENIED
      * @throws -20101 LOAN_NOT_FOUND also when the loan is another patron's
      * @throws every other error of renew
      */
@@ -170,7 +171,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
     /**
      * Declare the copy of an ACTIVE loan lost: loan LOST, copy LOST, a LOST fine at the material's
      * replacement cost (one per loan), the overdue fine charged up to now and kept.
-     * Needs CIRC_RETURN (a NULL actor, the nightly job, passes).
+     * Needs CIRC_RETURN (system work with no actor, the nightly job, passes).
      * @param p_loan_id loans.loan_id
      * @throws -20411 PERMISSION_DENIED
      * @throws -20101 LOAN_NOT_FOUND

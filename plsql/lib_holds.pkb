@@ -5,16 +5,16 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
     -- "bigint_column = numeric_value" casts the column and so cannot use its index. Private
     -- routines take anchored parameters. On Oracle both are the same NUMBER.
 
-    -- Pass for a NULL actor or the user linked to the patron, else HOLD_MANAGE is required.
+    -- Pass for the user linked to the patron, else HOLD_MANAGE is required (which system work with no
+    -- actor passes, and no other caller without an actor).
     PROCEDURE require_owner_or_staff(p_patron_id IN patrons.patron_id%TYPE) IS
         l_actor users.user_id%TYPE;
-        l_count NUMBER;
+        l_count NUMBER := 0;
     BEGIN
         l_actor := lib_session.actor();
-        IF l_actor IS NULL THEN
-            RETURN;
+        IF l_actor IS NOT NULL THEN
+            SELECT COUNT(*) INTO l_count FROM patrons WHERE patron_id = p_patron_id AND user_id = l_actor;
         END IF;
-        SELECT COUNT(*) INTO l_count FROM patrons WHERE patron_id = p_patron_id AND user_id = l_actor;
         IF l_count = 0 THEN
             lib_auth.require_permission('HOLD_MANAGE');
         END IF;

@@ -16,7 +16,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * as READY before anyone has pulled it.
      *
      * Staff actions need HOLD_MANAGE; a patron may act on their own holds (the actor is the user
-     * linked to the patron); a NULL actor (system job) passes.
+     * linked to the patron); system work with no actor (a job) passes.
      */
 
     /**
@@ -90,7 +90,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
 
     /**
      * Nightly job: READY holds whose expires_at is before p_as_of become EXPIRED and their copies go
-     * to the next hold in the queue, or back to AVAILABLE. Needs HOLD_MANAGE (NULL actor passes).
+     * to the next hold in the queue, or back to AVAILABLE. Needs HOLD_MANAGE (the job, with no actor, passes).
      * A hold whose copy a desk holds at that moment (the patron collecting it) is skipped, not waited
      * for: the next run sees it again.
      * @param p_as_of the job's time in UTC (lib_jobs passes the start of its library day), NULL = now

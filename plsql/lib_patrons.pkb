@@ -186,25 +186,57 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
                                      l_branch_id, p_card_number);
     END register;
 
+    -- The patron record of an account that has none (the caller checked who may make it).
+    FUNCTION insert_for_user(p_user_id IN users.user_id%TYPE, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
+                             p_email IN VARCHAR2) RETURN NUMBER IS
+        l_count NUMBER;
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_email)), 0) = 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'e-mail required');
+        END IF;
+        SELECT COUNT(*) INTO l_count FROM patrons WHERE user_id = p_user_id;
+        IF l_count > 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'the account already has a patron record');
+        END IF;
+        RETURN insert_patron(p_user_id, p_first_name, p_last_name, p_email, NULL, NULL, 'ADULT', NULL, NULL);
+    END insert_for_user;
+
+    PROCEDURE register_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2, p_full_name IN VARCHAR2,
+                               p_email IN VARCHAR2, p_user_id OUT NUMBER, p_patron_id OUT NUMBER) IS
+        l_full_name users.full_name%TYPE;
+        l_space     PLS_INTEGER;
+        l_first     patrons.first_name%TYPE;
+        l_last      patrons.last_name%TYPE;
+        l_user_id   users.user_id%TYPE;
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_email)), 0) = 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'e-mail required');
+        END IF;
+        -- the account and its record in one call: no actor may make a record for an account of its choosing
+        lib_auth.create_patron_account(p_username, p_password_hash, p_full_name, p_email, p_user_id);
+        l_user_id := p_user_id; -- into the key's type (PostgreSQL: an OUT argument takes a NUMBER variable)
+        l_full_name := TRIM(p_full_name);
+        l_space := INSTR(l_full_name, ' ', -1);
+        IF l_space > 0 THEN
+            l_first := SUBSTR(TRIM(SUBSTR(l_full_name, 1, l_space - 1)), 1, 100);
+            l_last := SUBSTR(SUBSTR(l_full_name, l_space + 1), 1, 100);
+        ELSE
+            l_first := SUBSTR(l_full_name, 1, 100);
+            l_last := SUBSTR(l_full_name, 1, 100);
+        END IF;
+        p_patron_id := insert_for_user(l_user_id, l_first, l_last, p_email);
+    END register_account;
+
     PROCEDURE register_for_user(p_user_id IN NUMBER, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,
                                 p_email IN VARCHAR2, p_patron_id OUT NUMBER) IS
         l_user_id users.user_id%TYPE := p_user_id;
         l_actor   users.user_id%TYPE;
-        l_count NUMBER;
     BEGIN
         l_actor := lib_session.actor();
-        IF l_actor IS NOT NULL AND l_actor <> l_user_id THEN
-            lib_auth.require_permission('PATRON_MANAGE');
+        IF l_actor IS NULL OR l_actor <> l_user_id THEN
+            lib_auth.require_permission('PATRON_MANAGE'); -- staff, or system work with no actor
         END IF;
-        IF NVL(LENGTH(TRIM(p_email)), 0) = 0 THEN
-            lib_err.raise_error('INVALID_PATRON_DATA', 'e-mail required');
-        END IF;
-        SELECT COUNT(*) INTO l_count FROM patrons WHERE user_id = l_user_id;
-        IF l_count > 0 THEN
-            lib_err.raise_error('INVALID_PATRON_DATA', 'the account already has a patron record');
-        END IF;
-        p_patron_id := insert_patron(l_user_id, p_first_name, p_last_name, p_email, NULL, NULL, 'ADULT',
-                                     NULL, NULL);
+        p_patron_id := insert_for_user(l_user_id, p_first_name, p_last_name, p_email);
     END register_for_user;
 
     PROCEDURE update_patron(p_patron_id IN NUMBER, p_first_name IN VARCHAR2, p_last_name IN VARCHAR2,

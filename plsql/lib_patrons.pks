@@ -2,7 +2,7 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
     /**
      * Patron records: registration, edits, suspension and reinstatement, card renewal and the
      * nightly expiry. Staff actions need PATRON_MANAGE (records) or PATRON_SUSPEND (blocks);
-     * a NULL actor (system job) passes. Categories: ADULT, CHILD, STUDENT, SENIOR, STAFF.
+     * system work with no actor (a job) passes. Categories: ADULT, CHILD, STUDENT, SENIOR, STAFF.
      */
 
     /**
@@ -26,8 +26,25 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
                        p_home_branch_id IN NUMBER, p_card_number IN VARCHAR2, p_patron_id OUT NUMBER);
 
     /**
-     * Create the patron record of a portal account (used by lib_auth.register_patron_account).
-     * Allowed for a NULL actor, for the account itself, or with PATRON_MANAGE.
+     * Patron self-registration (POST /api/auth/register, no actor): a user with the PATRON role
+     * (lib_auth.create_patron_account) and a patrons row linked to it, category ADULT, home branch MAIN
+     * (or the first active branch), a generated card number, card valid for the PATRON_CARD_YEARS setting.
+     * @param p_username      login name, unique ignoring case
+     * @param p_password_hash hash made by the API
+     * @param p_full_name     'First Last' (the last word becomes the last name)
+     * @param p_email         e-mail address, required
+     * @param p_user_id       OUT the new users.user_id
+     * @param p_patron_id     OUT the new patrons.patron_id
+     * @throws -20409 USERNAME_TAKEN
+     * @throws -20903 INVALID_ARGUMENT missing username, hash or name
+     * @throws -20414 INVALID_PATRON_DATA missing or malformed e-mail
+     */
+    PROCEDURE register_account(p_username IN VARCHAR2, p_password_hash IN VARCHAR2, p_full_name IN VARCHAR2,
+                               p_email IN VARCHAR2, p_user_id OUT NUMBER, p_patron_id OUT NUMBER);
+
+    /**
+     * Create the patron record of an existing account. Allowed for the account itself or with
+     * PATRON_MANAGE (with no actor: system work only; self-registration is register_account).
      * Category ADULT, default home branch, generated card number.
      * @param p_user_id    users.user_id without a patron yet
      * @param p_first_name required
@@ -111,7 +128,7 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
 
     /**
      * Nightly job: every ACTIVE patron whose card expired before the library day of p_as_of becomes
-     * EXPIRED (set-based). Needs PATRON_MANAGE (a NULL actor, the scheduler, passes).
+     * EXPIRED (set-based). Needs PATRON_MANAGE (the scheduler, with no actor, passes).
      * @param p_as_of the job's time in UTC (lib_jobs passes the start of its library day), NULL = now
      * @param p_rows  OUT number of patrons expired
      */

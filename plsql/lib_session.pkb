@@ -90,6 +90,12 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
         RETURN l_user_id;
     END actor;
 
+    FUNCTION system_caller RETURN BOOLEAN IS
+    BEGIN
+        -- inside this definer-rights package CURRENT_USER is the owner, SESSION_USER whoever logged in
+        RETURN SYS_CONTEXT('USERENV', 'SESSION_USER') = SYS_CONTEXT('USERENV', 'CURRENT_USER');
+    END system_caller;
+
     PROCEDURE end_session IS
         l_hash user_sessions.key_hash%TYPE;
     BEGIN

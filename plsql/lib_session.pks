@@ -7,7 +7,9 @@ CREATE OR REPLACE PACKAGE lib_session AS
      * name without a live session key of that user, and only that user's client holds one (the table
      * keeps its SHA-256). actor() looks the user up from the key it holds rather than trusting a stored
      * id: on PostgreSQL package state is a setting any session may change. The audit trigger and the
-     * permission checks read actor(). NULL means a system job or a DBA at the console.
+     * permission checks read actor(). NULL means no user acts: system work (nightly jobs, install scripts,
+     * a DBA at the console) when system_caller(), else an anonymous request (login, registration, reads),
+     * which the permission checks refuse.
      * Sessions are opened by lib_auth.login_succeeded and ended by lib_auth (password change, roles or
      * home branch changed, deactivation, sign out everywhere) or by end_session (logout).
      */
@@ -31,6 +33,17 @@ CREATE OR REPLACE PACKAGE lib_session AS
      * @throws -20450 SESSION_INVALID the session state names no unexpired session (it was not set by set_actor)
      */
     FUNCTION actor RETURN NUMBER;
+
+    /**
+     * Whether this is the schema owner's own session: system work (the nightly jobs, install and upgrade
+     * scripts, `scripts/ils admin bootstrap`, a DBA signed in as the owner), which may act with no actor.
+     * The application's login (ILS_APP, ils_app) never is, so it cannot skip set_actor to pass a
+     * permission check. Oracle: the login (SESSION_USER) is the owner this definer-rights package runs as
+     * (CURRENT_USER). PostgreSQL: the owner never logs in; the cluster's superusers, which build the schema
+     * and run its jobs, stand for it (ora_compat.sys_context, database/postgres/compat.sql).
+     * @return TRUE for the owner's session, FALSE for any other
+     */
+    FUNCTION system_caller RETURN BOOLEAN;
 
     /** End the acting session (logout): its token or cookie is refused from then on. No actor: nothing. */
     PROCEDURE end_session;

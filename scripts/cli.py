@@ -32,6 +32,7 @@ from scripts import cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 JWT_SECRET_FILE = cluster.STATE_DIR / "jwt-secret"
+PERMISSION_DENIED = -20411  # app_errors: a guarded call with no signed-in user outside the owner's session
 DEMO_LOGINS = ("librarian", "manager", "cataloger", "itadmin", "director", "patron1", "patron2", "patron3")
 
 
@@ -264,12 +265,15 @@ def cmd_oracle_script(args) -> int:
 
 
 def cmd_admin(args) -> int:
-    """Create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD when it does not exist yet."""
+    """Create the first IT admin from ILS_ADMIN_USERNAME / ILS_ADMIN_PASSWORD when it does not exist yet.
+    System work with no signed-in user, which the packages allow the owner's session only: ILS_DATABASE_URL
+    names the schema owner (Oracle; the compose setup service) or a superuser (PostgreSQL; by default the
+    embedded cluster's), never the application's account."""
     from argon2 import PasswordHasher
-    from api.db.session import Out, connect
+    from api.db.session import DbError, Out, connect
     username = os.environ.get("ILS_ADMIN_USERNAME", "admin")
     password = os.environ.get("ILS_ADMIN_PASSWORD")
-    s = connect(_app_url(), schema=os.environ.get("ILS_DB_SCHEMA"))  # Oracle: the app user, in the owner's schema
+    s = connect(_app_url(), schema=os.environ.get("ILS_DB_SCHEMA"))
     try:
         if s.scalar("SELECT COUNT(*) FROM users WHERE UPPER(username) = UPPER(:u)", {"u": username}):
             _say(f"user {username} exists: nothing to do")
@@ -277,8 +281,15 @@ def cmd_admin(args) -> int:
         if not password or len(password) < 12:
             _say("set ILS_ADMIN_PASSWORD (12 characters or more) to create the first IT admin")
             return 2
-        s.call("lib_auth.create_user", username, PasswordHasher().hash(password), "IT administrator", None,
-               "IT_ADMIN", Out(int))
+        try:
+            s.call("lib_auth.create_user", username, PasswordHasher().hash(password), "IT administrator", None,
+                   "IT_ADMIN", Out(int))
+        except DbError as exc:
+            if exc.code != PERMISSION_DENIED:
+                raise
+            _say("refused: ILS_DATABASE_URL must name the schema owner (Oracle) or a superuser (PostgreSQL), "
+                 "not the application's account")
+            return 1
         s.commit()
         _say(f"created IT admin {username}")
     finally:

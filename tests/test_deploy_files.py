@@ -62,6 +62,15 @@ def test_the_image_starts_with_commands_the_cli_has():
     assert "uvicorn api.main:app" in cmd
 
 
+def test_the_app_container_does_no_system_work(compose):
+    """The app connects as the application user, which the packages refuse system work (no signed-in user):
+    the first IT admin is made by the setup service, as the owner."""
+    cmd = " ".join(json.loads(re.search(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.M).group(1)))
+    assert "admin bootstrap" not in cmd and "command" not in compose["services"]["app"]
+    assert "admin bootstrap" in " ".join(compose["services"]["setup"]["command"])
+    assert not {"ILS_ADMIN_USERNAME", "ILS_ADMIN_PASSWORD"} & set(compose["services"]["app"]["environment"])
+
+
 def test_the_image_believes_x_forwarded_for_only_from_ils_trusted_proxies():
     """uvicorn's own default trusts 127.0.0.1; the image passes ILS_TRUSTED_PROXIES, empty when unset."""
     cmd = " ".join(json.loads(re.search(r"^CMD (\[.*\])$", (ROOT / "Dockerfile").read_text(), re.M).group(1)))

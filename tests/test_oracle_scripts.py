@@ -283,8 +283,8 @@ def test_compose_uses_the_workflow_image_and_sets_up_accounts_schema_and_jobs(co
     for invocation in invocations:
         parser.parse_args(invocation.split())
     assert [i.split()[:2] for i in invocations] == [["oracle", "create-users"], ["oracle", "install"],
-                                                     ["oracle", "install-jobs"]]
+                                                     ["oracle", "install-jobs"], ["admin", "bootstrap"]]
     env = setup["environment"]
     assert env["ILS_DBA_URL"].startswith("oracle+oracledb://system:")
-    assert {"ILS_OWNER_PASSWORD", "ILS_APP_USER_PASSWORD", "ILS_DATABASE_URL"} <= set(env)
+    assert {"ILS_OWNER_PASSWORD", "ILS_APP_USER_PASSWORD", "ILS_DATABASE_URL", "ILS_ADMIN_PASSWORD"} <= set(env)
     assert "ILS_DBA_URL" not in services["app"]["environment"]  # the app never gets the SYSTEM password

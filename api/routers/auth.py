@@ -103,7 +103,7 @@ def register(body: RegisterIn, request: Request, db: Db) -> RegisteredOut:
         raise ApiError(422, "VALIDATION_ERROR", f"password: the password needs at least {min_length} characters")
     password_hash = hash_password(body.password)
     with db.transaction(actor=None) as s:
-        user_id, patron_id = s.call("lib_auth.register_patron_account", body.username, password_hash,
+        user_id, patron_id = s.call("lib_patrons.register_account", body.username, password_hash,
                                     body.full_name, body.email, Out(int), Out(int))
     return RegisteredOut(user_id=user_id, patron_id=patron_id, username=body.username)
 

@@ -128,3 +128,34 @@ END $$;
 CREATE OR REPLACE FUNCTION ora_compat.rawtohex(bytea) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     AS $$ SELECT pg_catalog.upper(pg_catalog.encode($1, 'hex')) $$;
+
+-- SYS_CONTEXT('USERENV', 'SESSION_USER' | 'CURRENT_USER'), which ora2pg leaves as it is and orafce lacks:
+-- lib_session.system_caller compares them to tell the schema owner's own session (system work) from the
+-- application's. Names come upper-cased, as Oracle returns them. CURRENT_USER is the role whose rights are
+-- in force: the owner inside the packages' definer-rights routines (this function is not SECURITY DEFINER,
+-- so it sees its caller's). SESSION_USER is the login, except that on PostgreSQL the owner (ils_owner) never
+-- logs in: the cluster's superusers build the schema and run its jobs (pg_cron, scripts/ils jobs, demo,
+-- admin), so a superuser session's SESSION_USER reads as the CURRENT_USER. Any other session's is its login
+-- role (ils_app, ils_app_tester), which never equals the owner. It only reads; anything else raises.
+CREATE OR REPLACE FUNCTION ora_compat.sys_context(p_namespace text, p_parameter text) RETURNS text
+    LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp
+    AS $$
+DECLARE
+    l_super boolean;
+BEGIN
+    IF pg_catalog.upper(p_namespace) IS DISTINCT FROM 'USERENV' THEN
+        RAISE EXCEPTION 'sys_context: only the USERENV namespace is carried over, not %', p_namespace
+            USING ERRCODE = 'feature_not_supported';
+    END IF;
+    IF pg_catalog.upper(p_parameter) = 'CURRENT_USER' THEN
+        RETURN pg_catalog.upper(current_user);
+    ELSIF pg_catalog.upper(p_parameter) = 'SESSION_USER' THEN
+        SELECT r.rolsuper INTO l_super FROM pg_catalog.pg_roles r WHERE r.rolname = session_user;
+        IF l_super THEN
+            RETURN pg_catalog.upper(current_user);
+        END IF;
+        RETURN pg_catalog.upper(session_user);
+    END IF;
+    RAISE EXCEPTION 'sys_context: only USERENV SESSION_USER and CURRENT_USER are carried over, not %', p_parameter
+        USING ERRCODE = 'feature_not_supported';
+END $$;

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 
 from api.db.session import DbError, Out, Session
-from tests.factories import Factory
+from tests.factories import Factory, unique
 
 # PostgreSQL: insufficient_privilege. Oracle: insufficient privileges, no such table or view (an object
 # the user may not alter), no such trigger, and PL/SQL that names what the user may not call.
@@ -207,3 +207,90 @@ def test_an_audit_row_cannot_be_written_in_another_users_name_through_lib_audit(
     committed.commit()
     with pytest.raises(DbError):
         app_db.call("lib_audit.log_event_by", someone, "users", someone, "LOGIN", None)
+
+
+# ---- no signed-in user: system work is the owner's session only -----------------------------------------
+
+PERMISSION_DENIED = -20411
+
+
+def test_system_caller_is_the_owners_session_and_never_the_application_role(app_db, db):
+    assert db.fn("lib_session.system_caller", returns=bool) is True
+    assert app_db.fn("lib_session.system_caller", returns=bool) is False
+
+
+def test_with_no_actor_the_application_role_is_refused_every_guarded_call_and_changes_nothing(app_db, committed):
+    """A client holding the application's credentials that never calls set_actor is not "system work": it may
+    not waive a fine, grant roles, change a setting, create an administrator or act on a patron's behalf."""
+    f = Factory(committed)
+    patron_user = f.user(("PATRON",))
+    patron = f.patron(user_id=patron_user)
+    clerk = f.user(("LIBRARIAN",))
+    bare = f.user()  # an account without a patron record
+    copy = f.copy()
+    (fine_id,) = committed.call("lib_fines.add_charge", patron, None, "MANUAL", 5, "Damaged cover", Out(int))
+    (loan_id, _) = committed.call("lib_circulation.checkout", patron, copy, None, None, Out(int), Out(datetime))
+    material = f.material()  # its one copy out: a title the patron may place a hold on
+    f.copy(material_id=material, status="ON_LOAN")
+    committed.commit()
+    watched = [("SELECT status, amount_paid FROM fines WHERE fine_id = :i", {"i": fine_id}),
+               ("SELECT role_id FROM user_roles WHERE user_id = :u ORDER BY 1", {"u": clerk}),
+               ("SELECT value FROM app_settings WHERE name = 'MAX_FAILED_LOGINS'", None),
+               ("SELECT COUNT(*) AS n FROM users", None), ("SELECT COUNT(*) AS n FROM patrons", None),
+               ("SELECT COUNT(*) AS n FROM holds", None), ("SELECT due_at, renewals FROM loans WHERE loan_id = :l",
+                                                         {"l": loan_id}),
+               ("SELECT COUNT(*) AS n FROM audit_log", None)]
+    before = [committed.rows(sql, binds) for sql, binds in watched]
+    calls = [("lib_fines.waive", fine_id, "goodwill"),
+             ("lib_fines.add_charge", patron, None, "MANUAL", 500, "forged", Out(int)),
+             ("lib_auth.set_roles", clerk, "IT_ADMIN,BRANCH_MANAGER"),
+             ("lib_auth.create_user", unique("evil"), "hash", "Evil Admin", None, "IT_ADMIN", Out(int)),
+             ("lib_auth.set_password", clerk, "attacker-hash"),
+             ("lib_admin.set_setting", "MAX_FAILED_LOGINS", "20"),
+             ("lib_patrons.register_for_user", bare, "Not", "Them", "x@example.org", Out(int)),
+             ("lib_holds.place", patron, material, None, Out(int), Out(int)),
+             ("lib_circulation.renew_own", patron, loan_id, Out(datetime), Out(int)),
+             ("lib_patrons.expire_patrons", None, Out(int))]
+    accepted = []
+    for procedure, *args in calls:  # each on its own: what one call did cannot refuse the next
+        app_db.execute("SAVEPOINT attempt")
+        try:
+            app_db.call(procedure, *args)
+            accepted.append(f"{procedure}: accepted")
+        except DbError as err:
+            if err.code != PERMISSION_DENIED:
+                accepted.append(f"{procedure}: {err.code} {err.message}")
+        finally:
+            app_db.execute("ROLLBACK TO SAVEPOINT attempt")
+    app_db.rollback()
+    assert accepted == [], "\n".join(accepted)
+    assert [committed.rows(sql, binds) for sql, binds in watched] == before
+
+
+def test_with_no_actor_the_owners_session_still_does_system_work(db, f):
+    """The nightly jobs, install scripts and `scripts/ils admin bootstrap` run as the owner (on PostgreSQL the
+    cluster's superuser), with no actor: the guarded calls they make pass."""
+    db.clear_actor()
+    (user_id,) = db.call("lib_auth.create_user", unique("boot"), "hash", "First Admin", None, "IT_ADMIN", Out(int))
+    assert db.scalar("SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.role_id = ur.role_id "
+                     "WHERE ur.user_id = :u AND r.code = 'IT_ADMIN'", {"u": user_id}) == 1
+    f.patron(status="ACTIVE", expires_on=datetime(2001, 1, 1))
+    (expired,) = db.call("lib_patrons.expire_patrons", None, Out(int))
+    assert expired >= 1
+    db.call("lib_admin.set_setting", "MAX_FAILED_LOGINS", "6")
+
+
+@pytest.mark.postgres_only
+def test_sys_context_reads_the_login_and_a_superuser_stands_for_the_owner(app_db, db):
+    """compat.sql's SYS_CONTEXT: the application's login is itself; the superuser that runs the jobs reads as the
+    role whose rights are in force (the owner inside the packages). Unsupported names raise, never guess."""
+    def ctx(s, parameter):
+        return s.scalar("SELECT ora_compat.sys_context('USERENV', :p)", {"p": parameter})
+
+    assert (ctx(app_db, "SESSION_USER"), ctx(app_db, "CURRENT_USER")) == ("ILS_APP_TESTER", "ILS_APP")
+    assert ctx(db, "SESSION_USER") == ctx(db, "CURRENT_USER") == db.scalar("SELECT upper(current_user::text)")
+    for namespace, parameter in (("USERENV", "OS_USER"), ("CLIENTCONTEXT", "SESSION_USER")):
+        with pytest.raises(DbError) as err:
+            with app_db.savepoint():
+                app_db.scalar("SELECT ora_compat.sys_context(:n, :p)", {"n": namespace, "p": parameter})
+        assert err.value.sqlstate == "0A000"

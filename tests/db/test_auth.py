@@ -364,9 +364,9 @@ def test_set_password_of_another_account_requires_user_admin(db, f):
 
 # ---- patron self-registration --------------------------------------------------------------------
 
-def test_register_patron_account_creates_a_patron_user_and_patron(db, f):
+def test_register_account_creates_a_patron_user_and_patron(db, f):
     name = unique("reader")
-    user_id, patron_id = db.call("lib_auth.register_patron_account", name, "hash", "Ada Mary Lovelace",
+    user_id, patron_id = db.call("lib_patrons.register_account", name, "hash", "Ada Mary Lovelace",
                                  "ada@example.org", Out(int), Out(int))
     assert roles_of(db, user_id) == {"PATRON"}
     patron = db.one("SELECT * FROM patrons WHERE patron_id = :p", {"p": patron_id})
@@ -379,34 +379,34 @@ def test_register_patron_account_creates_a_patron_user_and_patron(db, f):
     assert patron["expires_on"].date() == today().date().replace(year=today().year + years)
 
 
-def test_register_patron_account_falls_back_to_the_first_active_branch(db, f):
+def test_register_account_falls_back_to_the_first_active_branch(db, f):
     db.execute("UPDATE branches SET is_active = 'N' WHERE code = 'MAIN'")
     other = f.branch()
-    _, patron_id = db.call("lib_auth.register_patron_account", unique("r"), "hash", "Solo", "solo@example.org",
+    _, patron_id = db.call("lib_patrons.register_account", unique("r"), "hash", "Solo", "solo@example.org",
                            Out(int), Out(int))
     home = db.scalar("SELECT home_branch_id FROM patrons WHERE patron_id = :p", {"p": patron_id})
     first_active = db.scalar("SELECT MIN(branch_id) FROM branches WHERE is_active = 'Y'")
     assert home == first_active and first_active <= other
 
 
-def test_register_patron_account_refuses_a_taken_username(db, f):
+def test_register_account_refuses_a_taken_username(db, f):
     name = unique("taken")
     f.user(username=name)
-    refused(db, USERNAME_TAKEN, "lib_auth.register_patron_account", name, "hash", "Copy Cat", "c@example.org",
+    refused(db, USERNAME_TAKEN, "lib_patrons.register_account", name, "hash", "Copy Cat", "c@example.org",
             Out(int), Out(int))
 
 
 @pytest.mark.parametrize("email", [None, "not-an-address"])
-def test_register_patron_account_requires_a_valid_email_and_creates_nothing(db, email):
+def test_register_account_requires_a_valid_email_and_creates_nothing(db, email):
     name = unique("noemail")
-    refused(db, INVALID_PATRON_DATA, "lib_auth.register_patron_account", name, "hash", "No Mail", email,
+    refused(db, INVALID_PATRON_DATA, "lib_patrons.register_account", name, "hash", "No Mail", email,
             Out(int), Out(int))
     assert db.scalar("SELECT COUNT(*) FROM users WHERE username = :n", {"n": name}) == 0
 
 
 def test_registered_patron_can_log_in(db):
     name = unique("newbie")
-    user_id, _ = db.call("lib_auth.register_patron_account", name, "h", "New Bie", "n@example.org",
+    user_id, _ = db.call("lib_patrons.register_account", name, "h", "New Bie", "n@example.org",
                          Out(int), Out(int))
     assert db.call("lib_auth.check_can_login", name, Out(int), Out(str)) == (user_id, "h")
 
