@@ -11,7 +11,7 @@ embedded cluster and makes its own data with set-based SQL, then measures:
    --patron-loans active loans: p50/p95 and the ratio (target: the busy patron no slower than 1.2x);
 2. a check-in that promotes the first of --holds PENDING holds on the title, against a check-in of a
    title nobody waits for: extra milliseconds at p50/p95 (target <= 5 ms);
-3. the nightly fine accrual (lib_fines.accrue_overdue, one MERGE) over --loans overdue loans: the first
+3. the nightly fine accrual (lib_fines_core.accrue_overdue, one MERGE) over --loans overdue loans: the first
    night (inserts every fine), then steady nights (updates every fine) against a bare UPDATE of the
    same fine rows (target <= 2x), once with the audit triggers as installed and once without triggers
    (session_replication_role = replica) to show the cost of the statement alone.
@@ -253,7 +253,7 @@ def bench_accrual(s: Session, loans: int) -> None:
     def accrue(day_offset: int) -> tuple[float, int]:
         s.execute("VACUUM ANALYZE fines")                          # both statements start from a vacuumed table
         t0 = time.perf_counter()
-        (rows,) = s.call("lib_fines.accrue_overdue", datetime.utcnow().replace(microsecond=0)
+        (rows,) = s.call("lib_fines_core.accrue_overdue", datetime.utcnow().replace(microsecond=0)
                          + timedelta(days=day_offset), Out(int))
         return time.perf_counter() - t0, rows
 
@@ -270,7 +270,7 @@ def bench_accrual(s: Session, loans: int) -> None:
         s.raw.autocommit = True
         return elapsed, rows
 
-    print(f"\n3. nightly accrual over {loans} overdue loans (lib_fines.accrue_overdue: one MERGE)")
+    print(f"\n3. nightly accrual over {loans} overdue loans (lib_fines_core.accrue_overdue: one MERGE)")
     t, rows = accrue(-1)
     print(f"   first night (inserts)       {t:8.2f} s  {rows} rows", flush=True)
     for label, replica in (("audit triggers on", False), ("no triggers", True)):

@@ -1,12 +1,13 @@
 -- grants_oracle.sql: Oracle only. What the application role may use, granted by the schema owner:
--- EXECUTE on every package (a package's EXECUTE reaches only what its spec, plsql/*.pks, declares;
--- the packages run with the owner's rights) except those whose body COMMITs (LIB_JOBS: the owner's
--- scheduler jobs run them, never the application; the same rule as the PostgreSQL build) and those whose
--- spec is marked @internal (LIB_AUDIT: only the triggers and the other packages call it), and READ on
--- every table and view (the API's reads: READ, unlike SELECT, cannot lock rows with SELECT ... FOR UPDATE
--- or a table with LOCK TABLE). Read from the data dictionary, so it never drifts from the sources; what an
--- older install granted beyond that (SELECT, EXECUTE on a committing package) is revoked. install.sql runs
--- it before the verify step, every upgrade runs it again; it is safe to run at any time as the owner:
+-- EXECUTE on every package (a package's EXECUTE reaches only what its spec, plsql/*.pks, declares; the
+-- packages run with the owner's rights) except those whose body COMMITs (LIB_JOBS: the owner's scheduler
+-- jobs run them, never the application; the same rule as the PostgreSQL build) and those whose spec is
+-- marked @internal (LIB_AUDIT, LIB_FINES_CORE, LIB_HOLDS_CORE: only the triggers and the other packages call
+-- them), and READ on every table and view (the API's reads: READ, unlike SELECT, cannot lock rows with
+-- SELECT ... FOR UPDATE or a table with LOCK TABLE). Read from the data dictionary, so it never drifts from
+-- the sources; what an older install granted beyond that (SELECT, EXECUTE on a committing package) is
+-- revoked. install.sql runs it before the verify step, every upgrade runs it again; it is safe to run at any
+-- time as the owner:
 --     sql ils/password@//dbhost:1521/FREEPDB1 @grants_oracle.sql
 -- The role is <owner>_APP_ROLE, created by a DBA with database/create_users.sql.
 WHENEVER SQLERROR EXIT FAILURE ROLLBACK

@@ -12,10 +12,11 @@ PROMPT == package specs
 @@../plsql/lib_err.pks
 @@../plsql/lib_session.pks
 @@../plsql/lib_clock.pks
--- specs: circulation team (policy, calendar, circulation, fines)
+-- specs: circulation team (policy, calendar, fines, circulation)
 @@../plsql/lib_policy.pks
 @@../plsql/lib_calendar.pks
 @@../plsql/lib_fines.pks
+@@../plsql/lib_fines_core.pks
 @@../plsql/lib_circulation.pks
 -- specs: accounts and holds team (auth, audit, patrons, catalog, holds)
 @@../plsql/lib_audit.pks
@@ -23,6 +24,7 @@ PROMPT == package specs
 @@../plsql/lib_patrons.pks
 @@../plsql/lib_catalog.pks
 @@../plsql/lib_holds.pks
+@@../plsql/lib_holds_core.pks
 @@../plsql/lib_jobs.pks
 -- specs: configuration (branches, closed days, policies, settings)
 @@../plsql/lib_admin.pks
@@ -35,6 +37,7 @@ PROMPT == package bodies
 @@../plsql/lib_policy.pkb
 @@../plsql/lib_calendar.pkb
 @@../plsql/lib_fines.pkb
+@@../plsql/lib_fines_core.pkb
 @@../plsql/lib_circulation.pkb
 -- bodies: accounts and holds team (auth, audit, patrons, catalog, holds)
 @@../plsql/lib_audit.pkb
@@ -42,6 +45,7 @@ PROMPT == package bodies
 @@../plsql/lib_patrons.pkb
 @@../plsql/lib_catalog.pkb
 @@../plsql/lib_holds.pkb
+@@../plsql/lib_holds_core.pkb
 @@../plsql/lib_jobs.pkb
 -- bodies: configuration
 @@../plsql/lib_admin.pkb

@@ -57,12 +57,14 @@ BEGIN
     drop_object('TRIGGER', 'ROLES_AUDIT_TRG');
     drop_object('TRIGGER', 'USERS_AUDIT_TRG');
 
+    drop_object('PACKAGE', 'LIB_HOLDS_CORE');
     drop_object('PACKAGE', 'LIB_HOLDS');
     drop_object('PACKAGE', 'LIB_CATALOG');
     drop_object('PACKAGE', 'LIB_PATRONS');
     drop_object('PACKAGE', 'LIB_AUTH');
     drop_object('PACKAGE', 'LIB_AUDIT');
     drop_object('PACKAGE', 'LIB_CIRCULATION');
+    drop_object('PACKAGE', 'LIB_FINES_CORE');
     drop_object('PACKAGE', 'LIB_FINES');
     drop_object('PACKAGE', 'LIB_CALENDAR');
     drop_object('PACKAGE', 'LIB_POLICY');

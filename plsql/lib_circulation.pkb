@@ -171,14 +171,14 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                return_condition = p_condition
          WHERE loan_id = l_loan_id;
         IF l_status = 'LOST' THEN
-            lib_fines.settle_lost_return(p_loan_id, l_refund);
+            lib_fines_core.settle_lost_return(p_loan_id, l_refund);
         END IF;
-        lib_fines.charge_overdue(p_loan_id, l_returned_at, p_fine_id, p_fine_amount);
+        lib_fines_core.charge_overdue(p_loan_id, l_returned_at, p_fine_id, p_fine_amount);
         IF p_condition IS NOT NULL THEN
             UPDATE copies SET condition_note = p_condition WHERE copy_id = l_copy_id;
         END IF;
 
-        lib_holds.on_checkin(p_copy_id, p_branch_id, p_hold_id);
+        lib_holds_core.on_checkin(p_copy_id, p_branch_id, p_hold_id);
         IF p_hold_id IS NULL THEN
             UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = l_copy_id;
         END IF;
@@ -253,7 +253,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
         IF l_due_at < l_now THEN
             -- overdue: the charge up to now is made now and stays
-            lib_fines.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
+            lib_fines_core.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
         END IF;
         IF l_renew_from_due = 'Y' THEN
             l_base := GREATEST(l_due_at, l_now);
@@ -415,7 +415,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
         IF l_reserved_for IS NOT NULL AND l_reserved_for <> p_patron_id THEN
             -- overridden: the other patron's hold goes back to the queue
-            lib_holds.release_copy(p_copy_id);
+            lib_holds_core.release_copy(p_copy_id);
         END IF;
         INSERT INTO loans (copy_id, patron_id, branch_id, policy_id, status, checkout_at, due_at, renewals,
                            checkout_by, overridden)
@@ -423,7 +423,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 lib_session.actor(), l_overridden)
         RETURNING loan_id INTO p_loan_id;
         UPDATE copies SET status = 'ON_LOAN', status_changed_at = l_now WHERE copy_id = l_copy_id;
-        lib_holds.on_checkout(p_patron_id, p_copy_id, p_loan_id);
+        lib_holds_core.on_checkout(p_patron_id, p_copy_id, p_loan_id);
         IF l_overridden = 'Y' THEN
             lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', l_soft);
         END IF;
@@ -489,7 +489,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                        p_hold_id);
         ELSIF l_copy_status = 'IN_TRANSIT' THEN
             -- arrival of a copy in transit: a hold waiting at this branch becomes READY
-            lib_holds.on_checkin(p_copy_id, l_branch_id, p_hold_id);
+            lib_holds_core.on_checkin(p_copy_id, l_branch_id, p_hold_id);
             IF p_hold_id IS NULL THEN
                 UPDATE copies
                    SET status = 'AVAILABLE', status_changed_at = lib_clock.now_utc()
@@ -601,10 +601,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
         END IF;
         l_now := lib_clock.now_utc();
-        lib_fines.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
+        lib_fines_core.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
         UPDATE loans SET status = 'LOST' WHERE loan_id = l_loan_id;
         UPDATE copies SET status = 'LOST', status_changed_at = l_now WHERE copy_id = l_copy_id;
-        lib_fines.charge_lost(p_loan_id, l_lost_id);
+        lib_fines_core.charge_lost(p_loan_id, l_lost_id);
     END mark_lost;
 
 END lib_circulation;

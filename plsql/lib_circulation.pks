@@ -17,9 +17,9 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * branch's closed days, at 23:59:59.
      *
      * Check-in closes the loan, charges the overdue fine as of the return time (lib_fines), records
-     * the condition, then offers the copy to the hold queue (lib_holds.on_checkin). A copy no hold
+     * the condition, then offers the copy to the hold queue (lib_holds_core.on_checkin). A copy no hold
      * wants becomes AVAILABLE (it keeps its home branch). A LOST loan whose copy comes back is
-     * RETURNED and its LOST charge is settled per policy (lib_fines.settle_lost_return).
+     * RETURNED and its LOST charge is settled per policy (lib_fines_core.settle_lost_return).
      * The branch of a check-in, NULL = the copy's home branch.
      *
      * Renewal: refused for blocked patrons, at the renewal limit, or when another patron's hold

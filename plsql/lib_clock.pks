@@ -15,7 +15,7 @@ CREATE OR REPLACE PACKAGE lib_clock AS
      *
      * The conversions use the database's own time zone rules (Oracle's time zone file, PostgreSQL's
      * tzdata). Set-based statements over many rows convert a UTC column inline with the same
-     * expression as local_time (lib_fines.accrue_overdue, lib_jobs), reading the zone once.
+     * expression as local_time (lib_fines_core.accrue_overdue, lib_jobs), reading the zone once.
      */
 
     /**

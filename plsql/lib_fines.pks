@@ -24,7 +24,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      *
      * Balance = sum of (amount - amount_paid) over the patron's OPEN fines.
      * Permissions: pay and pay_all need FINE_COLLECT, waive needs FINE_WAIVE, add_charge needs
-     * FINE_COLLECT. accrue_overdue and the routines lib_circulation calls check none (the caller does).
+     * FINE_COLLECT. The nightly accrual and the charges lib_circulation makes are in lib_fines_core.
      */
 
     /**
@@ -61,51 +61,6 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @throws -20101 LOAN_NOT_FOUND
      */
     FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER;
-
-    /**
-     * Nightly job: bring every overdue ACTIVE loan's OVERDUE fine up to p_as_of in one set-based
-     * MERGE (inserts the missing rows, updates the others). Loans whose fine is already accrued
-     * through the as-of day or later, and WAIVED or REFUNDED fines, are left alone, so a second
-     * run for the same day changes nothing. Amounts never decrease here. A fine changed by another
-     * transaction (return, renewal, waiver) while this statement waited for it keeps that change.
-     * @param p_as_of the job's time in UTC, NULL = now. Loans due before the library day of p_as_of are
-     *                overdue; fines are charged through that day.
-     * @param p_rows  OUT number of fine rows inserted or updated (a row kept as another transaction
-     *                left it counts too)
-     */
-    PROCEDURE accrue_overdue(p_as_of IN DATE, p_rows OUT NUMBER);
-
-    /**
-     * For lib_circulation (check-in, renewal of an overdue loan, lost): recompute the loan's
-     * OVERDUE fine as of p_as_of, creating it when it does not exist and is due, or lowering it for
-     * a back-dated return. A fine recomputed to nothing with nothing paid is closed as WAIVED with
-     * a reason. No permission check: the calling procedure has made it.
-     * @param p_loan_id loans.loan_id
-     * @param p_as_of   the return (or renewal) time (UTC)
-     * @param p_fine_id OUT the OVERDUE fine now owed for the loan, NULL = none
-     * @param p_amount  OUT its amount, 0 when none
-     * @throws -20101 LOAN_NOT_FOUND
-     */
-    PROCEDURE charge_overdue(p_loan_id IN NUMBER, p_as_of IN DATE, p_fine_id OUT NUMBER, p_amount OUT NUMBER);
-
-    /**
-     * For lib_circulation.mark_lost: the LOST charge of the loan at the material's replacement
-     * cost. A loan has at most one LOST fine: an existing one is returned unchanged.
-     * @param p_loan_id loans.loan_id
-     * @param p_fine_id OUT the LOST fine, NULL when the replacement cost is 0
-     * @throws -20101 LOAN_NOT_FOUND
-     */
-    PROCEDURE charge_lost(p_loan_id IN NUMBER, p_fine_id OUT NUMBER);
-
-    /**
-     * For lib_circulation check-in of a lost copy that came back. When the loan's policy says
-     * lost_refund = 'Y', the loan's LOST fine is closed: with nothing paid it becomes WAIVED
-     * (reason 'Lost copy returned'), with something paid it becomes REFUNDED and the paid amount
-     * is paid back as a payments row with method REFUND. With lost_refund = 'N' the charge stands.
-     * @param p_loan_id       loans.loan_id
-     * @param p_refund_amount OUT money paid back to the patron, 0 when none
-     */
-    PROCEDURE settle_lost_return(p_loan_id IN NUMBER, p_refund_amount OUT NUMBER);
 
     /**
      * Take a payment against one fine. Partial payments are allowed, the fine becomes PAID when

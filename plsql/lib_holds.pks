@@ -12,7 +12,7 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * Placing a hold while a copy stands AVAILABLE on a shelf does not trap that copy: the hold
      * queues, the copy stays AVAILABLE (it appears on the pull list of PENDING holds with an
      * available copy), and it is trapped when staff capture it (trap_copy) or when the patron takes
-     * it to the desk (on_checkout fulfils the PENDING hold). A copy on the open shelf is never shown
+     * it to the desk (lib_holds_core.on_checkout fulfils the PENDING hold). A copy on the open shelf is never shown
      * as READY before anyone has pulled it.
      *
      * Staff actions need HOLD_MANAGE; a patron may act on their own holds (the actor is the user
@@ -116,36 +116,8 @@ CREATE OR REPLACE PACKAGE lib_holds AS
     FUNCTION copy_reserved_for(p_copy_id IN NUMBER) RETURN NUMBER;
 
     /**
-     * For checkout, after the loan row exists: close the hold the loan fills. In this order: the
-     * patron's hold trapping this copy; else their READY hold on another copy of the title (that
-     * copy goes to the next hold or back to AVAILABLE); else their PENDING or SUSPENDED hold on the
-     * title (a walk-in who found the copy on the shelf). The hold becomes FULFILLED with loan_id.
-     * Nothing happens when the patron has no open hold on the title.
-     * @param p_patron_id the borrower
-     * @param p_copy_id   the copy lent
-     * @param p_loan_id   the new loans.loan_id
-     */
-    PROCEDURE on_checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_loan_id IN NUMBER);
-
-    /**
-     * For check-in, after the loan is closed (or when an IN_TRANSIT copy arrives): trap the copy.
-     * A hold already trapping the copy (in transit) becomes READY when p_branch_id is its pickup
-     * branch. Otherwise the first eligible PENDING hold on the title in placement order (not
-     * suspended or suspension over, patron ACTIVE and card not expired) is trapped: READY with the
-     * copy ON_HOLD_SHELF when p_branch_id is the pickup branch (expires_at = end of the first open
-     * library day of the pickup branch on or after today + the policy's hold_pickup_days, in UTC),
-     * else PENDING with copy_id set and the copy IN_TRANSIT. Hold rows are locked and re-checked, so
-     * two concurrent returns never trap two copies for one hold.
-     * @param p_copy_id   copies.copy_id being checked in
-     * @param p_branch_id branch where it is checked in
-     * @param p_hold_id   OUT the hold the copy is now trapped for, NULL = none (the caller makes the
-     *                    copy AVAILABLE)
-     */
-    PROCEDURE on_checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER);
-
-    /**
      * Staff capture of an AVAILABLE copy pulled from the shelf for the queue (the pull list).
-     * Same trapping as on_checkin. Needs HOLD_MANAGE.
+     * Same trapping as lib_holds_core.on_checkin. Needs HOLD_MANAGE.
      * @param p_copy_id   an AVAILABLE copy
      * @param p_branch_id branch where staff hold the copy
      * @param p_hold_id   OUT the hold trapped, NULL = no eligible hold (the copy stays AVAILABLE)
@@ -154,13 +126,6 @@ CREATE OR REPLACE PACKAGE lib_holds AS
      * @throws -20411 PERMISSION_DENIED
      */
     PROCEDURE trap_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER);
-
-    /**
-     * A copy leaves circulation (withdrawn, lost, damaged): the hold it was trapped for goes back to
-     * the queue as PENDING without a copy, keeping its place. The copy's status is the caller's.
-     * @param p_copy_id copies.copy_id
-     */
-    PROCEDURE release_copy(p_copy_id IN NUMBER);
 
     /**
      * For renewal: whether another patron waits for the title of the loan.

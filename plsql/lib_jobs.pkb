@@ -204,7 +204,7 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         ELSIF l_locked = 'EXPIRE_HOLDS' THEN
             lib_holds.expire_unclaimed(lib_clock.day_start_utc(p_day), p_rows);
         ELSIF l_locked = 'ACCRUE_FINES' THEN
-            lib_fines.accrue_overdue(lib_clock.day_start_utc(p_day), p_rows);
+            lib_fines_core.accrue_overdue(lib_clock.day_start_utc(p_day), p_rows);
         ELSIF l_locked = 'MARK_LOST' THEN
             lost_batch(p_day, p_rows, p_more);
         ELSIF l_locked = 'GENERATE_NOTICES' THEN

@@ -21,7 +21,7 @@ CREATE OR REPLACE PACKAGE lib_jobs AS
      *   EXPIRE_PATRONS   patrons whose card expired before the day become EXPIRED (lib_patrons).
      *   EXPIRE_HOLDS     READY holds whose pickup deadline passed before the day expire, their copies go
      *                    to the next hold in the queue (lib_holds.expire_unclaimed).
-     *   ACCRUE_FINES     overdue fines brought up to the day, set-based (lib_fines.accrue_overdue).
+     *   ACCRUE_FINES     overdue fines brought up to the day, set-based (lib_fines_core.accrue_overdue).
      *   MARK_LOST        ACTIVE loans overdue by more than their policy's lost_after_days on the day
      *                    (TRUNC(day) - TRUNC(due_at) > lost_after_days) are marked lost with the lost
      *                    charge (lib_circulation.mark_lost), 500 loans per batch. Each loan is locked

@@ -81,7 +81,7 @@ class CirculationDesk:
         return self.db.call("lib_holds.place", patron, material, pickup or self.branch, Out(int), Out(int))[0]
 
     def accrue(self, as_of=None) -> int:
-        return self.db.call("lib_fines.accrue_overdue", as_of or datetime.utcnow(), Out(int))[0]
+        return self.db.call("lib_fines_core.accrue_overdue", as_of or datetime.utcnow(), Out(int))[0]
 
     def charge(self, patron, amount, fine_type="MANUAL") -> int:
         return self.db.call("lib_fines.add_charge", patron, None, fine_type, Decimal(amount), "test", Out(int))[0]

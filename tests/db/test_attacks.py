@@ -6,6 +6,7 @@ unchanged on Oracle, as the application user in the owner's schema, except where
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -139,6 +140,40 @@ def test_a_body_private_routine_cannot_be_called(app_db):
     app_db.rollback()
     assert err.value.code is None
     assert err.value.sqlstate in (PG_REFUSED if app_db.engine == "postgresql" else ORA_REFUSED), err.value.message
+
+
+# The entry points of the other packages that check no permission (the caller has): in @internal packages,
+# so the application cannot charge fines (for any as-of date) or fulfil, trap or release holds by itself.
+INTERNAL_CALLS = [
+    ("lib_fines_core.accrue_overdue", lambda: (datetime(2099, 1, 1), Out(int))),
+    ("lib_fines_core.charge_overdue", lambda: (1, datetime(2099, 1, 1), Out(int), Out(Decimal))),
+    ("lib_fines_core.charge_lost", lambda: (1, Out(int))),
+    ("lib_fines_core.settle_lost_return", lambda: (1, Out(Decimal))),
+    ("lib_holds_core.on_checkout", lambda: (1, 1, 1)),
+    ("lib_holds_core.on_checkin", lambda: (1, 1, Out(int))),
+    ("lib_holds_core.release_copy", lambda: (1,)),
+    ("lib_holds_core.pass_on", lambda: (1, 1)),
+    ("lib_holds_core.lock_copy", lambda: (1, 1)),
+]
+
+
+@pytest.mark.parametrize("routine,args", INTERNAL_CALLS, ids=[r for r, _ in INTERNAL_CALLS])
+def test_an_internal_entry_point_cannot_be_called(app_db, routine, args):
+    with pytest.raises(DbError) as err:
+        app_db.call(routine, *args())
+    app_db.rollback()
+    assert err.value.code is None
+    assert err.value.sqlstate in (PG_REFUSED if app_db.engine == "postgresql" else ORA_REFUSED), err.value.message
+
+
+def test_internal_functions_cannot_be_called(app_db):
+    for routine, args in (("lib_fines_core.target_amount", (1, datetime(2099, 1, 1), None, None, None, None, None)),
+                          ("lib_holds_core.trap_next", (1, 1))):
+        with pytest.raises(DbError) as err:
+            app_db.fn(routine, *args)
+        app_db.rollback()
+        assert err.value.code is None, routine
+        assert err.value.sqlstate in (PG_REFUSED if app_db.engine == "postgresql" else ORA_REFUSED), routine
 
 
 def test_the_committing_jobs_cannot_be_run_by_the_application(app_db):

@@ -25,7 +25,7 @@ def _fine(db, fine_id):
 
 
 def _accrue(db, as_of):
-    return db.call("lib_fines.accrue_overdue", as_of, Out(int))[0]
+    return db.call("lib_fines_core.accrue_overdue", as_of, Out(int))[0]
 
 
 # ---- closing the loan ----------------------------------------------------------------------------

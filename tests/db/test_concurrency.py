@@ -197,7 +197,7 @@ def test_concurrent_returns_racing_for_one_hold_trap_it_once(new_session):
 # ---- the nightly accrual against the desk -----------------------------------------------------------
 
 def _accrue(s, as_of):
-    return s.call("lib_fines.accrue_overdue", as_of, Out(int))[0]
+    return s.call("lib_fines_core.accrue_overdue", as_of, Out(int))[0]
 
 
 def _committed_overdue_fine(new_session, days_overdue: int):

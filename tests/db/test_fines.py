@@ -29,7 +29,7 @@ class Desk(CirculationDesk):
 
 
 def _accrue(db, as_of):
-    return db.call("lib_fines.accrue_overdue", as_of, Out(int))[0]
+    return db.call("lib_fines_core.accrue_overdue", as_of, Out(int))[0]
 
 
 def _overdue_fine(db, loan_id):

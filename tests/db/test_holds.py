@@ -41,7 +41,7 @@ def copy_status(db, copy_id):
 
 
 def checkin(db, copy_id, branch_id):
-    (hold_id,) = db.call("lib_holds.on_checkin", copy_id, branch_id, Out(int))
+    (hold_id,) = db.call("lib_holds_core.on_checkin", copy_id, branch_id, Out(int))
     return hold_id
 
 
@@ -390,7 +390,7 @@ def test_checkout_of_the_trapped_copy_fulfils_the_ready_hold(db, f):
     hold_id, _ = place(db, patron_id, material_id)
     checkin(db, copy_id, f.main_branch())
     loan_id = active_loan(db, f, patron_id, copy_id)
-    db.call("lib_holds.on_checkout", patron_id, copy_id, loan_id)
+    db.call("lib_holds_core.on_checkout", patron_id, copy_id, loan_id)
     h = hold(db, hold_id)
     assert (h["status"], h["loan_id"]) == ("FULFILLED", loan_id)
     assert h["closed_at"] is not None
@@ -403,7 +403,7 @@ def test_checkout_by_a_walk_in_fulfils_their_pending_hold(db, f):
     hold_id, _ = place(db, patron_id, material_id)
     other, _ = place(db, f.patron(), material_id)
     loan_id = active_loan(db, f, patron_id, copy_id)
-    db.call("lib_holds.on_checkout", patron_id, copy_id, loan_id)
+    db.call("lib_holds_core.on_checkout", patron_id, copy_id, loan_id)
     assert hold(db, hold_id)["status"] == "FULFILLED"
     assert hold(db, other)["status"] == "PENDING"
 
@@ -416,7 +416,7 @@ def test_checkout_of_another_copy_passes_the_waiting_copy_to_the_next_hold(db, f
     next_id, _ = place(db, f.patron(), material_id)
     checkin(db, shelf_copy, f.main_branch())
     loan_id = active_loan(db, f, patron_id, other_copy)
-    db.call("lib_holds.on_checkout", patron_id, other_copy, loan_id)
+    db.call("lib_holds_core.on_checkout", patron_id, other_copy, loan_id)
     assert hold(db, hold_id)["status"] == "FULFILLED"
     n = hold(db, next_id)
     assert (n["status"], n["copy_id"]) == ("READY", shelf_copy)
@@ -428,7 +428,7 @@ def test_checkout_of_another_copy_without_a_next_hold_frees_the_waiting_copy(db,
     patron_id = f.patron()
     place(db, patron_id, material_id)
     checkin(db, shelf_copy, f.main_branch())
-    db.call("lib_holds.on_checkout", patron_id, other_copy, active_loan(db, f, patron_id, other_copy))
+    db.call("lib_holds_core.on_checkout", patron_id, other_copy, active_loan(db, f, patron_id, other_copy))
     assert copy_status(db, shelf_copy) == "AVAILABLE"
 
 
@@ -437,7 +437,7 @@ def test_checkout_without_a_hold_changes_no_hold(db, f):
     copy_id = f.copy(material_id=material_id)
     patron_id = f.patron()
     other, _ = place(db, f.patron(), material_id)
-    db.call("lib_holds.on_checkout", patron_id, copy_id, active_loan(db, f, patron_id, copy_id))
+    db.call("lib_holds_core.on_checkout", patron_id, copy_id, active_loan(db, f, patron_id, copy_id))
     assert hold(db, other)["status"] == "PENDING"
 
 
@@ -683,7 +683,7 @@ def test_does_not_block_renewal_for_a_hold_already_filled_by_a_copy(db, f):
 
 def test_release_copy_puts_the_hold_back_in_the_queue(db, f):
     hold_id, copy_id = make_ready(db, f, f.material())
-    db.call("lib_holds.release_copy", copy_id)
+    db.call("lib_holds_core.release_copy", copy_id)
     h = hold(db, hold_id)
     assert (h["status"], h["copy_id"], h["ready_at"], h["expires_at"]) == ("PENDING", None, None, None)
     assert db.fn("lib_holds.queue_position", hold_id) == 1
@@ -731,11 +731,11 @@ def test_two_concurrent_returns_never_trap_two_copies_for_one_hold(new_session):
     setup.commit()
     branch_id = f.main_branch()
     try:
-        assert a.call("lib_holds.on_checkin", copies[0], branch_id, Out(int)) == (holds[0],)
+        assert a.call("lib_holds_core.on_checkin", copies[0], branch_id, Out(int)) == (holds[0],)
         result = {}
 
         def return_second_copy():
-            result["hold"] = b.call("lib_holds.on_checkin", copies[1], branch_id, Out(int))[0]
+            result["hold"] = b.call("lib_holds_core.on_checkin", copies[1], branch_id, Out(int))[0]
 
         worker = threading.Thread(target=return_second_copy)
         worker.start()
