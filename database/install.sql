@@ -16,6 +16,7 @@ PROMPT == pre-flight: privileges, quota, application role
 PROMPT == tables, indexes, comments
 -- then: a half-done install is a schema_version table without a row
 @@005_schema_version.sql
+@@006_install_started_oracle.sql
 @@010_tables.sql
 @@020_indexes.sql
 @@030_comments.sql

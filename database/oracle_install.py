@@ -149,7 +149,7 @@ def install(conn) -> int:
     """A fresh install (install.sql), its version row carrying the checksum of the sources."""
     count = run_script(conn, DATABASE_DIR / "install.sql")
     with conn.cursor() as cur:
-        cur.execute("UPDATE schema_version SET checksum = :checksum WHERE script = 'install.sql'",
+        cur.execute("UPDATE schema_version SET checksum = :checksum WHERE script = 'install.sql' AND version > 0",
                     {"checksum": versioning.sources_checksum()[:64]})
     conn.commit()
     return count
@@ -184,12 +184,14 @@ def upgrade(conn) -> dict:
     state = versioning.read_state(session)
     if state.version is None:
         raise RuntimeError("no finished ILS install in this schema to upgrade: run `oracle install --if-missing`")
+    versioning.refuse_newer(state)
     pending = [m for m in versioning.migrations("oracle") if m.version > state.version]
     for m in pending:
         run_script(conn, m.path)
         versioning.stamp(session, m.version, m.script, m.checksum)
         conn.commit()
-    count = sum(run_script(conn, f) for f in versioning.replayed_files() if f != versioning.STAMP_SCRIPT)
+    count = sum(run_script(conn, f) for f in versioning.replayed_files()
+                if f not in (versioning.STAMP_SCRIPT, versioning.STARTED_SCRIPT))
     versioning.stamp(session, versioning.latest(), "sources", versioning.sources_checksum())
     conn.commit()
     return {"from": state.version, "to": versioning.latest(), "migrations": [m.script for m in pending],

@@ -18,6 +18,7 @@ DATABASE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = DATABASE_DIR / "migrations"
 INSTALL_SCRIPT = DATABASE_DIR / "install.sql"
 STAMP_SCRIPT = DATABASE_DIR / "999_stamp_version_oracle.sql"
+STARTED_SCRIPT = DATABASE_DIR / "006_install_started_oracle.sql"  # install only, like the stamp
 MIGRATION_NAME = re.compile(r"^(\d{3})_([a-z0-9_]+?)(?:\.(oracle|postgres))?\.sql$")
 ENGINE_SUFFIX = {"oracle": "oracle", "postgresql": "postgres"}
 # Files of install.sql an upgrade runs again: the code (packages, triggers, views) and the Oracle-only
@@ -111,16 +112,26 @@ def read_state(session) -> State:
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
             "AND tablename IN ('schema_version', 'users', 'jobs')")}
     if "schema_version" in tables:
-        top = session.one("SELECT MAX(version) AS version FROM schema_version")
-        if top is None or top["version"] is None:
+        top = session.scalar("SELECT MAX(version) FROM schema_version")
+        if top is None:  # migration 002 made the table, its row is not written: an upgrade from 1 stopped
+            return State(1) if "users" in tables else State(None, partial=True)
+        if int(top) == 0:  # an Oracle install that started (006_install_started_oracle.sql) and did not finish
             return State(None, partial=True)
+        # a sources row is always written after the install row of its version: it wins a tie in time
         code = session.scalar(
-            "SELECT checksum FROM schema_version WHERE script IN ('install.sql', 'sources') "
-            "ORDER BY version DESC, applied_at DESC")
-        return State(int(top["version"]), code_checksum=code)
-    if {"users", "jobs"} <= tables and session.scalar("SELECT COUNT(*) FROM jobs"):
-        return State(1)  # installed before versioning began (its last file loads the jobs)
+            "SELECT checksum FROM schema_version WHERE script IN ('install.sql', 'sources') AND version > 0 "
+            "ORDER BY version DESC, CASE script WHEN 'sources' THEN 0 ELSE 1 END, applied_at DESC")
+        return State(int(top), code_checksum=code)
+    if "users" in tables:
+        return State(1)  # installed before versioning began: never removed, only upgraded
     return State(None, partial=bool(tables))
+
+
+def refuse_newer(state: State) -> None:
+    """An upgrade never runs older sources over a newer schema."""
+    if state.version is not None and state.version > latest():
+        raise RuntimeError(f"the database is at schema version {state.version}, newer than these sources "
+                           f"({latest()}): use the release that installed it")
 
 
 def plan(state: State, code_checksum: str) -> str:
@@ -129,9 +140,7 @@ def plan(state: State, code_checksum: str) -> str:
         return "reinstall"
     if state.version is None:
         return "install"
-    if state.version > latest():
-        raise RuntimeError(f"the database is at schema version {state.version}, newer than these sources "
-                           f"({latest()}): use the release that installed it")
+    refuse_newer(state)
     if state.version < latest() or state.code_checksum != code_checksum:
         return "upgrade"
     return "current"

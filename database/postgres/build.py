@@ -314,7 +314,11 @@ def upgrade(admin_url: str, dbname: str) -> dict:
         state = versioning.read_state(s)
         if state.version is None:
             raise BuildError(f"database {dbname} holds no finished ILS install to upgrade")
+        if state.version > versioning.latest():
+            raise BuildError(f"database {dbname} is at schema version {state.version}, newer than these sources "
+                             f"({versioning.latest()}): use the release that installed it")
         drops = [r["stmt"] for r in s.rows(_CODE_OBJECTS)]
+        timezone = s.scalar("SHOW timezone")  # the database's own, kept (install() may have been given another)
     finally:
         s.close()
     out, _, _ = _template(admin_url, None, "UTC")  # the code has passed plpgsql_check on a fresh schema
@@ -341,7 +345,7 @@ def upgrade(admin_url: str, dbname: str) -> dict:
         script.write_text("\n".join(steps) + "\n")
         _psql(url, script, variables)
     with psycopg.connect(admin_url, autocommit=True) as conn:
-        _configure(conn, dbname, out, "UTC")
+        _configure(conn, dbname, out, timezone)
     _raise_findings(url)
     return {"database": dbname, "from": state.version, "to": versioning.latest(),
             "migrations": [m.script for m in pending], "seconds": round(time.perf_counter() - t0, 2)}

@@ -106,6 +106,8 @@ ALTER FUNCTION ora_compat.current_setting(text) OWNER TO ils_owner;
 ALTER FUNCTION ora_compat.set_config(text, text, boolean) OWNER TO ils_owner;
 ALTER FUNCTION ora_compat.package_state_put(text, text) OWNER TO ils_owner;
 REVOKE EXECUTE ON FUNCTION ora_compat.package_state_put(text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION ora_compat.current_setting(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION ora_compat.current_setting(text) TO ils_owner;
 REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) TO ils_owner;

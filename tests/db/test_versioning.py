@@ -43,7 +43,7 @@ def test_upgrade_sql_runs_every_oracle_migration_in_order_under_sqlplus():
 
 def test_install_sql_creates_the_version_table_first_and_stamps_last():
     files = [f.name for f in versioning.install_files()]
-    assert files[:2] == ["000_preflight_oracle.sql", "005_schema_version.sql"]
+    assert files[:3] == ["000_preflight_oracle.sql", "005_schema_version.sql", "006_install_started_oracle.sql"]
     assert files[-1] == versioning.STAMP_SCRIPT.name
 
 
@@ -145,6 +145,12 @@ def test_version_1_upgraded_equals_a_fresh_install_and_keeps_its_data(scratch, v
     build.install(admin, "ils_upgrade_fresh_probe")
 
     assert result["from"] == 1 and result["to"] == versioning.latest()
+    with pytest.raises(build.BuildError):  # older sources never run over a newer schema
+        with psycopg.connect(old_url) as conn:
+            conn.execute("INSERT INTO schema_version VALUES (%s, 'future.sql', 'x', now())", (versioning.latest() + 1,))
+        build.upgrade(admin, "ils_upgrade_v1_probe")
+    with psycopg.connect(old_url) as conn:
+        conn.execute("DELETE FROM schema_version WHERE script = 'future.sql'")
     upgraded, fresh = _snapshot(old_url), _snapshot(fresh_url)
     for part in fresh:
         assert upgraded[part] == fresh[part], f"{part} differ after the upgrade from version 1"
@@ -191,8 +197,13 @@ def test_a_half_done_install_is_told_from_a_finished_one(scratch):
         assert versioning.read_state(s) == versioning.State(None)  # empty: a first install
         s.execute("CREATE TABLE schema_version (version integer, script varchar(200), checksum varchar(64), "
                   "applied_at timestamp(0))")
-        s.execute("CREATE TABLE users (user_id integer)")
         s.commit()
+        assert versioning.plan(versioning.read_state(s), "x") == "reinstall"  # stopped before any table
+        s.execute("CREATE TABLE users (user_id integer)")
+        s.commit()  # migration 002 ran, its row did not: an upgrade from version 1 that stopped, resumed
+        assert versioning.read_state(s) == versioning.State(1)
+        s.execute("INSERT INTO schema_version VALUES (0, 'install.sql', 'started', now())")
+        s.commit()  # an Oracle install that started and did not finish: removed and done again
         state = versioning.read_state(s)
         assert state.partial and versioning.plan(state, "x") == "reinstall"
     finally:
