@@ -25,7 +25,7 @@ BEGIN
     FOR r_obj IN (SELECT o.object_name,
                          (SELECT COUNT(*) FROM user_source s
                            WHERE s.name = o.object_name AND s.type = 'PACKAGE BODY'
-                             AND REGEXP_LIKE(s.text, '^\s*(COMMIT|ROLLBACK)\s*;', 'i'))
+                             AND REGEXP_LIKE(s.text, '(^|;)\s*(COMMIT|ROLLBACK)(\s+WORK)?\s*;', 'i'))
                          + (SELECT COUNT(*) FROM user_source s  -- a spec marked @internal: packages and triggers only
                              WHERE s.name = o.object_name AND s.type = 'PACKAGE'
                                AND REGEXP_LIKE(s.text, '^\s*\*\s*@internal(\s|$)')) AS withheld,
