@@ -12,4 +12,4 @@ EXPOSE 8000
 # 127.0.0.1); the workers' metric files start empty on every start (a restarted container keeps its files).
 # The app connects as the application user, which may not install nor do system work: the compose setup service
 # installs and creates the first IT admin as the owner.
-CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec python -m uvicorn api.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2} --forwarded-allow-ips \"${ILS_TRUSTED_PROXIES:-}\""]
+CMD ["sh", "-c", "rm -rf \"$PROMETHEUS_MULTIPROC_DIR\" && mkdir -p \"$PROMETHEUS_MULTIPROC_DIR\" && exec python -m uvicorn server.main:app --host 0.0.0.0 --port 8000 --workers ${ILS_WORKERS:-2} --forwarded-allow-ips \"${ILS_TRUSTED_PROXIES:-}\""]

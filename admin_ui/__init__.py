@@ -2,7 +2,7 @@
 the health monitor, plus starlette-admin table screens for the catalog and the settings, all under /staff.
 
     from admin_ui import mount
-    mount(app)          # app: the API's FastAPI app (api.main.create_app calls this)
+    mount(app)          # app: the API's FastAPI app (server.main.create_app calls this)
 
 The UI runs in the API's process and uses its gateway (app.state.gateway): every business action is one
 package call in one transaction acting as the signed-in user; reads are plain SQL.

@@ -1,9 +1,9 @@
 """The staff UI's side of signing in: the session cookie that carries a signed-in user and their session.
 
-Login, password change and logout are api.accounts' use cases, the same as the API's (kind STAFF), and
-the user is the same api.accounts.SignedIn. The cookie (signed by SessionMiddleware, SameSite=Strict)
+Login, password change and logout are services.accounts' use cases, the same as the API's (kind STAFF), and
+the user is the same services.accounts.SignedIn. The cookie (signed by SessionMiddleware, SameSite=Strict)
 holds the user as the login found them and the key of their database session; it is worth nothing once
-that session ends: every page asks api.accounts.SessionCheck whether the session is still live (read from
+that session ends: every page asks services.accounts.SessionCheck whether the session is still live (read from
 user_sessions at most every ILS_SESSION_CHECK_S seconds), and every write runs under it
 (lib_session.set_actor). So a cookie copied before a logout, a password change, a change of roles or a
 deactivation is refused at once. When the database cannot be asked the cookie is kept as it is, so the
@@ -17,8 +17,8 @@ import time
 
 from starlette.requests import Request
 
-from api import accounts
-from api.accounts import SignedIn
+from services import accounts
+from services.accounts import SignedIn
 
 log = logging.getLogger("ils.staff")
 

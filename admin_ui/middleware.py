@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui.web import CONTROL_MESSAGE, has_control
-from api.request_body import BodyTooLarge, read_body, replaying
+from services.request_body import BodyTooLarge, read_body, replaying
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FIELD = "csrf_token"

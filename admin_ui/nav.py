@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from api.accounts import SignedIn
+    from services.accounts import SignedIn
 
 PREFIX = "/staff"
 

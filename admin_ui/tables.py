@@ -38,8 +38,18 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
-from starlette_admin import (BooleanField, DateField, DateTimeField, DecimalField, EnumField, HasOne, IntegerField,
-                             PasswordField, StringField, TextAreaField)
+from starlette_admin import (
+    BooleanField,
+    DateField,
+    DateTimeField,
+    DecimalField,
+    EnumField,
+    HasOne,
+    IntegerField,
+    PasswordField,
+    StringField,
+    TextAreaField,
+)
 from starlette_admin.actions import link_row_action, row_action
 from starlette_admin.auth import AdminUser, BaseAuthProvider
 from starlette_admin.contrib.sqla import Admin, ModelView
@@ -49,12 +59,12 @@ from starlette_admin.flash import flash
 from starlette_admin.views import Link
 
 from admin_ui import models as m
-from admin_ui.admin_csrf import bind_csrf_to_session
 from admin_ui import web
+from admin_ui.admin_csrf import bind_csrf_to_session
 from admin_ui.auth import current_user, revalidate, sign_out
-from api.accounts import SignedIn
-from api.db.session import DbError, Out
-from api.passwords import hash_password
+from datalayer.session import DbError, Out
+from services.accounts import SignedIn
+from services.passwords import hash_password
 
 log = logging.getLogger("ils.staff")
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "tables"

@@ -31,10 +31,10 @@ from starlette.routing import Route
 
 from admin_ui import nav
 from admin_ui.auth import csrf_token, current_user, revalidate
-from api.accounts import SignedIn
-from api.db.gateway import DbUnavailable, Gateway
-from api.db.session import DbError
-from api.errors import RETRY_AFTER_S
+from datalayer.errors import RETRY_AFTER_S
+from datalayer.gateway import DbUnavailable, Gateway
+from datalayer.session import DbError
+from services.accounts import SignedIn
 
 log = logging.getLogger("ils.staff")
 HERE = Path(__file__).resolve().parent

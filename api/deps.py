@@ -20,10 +20,10 @@ from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
-from api.accounts import SignedIn
-from api.db.gateway import Gateway
 from api.errors import forbidden, not_authenticated
 from api.security import TokenCache, TokenError
+from datalayer.gateway import Gateway
+from services.accounts import SignedIn
 
 _tokens = TokenCache()
 

@@ -18,8 +18,8 @@ import sys
 import time
 from typing import Any
 
-from api import metrics
-from api.request_body import BodyTooLarge, read_body, replaying
+from services import metrics
+from services.request_body import BodyTooLarge, read_body, replaying
 
 access_log = logging.getLogger("ils.access")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")

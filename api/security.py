@@ -3,9 +3,9 @@
 A token carries sub (user id), username, roles, permissions, patron_id, the home branch and the
 permissions held for it only, sid (the session key), iat and exp. Its claims are trusted for its short
 life (ILS_JWT_EXPIRE_MINUTES, default 30) because whatever would change them (roles, home branch,
-password, deactivation) ends the session: every request checks the session (api.accounts.SessionCheck),
+password, deactivation) ends the session: every request checks the session (services.accounts.SessionCheck),
 every write runs inside the database under it (lib_session.set_actor). A token whose iat lies ahead of
-the server's clock by more than IAT_LEEWAY_S is refused. Passwords: api.passwords.
+the server's clock by more than IAT_LEEWAY_S is refused. Passwords: services.passwords.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import time
 from jose import jwt
 from jose.exceptions import JOSEError
 
-from api.accounts import SignedIn
+from services.accounts import SignedIn
 
 ALGORITHM = "HS256"
 ALGORITHMS = [ALGORITHM]  # fixed list on decode: no "none", no RS/HS confusion

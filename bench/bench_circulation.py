@@ -25,9 +25,9 @@ import time
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from api.accounts import key_hash
-from api.db.session import Out, Session, connect
+from datalayer.session import Out, Session, connect
 from scripts import cluster
+from services.accounts import key_hash
 
 
 def _pct(values: list[float], p: float) -> float:

@@ -3,7 +3,7 @@
     ILS_DATABASE_URL=postgresql://... .venv/bin/python bench/bench_http.py [--workers 2] [--desk-seconds 60]
         [--desks 25] [--sat-seconds 20] [--sat-clients 16] [--pool-max 8] [--access-log]
 
-Two load shapes, each measured against the bare procedure calls (api.db.session.Session: set_actor,
+Two load shapes, each measured against the bare procedure calls (datalayer.session.Session: set_actor,
 lib_circulation.checkout, commit; set_actor, checkin, commit) under the same shape, in the same run:
   desk load   open loop: each of --desks clients starts a checkout/check-in pair about once a second
               (jittered schedule; latency is measured from the scheduled start, so queueing counts);
@@ -36,10 +36,11 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.db.session import Out, Session, connect  # noqa: E402
 from jose import jwt  # noqa: E402
-from api.passwords import hash_password  # noqa: E402
-from api.settings import serve_command  # noqa: E402
+
+from datalayer.session import Out, Session, connect  # noqa: E402
+from services.passwords import hash_password  # noqa: E402
+from services.settings import serve_command  # noqa: E402
 
 PASSWORD = "bench-pass-" + secrets.token_hex(4)
 

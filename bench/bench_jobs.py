@@ -19,7 +19,7 @@ import sys
 import time
 from datetime import timedelta
 
-from api.db.session import Out, connect
+from datalayer.session import Out, connect
 from scripts import cluster, jobs
 
 NIGHTS = {"tonight": 0, "again": 0, "+1": 1, "+30": 30}  # night label -> days after today

@@ -15,8 +15,8 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator
 
-from api.db.session import Session
 from database import versioning
+from datalayer.session import Session
 
 DATABASE_DIR = Path(__file__).resolve().parent
 PLSQL_START = re.compile(r"^\s*(CREATE\s+(OR\s+REPLACE\s+)?((NON)?EDITIONABLE\s+)?"

@@ -103,7 +103,7 @@ def sources_checksum() -> str:
 
 
 def read_state(session) -> State:
-    """Read the version of the database behind `session` (api.db.session.Session, either engine)."""
+    """Read the version of the database behind `session` (datalayer.session.Session, either engine)."""
     if session.engine == "oracle":
         tables = {r["table_name"].lower() for r in session.rows(
             "SELECT table_name FROM user_tables WHERE table_name IN ('SCHEMA_VERSION', 'USERS', 'JOBS')")}

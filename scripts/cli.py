@@ -68,9 +68,9 @@ def _load_demo(scale: str) -> None:
 
 def _bring_up_to_date(demo: bool) -> None:
     """Install, finish or upgrade the embedded database as schema_version says, keeping data."""
-    from api.db.session import connect
     from database import versioning
     from database.postgres import build
+    from datalayer.session import connect
     s = connect(cluster.default_url())
     try:
         state = versioning.read_state(s)
@@ -122,7 +122,7 @@ def _jwt_secret() -> str:
 
 
 def cmd_run(args) -> int:
-    from api.settings import SettingsError, trusted_proxies
+    from services.settings import SettingsError, trusted_proxies
     try:
         trusted_proxies()  # a malformed ILS_TRUSTED_PROXIES stops before any work
     except SettingsError as e:
@@ -151,7 +151,7 @@ def cmd_run(args) -> int:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    from api.settings import serve_command
+    from services.settings import serve_command
     return subprocess.call([sys.executable, *serve_command(args.host, args.port, workers=args.workers, env=env),
                             "--no-access-log"], env=env, cwd=ROOT)
 
@@ -206,8 +206,8 @@ def cmd_demo(args) -> int:
 def cmd_oracle(args) -> int:
     if args.action in ORACLE_SCRIPTS:
         return cmd_oracle_script(args)
-    from api.db.session import connect
     from database import oracle_install
+    from datalayer.session import connect
     url = args.url or os.environ.get("ILS_DATABASE_URL", "")
     if not url.startswith("oracle"):
         _say("give --url oracle+oracledb://user:password@host:1521/service (or set ILS_DATABASE_URL)")
@@ -235,8 +235,8 @@ ORACLE_SCRIPTS = ("install-jobs", "uninstall-jobs", "create-users")
 
 def cmd_oracle_script(args) -> int:
     """The Oracle scripts beside install.sql: the jobs as the schema owner, the accounts as a DBA."""
-    from api.db.session import connect
     from database import oracle_install
+    from datalayer.session import connect
     dba = args.action == "create-users"
     url = args.url or os.environ.get("ILS_DBA_URL" if dba else "ILS_DATABASE_URL", "")
     if not url.startswith("oracle"):
@@ -270,7 +270,8 @@ def cmd_admin(args) -> int:
     names the schema owner (Oracle; the compose setup service) or a superuser (PostgreSQL; by default the
     embedded cluster's), never the application's account."""
     from argon2 import PasswordHasher
-    from api.db.session import DbError, Out, connect
+
+    from datalayer.session import DbError, Out, connect
     username = os.environ.get("ILS_ADMIN_USERNAME", "admin")
     password = os.environ.get("ILS_ADMIN_PASSWORD")
     s = connect(_app_url(), schema=os.environ.get("ILS_DB_SCHEMA"))

@@ -600,7 +600,7 @@ class _OracleTarget(_Target):
     BATCH = 20_000
 
     def __init__(self, url: str):
-        from api.db.session import connect
+        from datalayer.session import connect
         self.conn = connect(url).raw
 
     def _sql(self, sql: str) -> str:

@@ -27,11 +27,10 @@ import os
 import re
 import sys
 import threading
-import time
 from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
-from api.db.session import DbError, Out, Session, connect, engine_of
+from datalayer.session import DbError, Out, Session, connect, engine_of
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STALE = 0, 1, 2, 3
 STALE_HOURS = 26

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from api.db.session import Session, connect, engine_of
+from datalayer.session import Session, connect, engine_of
 from tests import sessions
 from tests.sessions import open_session, rolled_back_session
 

@@ -10,8 +10,8 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 
-from api.accounts import key_hash
-from api.db.session import Session
+from datalayer.session import Session
+from services.accounts import key_hash
 
 _seq = itertools.count(1)
 

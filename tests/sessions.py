@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from urllib.parse import quote, unquote, urlencode, urlsplit
 
-from api.db.session import Session, connect, engine_of
+from datalayer.session import Session, connect, engine_of
 
 APP_ROLE = "ils_app"
 TEST_LOGIN = "ils_app_tester"

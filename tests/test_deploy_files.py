@@ -59,7 +59,7 @@ def test_the_image_starts_with_commands_the_cli_has():
     parser = cli.build_parser()
     for invocation in re.findall(r"python -m scripts\.cli ([^&]+?)(?: &&|$)", cmd):
         parser.parse_args(invocation.split())  # exits (SystemExit) on an unknown command or option
-    assert "uvicorn api.main:app" in cmd
+    assert "uvicorn server.main:app" in cmd
 
 
 def test_the_app_container_does_no_system_work(compose):

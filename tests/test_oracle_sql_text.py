@@ -1,6 +1,6 @@
 """The SQL text the Python code sends as-is to either engine must be valid Oracle too (no database needed).
 
-The PostgreSQL suite cannot see Oracle-only failures of the read statements in api/, admin_ui/ and the
+The PostgreSQL suite cannot see Oracle-only failures of the read statements in the Python packages and the
 job CLI, so every literal first argument of a Session read (`.rows(...)`, `.one(...)`, `.scalar(...)`)
 is rendered here from the source (module constants and local assignments resolved, the Oracle branch of
 an `... if s.engine == "oracle" else ...` taken, anything else replaced by a plausible fragment) and
@@ -24,7 +24,7 @@ from database import oracle_install
 from scripts import syntax_gate
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = sorted([*ROOT.glob("api/**/*.py"), *ROOT.glob("admin_ui/**/*.py"),
+SOURCES = sorted([*(p for package in ("datalayer", "services", "api", "admin_ui", "server") for p in ROOT.glob(f"{package}/**/*.py")),
                   ROOT / "scripts" / "jobs.py", ROOT / "scripts" / "cli.py"])
 READS = {"rows", "one", "scalar"}
 
@@ -199,7 +199,7 @@ def _select_without_from(sql: str) -> bool:
 def test_the_read_statements_are_found():
     places = {where.split(":")[0] for where, _ in STATEMENTS}
     assert len(STATEMENTS) > 60
-    assert {"api/reads/catalog.py", "api/accounts.py", "admin_ui/reads/desk.py", "scripts/jobs.py"} <= places
+    assert {"datalayer/reads/catalog.py", "services/accounts.py", "datalayer/reads/desk.py", "scripts/jobs.py"} <= places
     assert not any("{" in sql for _, sql in STATEMENTS)
 
 

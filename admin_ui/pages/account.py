@@ -1,6 +1,6 @@
 """The signed-in staff member's own account (/staff/account): who they are, their sessions, a new password.
 
-The password change is api.accounts.change_password, as POST /api/auth/password: the current password
+The password change is services.accounts.change_password, as POST /api/auth/password: the current password
 is checked and counted like a login (a wrong one counts towards the lockout, in the database); the new one
 ends every session of the account, this cookie's included, and the page carries on under a new session.
 "Sign out everywhere" ends every session of the account (API tokens too).
@@ -11,7 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from admin_ui import web
 from admin_ui.auth import sign_out, start_session
-from api import accounts
+from services import accounts
 
 
 @web.page("/account")

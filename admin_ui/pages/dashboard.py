@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from starlette.responses import Response
 
 from admin_ui import charts, web
-from admin_ui.reads import dashboard as q
+from datalayer.reads import dashboard as q
 
 
 def utcnow() -> datetime:

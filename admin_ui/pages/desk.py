@@ -15,8 +15,8 @@ from starlette.responses import Response
 
 from admin_ui import web
 from admin_ui.pages.dashboard import utcnow
-from admin_ui.reads import desk as q
-from api.db.session import DbError, Out
+from datalayer.reads import desk as q
+from datalayer.session import DbError, Out
 
 # lib_circulation's spec: refusals CIRC_OVERRIDE may pass (the database checks it again)
 OVERRIDABLE = frozenset({"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER"})

@@ -10,10 +10,10 @@ from decimal import Decimal, InvalidOperation
 from starlette.responses import Response
 
 from admin_ui import web
-from admin_ui.reads import desk as dq
-from admin_ui.reads import fines as q
-from admin_ui.reads import patrons as pq
-from api.db.session import DbError, Out
+from datalayer.reads import desk as dq
+from datalayer.reads import fines as q
+from datalayer.reads import patrons as pq
+from datalayer.session import DbError, Out
 
 METHODS = ("CASH", "CARD", "CHECK")
 STATUSES = ("OPEN", "PAID", "WAIVED", "REFUNDED", "ALL")

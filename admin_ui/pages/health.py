@@ -1,6 +1,6 @@
 """The health dashboard (/staff/health, SYS_HEALTH): the API's own health figures, shown and charted.
 
-The figures come from the API's health function (api.routers.admin.read_health, the same code as
+The figures come from the shared health service (services.health.read_health, the same answer as
 GET /api/admin/health): a live database round trip, the pool, per-endpoint latency and errors of this
 worker, recent errors. For the response-time charts a sampler thread records a reading every
 ILS_HEALTH_SAMPLE_S seconds (default 5) while someone has the dashboard open (it stops ten minutes after
@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import charts, web
+from services import health
 
 log = logging.getLogger("ils.staff")
 LIGHTS = {"healthy": ("green", "Healthy"), "degraded": ("amber", "Degraded"), "unhealthy": ("red", "Down")}
@@ -26,12 +27,9 @@ IDLE_STOP_S = 600
 
 
 def read_health(api_app: Any) -> dict:
-    """The API's health answer, computed by its own function against the API app's state."""
-    from api.routers.admin import read_health as api_read_health
-    scope = {"type": "http", "app": api_app, "method": "GET", "path": "/api/admin/health", "headers": [],
-             "query_string": b""}
-    answer = api_read_health(Request(scope), api_app.state.gateway)
-    return answer.model_dump() if hasattr(answer, "model_dump") else dict(answer)
+    """The health answer of services.health, the same as GET /api/admin/health."""
+    state = api_app.state
+    return health.read_health(state.gateway, state.route_stats, state.recent_errors)
 
 
 def summarise(h: dict) -> dict:

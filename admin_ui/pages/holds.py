@@ -7,10 +7,10 @@ from starlette.responses import Response
 
 from admin_ui import web
 from admin_ui.pages.desk import desk_branch
-from admin_ui.reads import desk as dq
-from admin_ui.reads import holds as q
-from api.db.session import DbError, Out
-from api.reads import catalog
+from datalayer.reads import catalog
+from datalayer.reads import desk as dq
+from datalayer.reads import holds as q
+from datalayer.session import DbError, Out
 
 
 @web.page("/holds", "HOLD_MANAGE")

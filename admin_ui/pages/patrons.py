@@ -9,9 +9,10 @@ from starlette.responses import Response
 
 from admin_ui import charts, web
 from admin_ui.pages.dashboard import utcnow
-from admin_ui.reads import desk as dq
-from admin_ui.reads import patrons as q
-from api.db.session import DbError, Out
+from datalayer.reads import PAGE_SIZE, page_offset
+from datalayer.reads import desk as dq
+from datalayer.reads import patrons as q
+from datalayer.session import DbError, Out
 
 CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
 FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "home_branch_id", "card_number")
@@ -23,7 +24,7 @@ def search_patrons(ctx: web.Ctx) -> Response:
     text = ctx.arg("q")
     page_no = max(ctx.int_arg("page") or 1, 1)
     with ctx.read() as s:
-        rows, total = q.search(s, text, 50, (page_no - 1) * 50)
+        rows, total = q.search(s, text, None, PAGE_SIZE, page_offset(page_no))
     if text and total == 1 and rows and rows[0]["card_number"] == text:
         return ctx.redirect(f"/patrons/{rows[0]['patron_id']}")
     return ctx.render("patrons/search.html", title="Patrons", rows=rows, total=total, text=text, page=page_no,

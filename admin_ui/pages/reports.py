@@ -10,13 +10,13 @@ from starlette.responses import Response
 
 from admin_ui import charts, web
 from admin_ui.pages.dashboard import utcnow
-from admin_ui.reads import desk as dq
-from admin_ui.reads import reports as q
-from api.reads.admin import circulation_report, report_period
+from datalayer.reads import desk as dq
+from datalayer.reads import reports as q
+from datalayer.reads.admin import circulation_report, report_period
 
 
 def _period(ctx: web.Ctx) -> tuple[date, date, str | None]:
-    """The period asked for, by the API's rule (api.reads.admin.report_period), or the default period and
+    """The period asked for, by the API's rule (datalayer.reads.admin.report_period), or the default period and
     why the request was not taken."""
     today = utcnow().date()
     try:

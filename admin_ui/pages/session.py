@@ -8,9 +8,9 @@ from starlette.routing import Route
 
 from admin_ui import web
 from admin_ui.auth import current_user, sign_out, start_session
-from api import accounts
-from api.db.gateway import DbUnavailable
-from api.db.session import DbError
+from datalayer.gateway import DbUnavailable
+from datalayer.session import DbError
+from services import accounts
 
 
 def _safe_next(value: str | None) -> str:

@@ -6,7 +6,7 @@ from typing import Literal
 from pydantic import Field
 
 from api.models.common import ApiModel, Day, Id, Money, RequestModel, Timestamp
-from api.models.patron import FineOut, HoldOut, LoanOut
+from api.models.portal import FineOut, HoldOut, LoanOut
 
 Category = Literal["ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF"]
 

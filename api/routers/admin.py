@@ -2,20 +2,27 @@
 /api/admin."""
 from __future__ import annotations
 
-import os
-import time
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from api import metrics
-from api.db.session import Session
 from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
-from api.models.admin import (AuditOut, HealthOut, HomeBranchIn, HomeBranchOut, RoleRequestOut, RoleRequestStatus,
-                              RolesIn, UserOut, UserRolesOut)
+from api.models.admin import (
+    AuditOut,
+    HealthOut,
+    HomeBranchIn,
+    HomeBranchOut,
+    RoleRequestOut,
+    RoleRequestStatus,
+    RolesIn,
+    UserOut,
+    UserRolesOut,
+)
 from api.models.common import Page, PathId, QueryId
-from api.reads import admin as q
+from datalayer.reads import admin as q
+from datalayer.session import Session
+from services import health
 
 router = APIRouter(prefix="/api/admin", tags=["admin"], responses=responses(401, 403))
 
@@ -25,24 +32,8 @@ AuditAction = Literal["INSERT", "UPDATE", "DELETE", "OVERRIDE", "LOGIN", "LOGIN_
 @router.get("/health", response_model=HealthOut, dependencies=[Depends(require("SYS_HEALTH"))])
 def read_health(request: Request, db: Db) -> HealthOut:
     """Live database round trip, pool, per-endpoint latency and errors, last nightly job runs."""
-    stats = db.stats()
-    metrics.update_pool(stats)
-    database = {"status": "healthy", "latency_ms": None, "error": None, "pool": stats.as_dict()}
-    jobs = None
-    try:
-        database["latency_ms"] = round(db.ping(), 3)
-        with db.read() as s:
-            jobs = q.last_job_runs(s)
-    except Exception as exc:  # the health page must answer even when the database does not
-        database.update(status="unhealthy", error=type(exc).__name__ + ": " + str(getattr(exc, "message", exc))[:200])
-    endpoints, per_min = request.app.state.route_stats.snapshot()
-    recent = request.app.state.recent_errors.items()
-    degraded = any(e["status"] != "up" for e in endpoints) or stats.waiting > 0
-    status = "unhealthy" if database["status"] != "healthy" else ("degraded" if degraded else "healthy")
-    uptime = time.time() - request.app.state.route_stats.started
-    return HealthOut(status=status, database=database,
-                     api={"uptime_s": round(uptime, 1), "requests_per_min": per_min, "worker_pid": os.getpid()},
-                     endpoints=endpoints, recent_errors=recent[:20], jobs=jobs)
+    state = request.app.state
+    return HealthOut(**health.read_health(db, state.route_stats, state.recent_errors))
 
 
 @router.get("/audit-logs", response_model=Page[AuditOut], dependencies=[Depends(require("AUDIT_VIEW"))],

@@ -6,15 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Body, Depends, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from api import accounts
-from api.db.session import Out
 from api.deps import CurrentUser, Db, authenticated, public
 from api.errors import ApiError, responses
-from api.models.auth import (LoginIn, LogoutIn, MeOut, PasswordIn, RegisteredOut, RegisterIn, SessionOut,
-                             TokenOut)
-from api.passwords import hash_password
-from api.ratelimit import retry_after
+from api.models.auth import LoginIn, LogoutIn, MeOut, PasswordIn, RegisteredOut, RegisterIn, SessionOut, TokenOut
 from api.security import issue_token
+from datalayer.session import Out
+from services import accounts
+from services.passwords import hash_password
+from services.ratelimit import retry_after
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 

@@ -9,7 +9,7 @@ from api.deps import Db, public
 from api.errors import not_found, responses
 from api.models.catalog import BookOut, BranchOut, SearchPage
 from api.models.common import PathId, text
-from api.reads import catalog as q
+from datalayer.reads import catalog as q
 
 router = APIRouter(tags=["catalog"])
 

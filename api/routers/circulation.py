@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from fastapi import APIRouter, Depends
 
-from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
 from api.models.circulation import CheckoutIn, CheckoutOut, RenewIn, RenewOut, ReturnIn, ReturnOut
+from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/circulation", tags=["circulation"], responses=responses(401, 403, 404, 409, 422))
 

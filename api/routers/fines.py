@@ -6,14 +6,14 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
 from api.models.common import Page, PathId, QueryId
 from api.models.fines import PaidOut, PayIn, WaivedOut, WaiveIn
-from api.models.patron import FineOut
-from api.reads import fines as q
-from api.reads.patron import fine as read_fine
+from api.models.portal import FineOut
+from datalayer.reads import fines as q
+from datalayer.reads.patron_activity import fine as read_fine
+from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401, 403, 422))
 

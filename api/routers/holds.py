@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import Db, require
 from api.errors import responses
 from api.models.common import Page, QueryId
-from api.models.patron import HoldOut
-from api.reads import holds as q
+from api.models.portal import HoldOut
+from datalayer.reads import holds as q
 
 router = APIRouter(prefix="/api/holds", tags=["holds"], responses=responses(401, 403))
 

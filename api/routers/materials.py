@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
 from api.models.common import PathId
 from api.models.materials import CopyCreated, CopyIn, MaterialIn, MaterialOut
-from api.reads.catalog import authors_of
+from datalayer.reads.catalog import authors_of
+from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/materials", tags=["materials"], dependencies=[Depends(require("CATALOG_EDIT"))],
                    responses=responses(401, 403, 422))

@@ -5,12 +5,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 
-from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
 from api.models.common import Page, PathId, text
 from api.models.patrons import PatronCreated, PatronDetail, PatronIn, PatronSummary, SuspendedOut, SuspendIn
-from api.reads import patrons as q
+from datalayer.reads import patrons as q
+from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/patrons", tags=["patrons"], responses=responses(401, 403))
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query
 from api.deps import Db, require
 from api.errors import ApiError, responses
 from api.models.admin import CirculationReport
-from api.reads import admin as q
+from datalayer.reads import admin as q
 
 router = APIRouter(prefix="/api/reports", tags=["reports"], responses=responses(401, 403, 422))
 

@@ -7,10 +7,10 @@ import hmac
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import Field
 
-from api import metrics
 from api.deps import public
 from api.errors import not_authenticated, responses
 from api.models.common import ApiModel
+from services import metrics
 
 router = APIRouter(tags=["system"])
 

@@ -12,11 +12,11 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 import sys
+import tempfile
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, unquote
+from urllib.parse import unquote, urlsplit
 
 import psycopg
 
@@ -185,7 +185,7 @@ def _raise_findings(url: str) -> None:
 
 
 def _stamp(url: str, version: int, script: str, checksum: str) -> None:
-    from api.db.session import connect
+    from datalayer.session import connect
     s = connect(url)
     try:
         versioning.stamp(s, version, script, checksum)
@@ -306,7 +306,7 @@ def upgrade(admin_url: str, dbname: str) -> dict:
     """Bring database `dbname` to the sources, keeping its data: the pending migrations, then every
     package, view and trigger re-created from the current build, the extras (grants, indexes) applied
     again, and a schema_version row per step. One transaction: it applies whole or not at all."""
-    from api.db.session import connect
+    from datalayer.session import connect
     t0 = time.perf_counter()
     url = urlsplit(admin_url)._replace(path="/" + dbname).geturl()
     s = connect(url)

@@ -4,7 +4,7 @@
 --
 -- GET /api/catalog/search matches each word of q as a case-insensitive substring:
 --   UPPER(m.title) LIKE '%WORD%' OR UPPER(m.subtitle) LIKE ... OR UPPER(a.full_name) LIKE ...
--- (api/reads/catalog.py). A B-tree cannot serve a leading wildcard; pg_trgm's GIN operator class can,
+-- (datalayer/reads/catalog.py). A B-tree cannot serve a leading wildcard; pg_trgm's GIN operator class can,
 -- for the very same expressions. On Oracle the same SQL runs on the plain indexes of 020_indexes.sql
 -- (materials_title_i on UPPER(title) serves ordering and prefix matches); an Oracle Text index is the
 -- Oracle-side answer when the catalog grows past what a scan serves.

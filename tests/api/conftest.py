@@ -16,13 +16,13 @@ import httpx
 import pytest
 import uvicorn
 
-from api.accounts import load_user
-from api.db.gateway import SessionActor
-from api.db.session import Session, connect
-from api.main import create_app
-from api.passwords import hash_password
 from api.security import issue_token
-from api.settings import Settings, trusted_proxies
+from datalayer.gateway import SessionActor
+from datalayer.session import Session, connect
+from server.main import create_app
+from services.accounts import load_user
+from services.passwords import hash_password
+from services.settings import Settings, trusted_proxies
 from tests.factories import Factory, unique
 from tests.sessions import app_env
 
@@ -199,7 +199,7 @@ class Arrange:
         return run
 
     def call(self, procedure: str, *args):
-        from api.db.session import Out  # noqa: F401
+        from datalayer.session import Out  # noqa: F401
         try:
             self.s.set_actor(None)
             out = self.s.call(procedure, *args)
@@ -227,7 +227,7 @@ class Arrange:
     def charge(self, patron_id: int, amount: float = 4.5) -> int:
         from decimal import Decimal
 
-        from api.db.session import Out
+        from datalayer.session import Out
         (fine_id,) = self.call("lib_fines.add_charge", patron_id, None, "MANUAL", Decimal(str(amount)), "test charge",
                                Out(int))
         return fine_id

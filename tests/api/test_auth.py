@@ -10,9 +10,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
 
-from api.db.session import connect
-from api.accounts import SignedIn
 from api.security import issue_token
+from datalayer.session import connect
+from services.accounts import SignedIn
 from tests.api.conftest import PASSWORD, error_code, snapshot
 from tests.factories import unique
 
@@ -128,7 +128,7 @@ def test_login_rate_limited_per_username(api_settings, installed_db):
 
     import httpx
 
-    from api.main import create_app
+    from server.main import create_app
     from tests.api.conftest import LiveServer
 
     settings = dataclasses.replace(api_settings, login_rate_per_user=3, login_rate_per_ip=1000, pool_min=1, pool_max=2)
@@ -146,7 +146,7 @@ def test_login_rate_limited_per_client_ip(api_settings):
 
     import httpx
 
-    from api.main import create_app
+    from server.main import create_app
     from tests.api.conftest import LiveServer
 
     settings = dataclasses.replace(api_settings, login_rate_per_user=1000, login_rate_per_ip=3, pool_min=1, pool_max=2)

@@ -1,7 +1,7 @@
 """Public catalog: search with filters and paging, a title with copies per branch, branches."""
 from __future__ import annotations
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.api.conftest import error_code
 from tests.factories import unique
 

@@ -1,6 +1,6 @@
 """Who the client is for the rate limits (ILS_TRUSTED_PROXIES), and the registration limits.
 
-The servers here are started the way `scripts/ils run` starts one (api.settings.serve_command, a uvicorn
+The servers here are started the way `scripts/ils run` starts one (services.settings.serve_command, a uvicorn
 subprocess), because which X-Forwarded-For is believed is decided by uvicorn's command line, not the app.
 """
 from __future__ import annotations
@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from api.main import create_app
-from api.settings import SettingsError, serve_command, trusted_proxies
+from server.main import create_app
+from services.settings import SettingsError, serve_command, trusted_proxies
 from tests.api.conftest import LiveServer, _free_port, error_code, snapshot
 from tests.factories import unique
 

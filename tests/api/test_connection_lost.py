@@ -16,10 +16,10 @@ import psycopg.errors
 import pytest
 from oracledb import errors as ora_errors
 
-from api.db.gateway import Gateway
-from api.db.session import CONNECTION_LOST, DbError, connect
-from api.errors import ErrorCatalog
-from api.main import create_app
+from datalayer.errors import ErrorCatalog
+from datalayer.gateway import Gateway
+from datalayer.session import CONNECTION_LOST, DbError, connect
+from server.main import create_app
 from tests.api.conftest import LiveServer, error_code
 from tests.api.test_gateway_oracle_errors import ACTOR, OracleStandIn, oracle_gateway, server_error
 from tests.sessions import terminate_when_waiting

@@ -1,8 +1,8 @@
 """The one error mapping: catalog codes from both engines, non-catalog database errors, the error shape."""
 from __future__ import annotations
 
-from api.db.session import DbError, _ora_error, _pg_error
-from api.errors import ErrorCatalog
+from datalayer.errors import ErrorCatalog
+from datalayer.session import DbError, _ora_error, _pg_error
 
 CATALOG = ErrorCatalog({-20104: ("COPY_NOT_AVAILABLE", 409, "The copy is not available for checkout."),
                         -20407: ("ACCOUNT_LOCKED", 423, "The account is locked.")})
@@ -55,7 +55,7 @@ def test_register_honours_a_raised_password_minimum(api_settings, installed_db):
 
     import httpx
 
-    from api.main import create_app
+    from server.main import create_app
     from tests.api.conftest import LiveServer, snapshot
     from tests.factories import unique
 
@@ -75,7 +75,7 @@ def test_pool_exhausted_is_503_db_unavailable(api_settings):
 
     import httpx
 
-    from api.main import create_app
+    from server.main import create_app
     from tests.api.conftest import LiveServer
 
     settings = dataclasses.replace(api_settings, pool_min=1, pool_max=1, pool_timeout_s=0.3)

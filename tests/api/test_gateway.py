@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from api.db.gateway import Gateway
-from api.db.session import DbError, Out
+from datalayer.gateway import Gateway
+from datalayer.session import DbError, Out
 
 
 @pytest.fixture

@@ -17,10 +17,10 @@ import oracledb
 import pytest
 from oracledb import errors as ora_errors
 
-from api.db.gateway import Gateway, SessionActor
-from api.db.session import DbError, Out
-from api.errors import ErrorCatalog
-from api.main import create_app
+from datalayer.errors import ErrorCatalog
+from datalayer.gateway import Gateway, SessionActor
+from datalayer.session import DbError, Out
+from server.main import create_app
 from tests.api.conftest import LiveServer
 
 NON_CATALOG = ErrorCatalog({})

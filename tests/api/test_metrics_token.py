@@ -6,8 +6,8 @@ import dataclasses
 import httpx
 import pytest
 
-from api.main import create_app
-from api.settings import Settings, SettingsError
+from server.main import create_app
+from services.settings import Settings, SettingsError
 from tests.api.conftest import LiveServer, error_code
 
 TOKEN = "scrape-me-0123456789abcdef"

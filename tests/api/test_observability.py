@@ -14,8 +14,8 @@ from pathlib import Path
 
 import httpx
 
-from api.main import create_app
-from api.settings import serve_command
+from server.main import create_app
+from services.settings import serve_command
 from tests.api.conftest import LiveServer, _free_port
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from api.db.session import connect
+from datalayer.session import connect
 from tests.factories import Factory
 
 MAX_EXAMPLES = int(os.environ.get("ILS_FUZZ_EXAMPLES", "12"))

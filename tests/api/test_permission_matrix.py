@@ -6,8 +6,8 @@ import re
 
 from fastapi import APIRouter, Depends, FastAPI
 
-from api.db.session import connect
 from api.deps import access_of, api_routes, require
+from datalayer.session import connect
 from tests.api.conftest import ROLES, error_code
 
 # API_CONTRACT.md "Roles and permissions"

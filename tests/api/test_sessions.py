@@ -8,9 +8,9 @@ from datetime import datetime, timedelta
 import pytest
 from jose import jwt
 
-from api import accounts
-from api.db.gateway import Gateway
-from api.db.session import connect
+from datalayer.gateway import Gateway
+from datalayer.session import connect
+from services import accounts
 from tests.api.conftest import PASSWORD, error_code
 
 NEW_PASSWORD = "a-new-passphrase-7"

@@ -20,8 +20,8 @@ from typing import Callable
 import httpx
 import pytest
 
-from api.db.session import Out, connect
 from api.deps import api_routes
+from datalayer.session import Out, connect
 from tests.api.conftest import PASSWORD, Account
 from tests.factories import unique
 

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from api.db.session import DbError
+from datalayer.session import DbError
 from tests.factories import Factory
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.factories import Factory, today
 
 END_OF_DAY = timedelta(hours=23, minutes=59, seconds=59)

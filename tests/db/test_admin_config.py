@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.db.conftest import refused, refused_leaving
 from tests.factories import unique
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out, Session
+from datalayer.session import DbError, Out, Session
 from tests.factories import Factory, unique
 
 # PostgreSQL: insufficient_privilege. Oracle: insufficient privileges, no such table or view (an object

@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from api.accounts import key_hash
-from api.db.session import DbError, Out
 from database.tooling.audit_triggers import AUDITED, EXEMPT
+from datalayer.session import DbError, Out
+from services.accounts import key_hash
 from tests.factories import today, unique
 
 AUDIT_LOG_APPEND_ONLY = -20902

@@ -4,7 +4,7 @@ import secrets
 
 import pytest
 
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
 from tests.db.conftest import refused
 from tests.factories import today, unique
 

@@ -2,7 +2,7 @@
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.db.conftest import refused_leaving
 from tests.db.desk import CirculationDesk
 from tests.factories import today

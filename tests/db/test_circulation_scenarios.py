@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
 from tests.db.desk import END_OF_DAY, CirculationDesk
 from tests.factories import today
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from api.db.session import DbError, Out, connect
+from datalayer.session import DbError, Out, connect
 from tests.db.conftest import refused
 from tests.db.desk import END_OF_DAY, CirculationDesk
 from tests.factories import today

@@ -8,7 +8,7 @@ import threading
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
 from tests.factories import Factory, today
 
 BLOCKED_FOR = 0.5   # seconds a second session must stay blocked on a lock held by the first

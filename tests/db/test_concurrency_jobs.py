@@ -13,9 +13,9 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
 from tests.db.test_concurrency import BLOCKED_FOR, Background, _arrange, _checkin, _checkout, _desk
-from tests.factories import Factory, today
+from tests.factories import today
 
 LOAN_NOT_ACTIVE = -20108
 PAYMENT_EXCEEDS_BALANCE = -20203

@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from api.db.session import DbError, Out
-from api.errors import ErrorCatalog
+from datalayer.errors import ErrorCatalog
+from datalayer.session import DbError, Out
 from tests.db.conftest import refused
 from tests.factories import today, unique
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.db.conftest import refused_leaving
 from tests.db.desk import CirculationDesk
 from tests.factories import today

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from api.db.session import DbError
 from database.postgres import build
 from database.tooling import plsql_model
+from datalayer.session import DbError
 from tests.db.conftest import refused
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
 from tests.db.conftest import refused
 from tests.factories import Factory, today
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from api.db.session import DbError, Out, Session, connect
+from datalayer.session import DbError, Out, Session, connect
 from scripts import jobs as jobs_cli
 from tests.factories import Factory, today
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.db.conftest import refused
 from tests.factories import today, unique
 

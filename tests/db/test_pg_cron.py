@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from api.db.session import connect
+from datalayer.session import connect
 from scripts import jobs
 
 pytestmark = pytest.mark.postgres_only

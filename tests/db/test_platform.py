@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from api.db.session import DbError
+from datalayer.session import DbError
 
 CORE_TABLES = {"users", "roles", "permissions", "user_roles", "role_permissions", "branches", "closed_days",
                "patrons", "materials", "authors", "material_authors", "genres", "copies", "circ_policies",

@@ -1,7 +1,7 @@
 """lib_policy: the most specific circ_policies row for (branch, patron category, material type) wins."""
 import pytest
 
-from api.db.session import DbError
+from datalayer.session import DbError
 from tests.factories import Factory
 
 

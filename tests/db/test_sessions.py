@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from api.accounts import key_hash
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
+from services.accounts import key_hash
 from tests.db.conftest import refused
 from tests.factories import unique
 
@@ -450,7 +450,7 @@ def test_the_money_report_of_a_branch_counts_the_fines_and_payments_of_that_bran
     branch only): the branch of a fine as lib_fines.waive counts it."""
     from datetime import date
 
-    from admin_ui.reads.reports import financial
+    from datalayer.reads.reports import financial
     here, there = f.branch(), f.branch()
     ours = [_loan_fine(db, f, here), _manual_fine(db, f, here)]
     theirs = _loan_fine(db, f, there)

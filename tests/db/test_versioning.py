@@ -13,8 +13,8 @@ from urllib.parse import urlsplit
 import psycopg
 import pytest
 
-from api.db.session import connect
 from database import versioning
+from datalayer.session import connect
 
 # Version 1: main when versioning began (the schema without schema_version).
 VERSION_1_COMMIT = "68ad193"

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from api.settings import serve_command
+from services.settings import serve_command
 from tests.factories import Factory
 from tests.sessions import app_env, rolled_back_session
 from tests.ui.helpers import ARTIFACTS, ROOT
@@ -58,7 +58,7 @@ def drop_database(database_url: str, name: str) -> None:
 
 
 class AppServer:
-    """`uvicorn api.main:app` in a subprocess on a free port, configured by environment variables, connected
+    """`uvicorn server.main:app` in a subprocess on a free port, configured by environment variables, connected
     as the application role to the database `database_url` (the owner's URL) names."""
 
     def __init__(self, database_url: str, name: str, **env: str):

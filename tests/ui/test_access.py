@@ -94,7 +94,7 @@ def test_session_cookie_is_httponly_and_samesite_strict(page, server):
 
 
 def test_deactivated_account_is_signed_out_at_its_next_page(page, factory, committed):
-    from api.passwords import hash_password
+    from services.passwords import hash_password
     user = factory.user(roles=("LIBRARIAN",), username=f"temp{uuid.uuid4().hex[:8]}",
                         password_hash=hash_password("temporary-pass"))
     committed.commit()

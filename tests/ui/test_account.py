@@ -5,8 +5,8 @@ import uuid
 
 from playwright.sync_api import expect
 
-from api.db.session import Out
-from api.passwords import hash_password
+from datalayer.session import Out
+from services.passwords import hash_password
 from tests.ui.helpers import login
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from api.passwords import hash_password
+from services.passwords import hash_password
 from tests.factories import Factory, unique
 from tests.sessions import rolled_back_session
 from tests.ui.staff_http import StaffClient

@@ -12,8 +12,8 @@ import psycopg
 import pytest
 from playwright.sync_api import expect
 
-from api.db.session import connect
-from api.passwords import hash_password
+from datalayer.session import connect
+from services.passwords import hash_password
 from tests.factories import Factory
 from tests.ui.conftest import AppServer, _admin_url, build_database, drop_database
 from tests.ui.helpers import login, save_screenshot

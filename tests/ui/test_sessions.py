@@ -7,8 +7,8 @@ import uuid
 import httpx
 from playwright.sync_api import expect
 
-from api.db.session import Out
-from api.passwords import hash_password
+from datalayer.session import Out
+from services.passwords import hash_password
 from tests.ui.helpers import login
 
 PASSWORD = "first-secret-1"

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from playwright.sync_api import Page, expect
 
-from api.db.session import Out
-from api.passwords import hash_password
+from datalayer.session import Out
+from services.passwords import hash_password
 from tests.ui.helpers import login, user_id
 
 

@@ -1,10 +1,10 @@
-"""The FastAPI application: create_app() builds it from the settings; `app` is the module-level instance
-(uvicorn api.main:app). The staff UI (admin_ui) is mounted at /staff when the package is importable:
-it provides admin_ui.mount(app) and uses app.state.gateway, api.deps and api.security.
+"""The one server process: create_app() builds the ASGI app from the settings, with the gateway and the
+shared state (error catalog, session checks, route figures, rate limiters) both faces use, the REST API
+(api.install) at /api and the staff UI (admin_ui.mount) at /staff. `app` is the module-level instance
+(uvicorn server.main:app). Neither face imports the other; this module is the only one that sees both.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -12,14 +12,16 @@ from typing import AsyncIterator
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import metrics
-from api.accounts import SessionCheck
-from api.db.gateway import Gateway
-from api.errors import ErrorCatalog, install_handlers, responses
+import admin_ui
+import api
+from api.errors import responses
 from api.middleware import RequestMiddleware, configure_logging
-from api.ratelimit import SlidingWindowLimiter
-from api.routers import admin, auth, catalog, circulation, fines, holds, materials, patron, patrons, reports, system
-from api.settings import Settings, get_settings
+from datalayer.errors import ErrorCatalog
+from datalayer.gateway import Gateway
+from services import metrics
+from services.accounts import SessionCheck
+from services.ratelimit import SlidingWindowLimiter
+from services.settings import Settings, get_settings
 
 log = logging.getLogger("ils.api")
 
@@ -27,9 +29,6 @@ DESCRIPTION = """Integrated library system API. Every business rule runs in the 
 this API authenticates, checks the route's permission, makes one package call per request and maps the
 result. Errors: `{"error": {"code", "db_code", "message"}}` with the status of the error catalog.
 Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <token>`."""
-
-ROUTERS = (system, auth, catalog, patron, circulation, holds, patrons, fines, materials, reports, admin)
-
 
 def create_app(settings: Settings | None = None, gateway: Gateway | None = None) -> FastAPI:
     settings = settings or get_settings()
@@ -68,10 +67,8 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
                           "login_user": SlidingWindowLimiter(settings.login_rate_per_user, window),
                           "register_ip": SlidingWindowLimiter(settings.login_rate_per_ip, window),
                           "register_email": SlidingWindowLimiter(settings.login_rate_per_user, window)}
-    install_handlers(app)
-    for module in ROUTERS:
-        app.include_router(module.router)
-    _mount_staff_ui(app)
+    api.install(app)
+    admin_ui.mount(app)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=False,
                            allow_methods=["GET", "POST", "PUT", "DELETE"],
@@ -82,20 +79,7 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
     return app
 
 
-def _mount_staff_ui(app: FastAPI) -> None:
-    """Mount the staff UI when the admin_ui package provides mount(app)."""
-    try:
-        module = importlib.import_module("admin_ui")
-    except ModuleNotFoundError as exc:
-        if exc.name != "admin_ui":
-            raise
-        return
-    mount = getattr(module, "mount", None)
-    if callable(mount):
-        mount(app)
-
-
-def __getattr__(name: str):  # `app` is built on first access, so importing api.main needs no settings
+def __getattr__(name: str):  # `app` is built on first access, so importing server.main needs no settings
     if name == "app":
         value = create_app()
         globals()["app"] = value

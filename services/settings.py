@@ -60,7 +60,7 @@ def trusted_proxies(env: dict | None = None) -> str:
 def serve_command(host: str, port: int, *, workers: int = 1, env: dict | None = None) -> list[str]:
     """The arguments after `python` that serve the app with uvicorn: every start (scripts/ils run, the test
     servers, the benchmarks) goes through here; the Dockerfile's CMD says the same in shell."""
-    return ["-m", "uvicorn", "api.main:app", "--host", host, "--port", str(port), "--workers", str(workers),
+    return ["-m", "uvicorn", "server.main:app", "--host", host, "--port", str(port), "--workers", str(workers),
             "--forwarded-allow-ips", trusted_proxies(env)]
 
 
@@ -122,7 +122,7 @@ class Settings:
         if s.metrics_token and len(s.metrics_token) < 16:
             raise SettingsError("ILS_METRICS_TOKEN is too short: use at least 16 (better 32+) random characters")
         if s.db_schema is not None:
-            from api.db.session import current_schema_sql
+            from datalayer.session import current_schema_sql
             try:
                 current_schema_sql(s.db_schema)
             except ValueError:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from api.db.session import Session
-from api.reads import in_list, like_pattern
+from datalayer.reads import in_list, like_pattern
+from datalayer.session import Session
 
 _COUNTS = """(SELECT COUNT(*) FROM copies c WHERE c.material_id = m.material_id AND c.status = 'AVAILABLE') AS available_copies,
        (SELECT COUNT(*) FROM copies c WHERE c.material_id = m.material_id AND c.status <> 'WITHDRAWN') AS total_copies"""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from api.db.session import Session
+from datalayer.session import Session
 
 
 def _day(v) -> date:

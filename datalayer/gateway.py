@@ -13,7 +13,7 @@
     rows = await gateway.query(lambda s: s.rows(...))        # statements(), run on a worker thread
 
 PostgreSQL: psycopg_pool.ConnectionPool. Oracle: python-oracledb pool in thin mode. Errors arrive as
-api.db.session.DbError with the catalog code (-20nnn) on both engines; PoolTimeout becomes
+datalayer.session.DbError with the catalog code (-20nnn) on both engines; PoolTimeout becomes
 DbUnavailable. Per-procedure call latency goes to an observer (the metrics module) when one is set.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Protocol, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from api.db.session import DbError, Out, Session, current_schema_sql, engine_of, oracle_driver
+from datalayer.session import DbError, Out, Session, current_schema_sql, engine_of, oracle_driver
 
 __all__ = ["Gateway", "DbUnavailable", "PoolStats", "DbError", "Out", "Session"]
 
@@ -36,7 +36,7 @@ class DbUnavailable(Exception):
 
 
 class Actor(Protocol):
-    """Who a transaction acts as: a user and the key of their session (api.accounts.SignedIn is one)."""
+    """Who a transaction acts as: a user and the key of their session (services.accounts.SignedIn is one)."""
     user_id: int
     session_key: str
 

@@ -10,12 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, Query
 
-from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, patron_self
 from api.errors import responses
 from api.models.common import PathId
-from api.models.patron import CancelledOut, FineOut, HistoryOut, HoldOut, LoanOut, RenewedOut, ReservedOut, ReserveIn
-from api.reads import patron as q
+from api.models.portal import CancelledOut, FineOut, HistoryOut, HoldOut, LoanOut, RenewedOut, ReservedOut, ReserveIn
+from datalayer.reads import patron_activity as q
+from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/patron/me", tags=["patron"], dependencies=[Depends(patron_self())],
                    responses=responses(401, 403))

@@ -1,7 +1,7 @@
 """Reads of one patron's data (the portal and the staff patron page); always filtered by patron_id."""
 from __future__ import annotations
 
-from api.db.session import Session
+from datalayer.session import Session
 
 FINE_COLS = """f.fine_id, f.loan_id, f.patron_id, f.fine_type, f.amount, f.amount_paid AS paid,
        f.amount - f.amount_paid AS balance, f.status, f.assessed_at, f.description"""

@@ -1,33 +1,56 @@
-"""Reads for the patron pages: search, a patron's history, fines and borrowing over time."""
+"""Reads of patrons for both faces: the one search, one patron with loans, holds and fines, their history."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from api.db.session import Session
+from datalayer.reads import PAGE_SIZE, prefix_pattern
+from datalayer.reads import patron_activity as mine
+from datalayer.reads.desk import PATRON_COLUMNS
+from datalayer.session import Session
 
-from admin_ui.reads.desk import PATRON_COLUMNS
+_COLS = "p.patron_id, p.card_number, p.first_name, p.last_name, p.email, p.category, p.home_branch_id, p.status, p.expires_on"
 
 
-def search(s: Session, text: str, limit: int = 50, offset: int = 0) -> tuple[list[dict], int]:
-    """By card number (exact), e-mail, or the start of a last name, first name or 'first last'."""
-    text = text.strip()
-    if not text:
-        total = s.scalar("SELECT COUNT(*) FROM patrons") or 0
-        where, binds = "1 = 1", {}
-    else:
-        pattern = text.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        where = """(p.card_number = :exact OR UPPER(p.email) = :mail
-                    OR UPPER(p.last_name) LIKE :pat ESCAPE '\\' OR UPPER(p.first_name) LIKE :pat ESCAPE '\\'
-                    OR UPPER(p.first_name || ' ' || p.last_name) LIKE :pat ESCAPE '\\')"""
-        binds = {"exact": text, "mail": text.upper(), "pat": pattern}
-        total = s.scalar(f"SELECT COUNT(*) FROM patrons p WHERE {where}", binds) or 0
+def search(s: Session, text: str | None, status: str | None = None, limit: int = PAGE_SIZE,
+           offset: int = 0) -> tuple[list[dict], int]:
+    """The one patron search of both faces: the card number or e-mail exactly (any case), or the start of
+    the last name, the first name or "first last" (any case); by status when given; by name. Each row
+    carries the home branch's name and the count of active loans."""
+    clauses, binds = [], {}
+    text = (text or "").strip()
+    if text:
+        clauses.append("(p.card_number = :exact OR UPPER(p.email) = :mail "
+                       "OR UPPER(p.last_name) LIKE :pat ESCAPE '\\' OR UPPER(p.first_name) LIKE :pat ESCAPE '\\' "
+                       "OR UPPER(p.first_name || ' ' || p.last_name) LIKE :pat ESCAPE '\\')")
+        binds.update({"exact": text, "mail": text.upper(), "pat": prefix_pattern(text)})
+    if status:
+        clauses.append("p.status = :st")
+        binds["st"] = status
+    where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+    total = s.scalar(f"SELECT COUNT(*) FROM patrons p{where}", binds)
     rows = s.rows(f"""SELECT {PATRON_COLUMNS},
                              (SELECT COUNT(*) FROM loans l WHERE l.patron_id = p.patron_id AND l.status = 'ACTIVE') AS loans
-                        FROM patrons p JOIN branches b ON b.branch_id = p.home_branch_id
-                       WHERE {where}
-                       ORDER BY p.last_name, p.first_name, p.patron_id OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY""",
-                  {**binds, "off": offset, "lim": limit})
-    return rows, int(total)
+                        FROM patrons p JOIN branches b ON b.branch_id = p.home_branch_id{where}
+                       ORDER BY UPPER(p.last_name), UPPER(p.first_name), p.patron_id
+                      OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY""", {**binds, "off": offset, "lim": limit})
+    return rows, int(total or 0)
+
+
+def detail(s: Session, patron_id: int) -> dict | None:
+    row = s.one(f"""SELECT {_COLS}, p.user_id, p.phone, p.address, p.status_reason, p.registered_at,
+                           (SELECT COALESCE(SUM(f.amount - f.amount_paid), 0) FROM fines f
+                             WHERE f.patron_id = p.patron_id AND f.status = 'OPEN') AS balance
+                      FROM patrons p WHERE p.patron_id = :p""", {"p": patron_id})
+    if row is None:
+        return None
+    row["loans"] = mine.loans(s, patron_id)
+    row["holds"] = mine.holds(s, patron_id, open_only=True)
+    row["fines"] = mine.fines(s, patron_id)
+    return row
+
+
+def summary(s: Session, patron_id: int) -> dict | None:
+    return s.one(f"SELECT {_COLS}, p.status_reason FROM patrons p WHERE p.patron_id = :p", {"p": patron_id})
 
 
 def fines(s: Session, patron_id: int, limit: int = 100) -> list[dict]:

@@ -1,9 +1,9 @@
-"""Reads for the reports page: circulation (api.reads.admin.circulation_report) and money over a period."""
+"""Reads for the reports page: circulation (datalayer.reads.admin.circulation_report) and money over a period."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from api.db.session import Session
+from datalayer.session import Session
 
 
 def _period(start: date, end: date) -> dict:

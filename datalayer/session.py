@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Callable, Iterator, Sequence, TypeVar
-from urllib.parse import urlsplit, unquote
+from typing import Any, Callable, Iterator, TypeVar
+from urllib.parse import unquote, urlsplit
 
 _BIND = re.compile(r"(?<![:\w]):(\w+)")
 log = logging.getLogger("ils.db")

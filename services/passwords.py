@@ -1,6 +1,6 @@
 """Password hashes (argon2id, argon2-cffi's defaults): made and verified here, stored by lib_auth.
 
-Face-neutral (no web framework): the login use case (api/accounts.py) and both faces use it.
+Face-neutral (no web framework): the login use case (services/accounts.py) and both faces use it.
 """
 from __future__ import annotations
 

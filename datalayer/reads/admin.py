@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from api.db.session import Session
+from datalayer.session import Session
 
 
 def audit(s: Session, user_id: int | None, action: str | None, table: str | None, limit: int,

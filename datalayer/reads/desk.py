@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from api.db.session import DbError, Session
+from datalayer.session import DbError, Session
 
 PATRON_COLUMNS = """p.patron_id, p.card_number, p.first_name, p.last_name, p.email, p.phone, p.address, p.category,
                     p.home_branch_id, b.name AS home_branch, p.status, p.status_reason, p.status_changed_at,

@@ -3,7 +3,7 @@ whether a session is still live.
 
 The API (JWT bearer tokens) and the staff UI (a signed cookie) both call these functions and both
 carry a `SignedIn`; they differ only in how the session key travels and in `kind` (API or STAFF).
-This module imports only the gateway (api.db) and the password hasher (api.passwords), no web
+This module imports only the gateway (api.db) and the password hasher (services.passwords), no web
 framework, so it moves unchanged with them to the shared data layer a later issue creates.
 
 Login (lib_auth's rules, see plsql/lib_auth.pks): the stored hash is fetched whatever the account's
@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from api.db.session import DbError, Out, Session
-from api.passwords import DUMMY_HASH, hash_password, verify_password
+from datalayer.session import DbError, Out, Session
+from services.passwords import DUMMY_HASH, hash_password, verify_password
 
 INVALID_CREDENTIALS, ACCOUNT_LOCKED, ACCOUNT_INACTIVE = -20406, -20407, -20408
 KINDS = ("API", "STAFF")
@@ -282,7 +282,7 @@ _UNREACHABLE = ("57P01", "57P02", "57P03", "ORA-03113", "ORA-03114", "ORA-03135"
 
 
 def _unreachable(exc: Exception) -> bool:
-    from api.db.gateway import DbUnavailable
+    from datalayer.gateway import DbUnavailable
     if isinstance(exc, DbUnavailable):
         return True
     if not isinstance(exc, DbError) or exc.code is not None:
