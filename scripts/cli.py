@@ -298,7 +298,7 @@ def cmd_admin(args) -> int:
 
 
 def cmd_syntax(args) -> int:
-    from scripts import syntax_gate
+    from database.tooling import syntax_gate
     return syntax_gate.main(args.files)
 
 

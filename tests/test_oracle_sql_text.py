@@ -21,7 +21,7 @@ import pytest
 import sqlfluff
 
 from database import oracle_install
-from scripts import syntax_gate
+from database.tooling import syntax_gate
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*ROOT.glob("api/**/*.py"), *ROOT.glob("admin_ui/**/*.py"),
