@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_jobs [--scale 1m] [--db ils_bench_jobs] [--reuse]
 
 Builds a fresh database (database.postgres.build.install) in the embedded cluster, loads
-scripts/demo_data at the given scale, then runs every job of the catalog in night order through
+scripts/demo at the given scale, then runs every job of the catalog in night order through
 lib_jobs.run_job (autocommit, as the schedulers do) and prints one line per job, for these nights:
   tonight   the as-of days a scheduler would use now (the data set is current: little to do)
   again     the same night again: every job must change nothing (rows 0)
@@ -69,7 +69,7 @@ def night(url: str, label: str, shift_days: int = 0, skip: frozenset = frozenset
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_jobs", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--scale", default="1m", help="demo_data scale (default 1m)")
+    ap.add_argument("--scale", default="1m", help="scripts.demo scale (default 1m)")
     ap.add_argument("--db", default="ils_bench_jobs", help="database to (re)build (default ils_bench_jobs)")
     ap.add_argument("--reuse", action="store_true", help="keep the database and its data, only run the jobs")
     ap.add_argument("--nights", default=",".join(NIGHTS), help=f"nights to run, in order (default {','.join(NIGHTS)})")
@@ -79,12 +79,12 @@ def main(argv: list[str] | None = None) -> int:
     url = cluster.admin_url(args.db)
     if not args.reuse:
         from database.postgres import build
-        from scripts import demo_data
+        from scripts import demo
         t0 = time.perf_counter()
         build.install(cluster.admin_url(), args.db)
         print(f"schema built in {time.perf_counter() - t0:.1f} s", flush=True)
         t0 = time.perf_counter()
-        demo_data.load(url, scale=args.scale, progress=False)
+        demo.load(url, scale=args.scale, progress=False)
         print(f"data set {args.scale} loaded in {time.perf_counter() - t0:.1f} s", flush=True)
     print(f"data: {_counts(url)}", flush=True)
     print(f"{'night':<9} {'job':<17} {'as of':<10} {'wall':>11} {'rows':>14} {'batches':>13}")

@@ -1,7 +1,7 @@
 """Run install.sql / uninstall.sql (and the jobs and accounts scripts) on Oracle through python-oracledb
 (thin mode), no SQL*Plus needed.
 
-The files are split as SQL*Plus would run them (and as scripts/syntax_gate.py checks them): a PL/SQL
+The files are split as SQL*Plus would run them (and as database/tooling/syntax_gate/ checks them): a PL/SQL
 unit (CREATE [OR REPLACE] [[NON]EDITIONABLE] PACKAGE/TRIGGER/..., or an anonymous block) ends at a line
 holding only `/`; any other statement ends at a `;` closing a line, or at a `/` line. SQL*Plus commands
 (WHENEVER, SET <SQL*Plus variable>, PROMPT, REMARK, SHOW, SPOOL, EXIT) are skipped; `@@file`, `@file`

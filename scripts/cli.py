@@ -59,9 +59,9 @@ def _install(demo: bool) -> None:
 
 
 def _load_demo(scale: str) -> None:
-    from scripts import demo_data
+    from scripts import demo
     t0 = time.perf_counter()
-    result = demo_data.load(cluster.default_url(), scale=scale, progress=scale != "demo")
+    result = demo.load(cluster.default_url(), scale=scale, progress=scale != "demo")
     rows = ", ".join(f"{n} {t}" for t, n in result["counts"].items())
     _say(f"demo data loaded in {time.perf_counter() - t0:.1f}s: {rows}")
 
@@ -299,7 +299,7 @@ def cmd_admin(args) -> int:
 
 
 def cmd_syntax(args) -> int:
-    from scripts import syntax_gate
+    from database.tooling import syntax_gate
     return syntax_gate.main(args.files)
 
 

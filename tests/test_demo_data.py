@@ -1,4 +1,4 @@
-"""The demo data generator (scripts/demo_data.py): the "demo" scale loaded into databases of its own.
+"""The demo data generator (scripts/demo.py): the "demo" scale loaded into databases of its own.
 
 PostgreSQL only: on the server ILS_DATABASE_URL points at (the embedded cluster under `scripts/ils test`)
 it builds ils_demo_<suite database> and a clone with suffix _b (ils_demo_test and ils_demo_test_b for
@@ -12,7 +12,7 @@ import psycopg
 import pytest
 from argon2 import PasswordHasher
 
-from scripts import demo_data
+from scripts import demo
 
 pytestmark = pytest.mark.postgres_only
 
@@ -59,7 +59,7 @@ def loaded(admin_url, names):
         build.install(admin_url, DB_A)
         _clone(admin_url, DB_A, DB_B)
         for db in (DB_A, DB_B):
-            results[db] = demo_data.load(_url(admin_url, db), "demo", seed=42, progress=False)
+            results[db] = demo.load(_url(admin_url, db), "demo", seed=42, progress=False)
         yield results
     finally:
         with psycopg.connect(admin_url, autocommit=True) as conn:
@@ -119,15 +119,15 @@ def test_demo_patrons_are_linked_and_in_the_promised_state(conn):
 def test_isbn_check_digits_are_valid(conn):
     isbns = [r[0] for r in _all(conn, "SELECT isbn FROM materials WHERE isbn IS NOT NULL")]
     assert len(isbns) > 100
-    assert [i for i in isbns if not demo_data.isbn_is_valid(i)] == []
+    assert [i for i in isbns if not demo.isbn_is_valid(i)] == []
     assert any(len(i) == 13 for i in isbns)
     assert len(set(isbns)) == len(isbns)
 
 
 def test_isbn_helpers_on_known_numbers():
-    assert demo_data.isbn_is_valid("9780306406157") and demo_data.isbn_is_valid("0306406152")
-    assert demo_data.isbn_is_valid("080442957X")
-    assert not demo_data.isbn_is_valid("9780306406158")
+    assert demo.isbn_is_valid("9780306406157") and demo.isbn_is_valid("0306406152")
+    assert demo.isbn_is_valid("080442957X")
+    assert not demo.isbn_is_valid("9780306406158")
 
 
 def test_copy_status_matches_the_open_loans_and_holds(conn):
@@ -170,7 +170,7 @@ def test_closed_days_are_holidays_and_branch_closures_not_weekends(conn):
 
 
 def test_identity_sequences_are_past_the_loaded_ids(conn):
-    for table, column in demo_data.ID_COLUMN.items():
+    for table, column in demo.ID_COLUMN.items():
         assert _one(conn, f"SELECT COALESCE(pg_sequence_last_value(pg_get_serial_sequence('{table}', '{column}')), 0)"
                           f" >= (SELECT COALESCE(MAX({column}), 0) FROM {table})"), table
     # and an INSERT that takes its id from the identity succeeds
@@ -213,4 +213,4 @@ def test_same_seed_gives_the_same_data(loaded, admin_url, names):
 
 def test_loading_twice_into_one_database_is_refused(loaded, admin_url, names):
     with pytest.raises(RuntimeError, match="demo users already present"):
-        demo_data.load(_url(admin_url, names[0]), "demo", progress=False)
+        demo.load(_url(admin_url, names[0]), "demo", progress=False)

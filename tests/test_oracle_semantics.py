@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from database.tooling.oracle_semantics import REPO_ROOT, check, check_texts, default_paths, main
+from database.tooling.oracle_semantics import check, check_texts, default_paths, main
+from database.tooling.sources import REPO_ROOT
 
 
 @pytest.fixture(autouse=True)

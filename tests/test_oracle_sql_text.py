@@ -21,7 +21,7 @@ import pytest
 import sqlfluff
 
 from database import oracle_install
-from scripts import syntax_gate
+from database.tooling import syntax_gate
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*(p for package in ("datalayer", "services", "api", "admin_ui", "server") for p in ROOT.glob(f"{package}/**/*.py")),

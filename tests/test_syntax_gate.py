@@ -1,4 +1,4 @@
-"""The Oracle syntax gate (scripts/syntax_gate.py): every project source passes, injected errors do not.
+"""The Oracle syntax gate (database/tooling/syntax_gate/): every project source passes, injected errors do not.
 
 No database needed: the gate parses with sqlfluff's oracle dialect.
 """
@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from scripts import syntax_gate
-from scripts.syntax_gate import REPO_ROOT, check, default_paths, main
+from database.tooling import syntax_gate
+from database.tooling.syntax_gate import REPO_ROOT, check, default_paths, main
 
 PROJECT_FILES = default_paths()
 

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from database.tooling.plsql_lexer import read_units
-from database.tooling.plsql_model import REPO_ROOT, Model, Table, build, words
+from database.tooling.plsql_model import Model, Table, build, words
+from database.tooling.sources import REPO_ROOT
 
 OUTPUT = REPO_ROOT / "plsql" / "audit_triggers.sql"
 INSTALL_SCRIPT = REPO_ROOT / "database" / "install.sql"

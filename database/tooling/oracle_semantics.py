@@ -25,7 +25,7 @@ Rules (the Oracle error each one stands for is named in the message):
   IDENTIFIER_LENGTH     a declared name longer than 30 bytes (ORA-00972, PLS-00114)
   RESERVED_WORD         a declared name that is an Oracle SQL or PL/SQL reserved word (ORA-00904, PLS-00103)
 
-It reads tokens, not a grammar (scripts/syntax_gate.py checks the grammar): a careful lexer (comments,
+It reads tokens, not a grammar (database/tooling/syntax_gate/ checks the grammar): a careful lexer (comments,
 strings, q-quotes, quoted identifiers, SQL*Plus lines: plsql_lexer.py) and the PL/SQL block structure
 (declarations, nested subprograms, BEGIN/IF/LOOP/CASE ... END: plsql_model.py). What it cannot see is
 listed in plsql/README.md.
@@ -40,12 +40,10 @@ from pathlib import Path
 
 from database.tooling.oracle_words import MAX_IDENTIFIER_BYTES, PLSQL_RESERVED, SQL_RESERVED
 from database.tooling.plsql_lexer import BIND, ID, OP, Token, Unit
-from database.tooling.plsql_model import (REPO_ROOT, Item, Model, PlsqlUnit, Routine, Section, build, display,
+from database.tooling.plsql_model import (Item, Model, PlsqlUnit, Routine, Section, build,
                                           is_name, is_word, match_paren, split_args)
+from database.tooling.sources import SUFFIXES, default_paths, display
 
-SOURCE_DIRS = ("database", "plsql")
-EXCLUDED_DIRS = (Path("database") / "postgres",)
-SUFFIXES = (".sql", ".pks", ".pkb", ".trg")
 # a call at this place, ended by ';', is a procedure call statement
 STATEMENT_BEFORE = {";", "BEGIN", "THEN", "ELSE", "LOOP", ">>", "DECLARE"}
 # Oracle's own views and tables, not in the sources: an anchor on them cannot be checked here
@@ -430,18 +428,6 @@ def _assignable(toks: list[Token]) -> bool:
 
 # --------------------------------------------------------------------------------------------------
 # Entry points
-
-def default_paths(root: Path = REPO_ROOT) -> list[Path]:
-    """Every Oracle source of the project: not database/postgres/, not a migration's NNN_x.postgres.sql."""
-    excluded = [(root / e).resolve() for e in EXCLUDED_DIRS]
-    out = []
-    for d in SOURCE_DIRS:
-        for p in (root / d).rglob("*"):
-            if (p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.lower().endswith(".postgres.sql")
-                    and not any(p.resolve().is_relative_to(e) for e in excluded)):
-                out.append(p)
-    return sorted(out)
-
 
 def check_sources(sources: list[tuple[Path, str]], report: list[Path] | None = None) -> list[Finding]:
     """Findings over sources (path, text) read together; only those in report when given."""

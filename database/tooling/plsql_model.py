@@ -12,21 +12,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from database.tooling.plsql_lexer import ID, OP, QID, STR, Token, Unit, read_units
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from database.tooling.sources import display
 SQL_START = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH"}
 # what may follow a column's type in its definition
 COLUMN_CLAUSES = {"DEFAULT", "NOT", "NULL", "CONSTRAINT", "GENERATED", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES",
                   "COLLATE", "ENCRYPT", "VISIBLE", "INVISIBLE", "AS", "SORT"}
 ROUTINE_OPTIONS = {"IS", "AS", "DETERMINISTIC", "PIPELINED", "PARALLEL_ENABLE", "RESULT_CACHE", "AUTHID",
                    "ACCESSIBLE", "SHARING", "AGGREGATE", "USING"}
-
-
-def display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(REPO_ROOT))
-    except ValueError:
-        return str(path)
 
 
 # --------------------------------------------------------------------------------------------------

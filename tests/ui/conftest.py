@@ -108,14 +108,14 @@ class AppServer:
 @pytest.fixture(scope="session")
 def ui_database_url(request, database_url, engine) -> str:
     """A database with the schema and the demo data, for the app under test."""
-    from scripts import demo_data
+    from scripts import demo
     if engine == "postgresql":
         name = urlsplit(database_url).path.lstrip("/")
         name = name if name.endswith("_ui") else name + "_ui"
         url = build_database(database_url, name)
     else:
         url = request.getfixturevalue("installed_db")
-    demo_data.load(url, scale="demo", progress=False)
+    demo.load(url, scale="demo", progress=False)
     return url
 
 
