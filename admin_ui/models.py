@@ -8,8 +8,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import (BigInteger, CHAR, Column, Date, DateTime, ForeignKey, Identity, Integer, Numeric, String,
-                        Table, TypeDecorator, select)
+from sqlalchemy import (
+    CHAR,
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    TypeDecorator,
+    select,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column, relationship
 
 

@@ -33,6 +33,7 @@ from admin_ui import nav
 from admin_ui.auth import csrf_token, current_user, revalidate
 from datalayer.errors import RETRY_AFTER_S
 from datalayer.gateway import DbUnavailable, Gateway
+from datalayer.reads import Paging
 from datalayer.session import DbError
 from services.accounts import SignedIn
 
@@ -136,6 +137,10 @@ class Ctx:
             return int(v) if v else None
         except ValueError:
             return None
+
+    def paging(self) -> Paging:
+        """The page asked for (?page=N, from 1), of the one page size of both faces."""
+        return Paging(max(self.int_arg("page") or 1, 1))
 
     @property
     def wants_fragment(self) -> bool:

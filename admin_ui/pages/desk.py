@@ -211,22 +211,22 @@ def set_desk_branch(ctx: web.Ctx) -> Response:
 def loan_history(ctx: web.Ctx) -> Response:
     """Loans of a patron (card) or of a copy (barcode), newest first."""
     card, barcode = ctx.arg("card"), ctx.arg("barcode")
-    page_no = max(ctx.int_arg("page") or 1, 1)
+    paging = ctx.paging()
     rows, total, subject, not_found = [], 0, None, None
     with ctx.read() as s:
         if card:
             p = q.patron_by_card(s, card)
             if p:
                 subject = f"{p['first_name']} {p['last_name']} (card {p['card_number']})"
-                rows, total = q.history(s, patron_id=p["patron_id"], offset=(page_no - 1) * 50)
+                rows, total = q.history(s, patron_id=p["patron_id"], limit=paging.size, offset=paging.offset)
             else:
                 not_found = card
         elif barcode:
             c = q.copy_by_barcode(s, barcode)
             if c:
                 subject = f"“{c['title']}”, copy {c['barcode']}"
-                rows, total = q.history(s, copy_id=c["copy_id"], offset=(page_no - 1) * 50)
+                rows, total = q.history(s, copy_id=c["copy_id"], limit=paging.size, offset=paging.offset)
             else:
                 not_found = barcode
     return ctx.render("desk/history.html", title="Loan history", rows=rows, total=total, subject=subject,
-                      not_found=not_found, card=card, barcode=barcode, page=page_no, pages=max((total + 49) // 50, 1))
+                      not_found=not_found, card=card, barcode=barcode, paging=paging, pages=paging.pages(total))

@@ -30,14 +30,14 @@ def list_fines(ctx: web.Ctx) -> Response:
     patron_id = ctx.int_arg("patron_id")
     status = ctx.arg("status", "OPEN").upper()
     status = status if status in STATUSES else "OPEN"
-    page_no = max(ctx.int_arg("page") or 1, 1)
+    paging = ctx.paging()
     with ctx.read() as s:
         patron = dq.patron(s, patron_id) if patron_id else None
-        rows, total = q.listing(s, patron_id if patron else None, status, 50, (page_no - 1) * 50)
+        rows, total = q.listing(s, patron_id if patron else None, status, paging.size, paging.offset)
         outstanding = q.outstanding_total(s, patron_id if patron else None)
     return ctx.render("fines/list.html", title="Fines", rows=rows, total=total, status=status, patron=patron,
-                      outstanding=outstanding, methods=METHODS, statuses=STATUSES, page=page_no,
-                      pages=max((total + 49) // 50, 1))
+                      outstanding=outstanding, methods=METHODS, statuses=STATUSES, paging=paging,
+                      pages=paging.pages(total))
 
 
 @web.page("/fines/{fine_id:int}/pay", "FINE_COLLECT", methods=["POST"], name="pay_fine")
@@ -77,9 +77,9 @@ def waive_fine(ctx: web.Ctx) -> Response:
 def payment_history(ctx: web.Ctx) -> Response:
     """Payments taken, newest first (one patron's with ?patron_id=)."""
     patron_id = ctx.int_arg("patron_id")
-    page_no = max(ctx.int_arg("page") or 1, 1)
+    paging = ctx.paging()
     with ctx.read() as s:
-        rows, total = pq.payments(s, patron_id, 50, (page_no - 1) * 50)
+        rows, total = pq.payments(s, patron_id, paging.size, paging.offset)
         patron = dq.patron(s, patron_id) if patron_id else None
     return ctx.render("fines/payments.html", title="Payment history", rows=rows, total=total, patron=patron,
-                      page=page_no, pages=max((total + 49) // 50, 1))
+                      paging=paging, pages=paging.pages(total))

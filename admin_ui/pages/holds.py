@@ -19,13 +19,13 @@ def list_holds(ctx: web.Ctx) -> Response:
     status = ctx.arg("status", "READY").upper()
     status = status if status in q.STATUSES else "READY"
     branch_id = ctx.int_arg("branch_id")
-    page_no = max(ctx.int_arg("page") or 1, 1)
+    paging = ctx.paging()
     with ctx.read() as s:
-        rows, total = q.listing(s, status, branch_id, 50, (page_no - 1) * 50)
+        rows, total = q.listing(s, status, branch_id, paging.size, paging.offset)
         counts = q.counts(s)
         branches = dq.branches(s)
     return ctx.render("holds/list.html", title="Holds", rows=rows, total=total, status=status, counts=counts,
-                      branches=branches, branch_id=branch_id, page=page_no, pages=max((total + 49) // 50, 1))
+                      branches=branches, branch_id=branch_id, paging=paging, pages=paging.pages(total))
 
 
 @web.page("/holds/pull", "HOLD_MANAGE")

@@ -9,7 +9,6 @@ from starlette.responses import Response
 
 from admin_ui import charts, web
 from admin_ui.pages.dashboard import utcnow
-from datalayer.reads import PAGE_SIZE, page_offset
 from datalayer.reads import desk as dq
 from datalayer.reads import patrons as q
 from datalayer.session import DbError, Out
@@ -22,13 +21,13 @@ FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "h
 def search_patrons(ctx: web.Ctx) -> Response:
     """Find patrons by card, e-mail or name."""
     text = ctx.arg("q")
-    page_no = max(ctx.int_arg("page") or 1, 1)
+    paging = ctx.paging()
     with ctx.read() as s:
-        rows, total = q.search(s, text, None, PAGE_SIZE, page_offset(page_no))
+        rows, total = q.search(s, text, None, paging.size, paging.offset)
     if text and total == 1 and rows and rows[0]["card_number"] == text:
         return ctx.redirect(f"/patrons/{rows[0]['patron_id']}")
-    return ctx.render("patrons/search.html", title="Patrons", rows=rows, total=total, text=text, page=page_no,
-                      pages=max((total + 49) // 50, 1))
+    return ctx.render("patrons/search.html", title="Patrons", rows=rows, total=total, text=text, paging=paging,
+                      pages=paging.pages(total))
 
 
 @web.page("/patrons/{patron_id:int}", "PATRON_VIEW")

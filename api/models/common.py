@@ -8,9 +8,20 @@ from decimal import Decimal
 from functools import cache
 from typing import Annotated, Any, Generic, Literal, TypeVar, Union, get_args, get_origin
 
-from fastapi import Path
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints,
-                      field_validator, model_validator)
+from fastapi import Path, Query
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from datalayer.reads import MAX_PAGE_SIZE, PAGE_SIZE  # noqa: F401  (PAGE_SIZE: the routes' default)
 
 MAX_ID = 999_999_999_999_999_999  # NUMBER(18)
 
@@ -30,6 +41,9 @@ def _digits(v):
 # an id in the query string or the path (always text there, parsed as an integer)
 QueryId = Annotated[int, Field(ge=1, le=MAX_ID, examples=[1]), BeforeValidator(_digits)]
 PathId = Annotated[int, Path(ge=1, le=MAX_ID, examples=[1]), BeforeValidator(_digits)]
+# the paging rule of both faces (datalayer.reads): ?page= from 1, ?page_size= up to MAX_PAGE_SIZE
+PageNo = Annotated[int, Query(ge=1, le=100_000, description="page number, from 1")]
+PageSize = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="rows per page")]
 # money leaves the API as a decimal string with two places ("12.50")
 Money = Annotated[Decimal, PlainSerializer(lambda d: f"{Decimal(d):.2f}", return_type=str, when_used="json"),
                   Field(examples=["2.50"])]

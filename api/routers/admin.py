@@ -19,8 +19,9 @@ from api.models.admin import (
     UserOut,
     UserRolesOut,
 )
-from api.models.common import Page, PathId, QueryId
+from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, QueryId
 from datalayer.reads import admin as q
+from datalayer.reads import page_offset
 from datalayer.session import Session
 from services import health
 
@@ -41,10 +42,10 @@ def read_health(request: Request, db: Db) -> HealthOut:
 async def list_audit_logs(db: Db, user_id: Annotated[QueryId | None, Query(description="acting user")] = None,
                     action: Annotated[AuditAction | None, Query()] = None,
                     table_name: Annotated[str | None, Query(max_length=30, pattern=r"^[a-z_]+$")] = None,
-                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                    page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[AuditOut]:
+                    page: PageNo = 1,
+                    page_size: PageSize = PAGE_SIZE) -> Page[AuditOut]:
     """The audit trail, newest first, by acting user, action and table."""
-    rows, total = await db.query(lambda s: q.audit(s, user_id, action, table_name, page_size, (page - 1) * page_size))
+    rows, total = await db.query(lambda s: q.audit(s, user_id, action, table_name, page_size, page_offset(page, page_size)))
     return Page[AuditOut](items=rows, total=total, page=page, page_size=page_size)
 
 
@@ -80,10 +81,10 @@ async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db, request: R
 @router.get("/role-requests", response_model=Page[RoleRequestOut], dependencies=[Depends(require("USER_ADMIN"))],
             responses=responses(422))
 async def list_role_requests(db: Db, status: Annotated[RoleRequestStatus | None, Query()] = "PENDING",
-                             page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                             page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[RoleRequestOut]:
+                             page: PageNo = 1,
+                             page_size: PageSize = PAGE_SIZE) -> Page[RoleRequestOut]:
     """Role grants waiting for a second user administrator (or, by status, those decided), newest first."""
-    rows, total = await db.query(lambda s: q.role_requests(s, status, page_size, (page - 1) * page_size))
+    rows, total = await db.query(lambda s: q.role_requests(s, status, page_size, page_offset(page, page_size)))
     return Page[RoleRequestOut](items=rows, total=total, page=page, page_size=page_size)
 
 

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
-from api.models.common import Page, PathId, QueryId
+from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, QueryId
 from api.models.fines import PaidOut, PayIn, WaivedOut, WaiveIn
 from api.models.portal import FineOut
 from datalayer.reads import fines as q
+from datalayer.reads import page_offset
 from datalayer.reads.patron_activity import fine as read_fine
 from datalayer.session import Out, Session
 
@@ -21,10 +22,10 @@ router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401,
 @router.get("", response_model=Page[FineOut], dependencies=[Depends(require("FINE_COLLECT"))])
 async def list_fines(db: Db, patron_id: Annotated[QueryId | None, Query()] = None,
                status: Annotated[Literal["OPEN", "PAID", "WAIVED", "REFUNDED"] | None, Query()] = None,
-               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[FineOut]:
+               page: PageNo = 1,
+               page_size: PageSize = PAGE_SIZE) -> Page[FineOut]:
     """Fines by patron and status, newest first."""
-    rows, total = await db.query(lambda s: q.search(s, patron_id, status, page_size, (page - 1) * page_size))
+    rows, total = await db.query(lambda s: q.search(s, patron_id, status, page_size, page_offset(page, page_size)))
     return Page[FineOut](items=rows, total=total, page=page, page_size=page_size)
 
 

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import Db, require
 from api.errors import responses
-from api.models.common import Page, QueryId
+from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, QueryId
 from api.models.portal import HoldOut
 from datalayer.reads import holds as q
+from datalayer.reads import page_offset
 
 router = APIRouter(prefix="/api/holds", tags=["holds"], responses=responses(401, 403))
 
@@ -21,8 +22,8 @@ HoldStatus = Literal["PENDING", "SUSPENDED", "READY", "FULFILLED", "CANCELLED", 
 async def list_holds(db: Db, status: Annotated[HoldStatus | None, Query(examples=["READY"])] = None,
                branch_id: Annotated[QueryId | None, Query(description="pickup branch")] = None,
                patron_id: Annotated[QueryId | None, Query()] = None,
-               page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-               page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[HoldOut]:
+               page: PageNo = 1,
+               page_size: PageSize = PAGE_SIZE) -> Page[HoldOut]:
     """Holds by status and pickup branch (READY = the hold shelf), oldest first."""
-    rows, total = await db.query(lambda s: q.search(s, status, branch_id, patron_id, page_size, (page - 1) * page_size))
+    rows, total = await db.query(lambda s: q.search(s, status, branch_id, patron_id, page_size, page_offset(page, page_size)))
     return Page[HoldOut](items=rows, total=total, page=page, page_size=page_size)

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
-from api.models.common import Page, PathId, text
+from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, text
 from api.models.patrons import PatronCreated, PatronDetail, PatronIn, PatronSummary, SuspendedOut, SuspendIn
+from datalayer.reads import page_offset
 from datalayer.reads import patrons as q
 from datalayer.session import Out, Session
 
@@ -20,10 +21,10 @@ router = APIRouter(prefix="/api/patrons", tags=["patrons"], responses=responses(
 async def search_patrons(db: Db,
                    q_: Annotated[text(100) | None, Query(alias="q", description="name, e-mail or card number", examples=["lovelace"])] = None,
                    status: Annotated[Literal["ACTIVE", "SUSPENDED", "EXPIRED", "DELETED"] | None, Query()] = None,
-                   page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                   page_size: Annotated[int, Query(ge=1, le=100)] = 20) -> Page[PatronSummary]:
+                   page: PageNo = 1,
+                   page_size: PageSize = PAGE_SIZE) -> Page[PatronSummary]:
     """Find patrons by name, e-mail or card number."""
-    rows, total = await db.query(lambda s: q.search(s, q_, status, page_size, (page - 1) * page_size))
+    rows, total = await db.query(lambda s: q.search(s, q_, status, page_size, page_offset(page, page_size)))
     return Page[PatronSummary](items=rows, total=total, page=page, page_size=page_size)
 
 

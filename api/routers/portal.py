@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends
 
 from api.deps import CurrentUser, Db, patron_self
 from api.errors import responses
-from api.models.common import PathId
+from api.models.common import PAGE_SIZE, PageNo, PageSize, PathId
 from api.models.portal import CancelledOut, FineOut, HistoryOut, HoldOut, LoanOut, RenewedOut, ReservedOut, ReserveIn
+from datalayer.reads import page_offset
 from datalayer.reads import patron_activity as q
 from datalayer.session import Out, Session
 
@@ -28,10 +29,10 @@ async def list_my_loans(user: CurrentUser, db: Db) -> list[LoanOut]:
 
 
 @router.get("/history", response_model=list[HistoryOut])
-async def list_my_history(user: CurrentUser, db: Db, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                    page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> list[HistoryOut]:
+async def list_my_history(user: CurrentUser, db: Db, page: PageNo = 1,
+                    page_size: PageSize = PAGE_SIZE) -> list[HistoryOut]:
     """The caller's past loans, newest first."""
-    rows = await db.query(lambda s: q.history(s, user.patron_id, page_size, (page - 1) * page_size))
+    rows = await db.query(lambda s: q.history(s, user.patron_id, page_size, page_offset(page, page_size)))
     return [HistoryOut(**r) for r in rows]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from datalayer.reads import PAGE_SIZE
 from datalayer.session import DbError, Session
 
 PATRON_COLUMNS = """p.patron_id, p.card_number, p.first_name, p.last_name, p.email, p.phone, p.address, p.category,
@@ -126,7 +127,7 @@ def hold_for_slip(s: Session, hold_id: int) -> dict | None:
                      WHERE h.hold_id = :h""", {"h": hold_id})
 
 
-def history(s: Session, *, patron_id: int | None = None, copy_id: int | None = None, limit: int = 50,
+def history(s: Session, *, patron_id: int | None = None, copy_id: int | None = None, limit: int = PAGE_SIZE,
             offset: int = 0) -> tuple[list[dict], int]:
     """Loans of a patron or of a copy, newest first."""
     if patron_id is None and copy_id is None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datalayer.reads.patron_activity import FINE_COLS
+from datalayer.reads import FINE_BALANCE
 from datalayer.session import Session
 
 
@@ -30,7 +31,7 @@ def listing(s: Session, patron_id: int | None, status: str, limit: int = 50, off
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     total = s.scalar(f"SELECT COUNT(*) FROM fines f{where}", binds) or 0
     rows = s.rows(f"""SELECT f.fine_id, f.patron_id, f.loan_id, f.fine_type, f.amount, f.amount_paid,
-                             f.amount - f.amount_paid AS owed, f.status, f.assessed_at, f.closed_at, f.description,
+                             {FINE_BALANCE} AS owed, f.status, f.assessed_at, f.closed_at, f.description,
                              f.waive_reason, u.username AS waived_by, p.first_name, p.last_name, p.card_number, m.title
                         FROM fines f JOIN patrons p ON p.patron_id = f.patron_id
                         LEFT JOIN users u ON u.user_id = f.waived_by
@@ -43,7 +44,8 @@ def listing(s: Session, patron_id: int | None, status: str, limit: int = 50, off
 
 def outstanding_total(s: Session, patron_id: int | None) -> float:
     where, binds = (" AND patron_id = :p", {"p": patron_id}) if patron_id is not None else ("", {})
-    return s.scalar(f"SELECT COALESCE(SUM(amount - amount_paid), 0) FROM fines WHERE status = 'OPEN'{where}", binds) or 0
+    where = where.replace("patron_id", "f.patron_id")
+    return s.scalar(f"SELECT COALESCE(SUM({FINE_BALANCE}), 0) FROM fines f WHERE f.status = 'OPEN'{where}", binds) or 0
 
 
 def fine(s: Session, fine_id: int) -> dict | None:

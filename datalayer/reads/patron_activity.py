@@ -1,10 +1,11 @@
 """Reads of one patron's data (the portal and the staff patron page); always filtered by patron_id."""
 from __future__ import annotations
 
+from datalayer.reads import FINE_BALANCE
 from datalayer.session import Session
 
-FINE_COLS = """f.fine_id, f.loan_id, f.patron_id, f.fine_type, f.amount, f.amount_paid AS paid,
-       f.amount - f.amount_paid AS balance, f.status, f.assessed_at, f.description"""
+FINE_COLS = f"""f.fine_id, f.loan_id, f.patron_id, f.fine_type, f.amount, f.amount_paid AS paid,
+       {FINE_BALANCE} AS balance, f.status, f.assessed_at, f.description"""
 # queue position as hold_queue_v counts it (open holds of the title in placement order), per row
 _QUEUE = """CASE WHEN h.status IN ('PENDING', 'SUSPENDED', 'READY') THEN
          (SELECT COUNT(*) FROM holds h2 WHERE h2.material_id = h.material_id

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from datalayer.reads import PAGE_SIZE, prefix_pattern
+from datalayer.reads import PAGE_SIZE, PATRON_BALANCE, prefix_pattern
 from datalayer.reads import patron_activity as mine
 from datalayer.reads.desk import PATRON_COLUMNS
 from datalayer.session import Session
@@ -38,8 +38,7 @@ def search(s: Session, text: str | None, status: str | None = None, limit: int =
 
 def detail(s: Session, patron_id: int) -> dict | None:
     row = s.one(f"""SELECT {_COLS}, p.user_id, p.phone, p.address, p.status_reason, p.registered_at,
-                           (SELECT COALESCE(SUM(f.amount - f.amount_paid), 0) FROM fines f
-                             WHERE f.patron_id = p.patron_id AND f.status = 'OPEN') AS balance
+                           {PATRON_BALANCE} AS balance
                       FROM patrons p WHERE p.patron_id = :p""", {"p": patron_id})
     if row is None:
         return None

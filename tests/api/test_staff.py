@@ -84,6 +84,12 @@ def test_list_pay_and_waive_fines(client, staff, people, arrange):
     assert arrange.scalar("SELECT COUNT(*) FROM payments WHERE fine_id = :f", {"f": f1}) == 2
     r = client.post(f"/api/fines/{f2}/waive", json={"reason": "First offence"}, headers=staff["BRANCH_MANAGER"].headers)
     assert r.status_code == 200 and r.json() == {"fine_id": f2, "status": "WAIVED", "waive_reason": "First offence"}
+    # one balance rule: a waived or paid fine owes nothing, in the list as in the patron's total
+    r = client.get("/api/fines", params={"patron_id": p.patron_id}, headers=staff["LIBRARIAN"].headers)
+    assert {x["fine_id"]: (x["status"], x["balance"]) for x in r.json()["items"]} == {f1: ("PAID", "0.00"),
+                                                                                     f2: ("WAIVED", "0.00")}
+    r = client.get(f"/api/patrons/{p.patron_id}", headers=staff["LIBRARIAN"].headers)
+    assert r.json()["balance"] in ("0.00", 0, "0")
 
 
 def test_fine_refusals_change_nothing(client, staff, people, arrange, unchanged):

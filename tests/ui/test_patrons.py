@@ -107,3 +107,20 @@ def test_librarian_places_a_hold_for_a_patron_by_title_words_and_by_copy_barcode
     expect(page.get_by_role("status").first).to_contain_text("HOLD_ALREADY_EXISTS")
     holds = committed.rows("SELECT material_id, status FROM holds WHERE patron_id = :p ORDER BY hold_id", {"p": patron_id})
     assert holds == [{"material_id": almanac, "status": "PENDING"}, {"material_id": atlas, "status": "PENDING"}]
+
+
+def test_the_patron_list_pages_through_the_shared_pager_keeping_the_search(page, committed):
+    total = committed.scalar("SELECT COUNT(*) FROM patrons")
+    pages = (total + 49) // 50
+    assert pages >= 2, "the demo data has more than one page of patrons"
+    login(page, "librarian")
+    page.goto("/staff/patrons")
+    pager = page.get_by_role("navigation", name="Pages")
+    expect(pager).to_contain_text(f"Page 1 of {pages}")
+    first = page.locator("tbody tr").first.inner_text()
+    pager.get_by_role("link", name="Next").click()
+    expect(pager).to_contain_text(f"Page 2 of {pages}")
+    assert page.locator("tbody tr").first.inner_text() != first
+    assert "page=2" in page.url
+    pager.get_by_role("link", name="Previous").click()
+    expect(pager).to_contain_text(f"Page 1 of {pages}")
