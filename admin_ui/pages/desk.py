@@ -14,7 +14,6 @@ from decimal import Decimal
 from starlette.responses import Response
 
 from admin_ui import web
-from admin_ui.pages.dashboard import utcnow
 from datalayer.reads import desk as q
 from datalayer.session import DbError, Out
 
@@ -62,7 +61,7 @@ def checkout_page(ctx: web.Ctx) -> Response:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else (q.patron(s, patron_id) if patron_id else None)
         if p is not None:
-            summary = q.summary(s, p["patron_id"], utcnow())
+            summary = q.summary(s, p["patron_id"])
         elif card or patron_id:
             not_found = card or str(patron_id)
     return ctx.render("desk/checkout.html", title="Check out", branch=branch, summary=summary, not_found=not_found,
@@ -97,7 +96,7 @@ def checkout_scan(ctx: web.Ctx) -> Response:
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else None
-        summary = q.summary(s, p["patron_id"], utcnow()) if p else None
+        summary = q.summary(s, p["patron_id"]) if p else None
     return _answer(ctx, "desk/checkout.html", result, title="Check out", branch=branch, summary=summary, card=card,
                    not_found=None if p else card, action="checkout")
 
