@@ -102,6 +102,16 @@ BEGIN
     drop_object('TABLE', 'PERMISSIONS');
     drop_object('TABLE', 'ROLES');
     drop_object('TABLE', 'USERS');
+    -- the vocabulary (009_vocabulary.sql), after the tables that refer to it
+    drop_object('TABLE', 'PAYMENT_METHODS');
+    drop_object('TABLE', 'FINE_STATUSES');
+    drop_object('TABLE', 'FINE_TYPES');
+    drop_object('TABLE', 'HOLD_STATUSES');
+    drop_object('TABLE', 'LOAN_STATUSES');
+    drop_object('TABLE', 'COPY_STATUSES');
+    drop_object('TABLE', 'PATRON_STATUSES');
+    drop_object('TABLE', 'PATRON_CATEGORIES');
+    drop_object('TABLE', 'MATERIAL_TYPES');
     drop_object('TABLE', 'SCHEMA_VERSION');
 END;
 /

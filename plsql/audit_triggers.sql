@@ -710,11 +710,13 @@ BEGIN
         lib_audit.old_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_num('http_status', :OLD.http_status, :NEW.http_status) ||
-            lib_audit.old_txt('message', :OLD.message, :NEW.message),
+            lib_audit.old_txt('message', :OLD.message, :NEW.message) ||
+            lib_audit.old_txt('overridable', :OLD.overridable, :NEW.overridable),
         lib_audit.new_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_num('http_status', :OLD.http_status, :NEW.http_status) ||
-            lib_audit.new_txt('message', :OLD.message, :NEW.message)) IS NULL THEN
+            lib_audit.new_txt('message', :OLD.message, :NEW.message) ||
+            lib_audit.new_txt('overridable', :OLD.overridable, :NEW.overridable)) IS NULL THEN
         NULL;
     END IF;
 END app_errors_audit_trg;

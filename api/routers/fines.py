@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api import vocabulary
 from api.db.session import Out, Session
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401,
 
 @router.get("", response_model=Page[FineOut], dependencies=[Depends(require("FINE_COLLECT"))])
 async def list_fines(db: Db, patron_id: Annotated[QueryId | None, Query()] = None,
-               status: Annotated[Literal["OPEN", "PAID", "WAIVED", "REFUNDED"] | None, Query()] = None,
+               status: Annotated[vocabulary.FineStatus | None, Query()] = None,
                page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                page_size: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[FineOut]:
     """Fines by patron and status, newest first."""

@@ -19,7 +19,9 @@ from database import versioning
 # Version 1: main when versioning began (the schema without schema_version).
 VERSION_1_COMMIT = "68ad193"
 ROOT = Path(__file__).resolve().parents[2]
-REFERENCE_TABLES = ("app_errors", "app_settings", "jobs", "roles", "permissions", "role_permissions")
+REFERENCE_TABLES = ("app_errors", "app_settings", "jobs", "roles", "permissions", "role_permissions",
+                    "material_types", "patron_categories", "patron_statuses", "copy_statuses", "loan_statuses",
+                    "hold_statuses", "fine_types", "fine_statuses", "payment_methods")
 
 
 def test_migrations_are_numbered_once_per_engine_and_the_sqlplus_stamp_names_the_newest():
