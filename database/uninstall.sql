@@ -56,6 +56,15 @@ BEGIN
     drop_object('TRIGGER', 'PERMISSIONS_AUDIT_TRG');
     drop_object('TRIGGER', 'ROLES_AUDIT_TRG');
     drop_object('TRIGGER', 'USERS_AUDIT_TRG');
+    drop_object('TRIGGER', 'PAYMENT_METHODS_AUDIT_TRG');
+    drop_object('TRIGGER', 'FINE_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'FINE_TYPES_AUDIT_TRG');
+    drop_object('TRIGGER', 'HOLD_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'LOAN_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'COPY_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'PATRON_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'PATRON_CATEGORIES_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_TYPES_AUDIT_TRG');
 
     drop_object('PACKAGE', 'LIB_HOLDS_CORE');
     drop_object('PACKAGE', 'LIB_HOLDS');
