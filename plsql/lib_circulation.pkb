@@ -7,10 +7,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- every engine (a plain NUMBER parameter is a different numeric type from a NUMBER(18) key there).
     ----------------------------------------------------------------------------------------------
 
-    -- a comma-separated list of error names with one more name (NULL = empty list)
+    -- a comma-separated list of error names with more names (NULL = empty list, on both engines:
+    -- 'a,' || NULL is 'a,' on Oracle and NULL on PostgreSQL)
     FUNCTION with_reason(p_list IN VARCHAR2, p_name IN VARCHAR2) RETURN VARCHAR2 IS
     BEGIN
-        IF p_list IS NULL THEN
+        IF p_name IS NULL THEN
+            RETURN p_list;
+        ELSIF p_list IS NULL THEN
             RETURN p_name;
         END IF;
         RETURN p_list || ',' || p_name;
@@ -27,24 +30,20 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURN p_list;
     END first_reason;
 
-    -- What the copy's status says (copy_statuses): whether it may be kept for a hold (is_hold_trap) and
-    -- the refusal of a checkout when no hold holds it (checkout_refusal, NULL = lendable).
-    PROCEDURE copy_state(p_copy_status IN VARCHAR2, p_hold_trap OUT VARCHAR2, p_refusal OUT VARCHAR2) IS
+    -- The refusal of a checkout of a copy in this status when no hold holds it (copy_statuses), NULL = lendable.
+    FUNCTION copy_refusal(p_copy_status IN VARCHAR2) RETURN VARCHAR2 IS
+        l_refusal copy_statuses.checkout_refusal%TYPE;
     BEGIN
-        p_hold_trap := 'N';
-        p_refusal := NULL;
-        FOR r_status IN (SELECT cs.is_hold_trap, cs.checkout_refusal
-                           FROM copy_statuses cs
-                          WHERE cs.code = p_copy_status) LOOP
-            p_hold_trap := r_status.is_hold_trap;
-            p_refusal := r_status.checkout_refusal;
-        END LOOP;
-    END copy_state;
+        SELECT MAX(cs.checkout_refusal) INTO l_refusal FROM copy_statuses cs WHERE cs.code = p_copy_status;
+        RETURN l_refusal;
+    END copy_refusal;
 
-    -- who the copy is trapped for, asked only when its status says it may be
-    FUNCTION reserved_for(p_copy_id IN NUMBER, p_hold_trap IN VARCHAR2) RETURN NUMBER IS
+    -- who the copy is trapped for, asked only when its status says it may be kept for a hold (is_hold_trap)
+    FUNCTION reserved_for(p_copy_id IN NUMBER, p_copy_status IN VARCHAR2) RETURN NUMBER IS
+        l_count NUMBER;
     BEGIN
-        IF p_hold_trap = 'Y' THEN
+        SELECT COUNT(*) INTO l_count FROM copy_statuses cs WHERE cs.code = p_copy_status AND cs.is_hold_trap = 'Y';
+        IF l_count > 0 THEN
             RETURN lib_holds.copy_reserved_for(p_copy_id);
         END IF;
         RETURN NULL;
@@ -113,28 +112,25 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURN l_list;
     END refusals;
 
-    -- Split a list of refusals into those no override passes and those CIRC_OVERRIDE may pass
-    -- (app_errors.overridable), each in the order of the list.
-    PROCEDURE split_refusals(p_list IN VARCHAR2, p_hard OUT VARCHAR2, p_soft OUT VARCHAR2) IS
-        l_list VARCHAR2(402);
+    -- The refusals of a list that CIRC_OVERRIDE may pass (p_overridable 'Y') or that none passes ('N'), as
+    -- app_errors.overridable says, in the order of the list.
+    FUNCTION refusals_of_kind(p_list IN VARCHAR2, p_overridable IN VARCHAR2) RETURN VARCHAR2 IS
+        l_list   VARCHAR2(402);
+        l_result VARCHAR2(400);
     BEGIN
-        p_hard := NULL;
-        p_soft := NULL;
         IF p_list IS NULL THEN
-            RETURN;
+            RETURN NULL;
         END IF;
         l_list := ',' || p_list || ',';
-        FOR r_error IN (SELECT e.name, e.overridable
+        FOR r_error IN (SELECT e.name
                           FROM app_errors e
                          WHERE INSTR(l_list, ',' || e.name || ',') > 0
+                           AND e.overridable = p_overridable
                          ORDER BY INSTR(l_list, ',' || e.name || ',')) LOOP
-            IF r_error.overridable = 'Y' THEN
-                p_soft := with_reason(p_soft, r_error.name);
-            ELSE
-                p_hard := with_reason(p_hard, r_error.name);
-            END IF;
+            l_result := with_reason(l_result, r_error.name);
         END LOOP;
-    END split_refusals;
+        RETURN l_result;
+    END refusals_of_kind;
 
     PROCEDURE check_branch(p_branch_id IN NUMBER) IS
         l_branch_id branches.branch_id%TYPE := p_branch_id;
@@ -286,8 +282,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_copy_status   copies.status%TYPE;
         l_copy_branch   copies.branch_id%TYPE;
         l_material_id   copies.material_id%TYPE;
-        l_hold_trap     copy_statuses.is_hold_trap%TYPE;
-        l_copy_refusal  copy_statuses.checkout_refusal%TYPE;
+        l_all           VARCHAR2(400);
         l_hard          VARCHAR2(400);
         l_soft          VARCHAR2(400);
         l_policy_id     circ_policies.policy_id%TYPE;
@@ -311,11 +306,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             WHEN NO_DATA_FOUND THEN
                 l_patron_status := NULL;
         END;
-        copy_state(l_copy_status, l_hold_trap, l_copy_refusal);
-        l_reserved_for := reserved_for(p_copy_id, l_hold_trap);
+        l_reserved_for := reserved_for(p_copy_id, l_copy_status);
         l_policy_id := loan_policy(l_patron_status, l_category, l_copy_status, l_copy_branch, l_material_id);
-        split_refusals(refusals(p_patron_id, l_patron_status, l_copy_status, l_copy_refusal, l_reserved_for,
-                                l_policy_id), l_hard, l_soft);
+        l_all := refusals(p_patron_id, l_patron_status, l_copy_status, copy_refusal(l_copy_status), l_reserved_for,
+                          l_policy_id);
+        l_hard := refusals_of_kind(l_all, 'N');
+        l_soft := refusals_of_kind(l_all, 'Y');
         IF l_hard IS NULL THEN
             RETURN l_soft;
         ELSIF l_soft IS NULL THEN
@@ -336,8 +332,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_copy_status   copies.status%TYPE;
         l_copy_branch   copies.branch_id%TYPE;
         l_material_id   copies.material_id%TYPE;
-        l_hold_trap     copy_statuses.is_hold_trap%TYPE;
-        l_copy_refusal  copy_statuses.checkout_refusal%TYPE;
+        l_all           VARCHAR2(400);
         l_hard          VARCHAR2(400);
         l_soft          VARCHAR2(400);
         l_policy_id     circ_policies.policy_id%TYPE;
@@ -386,11 +381,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 l_patron_status := NULL;
         END;
 
-        copy_state(l_copy_status, l_hold_trap, l_copy_refusal);
-        l_reserved_for := reserved_for(p_copy_id, l_hold_trap);
+        l_reserved_for := reserved_for(p_copy_id, l_copy_status);
         l_policy_id := loan_policy(l_patron_status, l_category, l_copy_status, l_copy_branch, l_material_id);
-        split_refusals(refusals(p_patron_id, l_patron_status, l_copy_status, l_copy_refusal, l_reserved_for,
-                                l_policy_id), l_hard, l_soft);
+        l_all := refusals(p_patron_id, l_patron_status, l_copy_status, copy_refusal(l_copy_status), l_reserved_for,
+                          l_policy_id);
+        l_hard := refusals_of_kind(l_all, 'N');
+        l_soft := refusals_of_kind(l_all, 'Y');
         IF l_hard IS NOT NULL THEN
             lib_err.raise_error(first_reason(l_hard), l_detail);
         END IF;
