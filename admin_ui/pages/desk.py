@@ -15,10 +15,8 @@ from starlette.responses import Response
 
 from admin_ui import web
 from datalayer.reads import desk as q
+from datalayer.reads import vocabulary
 from datalayer.session import DbError, Out
-
-# lib_circulation's spec: refusals CIRC_OVERRIDE may pass (the database checks it again)
-OVERRIDABLE = frozenset({"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER"})
 
 
 def desk_branch(ctx: web.Ctx, s) -> dict:
@@ -91,7 +89,9 @@ def checkout_scan(ctx: web.Ctx) -> Response:
             r = _refused(ctx, exc, barcode=barcode)
             with ctx.read() as s:
                 r["copy"] = q.copy_by_barcode(s, barcode)
-            r["can_override"] = r["code"] in OVERRIDABLE and ctx.user.has("CIRC_OVERRIDE") and override != "Y"
+                # the refusals CIRC_OVERRIDE may pass are app_errors.overridable (the database checks it again)
+                r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
+                                     and vocabulary.overridable(s, r["code"]))
             result = r
     with ctx.read() as s:
         branch = desk_branch(ctx, s)

@@ -13,9 +13,9 @@ from admin_ui import charts, web
 from datalayer.clock import library_clock
 from datalayer.reads import desk as dq
 from datalayer.reads import patrons as q
+from datalayer.reads import vocabulary
 from datalayer.session import DbError, Out
 
-CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
 FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "home_branch_id", "card_number")
 
 
@@ -60,7 +60,7 @@ def show_patron(ctx: web.Ctx) -> Response:
 def _form_values(ctx: web.Ctx) -> dict:
     values = {f: ctx.arg(f) for f in FIELDS}
     values["home_branch_id"] = ctx.int_arg("home_branch_id")
-    values["category"] = values["category"] if values["category"] in CATEGORIES else "ADULT"
+    values["category"] = values["category"] or "ADULT"  # an unknown one is refused by lib_patrons
     return values
 
 
@@ -72,8 +72,9 @@ def _args(values: dict) -> dict:
 def _form(ctx: web.Ctx, values: dict, *, patron_id: int | None, error: str | None = None, status: int = 200) -> Response:
     with ctx.read() as s:
         branches = dq.branches(s)
+        categories = vocabulary.choices(s, "patron_categories")
     return ctx.render("patrons/form.html", http_status=status, title="Edit patron" if patron_id else "Register a patron",
-                      v=values, patron_id=patron_id, branches=branches, categories=CATEGORIES, error=error)
+                      v=values, patron_id=patron_id, branches=branches, categories=categories, error=error)
 
 
 @web.page("/patrons/new", "PATRON_MANAGE")
