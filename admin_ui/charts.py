@@ -39,7 +39,8 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]
     ymax, ticks = _scale(peak)
     n = max(len(labels), 1)
     group_w = plot_w / n
-    bar_w = max(min(group_w * 0.7 / max(len(series), 1), 28), 2)
+    bar_w = max(min(group_w * 0.7 / max(len(series), 1), 28), 1)
+    gap = min(2.0, bar_w / 4)  # between the bars of a group: never the whole bar when groups are narrow
     parts = _head(width, height, title, labels, series, unit) + _y_grid(ticks, ymax, left, width - right, top, plot_h)
     shown = _shown_labels(len(labels), max(plot_w // 44, 1))
     for i, label in enumerate(labels):
@@ -49,12 +50,15 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]
             h = plot_h * v / ymax
             x = gx + k * bar_w
             y = top + plot_h - h
-            parts.append(f'<rect class="bar series-{k}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - 2:.1f}" '
+            parts.append(f'<rect class="bar series-{k}" x="{x:.1f}" y="{y:.1f}" width="{bar_w - gap:.1f}" '
                          f'height="{max(h, 0):.1f}" rx="2"><title>{escape(name)} {escape(label)}: '
                          f'{_fmt(v)}{escape(unit)}</title></rect>')
-        if i in shown:
-            parts.append(f'<text class="axis" x="{left + group_w * i + group_w / 2:.1f}" y="{height - bottom + 16}" '
-                         f'text-anchor="middle">{escape(label)}</text>')
+        if i in shown:  # the first and last labels kept inside the drawing
+            x = min(max(left + group_w * i + group_w / 2, left + 18), width - right - 18)
+            anchor = "start" if x <= left + 18 and n > 1 else ("end" if x >= width - right - 18 and n > 1 else "middle")
+            x = left if anchor == "start" else (width - right if anchor == "end" else x)
+            parts.append(f'<text class="axis" x="{x:.1f}" y="{height - bottom + 16}" '
+                         f'text-anchor="{anchor}">{escape(label)}</text>')
     parts.append(_legend(series, left, height - 10))
     parts.append("</svg>")
     return Markup("".join(parts))

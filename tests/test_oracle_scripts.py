@@ -18,8 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from database import oracle_install
-from database import versioning
+from database import oracle_install, versioning
 from database.postgres import build
 from scripts import cli
 from tests.test_translation_rules import code_only

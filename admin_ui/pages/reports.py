@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, timedelta
+from typing import Callable
 
 from starlette.responses import Response
 
@@ -32,6 +33,21 @@ def _days(start: date, end: date) -> list[date]:
     return [start + timedelta(days=i) for i in range((end - start).days + 1)]
 
 
+def _buckets(days: list[date]) -> tuple[str, list[str], Callable[[date], int]]:
+    """How the chart groups a period so every bar stays visible: by day up to two months, by week (from
+    Monday) up to half a year, else by month. Returns the unit's name, the labels, and day -> bar index."""
+    if len(days) <= 62:
+        return "day", [d.strftime("%d %b") for d in days], lambda d: (d - days[0]).days
+    if len(days) <= 190:
+        first_monday = days[0] - timedelta(days=days[0].weekday())
+        count = (days[-1] - first_monday).days // 7 + 1
+        labels = [(first_monday + timedelta(weeks=i)).strftime("wk %d %b") for i in range(count)]
+        return "week", labels, lambda d: (d - first_monday).days // 7
+    months = sorted({(d.year, d.month) for d in days})
+    index = {m: i for i, m in enumerate(months)}
+    return "month", [date(y, m, 1).strftime("%b %Y") for y, m in months], lambda d: index[(d.year, d.month)]
+
+
 @web.page("/reports", "RPT_CIRCULATION", "RPT_FINANCIAL")
 def show_reports(ctx: web.Ctx) -> Response:
     circ = money = circ_chart = money_chart = None
@@ -44,31 +60,30 @@ def show_reports(ctx: web.Ctx) -> Response:
         if ctx.user.has("RPT_FINANCIAL"):
             money = q.financial(s, start, end, money_branch)
     days = _days(start, end)
-    labels = [d.strftime("%d %b") for d in days]  # the chart prints as many as fit
+    unit, labels, bucket = _buckets(days)  # the chart prints as many labels as fit
     if circ is not None:
-        per_day = {d: [0, 0] for d in days}
+        bars = [[0, 0] for _ in labels]
         branches: dict[int, list[int]] = {}
         for r in circ["by_day"]:
             day = r["day"].date() if hasattr(r["day"], "date") else r["day"]
-            if day in per_day:
-                per_day[day][0] += r["checkouts"]
-                per_day[day][1] += r["returns"]
+            if start <= day <= end:
+                bars[bucket(day)][0] += r["checkouts"]
+                bars[bucket(day)][1] += r["returns"]
             totals = branches.setdefault(r["branch_id"], [0, 0])
             totals[0] += r["checkouts"]
             totals[1] += r["returns"]
         circ["branches"] = sorted(({"name": names.get(b, str(b)), "checkouts": v[0], "returns": v[1]}
                                    for b, v in branches.items()), key=lambda r: r["name"])
-        circ_chart = charts.bar_chart(labels, [("Checkouts", [per_day[d][0] for d in days]),
-                                               ("Returns", [per_day[d][1] for d in days])],
-                                      title=f"Checkouts and returns per day, {start} to {end}", width=760)
+        circ_chart = charts.bar_chart(labels, [("Checkouts", [b[0] for b in bars]), ("Returns", [b[1] for b in bars])],
+                                      title=f"Checkouts and returns per {unit}, {start} to {end}", width=760)
     if money is not None:
-        taken = {d: 0.0 for d in days}
+        taken = [0.0 for _ in labels]
         for r in money["per_day"]:
             day = r["pay_day"].date() if hasattr(r["pay_day"], "date") else r["pay_day"]
-            if day in taken and r["method"] != "REFUND":
-                taken[day] += float(r["total"] or 0)
-        money_chart = charts.bar_chart(labels, [("Payments taken", [taken[d] for d in days])],
-                                       title=f"Payments taken per day, {start} to {end}", width=760, unit=" $")
+            if start <= day <= end and r["method"] != "REFUND":
+                taken[bucket(day)] += float(r["total"] or 0)
+        money_chart = charts.bar_chart(labels, [("Payments taken", taken)],
+                                       title=f"Payments taken per {unit}, {start} to {end}", width=760, unit=" $")
     return ctx.render("reports.html", title="Reports", start=start, end=end, problem=problem, circ=circ,
                       money=money, circ_chart=circ_chart, money_chart=money_chart,
                       money_branch=names.get(money_branch, "no branch") if money_branch is not None else None)

@@ -1,7 +1,6 @@
 """Staff views of patrons: search, detail, registration, suspension."""
 from __future__ import annotations
 
-
 from pydantic import Field
 
 from api import vocabulary

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from database.tooling.plsql_model import REPO_ROOT
+from database.tooling.sources import REPO_ROOT
 
 DATABASE_DIR = REPO_ROOT / "database"
 

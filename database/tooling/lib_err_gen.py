@@ -16,7 +16,7 @@ import argparse
 import sys
 
 from database.tooling.data_rows import DATABASE_DIR, rows
-from database.tooling.plsql_model import REPO_ROOT
+from database.tooling.sources import REPO_ROOT
 
 DATA_FILE = DATABASE_DIR / "091_app_errors_data.sql"
 OUTPUT = REPO_ROOT / "plsql" / "lib_err.pkb"

@@ -40,8 +40,18 @@ from pathlib import Path
 
 from database.tooling.oracle_words import MAX_IDENTIFIER_BYTES, PLSQL_RESERVED, SQL_RESERVED
 from database.tooling.plsql_lexer import BIND, ID, OP, Token, Unit
-from database.tooling.plsql_model import (Item, Model, PlsqlUnit, Routine, Section, build,
-                                          is_name, is_word, match_paren, split_args)
+from database.tooling.plsql_model import (
+    Item,
+    Model,
+    PlsqlUnit,
+    Routine,
+    Section,
+    build,
+    is_name,
+    is_word,
+    match_paren,
+    split_args,
+)
 from database.tooling.sources import SUFFIXES, default_paths, display
 
 # a call at this place, ended by ';', is a procedure call statement

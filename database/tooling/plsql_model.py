@@ -13,6 +13,7 @@ from pathlib import Path
 
 from database.tooling.plsql_lexer import ID, OP, QID, STR, Token, Unit, read_units
 from database.tooling.sources import display
+
 SQL_START = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH"}
 # what may follow a column's type in its definition
 COLUMN_CLAUSES = {"DEFAULT", "NOT", "NULL", "CONSTRAINT", "GENERATED", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES",

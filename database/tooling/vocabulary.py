@@ -15,7 +15,7 @@ import argparse
 import sys
 
 from database.tooling.data_rows import DATABASE_DIR, rows
-from database.tooling.plsql_model import REPO_ROOT
+from database.tooling.sources import REPO_ROOT
 
 DATA_FILE = DATABASE_DIR / "089_vocabulary_data.sql"
 OUTPUT = REPO_ROOT / "api" / "vocabulary.py"

@@ -9,8 +9,6 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from tests.api.conftest import error_code
-
 CHECKOUT, RETURN, RENEW = "/api/circulation/checkout", "/api/circulation/return", "/api/circulation/renew"
 JSON = {"content-type": "application/json"}
 

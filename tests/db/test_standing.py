@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from api.db.session import DbError, Out
+from datalayer.session import DbError, Out
 from tests.db.desk import CirculationDesk
 from tests.factories import today
 

@@ -7,8 +7,8 @@ import typing
 import pytest
 
 from api import vocabulary as v
-from api.db.session import DbError
 from database.tooling.vocabulary import ENUMS
+from datalayer.session import DbError
 
 
 @pytest.mark.parametrize("name", sorted(ENUMS))

@@ -57,3 +57,18 @@ def test_a_period_running_backwards_is_refused_with_a_reason(page):
 def test_a_cataloger_cannot_open_reports(page):
     login(page, "cataloger")
     assert page.request.get("/staff/reports").status == 403
+
+
+def test_a_year_is_charted_by_month_with_every_bar_drawn_and_the_last_label_inside(page, committed):
+    end = datetime.utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    start = end - timedelta(days=364)
+    login(page, "director")
+    page.goto(f"/staff/reports?start={start:%Y-%m-%d}&end={end:%Y-%m-%d}")
+    chart = page.get_by_test_id("circulation-chart").locator("svg[role=img]")
+    months = (end.year - start.year) * 12 + end.month - start.month + 1  # calendar months the period touches
+    expect(chart.locator("rect.bar")).to_have_count(months * 2)
+    widths = chart.locator("rect.bar").evaluate_all("rs => rs.map(r => r.getBBox().width)")
+    assert min(widths) >= 4
+    box, svg = chart.locator("text.axis").last.bounding_box(), chart.bounding_box()
+    assert box["x"] + box["width"] <= svg["x"] + svg["width"] + 0.5
+    expect(chart.locator("title").first).to_contain_text("per month")

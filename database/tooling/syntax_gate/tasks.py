@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from database.tooling.syntax_gate.sqlplus import Unit
 
+
 @dataclass
 class Task:
     text: str
