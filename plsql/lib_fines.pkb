@@ -39,7 +39,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     -- public
     ----------------------------------------------------------------------------------------------
 
-    FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER IS
+    FUNCTION balance(p_patron_id IN NUMBER) RETURN fines.amount%TYPE IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_balance   NUMBER;
     BEGIN
@@ -51,7 +51,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN l_balance;
     END balance;
 
-    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2 IS
+    FUNCTION money_text(p_amount IN fines.amount%TYPE) RETURN VARCHAR2 IS
     BEGIN
         IF p_amount IS NULL THEN
             RETURN NULL;
@@ -62,7 +62,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN TO_CHAR(p_amount, 'FM999999999990.00999999');
     END money_text;
 
-    FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER IS
+    FUNCTION blocking_balance(p_patron_id IN NUMBER,
+                              p_threshold IN circ_policies.fine_block_threshold%TYPE) RETURN fines.amount%TYPE IS
         l_balance NUMBER;
     BEGIN
         l_balance := balance(p_patron_id);
@@ -72,7 +73,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN 0;
     END blocking_balance;
 
-    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER IS
+    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN fines.amount%TYPE IS
         l_loan_id         loans.loan_id%TYPE := p_loan_id;
         l_fine_id         fines.fine_id%TYPE;
         l_amount          fines.amount%TYPE;
@@ -100,8 +101,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
                              l_accrued_through, l_assessed_at);
     END overdue_charge;
 
-    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                  p_payment_id OUT NUMBER, p_balance OUT NUMBER) IS
+    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE) IS
         l_fine_id     fines.fine_id%TYPE := p_fine_id;
         l_patron_id   fines.patron_id%TYPE;
         l_amount      fines.amount%TYPE;
@@ -131,8 +132,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         p_balance := l_amount - l_amount_paid - p_amount;
     END pay;
 
-    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                      p_payments OUT NUMBER, p_balance OUT NUMBER) IS
+    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                      p_payments OUT NUMBER, p_balance OUT fines.amount%TYPE) IS
         l_patron_id  patrons.patron_id%TYPE := p_patron_id;
         l_found      NUMBER;
         l_left       NUMBER;
@@ -206,8 +207,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
          WHERE fine_id = l_fine_id;
     END waive;
 
-    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2, p_amount IN NUMBER,
-                         p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
+    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2,
+                         p_amount IN fines.amount%TYPE, p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_loan_id   loans.loan_id%TYPE := p_loan_id;
         l_found     NUMBER;

@@ -14,6 +14,7 @@
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
   semantic-check [files]    the Oracle semantic check (name resolution, PLS-00231, spec/body, calls)
   audit-triggers [--check]  generate plsql/audit_triggers.sql from the audited-table list and the DDL
+  package-calls [--check]   generate datalayer/packages/ (typed Python calls) from the package specs
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
 """
 from __future__ import annotations
@@ -313,6 +314,11 @@ def cmd_audit_triggers(args) -> int:
     return audit_triggers.main(["--check"] if args.check else [])
 
 
+def cmd_package_calls(args) -> int:
+    from database.tooling import package_calls
+    return package_calls.main(["--check"] if args.check else [])
+
+
 def cmd_jobs(args) -> int:
     from scripts import jobs
     return jobs.main(args.job_args)
@@ -359,6 +365,9 @@ def build_parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit-triggers", help="generate the audit triggers (plsql/audit_triggers.sql)")
     au.add_argument("--check", action="store_true", help="write nothing; fail on drift or a table or column not covered")
     au.set_defaults(func=cmd_audit_triggers)
+    pc = sub.add_parser("package-calls", help="generate the typed package calls (datalayer/packages/) from the specs")
+    pc.add_argument("--check", action="store_true", help="write nothing; fail when a committed module drifts")
+    pc.set_defaults(func=cmd_package_calls)
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)
