@@ -102,7 +102,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     END overdue_charge;
 
     PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE) IS
+                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE,
+                  p_amount_paid OUT fines.amount_paid%TYPE, p_status OUT fines.status%TYPE) IS
         l_fine_id     fines.fine_id%TYPE := p_fine_id;
         l_patron_id   fines.patron_id%TYPE;
         l_amount      fines.amount%TYPE;
@@ -130,6 +131,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         END IF;
         apply_payment(p_fine_id, l_patron_id, p_amount, p_method, p_note, p_payment_id);
         p_balance := l_amount - l_amount_paid - p_amount;
+        p_amount_paid := l_amount_paid + p_amount;
+        p_status := CASE WHEN l_amount_paid + p_amount >= l_amount THEN 'PAID' ELSE 'OPEN' END;  -- as apply_payment
     END pay;
 
     PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,

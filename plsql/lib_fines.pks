@@ -72,6 +72,8 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @param p_note       receipt number or remark, NULL = none
      * @param p_payment_id OUT the new payments.payment_id
      * @param p_balance    OUT what is still owed on this fine
+     * @param p_amount_paid OUT what has been paid on this fine in all, this payment included
+     * @param p_status     OUT the fine's status now: PAID when nothing is owed any more, else OPEN
      * @throws -20411 PERMISSION_DENIED
      * @throws -20201 FINE_NOT_FOUND
      * @throws -20202 FINE_NOT_OPEN
@@ -80,7 +82,8 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @throws -20203 PAYMENT_EXCEEDS_BALANCE
      */
     PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE);
+                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE,
+                  p_amount_paid OUT fines.amount_paid%TYPE, p_status OUT fines.status%TYPE);
 
     /**
      * Take one payment towards a patron's whole balance: applied to the OPEN fines oldest first

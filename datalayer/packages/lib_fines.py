@@ -53,6 +53,8 @@ class PayOut(NamedTuple):
     """The OUT values of lib_fines.pay."""
     payment_id: int | None
     balance: Decimal | None
+    amount_paid: Decimal | None
+    status: str | None
 
 
 def pay(
@@ -66,9 +68,11 @@ def pay(
     fully paid. Every payment is one payments row. Needs FINE_COLLECT.
 
     PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN PAYMENTS.AMOUNT%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
-        p_payment_id OUT NUMBER, p_balance OUT FINES.AMOUNT%TYPE)
+        p_payment_id OUT NUMBER, p_balance OUT FINES.AMOUNT%TYPE, p_amount_paid OUT FINES.AMOUNT_PAID%TYPE,
+        p_status OUT FINES.STATUS%TYPE)
     """
-    return PayOut(*s.call("lib_fines.pay", fine_id, amount, method, note, Out(int), Out(Decimal)))
+    return PayOut(*s.call("lib_fines.pay", fine_id, amount, method, note, Out(int), Out(Decimal), Out(Decimal),
+            Out(str)))
 
 
 class PayAllOut(NamedTuple):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from datalayer.packages import lib_policy
 from datalayer.session import DbError, Session
 
 PATRON_COLUMNS = """p.patron_id, p.card_number, p.first_name, p.last_name, p.email, p.phone, p.address, p.category,
@@ -65,7 +66,7 @@ def policy_limits(s: Session, p: dict) -> dict | None:
     """The policy for the patron's books at their home branch: its loan limit and fine threshold."""
     try:
         with s.savepoint("policy"):
-            policy_id = s.fn("lib_policy.policy_for", p["home_branch_id"], p["category"], "BOOK")
+            policy_id = lib_policy.policy_for(s, p["home_branch_id"], p["category"], "BOOK")
     except DbError:
         return None
     return s.one("SELECT loan_limit, fine_block_threshold, hold_limit FROM circ_policies WHERE policy_id = :i",
