@@ -62,7 +62,8 @@ from admin_ui import models as m
 from admin_ui import web
 from admin_ui.admin_csrf import bind_csrf_to_session
 from admin_ui.auth import current_user, revalidate, sign_out
-from datalayer.session import DbError, Out
+from datalayer.packages import lib_admin, lib_auth, lib_catalog
+from datalayer.session import DbError
 from services.accounts import SignedIn
 from services.passwords import hash_password
 
@@ -258,11 +259,11 @@ class TableView(ModelView):
     async def delete(self, request: Request, pks: list[Any]) -> int | None:
         raise ActionFailed("This screen does not delete rows.")
 
-    async def delete_each(self, request: Request, pks: list[Any], procedure: str) -> int:
-        """Delete (or deactivate) the rows one package call each, all in one transaction."""
+    async def delete_each(self, request: Request, pks: list[Any], delete: Callable[[Any, int], None]) -> int:
+        """Delete (or deactivate) the rows one package call each (datalayer.packages), all in one transaction."""
         def work(s: Any) -> None:
             for pk in pks:
-                s.call(procedure, int(pk))
+                delete(s, int(pk))
         await self.act(request, work)
         return len(pks)
 
@@ -330,13 +331,13 @@ class MaterialView(TableView):
         return "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
 
     async def create(self, request: Request, data: dict) -> Any:
-        (material_id,) = await self.call(request, lambda s: s.call(
-            "lib_catalog.add_material", *self._args(data), self._authors(data), Out(int)))
+        (material_id,) = await self.call(request, lambda s: lib_catalog.add_material(
+            s, *self._args(data), self._authors(data)))
         return await self.load(request, material_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_catalog.update_material", int(pk), *self._args(data),
-                                                  self._authors(data)))
+        await self.call(request, lambda s: lib_catalog.update_material(s, int(pk), *self._args(data),
+                                                                       self._authors(data)))
         return await self.load(request, pk)
 
     @link_row_action(name="cover", text="Upload cover", icon_class="fa-solid fa-image")
@@ -365,9 +366,9 @@ class CopyView(TableView):
                     "INVALID_MATERIAL_DATA": "price"}
 
     async def create(self, request: Request, data: dict) -> Any:
-        (copy_id,) = await self.call(request, lambda s: s.call(
-            "lib_catalog.add_copy", _pk(data.get("material")), _pk(data.get("branch")), data.get("barcode"),
-            data.get("shelf_location"), data.get("price"), Out(int)))
+        (copy_id,) = await self.call(request, lambda s: lib_catalog.add_copy(
+            s, _pk(data.get("material")), _pk(data.get("branch")), data.get("barcode"),
+            data.get("shelf_location"), data.get("price")))
         return await self.load(request, copy_id)
 
     @row_action(name="withdraw", text="Withdraw", confirmation="Withdraw this copy from circulation?",
@@ -376,7 +377,7 @@ class CopyView(TableView):
                      '<input id="withdraw-reason" class="form-control" name="reason" maxlength="400"></div></form>')
     async def withdraw_row_action(self, request: Request, pk: Any) -> str:
         reason = web.blank_null(str((await request.form()).get("reason") or "")[:400])
-        await self.act(request, lambda s: s.call("lib_catalog.withdraw_copy", int(pk), reason))
+        await self.act(request, lambda s: lib_catalog.withdraw_copy(s, int(pk), reason))
         return self.done(request, "The copy was withdrawn.")
 
 
@@ -397,16 +398,15 @@ class AuthorView(TableView):
         return [data.get("full_name"), data.get("sort_name"), data.get("birth_year"), data.get("death_year")]
 
     async def create(self, request: Request, data: dict) -> Any:
-        (author_id,) = await self.call(request, lambda s: s.call("lib_catalog.add_author", *self._args(data),
-                                                                 Out(int)))
+        (author_id,) = await self.call(request, lambda s: lib_catalog.add_author(s, *self._args(data)))
         return await self.load(request, author_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_catalog.update_author", int(pk), *self._args(data)))
+        await self.call(request, lambda s: lib_catalog.update_author(s, int(pk), *self._args(data)))
         return await self.load(request, pk)
 
     async def delete(self, request: Request, pks: list[Any]) -> int | None:
-        return await self.delete_each(request, pks, "lib_catalog.delete_author")
+        return await self.delete_each(request, pks, lib_catalog.delete_author)
 
 
 class GenreView(TableView):
@@ -421,17 +421,17 @@ class GenreView(TableView):
     error_fields = {"GENRE_NOT_FOUND": "parent"}
 
     async def create(self, request: Request, data: dict) -> Any:
-        (genre_id,) = await self.call(request, lambda s: s.call(
-            "lib_catalog.add_genre", data.get("name"), _pk(data.get("parent")), Out(int)))
+        (genre_id,) = await self.call(request, lambda s: lib_catalog.add_genre(
+            s, data.get("name"), _pk(data.get("parent"))))
         return await self.load(request, genre_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_catalog.update_genre", int(pk), data.get("name"),
-                                                  _pk(data.get("parent"))))
+        await self.call(request, lambda s: lib_catalog.update_genre(s, int(pk), data.get("name"),
+                                                                    _pk(data.get("parent"))))
         return await self.load(request, pk)
 
     async def delete(self, request: Request, pks: list[Any]) -> int | None:
-        return await self.delete_each(request, pks, "lib_catalog.delete_genre")
+        return await self.delete_each(request, pks, lib_catalog.delete_genre)
 
 
 # ---- configuration --------------------------------------------------------------------------------
@@ -465,13 +465,12 @@ class BranchView(TableView):
         return [data.get("code"), data.get("name"), data.get("address"), data.get("phone"), data.get("email")]
 
     async def create(self, request: Request, data: dict) -> Any:
-        (branch_id,) = await self.call(request, lambda s: s.call("lib_admin.create_branch", *self._args(data),
-                                                                 Out(int)))
+        (branch_id,) = await self.call(request, lambda s: lib_admin.create_branch(s, *self._args(data)))
         return await self.load(request, branch_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_admin.update_branch", int(pk), *self._args(data),
-                                                  data.get("is_active")))
+        await self.call(request, lambda s: lib_admin.update_branch(s, int(pk), *self._args(data),
+                                                                   data.get("is_active")))
         return await self.load(request, pk)
 
 
@@ -494,16 +493,15 @@ class ClosedDayView(TableView):
         return [_pk(data.get("branch")), _day(data.get("closed_on")), data.get("reason")]
 
     async def create(self, request: Request, data: dict) -> Any:
-        (closed_day_id,) = await self.call(request, lambda s: s.call("lib_admin.add_closed_day", *self._args(data),
-                                                                     Out(int)))
+        (closed_day_id,) = await self.call(request, lambda s: lib_admin.add_closed_day(s, *self._args(data)))
         return await self.load(request, closed_day_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_admin.update_closed_day", int(pk), *self._args(data)))
+        await self.call(request, lambda s: lib_admin.update_closed_day(s, int(pk), *self._args(data)))
         return await self.load(request, pk)
 
     async def delete(self, request: Request, pks: list[Any]) -> int | None:
-        return await self.delete_each(request, pks, "lib_admin.delete_closed_day")
+        return await self.delete_each(request, pks, lib_admin.delete_closed_day)
 
 
 POLICY_RULES = ("loan_days", "max_renewals", "renew_from_due", "loan_limit", "hold_limit", "daily_fine", "grace_days",
@@ -542,16 +540,15 @@ class PolicyView(TableView):
                 *(data.get(rule) for rule in POLICY_RULES)]
 
     async def create(self, request: Request, data: dict) -> Any:
-        (policy_id,) = await self.call(request, lambda s: s.call("lib_admin.create_policy", *self._args(data),
-                                                                 Out(int)))
+        (policy_id,) = await self.call(request, lambda s: lib_admin.create_policy(s, *self._args(data)))
         return await self.load(request, policy_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_admin.update_policy", int(pk), *self._args(data)))
+        await self.call(request, lambda s: lib_admin.update_policy(s, int(pk), *self._args(data)))
         return await self.load(request, pk)
 
     async def delete(self, request: Request, pks: list[Any]) -> int | None:
-        return await self.delete_each(request, pks, "lib_admin.delete_policy")
+        return await self.delete_each(request, pks, lib_admin.delete_policy)
 
 
 class SettingView(TableView):
@@ -567,7 +564,7 @@ class SettingView(TableView):
     first_field = "value"
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: s.call("lib_admin.set_setting", str(pk), data.get("value")))
+        await self.call(request, lambda s: lib_admin.set_setting(s, str(pk), data.get("value")))
         return await self.load(request, pk)
 
 
@@ -659,10 +656,10 @@ class UserView(TableView):
         branch_id = _pk(data.get("home_branch"))
 
         def work(s: Any) -> tuple[int, list[str]]:
-            (user_id,) = s.call("lib_auth.create_user", data.get("username"), password_hash, data.get("full_name"),
-                                data.get("email"), self._roles(data), Out(int))
+            (user_id,) = lib_auth.create_user(s, data.get("username"), password_hash, data.get("full_name"),
+                                              data.get("email"), self._roles(data))
             if branch_id is not None:
-                s.call("lib_auth.set_home_branch", user_id, branch_id)
+                lib_auth.set_home_branch(s, user_id, branch_id)
             return user_id, self._pending(s, user_id)
         user_id, pending = await self.call(request, work)
         self._say_pending(request, pending)
@@ -673,11 +670,11 @@ class UserView(TableView):
 
         def work(s: Any) -> list[str]:
             before = set(self._pending(s, int(pk)))
-            s.call("lib_auth.update_user", int(pk), data.get("full_name"), data.get("email"))
-            s.call("lib_auth.set_roles", int(pk), self._roles(data))
-            s.call("lib_auth.set_home_branch", int(pk), _pk(data.get("home_branch")))
+            lib_auth.update_user(s, int(pk), data.get("full_name"), data.get("email"))
+            lib_auth.set_roles(s, int(pk), self._roles(data))
+            lib_auth.set_home_branch(s, int(pk), _pk(data.get("home_branch")))
             if s.scalar("SELECT is_active FROM users WHERE user_id = :u", {"u": int(pk)}) != active:
-                s.call("lib_auth.set_active", int(pk), active)
+                lib_auth.set_active(s, int(pk), active)
             return [name for name in self._pending(s, int(pk)) if name not in before]
         self._say_pending(request, await self.call(request, work))
         request.app.state.session_checks.forget_user(int(pk))  # their sessions may have ended
@@ -696,14 +693,14 @@ class UserView(TableView):
                 confirmation="Deactivate this account? It can no longer sign in; its records are kept.",
                 submit_btn_text="Deactivate", submit_btn_class="action.modal_confirm_button_delete")
     async def deactivate_row_action(self, request: Request, pk: Any) -> str:
-        await self.act(request, lambda s: s.call("lib_auth.deactivate_user", int(pk)))
+        await self.act(request, lambda s: lib_auth.deactivate_user(s, int(pk)))
         request.app.state.session_checks.forget_user(int(pk))
         return self.done(request, "The account was deactivated.")
 
     @row_action(name="unlock", text="Unlock", icon_class="fa-solid fa-lock-open",
                 confirmation="Unlock this account and reset its failure count?", submit_btn_text="Unlock")
     async def unlock_row_action(self, request: Request, pk: Any) -> str:
-        await self.act(request, lambda s: s.call("lib_auth.unlock_account", int(pk)))
+        await self.act(request, lambda s: lib_auth.unlock_account(s, int(pk)))
         return self.done(request, "The account was unlocked.")
 
     @row_action(name="password", text="Set password", icon_class="fa-solid fa-key",
@@ -716,11 +713,11 @@ class UserView(TableView):
         if len(password) < request.app.state.settings.password_min_length:
             raise ActionFailed("The password is too short.")
         password_hash = await anyio.to_thread.run_sync(hash_password, password)
-        await self.act(request, lambda s: s.call("lib_auth.set_password", int(pk), password_hash))
+        await self.act(request, lambda s: lib_auth.set_password(s, int(pk), password_hash))
         request.app.state.session_checks.forget_user(int(pk))
         return self.done(request, "The password was changed: every session of the account has ended.")
 
-    async def _decide(self, request: Request, pk: Any, procedure: str) -> int:
+    async def _decide(self, request: Request, pk: Any, decide: Callable[[Any, int], None]) -> int:
         """Approve or reject the ticked requests of this row's user, one package call each, one transaction."""
         ids = [int(v) for v in (await request.form()).getlist("request_id") if str(v).isdigit()]
         if not ids:
@@ -731,7 +728,7 @@ class UserView(TableView):
                 owner = s.scalar("SELECT user_id FROM role_requests WHERE request_id = :r", {"r": request_id})
                 if owner is not None and owner != int(pk):
                     raise ActionFailed("A ticked request belongs to another user.")
-                s.call(procedure, request_id)
+                decide(s, request_id)
         await self.act(request, work)
         request.app.state.session_checks.forget_user(int(pk))  # an approval ends the user's sessions
         return len(ids)
@@ -740,14 +737,14 @@ class UserView(TableView):
                 confirmation="Grant the ticked roles (you are the second administrator)?",
                 submit_btn_text="Approve", form=_requests_form("approve"))
     async def approve_row_action(self, request: Request, pk: Any) -> str:
-        n = await self._decide(request, pk, "lib_auth.approve_role_request")
+        n = await self._decide(request, pk, lib_auth.approve_role_request)
         return self.done(request, f"Approved: {n} role(s) granted.")
 
     @row_action(name="reject", text="Reject roles", icon_class="fa-solid fa-user-xmark",
                 confirmation="Refuse the ticked role requests?", submit_btn_text="Reject",
                 submit_btn_class="action.modal_confirm_button_delete", form=_requests_form("reject"))
     async def reject_row_action(self, request: Request, pk: Any) -> str:
-        n = await self._decide(request, pk, "lib_auth.reject_role_request")
+        n = await self._decide(request, pk, lib_auth.reject_role_request)
         return self.done(request, f"Rejected: {n} role request(s).")
 
 

@@ -319,8 +319,10 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
 
     PROCEDURE create_policy(p_branch_id IN NUMBER, p_patron_category IN VARCHAR2, p_material_type IN VARCHAR2,
                             p_loan_days IN NUMBER, p_max_renewals IN NUMBER, p_renew_from_due IN VARCHAR2,
-                            p_loan_limit IN NUMBER, p_hold_limit IN NUMBER, p_daily_fine IN NUMBER,
-                            p_grace_days IN NUMBER, p_max_fine IN NUMBER, p_fine_block_threshold IN NUMBER,
+                            p_loan_limit IN NUMBER, p_hold_limit IN NUMBER,
+                            p_daily_fine IN circ_policies.daily_fine%TYPE, p_grace_days IN NUMBER,
+                            p_max_fine IN circ_policies.max_fine%TYPE,
+                            p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
                             p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
                             p_lost_refund IN VARCHAR2, p_policy_id OUT NUMBER) IS
         l_branch_id circ_policies.branch_id%TYPE := p_branch_id;
@@ -358,9 +360,11 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
     PROCEDURE update_policy(p_policy_id IN NUMBER, p_branch_id IN NUMBER, p_patron_category IN VARCHAR2,
                             p_material_type IN VARCHAR2, p_loan_days IN NUMBER, p_max_renewals IN NUMBER,
                             p_renew_from_due IN VARCHAR2, p_loan_limit IN NUMBER, p_hold_limit IN NUMBER,
-                            p_daily_fine IN NUMBER, p_grace_days IN NUMBER, p_max_fine IN NUMBER,
-                            p_fine_block_threshold IN NUMBER, p_hold_pickup_days IN NUMBER,
-                            p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER, p_lost_refund IN VARCHAR2) IS
+                            p_daily_fine IN circ_policies.daily_fine%TYPE, p_grace_days IN NUMBER,
+                            p_max_fine IN circ_policies.max_fine%TYPE,
+                            p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
+                            p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
+                            p_lost_refund IN VARCHAR2) IS
         l_policy_id circ_policies.policy_id%TYPE := p_policy_id;
         l_found     circ_policies.policy_id%TYPE;
         l_branch_id circ_policies.branch_id%TYPE := p_branch_id;

@@ -105,8 +105,10 @@ CREATE OR REPLACE PACKAGE lib_admin AS
      */
     PROCEDURE create_policy(p_branch_id IN NUMBER, p_patron_category IN VARCHAR2, p_material_type IN VARCHAR2,
                             p_loan_days IN NUMBER, p_max_renewals IN NUMBER, p_renew_from_due IN VARCHAR2,
-                            p_loan_limit IN NUMBER, p_hold_limit IN NUMBER, p_daily_fine IN NUMBER,
-                            p_grace_days IN NUMBER, p_max_fine IN NUMBER, p_fine_block_threshold IN NUMBER,
+                            p_loan_limit IN NUMBER, p_hold_limit IN NUMBER,
+                            p_daily_fine IN circ_policies.daily_fine%TYPE, p_grace_days IN NUMBER,
+                            p_max_fine IN circ_policies.max_fine%TYPE,
+                            p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
                             p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
                             p_lost_refund IN VARCHAR2, p_policy_id OUT NUMBER);
 
@@ -123,9 +125,11 @@ CREATE OR REPLACE PACKAGE lib_admin AS
     PROCEDURE update_policy(p_policy_id IN NUMBER, p_branch_id IN NUMBER, p_patron_category IN VARCHAR2,
                             p_material_type IN VARCHAR2, p_loan_days IN NUMBER, p_max_renewals IN NUMBER,
                             p_renew_from_due IN VARCHAR2, p_loan_limit IN NUMBER, p_hold_limit IN NUMBER,
-                            p_daily_fine IN NUMBER, p_grace_days IN NUMBER, p_max_fine IN NUMBER,
-                            p_fine_block_threshold IN NUMBER, p_hold_pickup_days IN NUMBER,
-                            p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER, p_lost_refund IN VARCHAR2);
+                            p_daily_fine IN circ_policies.daily_fine%TYPE, p_grace_days IN NUMBER,
+                            p_max_fine IN circ_policies.max_fine%TYPE,
+                            p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
+                            p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
+                            p_lost_refund IN VARCHAR2);
 
     /**
      * Remove a policy no loan refers to. The library-wide default (any branch, category and type) stays:

@@ -192,7 +192,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     PROCEDURE add_material(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_isbn IN VARCHAR2,
                            p_material_type IN VARCHAR2, p_genre_id IN NUMBER, p_publisher IN VARCHAR2,
                            p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
-                           p_replacement_cost IN NUMBER, p_authors IN VARCHAR2, p_material_id OUT NUMBER) IS
+                           p_replacement_cost IN materials.replacement_cost%TYPE, p_authors IN VARCHAR2,
+                           p_material_id OUT NUMBER) IS
         l_isbn materials.isbn%TYPE;
         l_type VARCHAR2(4000); -- unchecked input: wider than the columns until checked
         l_lang VARCHAR2(4000);
@@ -228,7 +229,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     PROCEDURE update_material(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
                               p_isbn IN VARCHAR2, p_material_type IN VARCHAR2, p_genre_id IN NUMBER,
                               p_publisher IN VARCHAR2, p_publication_year IN NUMBER, p_language IN VARCHAR2,
-                              p_description IN VARCHAR2, p_replacement_cost IN NUMBER, p_authors IN VARCHAR2) IS
+                              p_description IN VARCHAR2, p_replacement_cost IN materials.replacement_cost%TYPE,
+                              p_authors IN VARCHAR2) IS
         l_material_id materials.material_id%TYPE := p_material_id;
         l_genre_id    materials.genre_id%TYPE := p_genre_id;
         l_found       materials.material_id%TYPE;
@@ -286,7 +288,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     END new_barcode;
 
     PROCEDURE add_copy(p_material_id IN NUMBER, p_branch_id IN NUMBER, p_barcode IN VARCHAR2,
-                       p_shelf_location IN VARCHAR2, p_price IN NUMBER, p_copy_id OUT NUMBER) IS
+                       p_shelf_location IN VARCHAR2, p_price IN copies.price%TYPE, p_copy_id OUT NUMBER) IS
         l_count   NUMBER;
         l_barcode     copies.barcode%TYPE;
         l_material_id copies.material_id%TYPE := p_material_id;

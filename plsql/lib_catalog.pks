@@ -29,7 +29,8 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
     PROCEDURE add_material(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_isbn IN VARCHAR2,
                            p_material_type IN VARCHAR2, p_genre_id IN NUMBER, p_publisher IN VARCHAR2,
                            p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
-                           p_replacement_cost IN NUMBER, p_authors IN VARCHAR2, p_material_id OUT NUMBER);
+                           p_replacement_cost IN materials.replacement_cost%TYPE, p_authors IN VARCHAR2,
+                           p_material_id OUT NUMBER);
 
     /**
      * Replace a title's data (PUT /api/materials/{id}); arguments as add_material.
@@ -44,7 +45,8 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
     PROCEDURE update_material(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
                               p_isbn IN VARCHAR2, p_material_type IN VARCHAR2, p_genre_id IN NUMBER,
                               p_publisher IN VARCHAR2, p_publication_year IN NUMBER, p_language IN VARCHAR2,
-                              p_description IN VARCHAR2, p_replacement_cost IN NUMBER, p_authors IN VARCHAR2);
+                              p_description IN VARCHAR2, p_replacement_cost IN materials.replacement_cost%TYPE,
+                              p_authors IN VARCHAR2);
 
     /**
      * Add a copy of a title at a branch, AVAILABLE.
@@ -61,7 +63,7 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * @throws -20506 INVALID_MATERIAL_DATA negative price
      */
     PROCEDURE add_copy(p_material_id IN NUMBER, p_branch_id IN NUMBER, p_barcode IN VARCHAR2,
-                       p_shelf_location IN VARCHAR2, p_price IN NUMBER, p_copy_id OUT NUMBER);
+                       p_shelf_location IN VARCHAR2, p_price IN copies.price%TYPE, p_copy_id OUT NUMBER);
 
     /**
      * Withdraw a copy from circulation (status WITHDRAWN). A copy trapped for a hold is released

@@ -42,7 +42,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
     -- public
     ----------------------------------------------------------------------------------------------
 
-    FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER IS
+    FUNCTION balance(p_patron_id IN NUMBER) RETURN fines.amount%TYPE IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_balance   NUMBER;
     BEGIN
@@ -54,7 +54,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN l_balance;
     END balance;
 
-    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2 IS
+    FUNCTION money_text(p_amount IN fines.amount%TYPE) RETURN VARCHAR2 IS
     BEGIN
         IF p_amount IS NULL THEN
             RETURN NULL;
@@ -65,7 +65,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN TO_CHAR(p_amount, 'FM999999999990.00999999');
     END money_text;
 
-    FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER IS
+    FUNCTION blocking_balance(p_patron_id IN NUMBER,
+                              p_threshold IN circ_policies.fine_block_threshold%TYPE) RETURN fines.amount%TYPE IS
         l_balance NUMBER;
     BEGIN
         l_balance := balance(p_patron_id);
@@ -75,7 +76,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         RETURN 0;
     END blocking_balance;
 
-    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER IS
+    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN fines.amount%TYPE IS
         l_loan_id         loans.loan_id%TYPE := p_loan_id;
         l_fine_id         fines.fine_id%TYPE;
         l_amount          fines.amount%TYPE;
@@ -103,8 +104,9 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
                              l_accrued_through, l_assessed_at);
     END overdue_charge;
 
-    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                  p_payment_id OUT NUMBER, p_balance OUT NUMBER) IS
+    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE,
+                  p_amount_paid OUT fines.amount_paid%TYPE, p_status OUT fines.status%TYPE) IS
         l_fine_id     fines.fine_id%TYPE := p_fine_id;
         l_patron_id   fines.patron_id%TYPE;
         l_amount      fines.amount%TYPE;
@@ -132,10 +134,12 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         END IF;
         apply_payment(p_fine_id, l_patron_id, p_amount, p_method, p_note, p_payment_id);
         p_balance := l_amount - l_amount_paid - p_amount;
+        p_amount_paid := l_amount_paid + p_amount;
+        p_status := CASE WHEN l_amount_paid + p_amount >= l_amount THEN 'PAID' ELSE 'OPEN' END;  -- as apply_payment
     END pay;
 
-    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                      p_payments OUT NUMBER, p_balance OUT NUMBER) IS
+    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                      p_payments OUT NUMBER, p_balance OUT fines.amount%TYPE) IS
         l_patron_id  patrons.patron_id%TYPE := p_patron_id;
         l_found      NUMBER;
         l_left       NUMBER;
@@ -209,8 +213,8 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
          WHERE fine_id = l_fine_id;
     END waive;
 
-    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2, p_amount IN NUMBER,
-                         p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
+    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2,
+                         p_amount IN fines.amount%TYPE, p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_loan_id   loans.loan_id%TYPE := p_loan_id;
         l_found     NUMBER;

@@ -32,7 +32,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @param p_patron_id patrons.patron_id
      * @return sum of amount - amount_paid over the patron's OPEN fines, 0 when none
      */
-    FUNCTION balance(p_patron_id IN NUMBER) RETURN NUMBER;
+    FUNCTION balance(p_patron_id IN NUMBER) RETURN fines.amount%TYPE;
 
     /**
      * The fine block of checkout, renewal and hold placement, in one place: a patron owing anything at
@@ -41,7 +41,8 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @param p_threshold circ_policies.fine_block_threshold
      * @return the balance when it blocks, else 0
      */
-    FUNCTION blocking_balance(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN NUMBER;
+    FUNCTION blocking_balance(p_patron_id IN NUMBER,
+                              p_threshold IN circ_policies.fine_block_threshold%TYPE) RETURN fines.amount%TYPE;
 
     /**
      * A money amount as text, the same on both engines (TO_CHAR without a format model gives '.25'
@@ -50,7 +51,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @param p_amount the amount
      * @return the text, NULL when p_amount is NULL
      */
-    FUNCTION money_text(p_amount IN NUMBER) RETURN VARCHAR2;
+    FUNCTION money_text(p_amount IN fines.amount%TYPE) RETURN VARCHAR2;
 
     /**
      * What the loan's OVERDUE fine would amount to if the loan were returned at p_as_of
@@ -60,7 +61,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @return the total overdue charge of the loan, 0 when none
      * @throws -20101 LOAN_NOT_FOUND
      */
-    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN NUMBER;
+    FUNCTION overdue_charge(p_loan_id IN NUMBER, p_as_of IN DATE) RETURN fines.amount%TYPE;
 
     /**
      * Take a payment against one fine. Partial payments are allowed, the fine becomes PAID when
@@ -71,6 +72,8 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @param p_note       receipt number or remark, NULL = none
      * @param p_payment_id OUT the new payments.payment_id
      * @param p_balance    OUT what is still owed on this fine
+     * @param p_amount_paid OUT what has been paid on this fine in all, this payment included
+     * @param p_status     OUT the fine's status now: PAID when nothing is owed any more, else OPEN
      * @throws -20411 PERMISSION_DENIED
      * @throws -20201 FINE_NOT_FOUND
      * @throws -20202 FINE_NOT_OPEN
@@ -78,8 +81,9 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @throws -20205 INVALID_PAYMENT_METHOD
      * @throws -20203 PAYMENT_EXCEEDS_BALANCE
      */
-    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                  p_payment_id OUT NUMBER, p_balance OUT NUMBER);
+    PROCEDURE pay(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                  p_payment_id OUT NUMBER, p_balance OUT fines.amount%TYPE,
+                  p_amount_paid OUT fines.amount_paid%TYPE, p_status OUT fines.status%TYPE);
 
     /**
      * Take one payment towards a patron's whole balance: applied to the OPEN fines oldest first
@@ -96,8 +100,8 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @throws -20205 INVALID_PAYMENT_METHOD
      * @throws -20203 PAYMENT_EXCEEDS_BALANCE
      */
-    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN NUMBER, p_method IN VARCHAR2, p_note IN VARCHAR2,
-                      p_payments OUT NUMBER, p_balance OUT NUMBER);
+    PROCEDURE pay_all(p_patron_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2, p_note IN VARCHAR2,
+                      p_payments OUT NUMBER, p_balance OUT fines.amount%TYPE);
 
     /**
      * Waive (forgive) what is still owed on an OPEN fine. Needs FINE_WAIVE for the fine's branch: the
@@ -127,7 +131,7 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @throws -20401 PATRON_NOT_FOUND
      * @throws -20101 LOAN_NOT_FOUND also when the loan is another patron's
      */
-    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2, p_amount IN NUMBER,
-                         p_description IN VARCHAR2, p_fine_id OUT NUMBER);
+    PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2,
+                         p_amount IN fines.amount%TYPE, p_description IN VARCHAR2, p_fine_id OUT NUMBER);
 END lib_fines;
 /

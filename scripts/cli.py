@@ -16,6 +16,7 @@
   audit-triggers [--check]  generate plsql/audit_triggers.sql from the audited-table list and the DDL
   lib-err [--check]         generate plsql/lib_err.pkb (its raise branches) from database/091_app_errors_data.sql
   vocabulary [--check]      generate api/vocabulary.py (the API's enums) from database/089_vocabulary_data.sql
+  package-calls [--check]   generate datalayer/packages/ (typed Python calls) from the package specs
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
 """
 from __future__ import annotations
@@ -325,6 +326,11 @@ def cmd_vocabulary(args) -> int:
     return vocabulary.main(["--check"] if args.check else [])
 
 
+def cmd_package_calls(args) -> int:
+    from database.tooling import package_calls
+    return package_calls.main(["--check"] if args.check else [])
+
+
 def cmd_jobs(args) -> int:
     from scripts import jobs
     return jobs.main(args.job_args)
@@ -377,6 +383,9 @@ def build_parser() -> argparse.ArgumentParser:
     vo = sub.add_parser("vocabulary", help="generate the API's enums (api/vocabulary.py) from the vocabulary data")
     vo.add_argument("--check", action="store_true", help="write nothing; fail when the committed file is stale")
     vo.set_defaults(func=cmd_vocabulary)
+    pc = sub.add_parser("package-calls", help="generate the typed package calls (datalayer/packages/) from the specs")
+    pc.add_argument("--check", action="store_true", help="write nothing; fail when a committed module drifts")
+    pc.set_defaults(func=cmd_package_calls)
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)

@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from datalayer.session import DbError, Out, Session
+from datalayer.packages import lib_auth, lib_session
+from datalayer.session import DbError, Session
 from services.passwords import DUMMY_HASH, hash_password, verify_password
 
 INVALID_CREDENTIALS, ACCOUNT_LOCKED, ACCOUNT_INACTIVE = -20406, -20407, -20408
@@ -123,7 +124,7 @@ def load_user(s: Session, user_id: int, session_key: str = "", session_id: int |
 def _open(s: Session, user_id: int, kind: str, lifetime_s: int, client: str | None) -> SignedIn:
     """lib_auth.login_succeeded in the caller's transaction: a new session, and the user under it."""
     key = new_session_key()
-    (session_id,) = s.call("lib_auth.login_succeeded", user_id, key, kind, client, int(lifetime_s), Out(int))
+    session_id = lib_auth.login_succeeded(s, user_id, key, kind, client, int(lifetime_s)).session_id
     user = load_user(s, user_id, key, session_id, int(time.time()) + int(lifetime_s))
     assert user is not None  # login_succeeded refused an unknown id
     return user
@@ -138,7 +139,7 @@ def login(gw: Any, username: str, password: str, *, kind: str, lifetime_s: int,
     user_id = None
     try:
         with gw.autonomous() as s:
-            user_id, stored_hash = s.call("lib_auth.check_can_login", username, Out(int), Out(str))
+            user_id, stored_hash = lib_auth.check_can_login(s, username)
     except DbError as exc:
         if exc.code != INVALID_CREDENTIALS:
             raise
@@ -157,7 +158,7 @@ def login(gw: Any, username: str, password: str, *, kind: str, lifetime_s: int,
             elif exc.code != ACCOUNT_INACTIVE:  # a deactivated account is answered as a wrong password
                 raise
     with gw.autonomous() as s:  # counted (or, while locked, only audited) before the refusal is answered
-        s.call("lib_auth.login_failed", username, Out(int))
+        lib_auth.login_failed(s, username)
     raise refusal
 
 
@@ -171,15 +172,15 @@ def change_password(gw: Any, user: SignedIn, current: str, new: str, *, min_leng
     if new == current:
         raise AccountRefusal(422, "VALIDATION_ERROR", "The new password must differ from the current one.")
     with gw.autonomous() as s:
-        _, stored_hash = s.call("lib_auth.check_can_login", user.username, Out(int), Out(str))
+        stored_hash = lib_auth.check_can_login(s, user.username).password_hash
     if not verify_password(stored_hash, current):
         with gw.autonomous() as s:
-            s.call("lib_auth.login_failed", user.username, Out(int))
+            lib_auth.login_failed(s, user.username)
         raise _wrong()
     new_hash = hash_password(new)
     try:
         with gw.transaction(user) as s:
-            s.call("lib_auth.set_password", user.user_id, new_hash)
+            lib_auth.set_password(s, user.user_id, new_hash)
             fresh = _open(s, user.user_id, kind, lifetime_s, client)
     except DbError as exc:
         if exc.code == ACCOUNT_LOCKED:
@@ -195,9 +196,9 @@ def logout(gw: Any, user: SignedIn, *, everywhere: bool = False, checks: "Sessio
     """End this session (lib_session.end_session), or every session of the user."""
     with gw.transaction(user) as s:
         if everywhere:
-            s.call("lib_auth.end_sessions", user.user_id)
+            lib_auth.end_sessions(s, user.user_id)
         else:
-            s.call("lib_session.end_session")
+            lib_session.end_session(s)
     if checks is not None:
         checks.forget_user(user.user_id) if everywhere else checks.forget(user.session_key)
 

@@ -10,11 +10,12 @@ from decimal import Decimal, InvalidOperation
 from starlette.responses import Response
 
 from admin_ui import web
+from datalayer.packages import lib_fines
 from datalayer.reads import desk as dq
 from datalayer.reads import fines as q
 from datalayer.reads import patrons as pq
 from datalayer.reads import vocabulary
-from datalayer.session import DbError, Out
+from datalayer.session import DbError
 
 
 def _back(ctx: web.Ctx) -> str:
@@ -52,8 +53,7 @@ def pay_fine(ctx: web.Ctx) -> Response:
     method = ctx.arg("method").upper()
     try:
         with ctx.tx() as s:
-            _, balance = s.call("lib_fines.pay", fine_id, amount, method, ctx.text("note", 400),
-                                Out(int), Out(Decimal))
+            balance = lib_fines.pay(s, fine_id, amount, method, ctx.text("note", 400)).balance
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(_back(ctx), f"Payment refused: {r.message} ({r.code})", "error")
@@ -67,7 +67,7 @@ def waive_fine(ctx: web.Ctx) -> Response:
     fine_id = ctx.request.path_params["fine_id"]
     try:
         with ctx.tx() as s:
-            s.call("lib_fines.waive", fine_id, ctx.text("reason", 400))
+            lib_fines.waive(s, fine_id, ctx.text("reason", 400))
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(_back(ctx), f"Not waived: {r.message} ({r.code})", "error")

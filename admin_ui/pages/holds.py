@@ -7,10 +7,11 @@ from starlette.responses import Response
 
 from admin_ui import web
 from admin_ui.pages.desk import desk_branch
+from datalayer.packages import lib_holds
 from datalayer.reads import catalog
 from datalayer.reads import desk as dq
 from datalayer.reads import holds as q
-from datalayer.session import DbError, Out
+from datalayer.session import DbError
 
 
 @web.page("/holds", "HOLD_MANAGE")
@@ -47,7 +48,7 @@ def capture_copy(ctx: web.Ctx) -> Response:
                           branch, 404 if barcode else 422)
     try:
         with ctx.tx() as s:
-            (hold_id,) = s.call("lib_holds.trap_copy", copy["copy_id"], branch["current"]["branch_id"], Out(int))
+            hold_id = lib_holds.trap_copy(s, copy["copy_id"], branch["current"]["branch_id"]).hold_id
     except DbError as exc:
         r = ctx.refusal(exc)
         return _pull_page(ctx, {"kind": "refused", "barcode": barcode, "copy": copy, "code": r.code,
@@ -76,7 +77,7 @@ def cancel_hold(ctx: web.Ctx) -> Response:
     back = back if back.startswith("/patrons/") or back.startswith("/holds") else "/holds"
     try:
         with ctx.tx() as s:
-            s.call("lib_holds.cancel", hold_id, reason)
+            lib_holds.cancel(s, hold_id, reason)
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(back, f"{r.message} ({r.code})", "error")
@@ -115,8 +116,9 @@ def place_hold(ctx: web.Ctx) -> Response:
             return ctx.redirect(back, f"No title matches \u201c{text}\u201d.", "error")
     try:
         with ctx.tx() as s:
-            hold_id, position = s.call("lib_holds.place", patron_id, material_id, pickup, Out(int), Out(int))
+            # the title is the message's, not what place writes: read before the call, in its transaction
             title = s.scalar("SELECT title FROM materials WHERE material_id = :m", {"m": material_id})
+            hold_id, position = lib_holds.place(s, patron_id, material_id, pickup)
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(back, f"{r.message} ({r.code})", "error")

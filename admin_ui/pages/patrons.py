@@ -5,16 +5,17 @@ reinstate with a reason: one package call each, which also checks the permission
 """
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Callable
 
 from starlette.responses import Response
 
 from admin_ui import charts, web
 from datalayer.clock import library_clock
+from datalayer.packages import lib_patrons
 from datalayer.reads import desk as dq
 from datalayer.reads import patrons as q
 from datalayer.reads import vocabulary
-from datalayer.session import DbError, Out
+from datalayer.session import DbError, Session
 
 FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "home_branch_id", "card_number")
 
@@ -90,8 +91,8 @@ def register_patron(ctx: web.Ctx) -> Response:
     a = _args(v)
     try:
         with ctx.tx() as s:
-            (patron_id,) = s.call("lib_patrons.register", a["first_name"], a["last_name"], a["email"], a["phone"],
-                                  a["address"], a["category"], a["home_branch_id"], a["card_number"], Out(int))
+            (patron_id,) = lib_patrons.register(s, a["first_name"], a["last_name"], a["email"], a["phone"],
+                                                a["address"], a["category"], a["home_branch_id"], a["card_number"])
     except DbError as exc:
         r = ctx.refusal(exc)
         return _form(ctx, v, patron_id=None, error=f"{r.message} ({r.code})", status=r.status)
@@ -117,20 +118,20 @@ def update_patron(ctx: web.Ctx) -> Response:
     a = _args(v)
     try:
         with ctx.tx() as s:
-            s.call("lib_patrons.update_patron", patron_id, a["first_name"], a["last_name"], a["email"], a["phone"],
-                   a["address"], a["category"], a["home_branch_id"])
+            lib_patrons.update_patron(s, patron_id, a["first_name"], a["last_name"], a["email"], a["phone"],
+                                      a["address"], a["category"], a["home_branch_id"])
     except DbError as exc:
         r = ctx.refusal(exc)
         return _form(ctx, v, patron_id=patron_id, error=f"{r.message} ({r.code})", status=r.status)
     return ctx.redirect(f"/patrons/{patron_id}", "Patron updated.")
 
 
-def _status_change(ctx: web.Ctx, procedure: str, done: str) -> Response:
+def _status_change(ctx: web.Ctx, change: Callable[[Session, int, str | None], None], done: str) -> Response:
     patron_id = ctx.request.path_params["patron_id"]
     reason = ctx.text("reason", 400)
     try:
         with ctx.tx() as s:
-            s.call(procedure, patron_id, reason)
+            change(s, patron_id, reason)
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")
@@ -140,13 +141,13 @@ def _status_change(ctx: web.Ctx, procedure: str, done: str) -> Response:
 @web.page("/patrons/{patron_id:int}/suspend", "PATRON_SUSPEND", methods=["POST"], name="suspend_patron")
 def suspend_patron(ctx: web.Ctx) -> Response:
     """lib_patrons.suspend with the reason given."""
-    return _status_change(ctx, "lib_patrons.suspend", "Patron suspended.")
+    return _status_change(ctx, lib_patrons.suspend, "Patron suspended.")
 
 
 @web.page("/patrons/{patron_id:int}/reinstate", "PATRON_SUSPEND", methods=["POST"], name="reinstate_patron")
 def reinstate_patron(ctx: web.Ctx) -> Response:
     """lib_patrons.reinstate with the reason given."""
-    return _status_change(ctx, "lib_patrons.reinstate", "Patron reinstated.")
+    return _status_change(ctx, lib_patrons.reinstate, "Patron reinstated.")
 
 
 @web.page("/patrons/{patron_id:int}/renew-card", "PATRON_MANAGE", methods=["POST"], name="renew_card")
@@ -155,7 +156,7 @@ def renew_card(ctx: web.Ctx) -> Response:
     patron_id = ctx.request.path_params["patron_id"]
     try:
         with ctx.tx() as s:
-            (expires_on,) = s.call("lib_patrons.renew_card", patron_id, Out(datetime))
+            expires_on = lib_patrons.renew_card(s, patron_id).expires_on
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")

@@ -2,7 +2,7 @@
 /api/admin."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Callable, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
@@ -20,6 +20,7 @@ from api.models.admin import (
     UserRolesOut,
 )
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, QueryId
+from datalayer.packages import lib_auth
 from datalayer.reads import admin as q
 from datalayer.reads import page_offset
 from datalayer.session import Session
@@ -59,7 +60,7 @@ async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: 
     roles = ",".join(r.strip().upper() for r in body.roles if r.strip()) or None
 
     def work(s: Session) -> dict:
-        s.call("lib_auth.set_roles", user_id, roles)
+        lib_auth.set_roles(s, user_id, roles)
         return q.user_roles(s, user_id)
     out = UserRolesOut(**await db.transact(user, work))
     request.app.state.session_checks.forget_user(user_id)
@@ -71,7 +72,7 @@ async def set_user_roles(user_id: PathId, body: RolesIn, user: CurrentUser, db: 
 async def deactivate_user(user_id: PathId, user: CurrentUser, db: Db, request: Request) -> UserOut:
     """Deactivate an account (rows are never deleted); its sessions end at once (tokens and staff cookies)."""
     def work(s: Session) -> dict:
-        s.call("lib_auth.deactivate_user", user_id)
+        lib_auth.deactivate_user(s, user_id)
         return q.user_roles(s, user_id)
     row = await db.transact(user, work)
     request.app.state.session_checks.forget_user(user_id)
@@ -88,9 +89,10 @@ async def list_role_requests(db: Db, status: Annotated[RoleRequestStatus | None,
     return Page[RoleRequestOut](items=rows, total=total, page=page, page_size=page_size)
 
 
-async def _decide(request_id: int, procedure: str, user: CurrentUser, db: Db, request: Request) -> RoleRequestOut:
+async def _decide(request_id: int, decide: Callable[[Session, int], None], user: CurrentUser, db: Db,
+                  request: Request) -> RoleRequestOut:
     def work(s: Session) -> dict | None:
-        s.call(procedure, request_id)
+        decide(s, request_id)
         return q.role_request(s, request_id)
     row = await db.transact(user, work)
     if row is None:  # the package refuses an unknown request first; kept for a row gone meanwhile
@@ -104,14 +106,14 @@ async def _decide(request_id: int, procedure: str, user: CurrentUser, db: Db, re
 async def approve_role_request(request_id: PathId, user: CurrentUser, db: Db, request: Request) -> RoleRequestOut:
     """Grant a pending role as the second administrator: neither the requester nor the grantee
     (403 SECOND_APPROVER_REQUIRED). The grantee's sessions end: the next login carries the role."""
-    return await _decide(request_id, "lib_auth.approve_role_request", user, db, request)
+    return await _decide(request_id, lib_auth.approve_role_request, user, db, request)
 
 
 @router.post("/role-requests/{request_id}/reject", response_model=RoleRequestOut,
              dependencies=[Depends(require("USER_ADMIN"))], responses=responses(404, 409))
 async def reject_role_request(request_id: PathId, user: CurrentUser, db: Db, request: Request) -> RoleRequestOut:
     """Refuse a pending role grant (its requester may withdraw it so)."""
-    return await _decide(request_id, "lib_auth.reject_role_request", user, db, request)
+    return await _decide(request_id, lib_auth.reject_role_request, user, db, request)
 
 
 @router.post("/users/{user_id}/home-branch", response_model=HomeBranchOut, dependencies=[Depends(require("USER_ADMIN"))],
@@ -122,7 +124,7 @@ async def set_home_branch(user_id: PathId, body: HomeBranchIn, user: CurrentUser
     manager's waivers and money reports) act there. A change ends the user's sessions; an administrator's own home
     branch is changed by another one (403 OWN_ROLES_CHANGE)."""
     def work(s: Session) -> dict:
-        s.call("lib_auth.set_home_branch", user_id, body.branch_id)
+        lib_auth.set_home_branch(s, user_id, body.branch_id)
         return s.one("SELECT user_id, username, home_branch_id FROM users WHERE user_id = :u", {"u": user_id})
     out = HomeBranchOut(**await db.transact(user, work))
     request.app.state.session_checks.forget_user(user_id)

@@ -10,7 +10,7 @@ from api.deps import CurrentUser, Db, authenticated, public
 from api.errors import ApiError, responses
 from api.models.auth import LoginIn, LogoutIn, MeOut, PasswordIn, RegisteredOut, RegisterIn, SessionOut, TokenOut
 from api.security import issue_token
-from datalayer.session import Out
+from datalayer.packages import lib_patrons
 from services import accounts
 from services.passwords import hash_password
 from services.ratelimit import retry_after
@@ -102,8 +102,8 @@ def register(body: RegisterIn, request: Request, db: Db) -> RegisteredOut:
         raise ApiError(422, "VALIDATION_ERROR", f"password: the password needs at least {min_length} characters")
     password_hash = hash_password(body.password)
     with db.transaction(actor=None) as s:
-        user_id, patron_id = s.call("lib_patrons.register_account", body.username, password_hash,
-                                    body.full_name, body.email, Out(int), Out(int))
+        user_id, patron_id = lib_patrons.register_account(s, body.username, password_hash, body.full_name,
+                                                          body.email)
     return RegisteredOut(user_id=user_id, patron_id=patron_id, username=body.username)
 
 

@@ -1,7 +1,6 @@
 """Fines at the desk: /api/fines (list, pay, waive)."""
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
@@ -12,10 +11,9 @@ from api.errors import responses
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, QueryId
 from api.models.fines import PaidOut, PayIn, WaivedOut, WaiveIn
 from api.models.portal import FineOut
+from datalayer.packages import lib_fines
 from datalayer.reads import fines as q
 from datalayer.reads import page_offset
-from datalayer.reads.patron_activity import fine as read_fine
-from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401, 403, 422))
 
@@ -34,19 +32,15 @@ async def list_fines(db: Db, patron_id: Annotated[QueryId | None, Query()] = Non
              responses=responses(404, 409))
 async def pay_fine(fine_id: PathId, body: PayIn, user: CurrentUser, db: Db) -> PaidOut:
     """Take a payment towards a fine (partial payments allowed, never more than owed)."""
-    def work(s: Session) -> PaidOut:
-        payment_id, _ = s.call("lib_fines.pay", fine_id, body.amount, body.method, body.note, Out(int), Out(Decimal))
-        row = read_fine(s, fine_id)
-        return PaidOut(fine_id=fine_id, payment_id=payment_id, amount_paid=row["paid"], balance=row["balance"],
-                       status=row["status"])
-    return await db.transact(user, work)
+    paid = await db.transact(user, lambda s: lib_fines.pay(s, fine_id, body.amount, body.method, body.note))
+    return PaidOut(fine_id=fine_id, payment_id=paid.payment_id, amount_paid=paid.amount_paid, balance=paid.balance,
+                   status=paid.status)
 
 
 @router.post("/{fine_id}/waive", response_model=WaivedOut, dependencies=[Depends(require("FINE_WAIVE"))],
              responses=responses(404, 409))
 async def waive_fine(fine_id: PathId, body: WaiveIn, user: CurrentUser, db: Db) -> WaivedOut:
     """Waive what is still owed on a fine; the reason is required and kept."""
-    def work(s: Session) -> dict:
-        s.call("lib_fines.waive", fine_id, body.reason)
-        return s.one("SELECT fine_id, status, waive_reason FROM fines WHERE fine_id = :f", {"f": fine_id})
-    return WaivedOut(**await db.transact(user, work))
+    await db.transact(user, lambda s: lib_fines.waive(s, fine_id, body.reason))
+    # what waive wrote: status WAIVED, the reason as given (trimmed of spaces, as TRIM does)
+    return WaivedOut(fine_id=fine_id, status="WAIVED", waive_reason=body.reason.strip(" "))

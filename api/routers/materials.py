@@ -7,8 +7,9 @@ from api.deps import CurrentUser, Db, require
 from api.errors import responses
 from api.models.common import PathId
 from api.models.materials import CopyCreated, CopyIn, MaterialIn, MaterialOut
+from datalayer.packages import lib_catalog
 from datalayer.reads.catalog import authors_of
-from datalayer.session import Out, Session
+from datalayer.session import Session
 
 router = APIRouter(prefix="/api/materials", tags=["materials"], dependencies=[Depends(require("CATALOG_EDIT"))],
                    responses=responses(401, 403, 422))
@@ -29,7 +30,7 @@ def _material(s: Session, material_id: int) -> MaterialOut:
 async def create_material(body: MaterialIn, user: CurrentUser, db: Db) -> MaterialOut:
     """Add a title (authors are created by name when new)."""
     def work(s: Session) -> MaterialOut:
-        (material_id,) = s.call("lib_catalog.add_material", *_args(body), Out(int))
+        (material_id,) = lib_catalog.add_material(s, *_args(body))
         return _material(s, material_id)
     return await db.transact(user, work)
 
@@ -38,7 +39,7 @@ async def create_material(body: MaterialIn, user: CurrentUser, db: Db) -> Materi
 async def update_material(material_id: PathId, body: MaterialIn, user: CurrentUser, db: Db) -> MaterialOut:
     """Replace a title's data (authors: null keeps them, a list replaces them)."""
     def work(s: Session) -> MaterialOut:
-        s.call("lib_catalog.update_material", material_id, *_args(body))
+        lib_catalog.update_material(s, material_id, *_args(body))
         return _material(s, material_id)
     return await db.transact(user, work)
 
@@ -47,8 +48,8 @@ async def update_material(material_id: PathId, body: MaterialIn, user: CurrentUs
 async def create_copy(material_id: PathId, body: CopyIn, user: CurrentUser, db: Db) -> CopyCreated:
     """Add a copy of a title at a branch (barcode generated when not given)."""
     def work(s: Session) -> dict:
-        (copy_id,) = s.call("lib_catalog.add_copy", material_id, body.branch_id, body.barcode, body.shelf_location,
-                            body.price, Out(int))
+        (copy_id,) = lib_catalog.add_copy(s, material_id, body.branch_id, body.barcode, body.shelf_location,
+                                          body.price)
         return s.one("SELECT copy_id, material_id, branch_id, barcode, status FROM copies WHERE copy_id = :c",
                      {"c": copy_id})
     return CopyCreated(**await db.transact(user, work))

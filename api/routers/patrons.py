@@ -10,9 +10,10 @@ from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, text
 from api.models.patrons import PatronCreated, PatronDetail, PatronIn, PatronSummary, SuspendedOut, SuspendIn
+from datalayer.packages import lib_patrons
 from datalayer.reads import page_offset
 from datalayer.reads import patrons as q
-from datalayer.session import Out, Session
+from datalayer.session import Session
 
 router = APIRouter(prefix="/api/patrons", tags=["patrons"], responses=responses(401, 403))
 
@@ -44,8 +45,8 @@ async def read_patron(patron_id: PathId, db: Db) -> PatronDetail:
 async def register_patron(body: PatronIn, user: CurrentUser, db: Db) -> PatronCreated:
     """Register a patron at the desk."""
     def work(s: Session) -> dict:
-        (patron_id,) = s.call("lib_patrons.register", body.first_name, body.last_name, body.email, body.phone,
-                              body.address, body.category, body.home_branch_id, body.card_number, Out(int))
+        (patron_id,) = lib_patrons.register(s, body.first_name, body.last_name, body.email, body.phone,
+                                            body.address, body.category, body.home_branch_id, body.card_number)
         return q.summary(s, patron_id)
     return PatronCreated(**await db.transact(user, work))
 
@@ -54,7 +55,6 @@ async def register_patron(body: PatronIn, user: CurrentUser, db: Db) -> PatronCr
              responses=responses(404, 409, 422))
 async def suspend_patron(patron_id: PathId, body: SuspendIn, user: CurrentUser, db: Db) -> SuspendedOut:
     """Suspend a patron (blocks borrowing and holds); the reason is required."""
-    def work(s: Session) -> dict:
-        s.call("lib_patrons.suspend", patron_id, body.reason)
-        return q.summary(s, patron_id)
-    return SuspendedOut(**await db.transact(user, work))
+    await db.transact(user, lambda s: lib_patrons.suspend(s, patron_id, body.reason))
+    # what suspend wrote: status SUSPENDED, the reason as given (trimmed of spaces, as TRIM does)
+    return SuspendedOut(patron_id=patron_id, status="SUSPENDED", status_reason=body.reason.strip(" "))

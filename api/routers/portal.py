@@ -5,7 +5,6 @@ patron id, and loan or hold ids of another patron answer 404 as if they did not 
 """
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends
@@ -14,9 +13,9 @@ from api.deps import CurrentUser, Db, patron_self
 from api.errors import responses
 from api.models.common import PAGE_SIZE, PageNo, PageSize, PathId
 from api.models.portal import CancelledOut, FineOut, HistoryOut, HoldOut, LoanOut, RenewedOut, ReservedOut, ReserveIn
+from datalayer.packages import lib_circulation, lib_holds
 from datalayer.reads import page_offset
 from datalayer.reads import patron_activity as q
-from datalayer.session import Out, Session
 
 router = APIRouter(prefix="/api/patron/me", tags=["patron"], dependencies=[Depends(patron_self())],
                    responses=responses(401, 403))
@@ -55,23 +54,20 @@ async def reserve_title(material_id: PathId, user: CurrentUser, db: Db,
     """Place a hold on a title for the caller (pickup at the home branch unless given)."""
     pickup = body.pickup_branch_id if body else None
 
-    def work(s: Session) -> ReservedOut:
-        hold_id, position = s.call("lib_holds.place", user.patron_id, material_id, pickup, Out(int), Out(int))
-        status = s.scalar("SELECT status FROM holds WHERE hold_id = :h", {"h": hold_id})
-        return ReservedOut(hold_id=hold_id, status=status, queue_position=position)
-    return await db.transact(user, work)
+    placed = await db.transact(user, lambda s: lib_holds.place(s, user.patron_id, material_id, pickup))
+    # lib_holds.place always writes a PENDING hold (a copy is trapped for it at check-in or from the pull list)
+    return ReservedOut(hold_id=placed.hold_id, status="PENDING", queue_position=placed.queue_position)
 
 
 @router.delete("/holds/{hold_id}", response_model=CancelledOut, responses=responses(404, 409, 422))
 async def cancel_my_hold(hold_id: PathId, user: CurrentUser, db: Db) -> CancelledOut:
     """Cancel one of the caller's open holds."""
-    await db.transact(user, lambda s: s.call("lib_holds.cancel_own", user.patron_id, hold_id))
+    await db.transact(user, lambda s: lib_holds.cancel_own(s, user.patron_id, hold_id))
     return CancelledOut(hold_id=hold_id, status="CANCELLED")
 
 
 @router.post("/renew/{loan_id}", response_model=RenewedOut, responses=responses(404, 409, 422))
 async def renew_my_loan(loan_id: PathId, user: CurrentUser, db: Db) -> RenewedOut:
     """Renew one of the caller's loans."""
-    due_at, renewals = await db.transact(user, lambda s: s.call(
-        "lib_circulation.renew_own", user.patron_id, loan_id, Out(datetime), Out(int)))
-    return RenewedOut(loan_id=loan_id, due_at=due_at, renewals=renewals)
+    renewed = await db.transact(user, lambda s: lib_circulation.renew_own(s, user.patron_id, loan_id))
+    return RenewedOut(loan_id=loan_id, due_at=renewed.due_at, renewals=renewed.renewals)

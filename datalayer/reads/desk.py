@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from datalayer.clock import LibraryClock, library_clock
+from datalayer.packages import lib_policy
 from datalayer.reads import PAGE_SIZE
 from datalayer.session import DbError, Session
 
@@ -66,7 +67,7 @@ def policy_limits(s: Session, p: dict) -> dict | None:
     """The policy for the patron's books at their home branch: its loan limit and fine threshold."""
     try:
         with s.savepoint("policy"):
-            policy_id = s.fn("lib_policy.policy_for", p["home_branch_id"], p["category"], "BOOK")
+            policy_id = lib_policy.policy_for(s, p["home_branch_id"], p["category"], "BOOK")
     except DbError:
         return None
     return s.one("SELECT loan_limit, fine_block_threshold, hold_limit FROM circ_policies WHERE policy_id = :i",

@@ -39,10 +39,6 @@ def fines(s: Session, patron_id: int, status: str | None = None) -> list[dict]:
                   binds)
 
 
-def fine(s: Session, fine_id: int) -> dict | None:
-    return s.one(f"SELECT {FINE_COLS} FROM fines f WHERE f.fine_id = :f", {"f": fine_id})
-
-
 def holds(s: Session, patron_id: int, open_only: bool = False) -> list[dict]:
     where = " AND h.status IN ('PENDING', 'SUSPENDED', 'READY')" if open_only else ""
     return s.rows(f"""SELECT {HOLD_COLS}

@@ -5,10 +5,23 @@ from __future__ import annotations
 from itertools import accumulate
 from typing import Any, Iterator, Sequence
 
-from scripts.demo.reference import (AVAILABLE, COPY_STATUS, DAMAGED, DEWEY, GENRES, IN_TRANSIT, LANGUAGES, LOST,
-                                    ON_HOLD_SHELF, ON_LOAN, TYPE_WEIGHTS, TYPES, WITHDRAWN)
-from scripts.demo.state import Run, picker
 from scripts.demo import titles
+from scripts.demo.reference import (
+    AVAILABLE,
+    COPY_STATUS,
+    DAMAGED,
+    DEWEY,
+    GENRES,
+    IN_TRANSIT,
+    LANGUAGES,
+    LOST,
+    ON_HOLD_SHELF,
+    ON_LOAN,
+    TYPE_WEIGHTS,
+    TYPES,
+    WITHDRAWN,
+)
+from scripts.demo.state import Run, picker
 from scripts.demo.units import DAY, OPEN_AT, cents
 from scripts.demo.words import FILM_STUDIOS, FIRST_NAMES, LAST_NAMES, MAP_PUBLISHERS, PUBLISHERS
 

@@ -2,8 +2,15 @@
 policies, genres, and the demo users with their roles and argon2 password hashes."""
 from __future__ import annotations
 
-from scripts.demo.reference import (BRANCH_POOL, EXTRA_POLICIES, GENRES, PATRON_USERS, STAFF_USERS, demo_password,
-                                    public_holidays)
+from scripts.demo.reference import (
+    BRANCH_POOL,
+    EXTRA_POLICIES,
+    GENRES,
+    PATRON_USERS,
+    STAFF_USERS,
+    demo_password,
+    public_holidays,
+)
 from scripts.demo.state import Policy, Run
 from scripts.demo.units import DAY, HOUR, to_cents
 

@@ -37,8 +37,9 @@ class PgTarget(Target):
     engine = "postgresql"
 
     def __init__(self, url: str, fast: bool = True):
-        import psycopg
         from urllib.parse import urlsplit
+
+        import psycopg
         parts = urlsplit(url)
         self.conn = psycopg.connect(parts._replace(scheme="postgresql").geturl(), autocommit=False)
         self.conn.execute("SET LOCAL synchronous_commit = off")

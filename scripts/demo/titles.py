@@ -6,9 +6,28 @@ from __future__ import annotations
 
 from typing import Any, Callable, Sequence
 
-from scripts.demo.words import (ABSTRACTS, ADJECTIVES, ANIMALS, CUISINES, DESC_ADJ, FIRST_NAMES, GENRE_TOPICS,
-                                GERUNDS, KID_ADJ, LAST_NAMES, NONFIC_DESC, NOUNS, OCCUPATIONS, PLACES, PLOTS,
-                                PLURALS, SEASONS, SETTINGS, SUBJECTS, TOPICS)
+from scripts.demo.words import (
+    ABSTRACTS,
+    ADJECTIVES,
+    ANIMALS,
+    CUISINES,
+    DESC_ADJ,
+    FIRST_NAMES,
+    GENRE_TOPICS,
+    GERUNDS,
+    KID_ADJ,
+    LAST_NAMES,
+    NONFIC_DESC,
+    NOUNS,
+    OCCUPATIONS,
+    PLACES,
+    PLOTS,
+    PLURALS,
+    SEASONS,
+    SETTINGS,
+    SUBJECTS,
+    TOPICS,
+)
 
 
 def with_article(word: str, capital: bool = False) -> str:

@@ -88,4 +88,5 @@ class CirculationDesk:
 
     def pay(self, fine_id, amount, method="CASH", note=None):
         """(payment_id, balance of the fine)"""
-        return self.db.call("lib_fines.pay", fine_id, Decimal(amount), method, note, Out(int), Out(Decimal))
+        return self.db.call("lib_fines.pay", fine_id, Decimal(amount), method, note, Out(int), Out(Decimal),
+                            Out(Decimal), Out(str))[:2]

@@ -164,7 +164,7 @@ def test_checkin_never_lowers_a_fine_below_what_was_paid(db):
     desk.due_days_ago(loan_id, 5)
     _accrue(db, datetime.utcnow())
     fine_id = db.scalar("SELECT fine_id FROM fines WHERE loan_id = :l", {"l": loan_id})
-    db.call("lib_fines.pay", fine_id, Decimal("4.00"), "CASH", None, Out(int), Out(Decimal))
+    db.call("lib_fines.pay", fine_id, Decimal("4.00"), "CASH", None, Out(int), Out(Decimal), Out(Decimal), Out(str))
     _, fine_after, amount, _ = desk.checkin(copy, returned_at=today() - timedelta(days=3) + timedelta(hours=9))
     assert (fine_after, amount) == (fine_id, Decimal("4.00"))
     assert _fine(db, fine_id)["status"] == "PAID"

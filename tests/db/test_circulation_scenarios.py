@@ -91,7 +91,7 @@ def test_lost_copy_found_refunds_what_was_paid_and_charges_the_overdue_fine(db):
     db.call("lib_circulation.mark_lost", loan_id)
     lost = desk.fines(loan_id)["LOST"]
     assert lost["amount"] == D("30.00")
-    db.call("lib_fines.pay", lost["fine_id"], D("10.00"), "CASH", None, Out(int), Out(D))
+    db.call("lib_fines.pay", lost["fine_id"], D("10.00"), "CASH", None, Out(int), Out(D), Out(D), Out(str))
 
     closed, fine_id, amount, hold_id = desk.checkin(copy)
     assert closed == loan_id

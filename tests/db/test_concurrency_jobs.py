@@ -269,9 +269,10 @@ def test_two_payments_that_together_exceed_a_fine_leave_it_paid_once(new_session
     (fine,) = s.call("lib_fines.add_charge", d["patrons"][0], None, "MANUAL", Decimal("5.00"), "test", Out(int))
     s.commit()
     first, second = _desk(new_session, d["librarian"]), _desk(new_session, d["librarian"])
-    first.call("lib_fines.pay", fine, Decimal("3.00"), "CASH", None, Out(int), Out(Decimal))   # holds the fine
+    first.call("lib_fines.pay", fine, Decimal("3.00"), "CASH", None, Out(int), Out(Decimal), Out(Decimal),
+               Out(str))  # holds the fine
     other = Background(second, lambda c: c.call("lib_fines.pay", fine, Decimal("3.00"), "CARD", None,
-                                                 Out(int), Out(Decimal)))
+                                                 Out(int), Out(Decimal), Out(Decimal), Out(str)))
     other.thread.join(BLOCKED_FOR)
     assert other.thread.is_alive(), "the second payment should wait for the fine row"
     first.commit()

@@ -454,8 +454,8 @@ def test_the_money_report_of_a_branch_counts_the_fines_and_payments_of_that_bran
     here, there = f.branch(), f.branch()
     ours = [_loan_fine(db, f, here), _manual_fine(db, f, here)]
     theirs = _loan_fine(db, f, there)
-    db.call("lib_fines.pay", ours[0], Decimal("1.00"), "CASH", None, Out(int), Out(Decimal))
-    db.call("lib_fines.pay", theirs, Decimal("3.00"), "CARD", None, Out(int), Out(Decimal))
+    db.call("lib_fines.pay", ours[0], Decimal("1.00"), "CASH", None, Out(int), Out(Decimal), Out(Decimal), Out(str))
+    db.call("lib_fines.pay", theirs, Decimal("3.00"), "CARD", None, Out(int), Out(Decimal), Out(Decimal), Out(str))
     today = date.today()
     mine = financial(db, today, today, here)
     assert mine["assessed_total"] == Decimal("5.00") and mine["collected"] == Decimal("1.00")
