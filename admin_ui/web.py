@@ -116,6 +116,11 @@ class Ctx:
         """One business transaction acting as the signed-in user (exactly one package call in it)."""
         return self.gw.transaction(actor=self.user)
 
+    def call(self, procedure: str, *args):
+        """One package call in its own transaction acting as the signed-in user, in one round trip
+        (Gateway.call); returns its OUT values."""
+        return self.gw.call(self.user, procedure, *args)
+
     def read(self):
         return self.gw.read()
 

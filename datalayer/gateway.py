@@ -89,6 +89,18 @@ class TimedSession(Session):
         finally:
             self.observer(procedure, time.perf_counter() - t0, ok)
 
+    def call_committed(self, user_id: int | None, key: str | None, procedure: str, *args: Any) -> tuple:
+        if self.observer is None:
+            return super().call_committed(user_id, key, procedure, *args)
+        t0 = time.perf_counter()
+        ok = False
+        try:
+            result = super().call_committed(user_id, key, procedure, *args)
+            ok = True
+            return result
+        finally:
+            self.observer(procedure, time.perf_counter() - t0, ok)
+
     def fn(self, function: str, *args: Any, returns: type = int) -> Any:
         if self.observer is None:
             return super().fn(function, *args, returns=returns)
@@ -236,6 +248,27 @@ class Gateway:
                     _quiet(s.clear_actor)
                 raise
 
+    def call(self, actor: Actor | None, procedure: str, *args: Any) -> tuple:
+        """One package call in a transaction of its own acting as `actor`, sent in ONE round trip: the
+        desk's hot path. Returns the OUT values (args as Session.call: Out(type) for each OUT parameter).
+
+        PostgreSQL: pipeline mode (the extended protocol, every value a bind) sends BEGIN, set_actor, the
+        call, clear_actor and COMMIT together and reads the answers once. A refusal stops the server at the
+        failing statement (it skips the rest up to the pipeline's sync), so nothing is committed; the
+        connection, left in the failed transaction, is rolled back before it returns to the pool.
+        Oracle: one anonymous block does the same (set_actor, the call, clear_actor, COMMIT); a refusal
+        undoes the block (statement-level rollback) and the package state is cleared as in transaction()."""
+        user_id, key = (None, None) if actor is None else (actor.user_id, actor.session_key)
+        with self._connection() as raw:
+            s = self._session(raw)
+            try:
+                return s.call_committed(user_id, key, procedure, *args)
+            except BaseException:
+                _quiet_rollback(s)
+                if self.engine == "oracle":
+                    _quiet(s.clear_actor)
+                raise
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A read-only unit of work in one transaction: no actor, rolled back at the end."""
@@ -278,6 +311,11 @@ class Gateway:
             with self.transaction(actor) as s:
                 return work(s)
         return await anyio.to_thread.run_sync(run)
+
+    async def call_async(self, actor: Actor | None, procedure: str, *args: Any) -> tuple:
+        """call() from an async handler, on a worker thread."""
+        import anyio.to_thread
+        return await anyio.to_thread.run_sync(lambda: self.call(actor, procedure, *args))
 
     async def query(self, work: Callable[[Session], T]) -> T:
         """Run work(session) in statements() on a worker thread and return its result."""

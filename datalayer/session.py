@@ -181,6 +181,37 @@ class Session:
             return tuple(_plain(v) for v in row)
         return self._run(op)
 
+    def call_committed(self, user_id: int | None, key: str | None, procedure: str, *args: Any) -> tuple:
+        """set_actor(user_id, key), CALL procedure, clear_actor and COMMIT in one round trip; returns the
+        OUT values. The connection must be outside a transaction (PostgreSQL: autocommit mode, the gateway's
+        pooled connections). On an error nothing is committed and the caller rolls back."""
+        outs = [i for i, a in enumerate(args) if isinstance(a, Out)]
+
+        def op(cur: Any) -> tuple:
+            if self.engine == "oracle":
+                binds: dict[str, Any] = {"u_": user_id, "k_": key}
+                marks = []
+                for i, a in enumerate(args):
+                    binds[f"a{i}"] = cur.var(_ora_type(a.type)) if isinstance(a, Out) else a
+                    marks.append(f":a{i}")
+                cur.execute(f"BEGIN lib_session.set_actor(:u_, :k_); {procedure}({', '.join(marks)}); "
+                            "lib_session.clear_actor(); COMMIT; END;", binds)
+                return tuple(_plain(binds[f"a{i}"].getvalue()) for i in outs)
+            marks = ", ".join("NULL" if isinstance(a, Out) else "%s" for a in args)
+            with self.raw.pipeline():
+                cur.execute("BEGIN")
+                cur.execute("CALL lib_session.set_actor(%s, %s)", [user_id, key])
+                answer = self.raw.cursor()
+                answer.execute(f"CALL {procedure}({marks})", [a for a in args if not isinstance(a, Out)])
+                cur.execute("CALL lib_session.clear_actor()")
+                cur.execute("COMMIT")
+            try:
+                row = answer.fetchone() if outs else None
+            finally:
+                answer.close()
+            return tuple(_plain(v) for v in row) if outs else ()
+        return self._run(op)
+
     def fn(self, function: str, *args: Any, returns: type = int) -> Any:
         """Call a package function and return its value (BOOLEAN results come back as bool)."""
         def op(cur: Any) -> Any:

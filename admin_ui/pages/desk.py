@@ -3,8 +3,9 @@
 Scanner friendly: every scan field has autofocus, Enter submits, and desk.js posts the form with
 fetch, shows the result above the previous ones, clears the field and focuses it again. Without
 JavaScript the same forms post normally and the page comes back with the result. Each scan is one
-package call (lib_circulation.*_by_barcode) in one transaction acting as the signed-in user; the
-database decides, the page shows its answer in plain words with the rule's code.
+package call (lib_circulation.checkout_desk, checkin_desk, renew) in one transaction acting as the signed-in
+user, sent in one round trip (Gateway.call); the database decides, the page shows its answer (the OUT
+parameters) in plain words with the rule's code, beside the copy as it was read before the scan.
 """
 from __future__ import annotations
 
@@ -17,6 +18,11 @@ from admin_ui import web
 from admin_ui.pages.dashboard import utcnow
 from datalayer.reads import desk as q
 from datalayer.session import DbError, Out
+
+# OUT parameters of the desk procedures (lib_circulation.pks): loan, patron, copy, due, overridden; and
+# loan, copy, returned_at, fine, amount, hold, its patron, its status
+CHECKOUT_OUT = (Out(int), Out(int), Out(int), Out(datetime), Out(str))
+CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str))
 
 # lib_circulation's spec: refusals CIRC_OVERRIDE may pass (the database checks it again)
 OVERRIDABLE = frozenset({"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER"})
@@ -71,7 +77,7 @@ def checkout_page(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/checkout", "CIRC_CHECKOUT", methods=["POST"])
 def checkout_scan(ctx: web.Ctx) -> Response:
-    """One copy scanned for the patron: lib_circulation.checkout_by_barcode."""
+    """One copy scanned for the patron: lib_circulation.checkout_desk, its answer from the OUT parameters."""
     card, barcode = ctx.arg("card"), ctx.arg("barcode")
     override = "Y" if ctx.arg("override") == "Y" else "N"
     due = _parse_day(ctx.arg("due_date"))
@@ -80,20 +86,20 @@ def checkout_scan(ctx: web.Ctx) -> Response:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
     else:
+        with ctx.read() as s:
+            copy = q.scanned(s, barcode=barcode)
         try:
-            with ctx.tx() as s:
-                loan_id, due_at = s.call("lib_circulation.checkout_by_barcode", card, barcode, due, override,
-                                         Out(int), Out(datetime))
-            with ctx.read() as s:
-                loan = q.loan(s, loan_id)
-            result = _result("ok", "Checked out", loan=loan, due_at=due_at, barcode=barcode,
-                             overridden=override == "Y")
+            loan_id, _, _, due_at, overridden = ctx.call("lib_circulation.checkout_desk", None, card, None, barcode,
+                                                         due, override, *CHECKOUT_OUT)
+            result = _result("ok", "Checked out", loan={"loan_id": loan_id, "title": copy and copy["title"],
+                                                         "barcode": barcode},
+                             due_at=due_at, barcode=barcode, overridden=bool(overridden))
         except DbError as exc:
             r = _refused(ctx, exc, barcode=barcode)
-            with ctx.read() as s:
-                r["copy"] = q.copy_by_barcode(s, barcode)
+            r["copy"] = copy
             r["can_override"] = r["code"] in OVERRIDABLE and ctx.user.has("CIRC_OVERRIDE") and override != "Y"
             result = r
+    # the patron panel beside the answer: the page's view of the patron, read as any page view is
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else None
@@ -121,30 +127,28 @@ def return_page(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/return", "CIRC_RETURN", methods=["POST"], name="return_scan")
 def return_scan(ctx: web.Ctx) -> Response:
-    """One copy scanned back in: lib_circulation.checkin_by_barcode at the desk's branch."""
+    """One copy scanned back in: lib_circulation.checkin_desk at the desk's branch."""
     barcode = ctx.arg("barcode")
     condition = ctx.text("condition", 400)
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
+        copy = q.scanned(s, barcode=barcode) if barcode else None
     branch_id = branch["current"]["branch_id"] if branch["current"] else None
     if not barcode:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
     else:
         try:
-            with ctx.tx() as s:
-                loan_id, fine_id, amount, hold_id = s.call(
-                    "lib_circulation.checkin_by_barcode", barcode, branch_id, None, condition,
-                    Out(int), Out(int), Out(Decimal), Out(int))
-            with ctx.read() as s:
-                loan = q.loan(s, loan_id) if loan_id else None
-                copy = q.copy_by_barcode(s, barcode)
-                hold = q.hold_for_slip(s, hold_id) if hold_id else None
+            loan_id, _, _, fine_id, amount, hold_id, _, hold_status = ctx.call(
+                "lib_circulation.checkin_desk", None, None, barcode, branch_id, None, condition, *CHECKIN_OUT)
             slip = None
-            if hold is not None:
-                on_shelf = hold["status"] == "READY"
-                slip = {"kind": "shelf" if on_shelf else "transit", "hold": hold,
+            if hold_id is not None:
+                # the slip names who the copy is for: that patron's card and the pickup branch
+                with ctx.read() as s:
+                    hold = q.hold_for_slip(s, hold_id)
+                slip = {"kind": "shelf" if hold_status == "READY" else "transit", "hold": hold,
                         "to_branch": hold["pickup_branch"]}
+            loan = copy if loan_id and copy and copy["loan_id"] == loan_id else None
             result = _result("ok" if loan_id else "info", "Returned" if loan_id else "Received in transit",
                              loan=loan, copy=copy, barcode=barcode,
                              fine={"fine_id": fine_id, "amount": amount} if fine_id and amount else None,
@@ -171,15 +175,14 @@ def renew_scan(ctx: web.Ctx) -> Response:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
     else:
+        with ctx.read() as s:
+            loan = q.loan(s, loan_id) if loan_id is not None else q.scanned(s, barcode=barcode)
         try:
-            with ctx.tx() as s:
-                if loan_id is not None:
-                    due_at, renewals = s.call("lib_circulation.renew", loan_id, Out(datetime), Out(int))
-                else:
-                    loan_id, due_at, renewals = s.call("lib_circulation.renew_by_barcode", barcode, Out(int),
-                                                       Out(datetime), Out(int))
-            with ctx.read() as s:
-                loan = q.loan(s, loan_id)
+            if loan_id is not None:
+                due_at, renewals = ctx.call("lib_circulation.renew", loan_id, Out(datetime), Out(int))
+            else:
+                loan_id, due_at, renewals = ctx.call("lib_circulation.renew_by_barcode", barcode, Out(int),
+                                                     Out(datetime), Out(int))
             result = _result("ok", "Renewed", loan=loan, due_at=due_at, renewals=renewals, barcode=barcode)
         except DbError as exc:
             result = _refused(ctx, exc, barcode=barcode or f"loan {loan_id}")
