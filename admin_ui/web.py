@@ -117,6 +117,11 @@ class Ctx:
         """One business transaction acting as the signed-in user (exactly one package call in it)."""
         return self.gw.transaction(actor=self.user)
 
+    def run(self, routine, *args, **kwargs):
+        """One typed package call (datalayer.packages) in its own transaction acting as the signed-in user,
+        in one round trip (Gateway.run); returns its OUT values as the routine's NamedTuple."""
+        return self.gw.run(self.user, routine, *args, **kwargs)
+
     def read(self):
         return self.gw.read()
 

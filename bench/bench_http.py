@@ -1,15 +1,23 @@
 """HTTP benchmark of the circulation desk: checkout + check-in pairs through a real uvicorn server.
 
-    ILS_DATABASE_URL=postgresql://... .venv/bin/python bench/bench_http.py [--workers 2] [--desk-seconds 60]
-        [--desks 25] [--sat-seconds 20] [--sat-clients 16] [--pool-max 8] [--access-log]
+    ILS_DATABASE_URL=postgresql://<owner>... ILS_APP_DATABASE_URL=postgresql://<ils_app>... \
+        .venv/bin/python bench/bench_http.py [--workers 2] [--desk-seconds 60] [--desks 25] [--sat-seconds 20]
+        [--sat-clients 16] [--sat-runs 3] [--pool-max 8] [--access-log]
+    (embedded cluster: --url "$(scripts/ils db url)" --app-url "$(scripts/ils db url --app)")
 
-Two load shapes, each measured against the bare procedure calls (datalayer.session.Session: set_actor,
-lib_circulation.checkout, commit; set_actor, checkin, commit) under the same shape, in the same run:
+The server and the bare calls act as the application role (--app-url; the owner's URL when not given),
+so definer rights, sessions and the audit are what a deployment runs. The owner's URL arranges the rows and
+turns on track_functions = 'pl' for the database (reset at the end), which gives the time spent inside
+lib_circulation.checkout_desk by the server's calls (pg_stat_user_functions).
+
+Two load shapes, each measured against the bare procedure calls (datalayer.session.Session.call_committed:
+set_actor, lib_circulation.checkout_desk, clear_actor and COMMIT in one round trip, as the gateway sends it;
+then checkin_desk the same) under the same shape, in the same run:
   desk load   open loop: each of --desks clients starts a checkout/check-in pair about once a second
               (jittered schedule; latency is measured from the scheduled start, so queueing counts);
               reports p50/p95 per pair and the HTTP/bare ratio (targets: p95 <= 10 ms, ratio <= 1.5)
-  saturation  closed loop, no think time, --sat-clients clients: sustained pairs per second
-              (target >= 500 on a 2-core machine)
+  saturation  closed loop, no think time, --sat-clients clients: sustained pairs per second, bare and HTTP
+              alternated --sat-runs times, medians compared (targets: HTTP >= 0.75 x bare, >= 500 on 2 cores)
 A first line measures one desk back to back (no concurrency), the plainest view of what HTTP adds.
 Prints figures; asserts nothing. The bench writes its own rows (a librarian, one patron and one
 copy per client) into the database it is pointed at and leaves them there: use a scratch database.
@@ -80,23 +88,23 @@ def _in_days(s: Session, days: int) -> datetime:
 
 # ---- the two ways of doing a pair ------------------------------------------------------------------
 
-class BarePair:
-    """checkout + check-in through the Session, as the gateway does it (actor, call, commit)."""
+CHECKOUT_OUT = (Out(int), Out(int), Out(int), Out(datetime), Out(str))
+CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str))
 
-    def __init__(self, url: str, actor: int, session_key: str):
+
+class BarePair:
+    """checkout + check-in through the Session as the gateway sends them: one round trip per call."""
+
+    def __init__(self, url: str, actor: int, session_key: str, barcode: str):
         self.s = connect(url)
-        self.actor, self.key = actor, session_key
+        self.s.raw.autocommit = True  # as the pool's connections: call_committed opens the transaction
+        self.actor, self.key, self.barcode = actor, session_key, barcode
 
     def __call__(self, patron: int, copy: int) -> None:
-        s = self.s
-        s.set_actor(self.actor, self.key)
-        s.call("lib_circulation.checkout", patron, copy, None, "N", Out(int), Out(datetime))
-        s.call("lib_session.clear_actor")
-        s.commit()
-        s.set_actor(self.actor, self.key)
-        s.call("lib_circulation.checkin", copy, None, None, None, Out(int), Out(int), Out(Decimal), Out(int))
-        s.call("lib_session.clear_actor")
-        s.commit()
+        self.s.call_committed(self.actor, self.key, "lib_circulation.checkout_desk", patron, None, copy, None, None,
+                              "N", *CHECKOUT_OUT)
+        self.s.call_committed(self.actor, self.key, "lib_circulation.checkin_desk", None, None, self.barcode, None,
+                              None, None, *CHECKIN_OUT)
 
     def close(self) -> None:
         self.s.close()
@@ -252,32 +260,63 @@ def _metric(text: str, name: str, **labels: str) -> float:
     return 0.0
 
 
-def server_side(port: int) -> str:
-    """Inside the server (its /metrics, all workers, since start): mean request time vs mean package call time."""
+def server_side(port: int) -> dict[str, tuple[float, float]]:
+    """Inside the server (its /metrics, all workers, since start): per route (mean request time, mean time
+    of the gateway's one round trip: actor, package call and commit)."""
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     c.request("GET", "/metrics")
     text = c.getresponse().read().decode()
-    out = []
-    for route, proc in (("/api/circulation/checkout", "lib_circulation.checkout"),
-                        ("/api/circulation/return", "lib_circulation.checkin_by_barcode")):
+    out = {}
+    for route, proc in (("/api/circulation/checkout", "lib_circulation.checkout_desk"),
+                        ("/api/circulation/return", "lib_circulation.checkin_desk")):
         n = _metric(text, "ils_http_request_duration_seconds_count", method="POST", route=route)
         t = _metric(text, "ils_http_request_duration_seconds_sum", method="POST", route=route)
         pn = _metric(text, "ils_db_call_duration_seconds_count", procedure=proc)
         pt = _metric(text, "ils_db_call_duration_seconds_sum", procedure=proc)
         if n and pn:
-            out.append(f"{route.rsplit('/', 1)[1]} {t / n * 1000:.2f} ms in the server, {pt / pn * 1000:.2f} ms in {proc}")
-    return "server side (mean since start): " + "; ".join(out)
+            out[proc] = (t / n * 1000, pt / pn * 1000)
+    return out
+
+
+def function_times(url: str) -> dict[str, tuple[int, float]]:
+    """pg_stat_user_functions: (calls, total ms) of the desk procedures, as track_functions counted them."""
+    s = connect(url)
+    try:
+        rows = s.rows("""SELECT schemaname || '.' || funcname AS name, calls, total_time FROM pg_stat_user_functions
+                          WHERE schemaname = 'lib_circulation' AND funcname IN ('checkout_desk', 'checkin_desk')""")
+        return {r["name"]: (int(r["calls"]), float(r["total_time"])) for r in rows}
+    finally:
+        s.rollback()
+        s.close()
+
+
+def track_functions(url: str, on: bool) -> None:
+    s = connect(url)
+    try:
+        s.raw.autocommit = True
+        db = s.scalar("SELECT current_database()")
+        s.execute(f'ALTER DATABASE "{db}" ' + ("SET track_functions = 'pl'" if on else "RESET track_functions"))
+    finally:
+        s.close()
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} ({os.cpu_count()} CPUs)"
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--url", default=os.environ.get("ILS_DATABASE_URL"))
+    ap.add_argument("--url", default=os.environ.get("ILS_DATABASE_URL"), help="the schema owner's URL (arrange)")
+    ap.add_argument("--app-url", default=os.environ.get("ILS_APP_DATABASE_URL"),
+                    help="the application role's URL (server and bare calls); default --url")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--pool-max", type=int, default=8, help="connections per worker")
     ap.add_argument("--desks", type=int, default=25)
     ap.add_argument("--desk-seconds", type=float, default=60)
     ap.add_argument("--sat-clients", type=int, default=16)
     ap.add_argument("--sat-seconds", type=float, default=20)
+    ap.add_argument("--sat-runs", type=int, default=3)
     ap.add_argument("--single-seconds", type=float, default=10)
     ap.add_argument("--port", type=int, default=0)
     ap.add_argument("--access-log", action="store_true", help="keep the JSON access log on (off by default)")
@@ -285,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if not args.url:
         ap.error("--url or ILS_DATABASE_URL is required")
+    app_url = args.app_url or args.url
     import socket
     port = args.port
     if not port:
@@ -297,11 +337,18 @@ def main(argv: list[str] | None = None) -> int:
     clients = max(args.desks, args.sat_clients)
     username, pairs = arrange(args.url, clients)
     engine = urlsplit(args.url).scheme
+    as_app = "the application role" if args.app_url else "the --url user (no --app-url)"
     print(f"bench_http: engine {engine}, {os.cpu_count()} CPUs, uvicorn workers {args.workers}, "
-          f"pool max {args.pool_max}/worker, access log {'on' if args.access_log else 'off'}")
-    proc = start_server(args.url, port, args.workers, args.pool_max, args.access_log)
+          f"pool max {args.pool_max}/worker, access log {'on' if args.access_log else 'off'}, server and bare "
+          f"calls as {as_app}; at start {load()}")
+    tracked = engine.startswith("postgres")
+    if tracked:
+        track_functions(args.url, True)
+    proc = start_server(app_url, port, args.workers, args.pool_max, args.access_log)
+    verdict: list[str] = []
     try:
         token, actor = login(port, username)
+        before = function_times(args.url) if tracked else {}
 
         def http_pair(barcode):
             return HttpPair("127.0.0.1", port, token, barcode)
@@ -309,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         session_key = jwt.get_unverified_claims(token)["sid"]  # the bare calls act under the login's session
 
         def bare_pair(barcode):
-            return BarePair(args.url, actor, session_key)
+            return BarePair(app_url, actor, session_key, barcode)
 
         single = {}
         for name, make in (("bare", bare_pair), ("http", http_pair)):  # one desk, back to back: the pure overhead
@@ -320,8 +367,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"one desk   {name:4s}: {n} pairs in {secs:.1f} s back to back, pair p50 {pct(lat, 50):.2f} ms, "
                   f"p95 {pct(lat, 95):.2f} ms, errors {err}")
         if "bare" in single:
+            ratio = pct(single['http'], 50) / pct(single['bare'], 50)
             print(f"one desk   http - bare: {pct(single['http'], 50) - pct(single['bare'], 50):.2f} ms per pair at p50 "
-                  f"(ratio {pct(single['http'], 50) / pct(single['bare'], 50):.2f}x)")
+                  f"(ratio {ratio:.2f}x; target <= 1.5)")
+            verdict.append(f"one desk HTTP/bare {ratio:.2f} (<= 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
         desk = pairs[:args.desks]
         results = {}
         for name, make in (("bare", bare_pair), ("http", http_pair)):
@@ -332,21 +381,53 @@ def main(argv: list[str] | None = None) -> int:
             print(f"desk load {name:4s}: {len(lat)} pairs in {args.desk_seconds:.0f} s by {len(desk)} desks, "
                   f"p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, p99 {pct(lat, 99):.2f} ms, "
                   f"mean {statistics.fmean(lat) * 1000 if lat else float('nan'):.2f} ms, errors {err}")
-        print(server_side(port))
+        p95 = pct(results["http"], 95)
+        verdict.append(f"{len(desk)} desks HTTP p95 {p95:.2f} ms (<= 10: {'met' if p95 <= 10 else 'MISSED'})")
         if "bare" in results:
             print(f"desk load ratio http/bare: p50 {pct(results['http'], 50) / pct(results['bare'], 50):.2f}x, "
-                  f"p95 {pct(results['http'], 95) / pct(results['bare'], 95):.2f}x  "
-                  f"(targets: http p95 <= 10 ms, ratio <= 1.5)")
+                  f"p95 {pct(results['http'], 95) / pct(results['bare'], 95):.2f}x  (target: http p95 <= 10 ms)")
         sat = pairs[:args.sat_clients]
-        for name, make in (("bare", bare_pair), ("http", http_pair)):
-            if name == "bare" and args.skip_bare:
-                continue
-            n, secs, lat, err = closed_loop(make, sat, args.sat_seconds)
-            print(f"saturation {name:4s}: {n / secs:.0f} pairs/s ({n} pairs in {secs:.1f} s, {len(sat)} clients), "
-                  f"pair p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, errors {err}  (target >= 500 pairs/s)")
+        rates: dict[str, list[float]] = {"bare": [], "http": []}
+        for run in range(args.sat_runs):
+            for name, make in (("bare", bare_pair), ("http", http_pair)):
+                if name == "bare" and args.skip_bare:
+                    continue
+                n, secs, lat, err = closed_loop(make, sat, args.sat_seconds)
+                rates[name].append(n / secs)
+                print(f"saturation {name:4s} run {run + 1}: {n / secs:.0f} pairs/s ({n} pairs in {secs:.1f} s, "
+                      f"{len(sat)} clients), pair p50 {pct(lat, 50):.2f} ms, p95 {pct(lat, 95):.2f} ms, errors {err}")
+        http_rate = statistics.median(rates["http"])
+        line = f"saturation median of {args.sat_runs}: HTTP {http_rate:.0f} pairs/s"
+        if rates["bare"]:
+            bare_rate = statistics.median(rates["bare"])
+            line += f", bare {bare_rate:.0f} pairs/s, HTTP/bare {http_rate / bare_rate:.2f}"
+            verdict.append(f"saturation HTTP/bare {http_rate / bare_rate:.2f} "
+                           f"(>= 0.75: {'met' if http_rate / bare_rate >= 0.75 else 'MISSED'})")
+        verdict.append(f"saturation HTTP {http_rate:.0f} pairs/s (>= 500: {'met' if http_rate >= 500 else 'MISSED'})")
+        print(line + "  (targets: HTTP >= 0.75 x bare, >= 500 pairs/s)")
+        inside = server_side(port)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+    if tracked:
+        time.sleep(1.0)  # the server's backends report their function counters as they exit
+        after = function_times(args.url)
+        track_functions(args.url, False)
+        for name, (req_ms, trip_ms) in inside.items():
+            calls = after.get(name, (0, 0.0))[0] - before.get(name, (0, 0.0))[0]
+            spent = after.get(name, (0, 0.0))[1] - before.get(name, (0, 0.0))[1]
+            print(f"server side {name}: {req_ms:.2f} ms per request in the server (middleware to response), "
+                  f"{trip_ms:.2f} ms per gateway round trip (actor + call + commit), "
+                  f"{spent / calls if calls else float('nan'):.2f} ms inside the procedure "
+                  f"(pg_stat_user_functions, {calls} calls, bare calls included)")
+            if name.endswith("checkout_desk") and calls:
+                ratio = req_ms / (spent / calls)
+                verdict.append(f"server checkout / inside checkout {ratio:.2f} (<= 1.5: {'met' if ratio <= 1.5 else 'MISSED'})")
+    else:
+        for name, (req_ms, trip_ms) in inside.items():
+            print(f"server side {name}: {req_ms:.2f} ms per request, {trip_ms:.2f} ms per gateway round trip")
+    print(f"at end {load()}")
+    print("targets: " + "; ".join(verdict))
     return 0
 
 

@@ -181,6 +181,37 @@ class Session:
             return tuple(_plain(v) for v in row)
         return self._run(op)
 
+    def call_committed(self, user_id: int | None, key: str | None, procedure: str, *args: Any) -> tuple:
+        """set_actor(user_id, key), CALL procedure, clear_actor and COMMIT in one round trip; returns the
+        OUT values. The connection must be outside a transaction (PostgreSQL: autocommit mode, the gateway's
+        pooled connections). On an error nothing is committed and the caller rolls back."""
+        outs = [i for i, a in enumerate(args) if isinstance(a, Out)]
+
+        def op(cur: Any) -> tuple:
+            if self.engine == "oracle":
+                binds: dict[str, Any] = {"u_": user_id, "k_": key}
+                marks = []
+                for i, a in enumerate(args):
+                    binds[f"a{i}"] = cur.var(_ora_type(a.type)) if isinstance(a, Out) else a
+                    marks.append(f":a{i}")
+                cur.execute(f"BEGIN lib_session.set_actor(:u_, :k_); {procedure}({', '.join(marks)}); "
+                            "lib_session.clear_actor(); COMMIT; END;", binds)
+                return tuple(_plain(binds[f"a{i}"].getvalue()) for i in outs)
+            sql, values = _pg_call(procedure, args)
+            with self.raw.pipeline():
+                cur.execute("BEGIN")
+                cur.execute("CALL lib_session.set_actor(%s, %s)", [user_id, key])
+                answer = self.raw.cursor()
+                answer.execute(sql, values)
+                cur.execute("CALL lib_session.clear_actor()")
+                cur.execute("COMMIT")
+            try:
+                row = answer.fetchone() if outs else None
+            finally:
+                answer.close()
+            return tuple(_plain(v) for v in row) if outs else ()
+        return self._run(op)
+
     def fn(self, function: str, *args: Any, returns: type = int) -> Any:
         """Call a package function and return its value (BOOLEAN results come back as bool)."""
         def op(cur: Any) -> Any:
@@ -233,6 +264,36 @@ class Session:
 
     def close(self) -> None:
         self.raw.close()
+
+
+def _pg_call(procedure: str, args: tuple) -> tuple[str, list]:
+    """CALL text and bind values of a package procedure on PostgreSQL (an OUT parameter is passed as NULL)."""
+    marks = ", ".join("NULL" if isinstance(a, Out) else "%s" for a in args)
+    return f"CALL {procedure}({marks})", [a for a in args if not isinstance(a, Out)]
+
+
+async def call_committed_async(raw: Any, user_id: int | None, key: str | None, procedure: str, *args: Any) -> tuple:
+    """Session.call_committed on a psycopg AsyncConnection (autocommit mode): BEGIN, set_actor, the call,
+    clear_actor and COMMIT in one pipeline, awaited on the event loop (no worker thread). On an error
+    nothing is committed; the caller rolls back."""
+    import psycopg
+    outs = any(isinstance(a, Out) for a in args)
+    sql, values = _pg_call(procedure, args)
+    try:
+        async with raw.pipeline():
+            cur = raw.cursor()
+            await cur.execute("BEGIN")
+            await cur.execute("CALL lib_session.set_actor(%s, %s)", [user_id, key])
+            answer = raw.cursor()
+            await answer.execute(sql, values)
+            await cur.execute("CALL lib_session.clear_actor()")
+            await cur.execute("COMMIT")
+        row = await answer.fetchone() if outs else None
+        await answer.close()
+        await cur.close()
+    except psycopg.Error as exc:
+        raise _pg_error(exc) from exc
+    return tuple(_plain(v) for v in row) if outs else ()
 
 
 def _map_error(engine: str, exc: Exception) -> Exception:

@@ -144,10 +144,48 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
     END check_branch;
 
+    -- The patron of a desk request: the id, or the one holding the card (not both; neither = not found).
+    FUNCTION patron_of(p_patron_id IN NUMBER, p_card_number IN VARCHAR2) RETURN NUMBER IS
+        l_patron_id patrons.patron_id%TYPE;
+    BEGIN
+        IF p_card_number IS NULL THEN
+            IF p_patron_id IS NULL THEN
+                lib_err.raise_error('PATRON_NOT_FOUND', 'no patron given');
+            END IF;
+            RETURN p_patron_id;
+        ELSIF p_patron_id IS NOT NULL THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'give a patron id or a card number, not both');
+        END IF;
+        SELECT MAX(p.patron_id) INTO l_patron_id FROM patrons p WHERE p.card_number = p_card_number;
+        IF l_patron_id IS NULL THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'card ' || p_card_number);
+        END IF;
+        RETURN l_patron_id;
+    END patron_of;
+
+    -- The copy of a desk request: the id, or the one with the barcode (not both; neither = not found).
+    FUNCTION copy_of(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2) RETURN NUMBER IS
+        l_copy_id copies.copy_id%TYPE;
+    BEGIN
+        IF p_copy_barcode IS NULL THEN
+            IF p_copy_id IS NULL THEN
+                lib_err.raise_error('COPY_NOT_FOUND', 'no copy given');
+            END IF;
+            RETURN p_copy_id;
+        ELSIF p_copy_id IS NOT NULL THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'give a copy id or a barcode, not both');
+        END IF;
+        SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
+        IF l_copy_id IS NULL THEN
+            lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
+        END IF;
+        RETURN l_copy_id;
+    END copy_of;
+
     -- Close a loan whose copy row the caller has locked, charge, and offer the copy to the holds.
     PROCEDURE close_loan(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
-                         p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
-                         p_hold_id OUT NUMBER) IS
+                         p_condition IN VARCHAR2, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
+                         p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
         l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     copies.copy_id%TYPE := p_copy_id;
         l_status      loans.status%TYPE;
@@ -176,6 +214,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF l_returned_at > l_now OR l_returned_at < l_checkout_at THEN
             lib_err.raise_error('INVALID_RETURN_DATE', 'loan ' || p_loan_id);
         END IF;
+        p_returned_out := l_returned_at;
 
         UPDATE loans
            SET status = 'RETURNED',
@@ -320,8 +359,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURN l_hard || ',' || l_soft;
     END checkout_permit;
 
-    PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
-                       p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
+    -- The checkout itself, after the entry point checked CIRC_CHECKOUT. p_overridden: the overridable
+    -- reasons passed (comma-separated names), NULL when none was.
+    PROCEDURE lend(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                   p_loan_id OUT NUMBER, p_due_at OUT DATE, p_overridden OUT VARCHAR2) IS
         l_patron_id     patrons.patron_id%TYPE := p_patron_id;
         l_copy_id       copies.copy_id%TYPE := p_copy_id;
         l_now           DATE;
@@ -341,7 +382,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_overridden    loans.overridden%TYPE;
         l_detail        VARCHAR2(100);
     BEGIN
-        lib_auth.require_permission('CIRC_CHECKOUT');
+        p_overridden := NULL;
         IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
         END IF;
@@ -402,6 +443,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 lib_err.raise_error('OVERRIDE_NOT_PERMITTED', l_soft);
             END IF;
             l_overridden := 'Y';
+            p_overridden := l_soft;
         END IF;
 
         IF p_due_date IS NULL THEN
@@ -427,31 +469,48 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF l_overridden = 'Y' THEN
             lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', l_soft);
         END IF;
+    END lend;
+
+    PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                       p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
+        l_overridden CLOB; -- text on PostgreSQL: an OUT argument must have the parameter's exact type there
+    BEGIN
+        lib_auth.require_permission('CIRC_CHECKOUT');
+        lend(p_patron_id, p_copy_id, p_due_date, p_override, p_loan_id, p_due_at, l_overridden);
     END checkout;
 
     PROCEDURE checkout_by_barcode(p_card_number IN VARCHAR2, p_copy_barcode IN VARCHAR2, p_due_date IN DATE,
                                   p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
-        l_patron_id patrons.patron_id%TYPE;
-        l_copy_id   copies.copy_id%TYPE;
+        l_patron_id  patrons.patron_id%TYPE;
+        l_copy_id    copies.copy_id%TYPE;
+        l_overridden CLOB; -- as in checkout
     BEGIN
         lib_auth.require_permission('CIRC_CHECKOUT');
-        SELECT MAX(p.patron_id) INTO l_patron_id FROM patrons p WHERE p.card_number = p_card_number;
-        IF l_patron_id IS NULL THEN
-            lib_err.raise_error('PATRON_NOT_FOUND', 'card ' || p_card_number);
-        END IF;
-        SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
-        IF l_copy_id IS NULL THEN
-            lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
-        END IF;
-        checkout(l_patron_id, l_copy_id, p_due_date, p_override, p_loan_id, p_due_at);
+        l_patron_id := patron_of(NULL, p_card_number);
+        l_copy_id := copy_of(NULL, p_copy_barcode);
+        lend(l_patron_id, l_copy_id, p_due_date, p_override, p_loan_id, p_due_at, l_overridden);
     END checkout_by_barcode;
+
+    PROCEDURE checkout_desk(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_copy_id IN NUMBER,
+                            p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2,
+                            p_loan_id OUT NUMBER, p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER,
+                            p_due_at OUT DATE, p_overridden OUT VARCHAR2) IS
+    BEGIN
+        lib_auth.require_permission('CIRC_CHECKOUT');
+        p_loan_patron_id := patron_of(p_patron_id, p_card_number);
+        p_loan_copy_id := copy_of(p_copy_id, p_copy_barcode);
+        lend(p_loan_patron_id, p_loan_copy_id, p_due_date, p_override, p_loan_id, p_due_at, p_overridden);
+    END checkout_desk;
 
     ----------------------------------------------------------------------------------------------
     -- check-in
     ----------------------------------------------------------------------------------------------
 
-    PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
-                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER) IS
+    -- Check in a copy, after the entry point checked CIRC_RETURN: its open loan closed, or its transit
+    -- received. p_returned_out: the return time recorded, NULL for a transit arrival.
+    PROCEDURE take_back(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
+                        p_loan_id OUT NUMBER, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
+                        p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
         l_copy_id     copies.copy_id%TYPE := p_copy_id;
         CURSOR c_open_loan IS
             SELECT l.loan_id
@@ -463,9 +522,9 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_home_branch copies.branch_id%TYPE;
         l_branch_id   branches.branch_id%TYPE;
     BEGIN
-        lib_auth.require_permission('CIRC_RETURN');
         check_branch(p_branch_id);
         p_loan_id := NULL;
+        p_returned_out := NULL;
         p_fine_id := NULL;
         p_fine_amount := 0;
         p_hold_id := NULL;
@@ -485,8 +544,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         FETCH c_open_loan INTO p_loan_id;
         CLOSE c_open_loan;
         IF p_loan_id IS NOT NULL THEN
-            close_loan(p_loan_id, p_copy_id, l_branch_id, p_returned_at, p_condition, p_fine_id, p_fine_amount,
-                       p_hold_id);
+            close_loan(p_loan_id, p_copy_id, l_branch_id, p_returned_at, p_condition, p_returned_out, p_fine_id,
+                       p_fine_amount, p_hold_id);
         ELSIF l_copy_status = 'IN_TRANSIT' THEN
             -- arrival of a copy in transit: a hold waiting at this branch becomes READY
             lib_holds_core.on_checkin(p_copy_id, l_branch_id, p_hold_id);
@@ -498,29 +557,16 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         ELSE
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_id || ' is not on loan');
         END IF;
-    END checkin;
+    END take_back;
 
-    PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
-                                 p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
-                                 p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER) IS
-        l_copy_id copies.copy_id%TYPE;
-    BEGIN
-        lib_auth.require_permission('CIRC_RETURN');
-        SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
-        IF l_copy_id IS NULL THEN
-            lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
-        END IF;
-        checkin(l_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, p_fine_id, p_fine_amount, p_hold_id);
-    END checkin_by_barcode;
-
-    PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
-                           p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
-                           p_hold_id OUT NUMBER) IS
+    -- Check in a given loan, after the entry point checked CIRC_RETURN; p_copy_id: its copy.
+    PROCEDURE take_back_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                             p_condition IN VARCHAR2, p_copy_id OUT NUMBER, p_returned_out OUT DATE,
+                             p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
         l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     loans.copy_id%TYPE;
         l_home_branch copies.branch_id%TYPE;
     BEGIN
-        lib_auth.require_permission('CIRC_RETURN');
         check_branch(p_branch_id);
         SELECT MAX(l.copy_id) INTO l_copy_id FROM loans l WHERE l.loan_id = l_loan_id;
         IF l_copy_id IS NULL THEN
@@ -528,9 +574,70 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
         -- lock order as everywhere: the copy, then the loan (in close_loan)
         SELECT c.branch_id INTO l_home_branch FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
-        close_loan(p_loan_id, l_copy_id, NVL(p_branch_id, l_home_branch), p_returned_at, p_condition, p_fine_id,
-                   p_fine_amount, p_hold_id);
+        p_copy_id := l_copy_id;
+        close_loan(p_loan_id, l_copy_id, NVL(p_branch_id, l_home_branch), p_returned_at, p_condition,
+                   p_returned_out, p_fine_id, p_fine_amount, p_hold_id);
+    END take_back_loan;
+
+    PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
+                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+        l_returned_at DATE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        take_back(p_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, l_returned_at, p_fine_id,
+                  p_fine_amount, p_hold_id);
+    END checkin;
+
+    PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                                 p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
+                                 p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+        l_copy_id     copies.copy_id%TYPE;
+        l_returned_at DATE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        l_copy_id := copy_of(NULL, p_copy_barcode);
+        take_back(l_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, l_returned_at, p_fine_id,
+                  p_fine_amount, p_hold_id);
+    END checkin_by_barcode;
+
+    PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
+                           p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE,
+                           p_hold_id OUT NUMBER) IS
+        l_copy_id     NUMBER; -- an OUT argument: the parameter's own type (numeric, not bigint, on PostgreSQL)
+        l_returned_at DATE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        take_back_loan(p_loan_id, p_branch_id, p_returned_at, p_condition, l_copy_id, l_returned_at, p_fine_id,
+                       p_fine_amount, p_hold_id);
     END checkin_loan;
+
+    PROCEDURE checkin_desk(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2,
+                           p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
+                           p_closed_loan_id OUT NUMBER, p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE,
+                           p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2) IS
+        l_hold_id holds.hold_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        p_hold_patron_id := NULL;
+        p_hold_status := NULL;
+        IF p_loan_id IS NOT NULL THEN
+            IF p_copy_id IS NOT NULL OR p_copy_barcode IS NOT NULL THEN
+                lib_err.raise_error('INVALID_ARGUMENT', 'give a loan id, a copy id or a barcode, not two');
+            END IF;
+            p_closed_loan_id := p_loan_id;
+            take_back_loan(p_loan_id, p_branch_id, p_returned_at, p_condition, p_closed_copy_id, p_returned_out,
+                           p_fine_id, p_fine_amount, p_hold_id);
+        ELSE
+            p_closed_copy_id := copy_of(p_copy_id, p_copy_barcode);
+            take_back(p_closed_copy_id, p_branch_id, p_returned_at, p_condition, p_closed_loan_id, p_returned_out,
+                      p_fine_id, p_fine_amount, p_hold_id);
+        END IF;
+        IF p_hold_id IS NOT NULL THEN
+            l_hold_id := p_hold_id;
+            SELECT h.patron_id, h.status INTO p_hold_patron_id, p_hold_status FROM holds h WHERE h.hold_id = l_hold_id;
+        END IF;
+    END checkin_desk;
 
     ----------------------------------------------------------------------------------------------
     -- renewal

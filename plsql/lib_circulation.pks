@@ -86,6 +86,31 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
                                   p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE);
 
     /**
+     * The desk's checkout (API and staff UI): the patron by id or by card, the copy by id or by barcode,
+     * and the whole answer in the OUT parameters, so the caller reads nothing after the call.
+     * @param p_patron_id      patrons.patron_id, NULL when p_card_number is given
+     * @param p_card_number    patrons.card_number, NULL when p_patron_id is given
+     * @param p_copy_id        copies.copy_id, NULL when p_copy_barcode is given
+     * @param p_copy_barcode   copies.barcode, NULL when p_copy_id is given
+     * @param p_due_date       as checkout
+     * @param p_override       as checkout
+     * @param p_loan_id        OUT the new loans.loan_id
+     * @param p_loan_patron_id OUT the loan's patron (the card's when a card was given)
+     * @param p_loan_copy_id   OUT the loan's copy (the barcode's when a barcode was given)
+     * @param p_due_at         OUT its due date and time
+     * @param p_overridden     OUT the overridable reasons the override passed, comma-separated app_errors
+     *                         names in checkout_permit's order (audited as OVERRIDE); NULL when none
+     * @throws -20903 INVALID_ARGUMENT both an id and a barcode given for one side
+     * @throws -20401 PATRON_NOT_FOUND no patron with this id or card, or neither given
+     * @throws -20102 COPY_NOT_FOUND no copy with this id or barcode, or neither given
+     * @throws every error of checkout
+     */
+    PROCEDURE checkout_desk(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_copy_id IN NUMBER,
+                            p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2,
+                            p_loan_id OUT NUMBER, p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER,
+                            p_due_at OUT DATE, p_overridden OUT VARCHAR2);
+
+    /**
      * Check in a copy: closes its ACTIVE (or LOST) loan. A copy without such a loan that is
      * IN_TRANSIT is received at p_branch_id (a hold waiting there becomes READY, otherwise the copy
      * becomes AVAILABLE) and p_loan_id is NULL. Needs CIRC_RETURN.
@@ -104,7 +129,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws -20112 INVALID_RETURN_DATE
      */
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
-                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER);
+                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER);
 
     /**
      * checkin by the scanned copy barcode.
@@ -114,7 +139,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      */
     PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
                                  p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
-                                 p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER);
+                                 p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER);
 
     /**
      * checkin of a given loan (ACTIVE or LOST). Parameters and results as checkin.
@@ -124,8 +149,37 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws every other error of checkin
      */
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
-                           p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
+                           p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE,
                            p_hold_id OUT NUMBER);
+
+    /**
+     * The desk's check-in (API and staff UI): by loan, by copy id or by copy barcode (exactly one), the
+     * whole answer in the OUT parameters, so the caller reads nothing after the call. Rules as checkin
+     * (a copy IN_TRANSIT with no open loan is received: p_closed_loan_id and p_returned_out NULL).
+     * @param p_loan_id        loans.loan_id (ACTIVE or LOST), or NULL
+     * @param p_copy_id        copies.copy_id, or NULL
+     * @param p_copy_barcode   copies.barcode, or NULL
+     * @param p_branch_id      as checkin
+     * @param p_returned_at    as checkin
+     * @param p_condition      as checkin
+     * @param p_closed_loan_id OUT the loan closed, NULL for a transit arrival
+     * @param p_closed_copy_id OUT the copy checked in
+     * @param p_returned_out   OUT the return time recorded on the loan, NULL for a transit arrival
+     * @param p_fine_id        OUT the loan's OVERDUE fine, NULL = none owed
+     * @param p_fine_amount    OUT its amount, 0 when none
+     * @param p_hold_id        OUT the hold the copy is now trapped for, NULL = none
+     * @param p_hold_patron_id OUT that hold's patron, NULL = none
+     * @param p_hold_status    OUT that hold's status now: READY (on the hold shelf here) or PENDING (the copy
+     *                         goes IN_TRANSIT to its pickup branch); NULL = none
+     * @throws -20903 INVALID_ARGUMENT a loan id together with a copy id or barcode, or a copy id and a barcode
+     * @throws -20102 COPY_NOT_FOUND no copy with this id or barcode, or nothing given
+     * @throws every error of checkin and checkin_loan
+     */
+    PROCEDURE checkin_desk(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2,
+                           p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
+                           p_closed_loan_id OUT NUMBER, p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE,
+                           p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2);
 
     /**
      * Renew a loan at the desk. Needs CIRC_RENEW.

@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
             yield
         finally:
             updater.stop()
+            await gw.aclose()
             gw.close()
             metrics.mark_process_dead()
 

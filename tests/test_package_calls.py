@@ -210,17 +210,6 @@ ROUTINE_NAME = re.compile(r"^lib_\w+\.\w+$")
 FLOOR = {"datalayer/session.py", "datalayer/gateway.py"}
 # Package calls not converted yet: checkout, check-in and renewal at the desk, whose OUT values change in
 # issue 12 (item 3). This list may only shrink.
-NOT_YET_TYPED = {
-    ("admin_ui/pages/desk.py", "lib_circulation.checkin_by_barcode"),
-    ("admin_ui/pages/desk.py", "lib_circulation.checkout_by_barcode"),
-    ("admin_ui/pages/desk.py", "lib_circulation.renew"),
-    ("admin_ui/pages/desk.py", "lib_circulation.renew_by_barcode"),
-    ("api/routers/circulation.py", "lib_circulation.checkin_by_barcode"),
-    ("api/routers/circulation.py", "lib_circulation.checkin_loan"),
-    ("api/routers/circulation.py", "lib_circulation.checkout"),
-    ("api/routers/circulation.py", "lib_circulation.checkout_by_barcode"),
-    ("api/routers/circulation.py", "lib_circulation.renew"),
-}
 
 
 def routine_names_in_code(root: Path = ROOT) -> set[tuple[str, str]]:
@@ -246,12 +235,7 @@ def routine_names_in_code(root: Path = ROOT) -> set[tuple[str, str]]:
 
 def test_no_face_names_a_package_routine():
     """api/, admin_ui/, services/ and datalayer/reads call datalayer.packages, never Session.call with a name."""
-    assert routine_names_in_code() - NOT_YET_TYPED == set()
-
-
-def test_the_list_of_calls_not_yet_typed_only_shrinks():
-    """An entry converted to datalayer.packages leaves the list (so it cannot come back unnoticed)."""
-    assert NOT_YET_TYPED - routine_names_in_code() == set()
+    assert routine_names_in_code() == set()
 
 
 def test_the_finder_sees_a_named_call(tmp_path):

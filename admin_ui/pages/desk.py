@@ -3,20 +3,21 @@
 Scanner friendly: every scan field has autofocus, Enter submits, and desk.js posts the form with
 fetch, shows the result above the previous ones, clears the field and focuses it again. Without
 JavaScript the same forms post normally and the page comes back with the result. Each scan is one
-package call (lib_circulation.*_by_barcode) in one transaction acting as the signed-in user; the
-database decides, the page shows its answer in plain words with the rule's code.
+package call (lib_circulation.checkout_desk, checkin_desk, renew) in one transaction acting as the signed-in
+user, sent in one round trip (Gateway.call); the database decides, the page shows its answer (the OUT
+parameters) in plain words with the rule's code, beside the copy as it was read before the scan.
 """
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 
 from starlette.responses import Response
 
 from admin_ui import web
+from datalayer.packages import lib_circulation
 from datalayer.reads import desk as q
 from datalayer.reads import vocabulary
-from datalayer.session import DbError, Out
+from datalayer.session import DbError
 
 
 def desk_branch(ctx: web.Ctx, s) -> dict:
@@ -68,7 +69,7 @@ def checkout_page(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/checkout", "CIRC_CHECKOUT", methods=["POST"])
 def checkout_scan(ctx: web.Ctx) -> Response:
-    """One copy scanned for the patron: lib_circulation.checkout_by_barcode."""
+    """One copy scanned for the patron: lib_circulation.checkout_desk, its answer from the OUT parameters."""
     card, barcode = ctx.arg("card"), ctx.arg("barcode")
     override = "Y" if ctx.arg("override") == "Y" else "N"
     due = _parse_day(ctx.arg("due_date"))
@@ -77,22 +78,22 @@ def checkout_scan(ctx: web.Ctx) -> Response:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
     else:
+        with ctx.read() as s:
+            copy = q.scanned(s, barcode=barcode)
         try:
-            with ctx.tx() as s:
-                loan_id, due_at = s.call("lib_circulation.checkout_by_barcode", card, barcode, due, override,
-                                         Out(int), Out(datetime))
-            with ctx.read() as s:
-                loan = q.loan(s, loan_id)
-            result = _result("ok", "Checked out", loan=loan, due_at=due_at, barcode=barcode,
-                             overridden=override == "Y")
+            loan_id, _, _, due_at, overridden = ctx.run(lib_circulation.checkout_desk, None, card, None, barcode,
+                                                        due, override)
+            result = _result("ok", "Checked out", loan={"loan_id": loan_id, "title": copy and copy["title"],
+                                                         "barcode": barcode},
+                             due_at=due_at, barcode=barcode, overridden=bool(overridden))
         except DbError as exc:
             r = _refused(ctx, exc, barcode=barcode)
-            with ctx.read() as s:
-                r["copy"] = q.copy_by_barcode(s, barcode)
-                # the refusals CIRC_OVERRIDE may pass are app_errors.overridable (the database checks it again)
+            r["copy"] = copy
+            with ctx.read() as s:  # the refusals CIRC_OVERRIDE may pass: app_errors.overridable (checked again)
                 r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
                                      and vocabulary.overridable(s, r["code"]))
             result = r
+    # the patron panel beside the answer: the page's view of the patron, read as any page view is
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else None
@@ -120,30 +121,28 @@ def return_page(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/return", "CIRC_RETURN", methods=["POST"], name="return_scan")
 def return_scan(ctx: web.Ctx) -> Response:
-    """One copy scanned back in: lib_circulation.checkin_by_barcode at the desk's branch."""
+    """One copy scanned back in: lib_circulation.checkin_desk at the desk's branch."""
     barcode = ctx.arg("barcode")
     condition = ctx.text("condition", 400)
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
+        copy = q.scanned(s, barcode=barcode) if barcode else None
     branch_id = branch["current"]["branch_id"] if branch["current"] else None
     if not barcode:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
     else:
         try:
-            with ctx.tx() as s:
-                loan_id, fine_id, amount, hold_id = s.call(
-                    "lib_circulation.checkin_by_barcode", barcode, branch_id, None, condition,
-                    Out(int), Out(int), Out(Decimal), Out(int))
-            with ctx.read() as s:
-                loan = q.loan(s, loan_id) if loan_id else None
-                copy = q.copy_by_barcode(s, barcode)
-                hold = q.hold_for_slip(s, hold_id) if hold_id else None
+            loan_id, _, _, fine_id, amount, hold_id, _, hold_status = ctx.run(
+                lib_circulation.checkin_desk, None, None, barcode, branch_id, None, condition)
             slip = None
-            if hold is not None:
-                on_shelf = hold["status"] == "READY"
-                slip = {"kind": "shelf" if on_shelf else "transit", "hold": hold,
+            if hold_id is not None:
+                # the slip names who the copy is for: that patron's card and the pickup branch
+                with ctx.read() as s:
+                    hold = q.hold_for_slip(s, hold_id)
+                slip = {"kind": "shelf" if hold_status == "READY" else "transit", "hold": hold,
                         "to_branch": hold["pickup_branch"]}
+            loan = copy if loan_id and copy and copy["loan_id"] == loan_id else None
             result = _result("ok" if loan_id else "info", "Returned" if loan_id else "Received in transit",
                              loan=loan, copy=copy, barcode=barcode,
                              fine={"fine_id": fine_id, "amount": amount} if fine_id and amount else None,
@@ -170,15 +169,13 @@ def renew_scan(ctx: web.Ctx) -> Response:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
     else:
+        with ctx.read() as s:
+            loan = q.loan(s, loan_id) if loan_id is not None else q.scanned(s, barcode=barcode)
         try:
-            with ctx.tx() as s:
-                if loan_id is not None:
-                    due_at, renewals = s.call("lib_circulation.renew", loan_id, Out(datetime), Out(int))
-                else:
-                    loan_id, due_at, renewals = s.call("lib_circulation.renew_by_barcode", barcode, Out(int),
-                                                       Out(datetime), Out(int))
-            with ctx.read() as s:
-                loan = q.loan(s, loan_id)
+            if loan_id is not None:
+                due_at, renewals = ctx.run(lib_circulation.renew, loan_id)
+            else:
+                loan_id, due_at, renewals = ctx.run(lib_circulation.renew_by_barcode, barcode)
             result = _result("ok", "Renewed", loan=loan, due_at=due_at, renewals=renewals, barcode=barcode)
         except DbError as exc:
             result = _refused(ctx, exc, barcode=barcode or f"loan {loan_id}")

@@ -35,6 +35,8 @@ class CheckoutOut(ApiModel):
     patron_id: int = Field(examples=[17])
     copy_id: int = Field(examples=[5001])
     due_at: Timestamp = Field(examples=["2026-12-15T23:59:59Z"])
+    overridden: list[str] = Field(default_factory=list, examples=[["PATRON_EXPIRED"]],
+                                  description="the overridable refusals the override passed (app_errors names)")
 
 
 class ReturnIn(RequestModel):

@@ -6,6 +6,7 @@ and commit this file with it.
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import NamedTuple
 
 from datalayer.session import Out, Session
@@ -63,11 +64,40 @@ def checkout_by_barcode(
             override, Out(int), Out(datetime)))
 
 
+class CheckoutDeskOut(NamedTuple):
+    """The OUT values of lib_circulation.checkout_desk."""
+    loan_id: int | None
+    loan_patron_id: int | None
+    loan_copy_id: int | None
+    due_at: datetime | None
+    overridden: str | None
+
+
+def checkout_desk(
+    s: Session,
+    patron_id: int | None,
+    card_number: str | None,
+    copy_id: int | None,
+    copy_barcode: str | None,
+    due_date: datetime | None,
+    override: str | None,
+) -> CheckoutDeskOut:
+    """The desk's checkout (API and staff UI): the patron by id or by card, the copy by id or by barcode,
+    and the whole answer in the OUT parameters, so the caller reads nothing after the call.
+
+    PROCEDURE checkout_desk(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_copy_id IN NUMBER,
+        p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2, p_loan_id OUT NUMBER,
+        p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER, p_due_at OUT DATE, p_overridden OUT VARCHAR2)
+    """
+    return CheckoutDeskOut(*s.call("lib_circulation.checkout_desk", patron_id, card_number, copy_id, copy_barcode,
+            due_date, override, Out(int), Out(int), Out(int), Out(datetime), Out(str)))
+
+
 class CheckinOut(NamedTuple):
     """The OUT values of lib_circulation.checkin."""
     loan_id: int | None
     fine_id: int | None
-    fine_amount: int | None
+    fine_amount: Decimal | None
     hold_id: int | None
 
 
@@ -83,17 +113,17 @@ def checkin(
     becomes AVAILABLE) and p_loan_id is NULL. Needs CIRC_RETURN.
 
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
-        p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER)
+        p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER)
     """
     return CheckinOut(*s.call("lib_circulation.checkin", copy_id, branch_id, returned_at, condition, Out(int), Out(int),
-            Out(int), Out(int)))
+            Out(Decimal), Out(int)))
 
 
 class CheckinByBarcodeOut(NamedTuple):
     """The OUT values of lib_circulation.checkin_by_barcode."""
     loan_id: int | None
     fine_id: int | None
-    fine_amount: int | None
+    fine_amount: Decimal | None
     hold_id: int | None
 
 
@@ -107,17 +137,17 @@ def checkin_by_barcode(
     """checkin by the scanned copy barcode.
 
     PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
-        p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER,
+        p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE,
         p_hold_id OUT NUMBER)
     """
     return CheckinByBarcodeOut(*s.call("lib_circulation.checkin_by_barcode", copy_barcode, branch_id, returned_at,
-            condition, Out(int), Out(int), Out(int), Out(int)))
+            condition, Out(int), Out(int), Out(Decimal), Out(int)))
 
 
 class CheckinLoanOut(NamedTuple):
     """The OUT values of lib_circulation.checkin_loan."""
     fine_id: int | None
-    fine_amount: int | None
+    fine_amount: Decimal | None
     hold_id: int | None
 
 
@@ -131,10 +161,46 @@ def checkin_loan(
     """checkin of a given loan (ACTIVE or LOST). Parameters and results as checkin.
 
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
-        p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT NUMBER, p_hold_id OUT NUMBER)
+        p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER)
     """
     return CheckinLoanOut(*s.call("lib_circulation.checkin_loan", loan_id, branch_id, returned_at, condition, Out(int),
-            Out(int), Out(int)))
+            Out(Decimal), Out(int)))
+
+
+class CheckinDeskOut(NamedTuple):
+    """The OUT values of lib_circulation.checkin_desk."""
+    closed_loan_id: int | None
+    closed_copy_id: int | None
+    returned_out: datetime | None
+    fine_id: int | None
+    fine_amount: Decimal | None
+    hold_id: int | None
+    hold_patron_id: int | None
+    hold_status: str | None
+
+
+def checkin_desk(
+    s: Session,
+    loan_id: int | None,
+    copy_id: int | None,
+    copy_barcode: str | None,
+    branch_id: int | None,
+    returned_at: datetime | None,
+    condition: str | None,
+) -> CheckinDeskOut:
+    """The desk's check-in (API and staff UI): by loan, by copy id or by copy barcode (exactly one), the
+    whole answer in the OUT parameters, so the caller reads nothing after the call. Rules as checkin
+    (a copy IN_TRANSIT with no open loan is received: p_closed_loan_id and p_returned_out NULL).
+
+    PROCEDURE checkin_desk(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2,
+        p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2, p_closed_loan_id OUT NUMBER,
+        p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
+        p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER, p_hold_patron_id OUT NUMBER,
+        p_hold_status OUT VARCHAR2)
+    """
+    return CheckinDeskOut(*s.call("lib_circulation.checkin_desk", loan_id, copy_id, copy_barcode, branch_id,
+            returned_at, condition, Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int),
+            Out(str)))
 
 
 class RenewOut(NamedTuple):

@@ -111,6 +111,23 @@ def copy_by_barcode(s: Session, barcode: str) -> dict | None:
                      WHERE c.barcode = :b""", {"b": barcode})
 
 
+def scanned(s: Session, barcode: str | None = None, loan_id: int | None = None) -> dict | None:
+    """A copy as the desk shows it before a scan's call (by barcode, or the copy of a loan), with its open
+    loan if any (loan_id, patron_id, borrower's name, due_at): the call's own answer comes from its OUT
+    parameters, this is only what the page prints beside it."""
+    where, binds = ("c.barcode = :k", {"k": barcode}) if loan_id is None else \
+        ("c.copy_id = (SELECT k.copy_id FROM loans k WHERE k.loan_id = :k)", {"k": loan_id})
+    return s.one(f"""SELECT c.copy_id, c.barcode, c.status, c.branch_id, b.name AS branch_name, c.shelf_location,
+                            m.material_id, m.title, m.material_type, l.loan_id, l.patron_id, l.due_at, l.renewals,
+                            p.first_name, p.last_name, p.card_number
+                       FROM copies c JOIN materials m ON m.material_id = c.material_id
+                       JOIN branches b ON b.branch_id = c.branch_id
+                       LEFT JOIN loans l ON l.copy_id = c.copy_id AND l.status IN ('ACTIVE', 'LOST')
+                       LEFT JOIN patrons p ON p.patron_id = l.patron_id
+                      WHERE {where}
+                      ORDER BY l.checkout_at DESC FETCH FIRST 1 ROWS ONLY""", binds)
+
+
 def loan(s: Session, loan_id: int) -> dict | None:
     return s.one("""SELECT l.loan_id, l.status, l.checkout_at, l.due_at, l.returned_at, l.renewals, l.patron_id,
                            p.first_name, p.last_name, p.card_number, c.copy_id, c.barcode, c.status AS copy_status,

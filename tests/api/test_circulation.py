@@ -81,6 +81,30 @@ def test_override_needs_circ_override(client, staff, people, arrange, unchanged)
     r = client.post(CHECKOUT, json=body | {"override": True}, headers=staff["BRANCH_MANAGER"].headers)
     assert r.status_code == 201, r.text
     assert arrange.scalar("SELECT overridden FROM loans WHERE loan_id = :l", {"l": r.json()["loan_id"]}) == "Y"
+    assert r.json()["overridden"] == ["PATRON_EXPIRED"]
+
+
+def test_checkout_answers_the_loan_it_wrote_whichever_side_is_a_barcode(client, staff, people, arrange):
+    """The package resolves a card or a barcode on either side; the answer is its OUT parameters."""
+    for by_card, by_barcode in ((True, False), (False, True), (True, True), (False, False)):
+        p = people.make("PATRON")
+        copy = arrange.copy()
+        card = arrange.scalar("SELECT card_number FROM patrons WHERE patron_id = :p", {"p": p.patron_id})
+        barcode = arrange.scalar("SELECT barcode FROM copies WHERE copy_id = :c", {"c": copy})
+        body = ({"patron_barcode": card} if by_card else {"patron_id": p.patron_id}) | \
+            ({"copy_barcode": barcode} if by_barcode else {"copy_id": copy})
+        r = client.post(CHECKOUT, json=body, headers=staff["LIBRARIAN"].headers)
+        assert r.status_code == 201, r.text
+        loan = arrange.one("SELECT patron_id, copy_id FROM loans WHERE loan_id = :l", {"l": r.json()["loan_id"]})
+        assert (r.json()["patron_id"], r.json()["copy_id"]) == (p.patron_id, copy) == \
+            (loan["patron_id"], loan["copy_id"])
+        assert r.json()["overridden"] == []
+    r = client.post(CHECKOUT, json={"patron_barcode": "NO-SUCH-CARD", "copy_id": arrange.copy()},
+                    headers=staff["LIBRARIAN"].headers)
+    assert r.status_code == 404 and error_code(r) == "PATRON_NOT_FOUND"
+    r = client.post(CHECKOUT, json={"patron_id": people.make("PATRON").patron_id, "copy_barcode": "NO-SUCH-COPY"},
+                    headers=staff["LIBRARIAN"].headers)
+    assert r.status_code == 404 and error_code(r) == "COPY_NOT_FOUND"
 
 
 def test_return_by_loan_and_by_barcode(client, staff, people, arrange):

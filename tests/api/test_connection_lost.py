@@ -6,6 +6,7 @@ Real driver error objects are raised at the driver boundary (stand-ins for the p
 test_gateway_oracle_errors.py), and on PostgreSQL a real server connection is terminated mid-request."""
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 from typing import Any
@@ -85,6 +86,9 @@ class PgStandIn:
 
     def cursor(self) -> _PgCursor:
         return _PgCursor(self)
+
+    def pipeline(self) -> contextlib.nullcontext:  # Gateway.call's one round trip
+        return contextlib.nullcontext()
 
     def commit(self) -> None:
         pass

@@ -2,6 +2,8 @@
 the end, a failed call rolls everything back, reads see no actor."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 import pytest
 
 from datalayer.gateway import Gateway
@@ -57,6 +59,52 @@ def test_committed_work_is_visible_and_audited_as_the_actor(gw, people, arrange)
         actors = s.rows("SELECT DISTINCT actor_user_id FROM audit_log WHERE table_name = 'loans' AND row_id = :l",
                         {"l": loan_id})
         assert [r["actor_user_id"] for r in actors] == [acct.user_id]
+
+
+CHECKOUT_OUT = (Out(int), Out(int), Out(int), Out(datetime), Out(str))
+
+
+def _seen(arrange, acct):
+    return arrange.scalar("SELECT last_seen_at FROM user_sessions WHERE user_id = :u", {"u": acct.user_id})
+
+
+def test_one_round_trip_call_commits_as_the_actor_and_clears_it(gw, people, arrange):
+    acct = people.make("LIBRARIAN")
+    patron = people.make("PATRON")
+    copy = arrange.copy()
+    loan_id, patron_id, copy_id, due_at, _ = gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id,
+                                                     None, copy, None, None, "N", *CHECKOUT_OUT)
+    with gw.statements() as s:
+        assert _actor(s) is None
+        row = s.one("SELECT patron_id, copy_id, due_at, checkout_by FROM loans WHERE loan_id = :l", {"l": loan_id})
+    assert row == {"patron_id": patron_id, "copy_id": copy_id, "due_at": due_at, "checkout_by": acct.user_id}
+    assert gw.stats().size == 1 and gw.stats().in_use == 0
+
+
+def test_a_refused_one_round_trip_call_writes_nothing_and_the_connection_serves_the_next(gw, people, arrange):
+    """BEGIN, set_actor, the call, clear_actor and COMMIT go in one pipeline: set_actor writes (last_seen_at
+    of a session unseen for an hour), the call then fails; the write is rolled back, nothing is committed,
+    and the pool's one connection works for the next call."""
+    acct = people.make("LIBRARIAN")
+    patron = people.make("PATRON")
+    copy = arrange.copy()
+    hour_ago = datetime.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    arrange.execute("UPDATE user_sessions SET last_seen_at = :t WHERE user_id = :u", {"t": hour_ago, "u": acct.user_id})
+    arrange.execute("UPDATE copies SET status = 'ON_LOAN' WHERE copy_id = :c", {"c": copy})
+    with pytest.raises(DbError) as err:
+        gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id, None, copy, None, None, "N",
+                *CHECKOUT_OUT)
+    assert err.value.code == -20103  # COPY_ALREADY_ON_LOAN
+    assert _seen(arrange, acct) == hour_ago  # set_actor's write went with the refused call
+    with gw.statements() as s:
+        assert _actor(s) is None
+        assert s.scalar("SELECT COUNT(*) FROM loans WHERE copy_id = :c", {"c": copy}) == 0
+    arrange.execute("UPDATE copies SET status = 'AVAILABLE' WHERE copy_id = :c", {"c": copy})
+    loan_id = gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id, None, copy, None, None, "N",
+                      *CHECKOUT_OUT)[0]
+    assert arrange.scalar("SELECT copy_id FROM loans WHERE loan_id = :l", {"l": loan_id}) == copy
+    assert _seen(arrange, acct) > hour_ago
+    assert gw.stats().size == 1 and gw.stats().in_use == 0
 
 
 def test_autonomous_commits_on_its_own(gw, people):
