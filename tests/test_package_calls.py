@@ -208,8 +208,6 @@ ROUTINE_NAME = re.compile(r"^lib_\w+\.\w+$")
 # The session, the gateway and the generated modules themselves may name a routine; everything else calls
 # datalayer.packages.
 FLOOR = {"datalayer/session.py", "datalayer/gateway.py"}
-# Package calls not converted yet: checkout, check-in and renewal at the desk, whose OUT values change in
-# issue 12 (item 3). This list may only shrink.
 
 
 def routine_names_in_code(root: Path = ROOT) -> set[tuple[str, str]]:
