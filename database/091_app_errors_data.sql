@@ -82,4 +82,6 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20917, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20918, 'POLICY_IN_USE', 409, 'Loans still refer to this circulation policy.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20919, 'SETTING_NOT_FOUND', 404, 'No such setting.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20920, 'INVALID_SETTING_VALUE', 422, 'The value is not valid for this setting.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20970, 'NOTICE_NOT_FOUND', 404, 'No such notice.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20971, 'NOTICE_NOT_DEAD', 409, 'The notice is not a dead letter: only dead letters are retried or discarded.');
 COMMIT;
