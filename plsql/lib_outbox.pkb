@@ -95,7 +95,8 @@ CREATE OR REPLACE PACKAGE BODY lib_outbox AS
     END mark_sent;
 
     PROCEDURE mark_failed(p_notice_id IN NUMBER, p_attempt_id IN VARCHAR2, p_error IN VARCHAR2,
-                          p_permanent IN NUMBER, p_delay_s IN NUMBER, p_status OUT VARCHAR2) IS
+                          p_permanent IN NUMBER, p_maybe_sent IN NUMBER, p_delay_s IN NUMBER,
+                          p_status OUT VARCHAR2) IS
         l_id       notices.notice_id%TYPE;
         l_status   notices.status%TYPE;
         l_attempts notices.attempts%TYPE;
@@ -121,6 +122,7 @@ CREATE OR REPLACE PACKAGE BODY lib_outbox AS
         UPDATE notices
            SET status = p_status, lease_until = NULL, last_attempt_at = l_now,
                next_attempt_at = l_now + l_delay / 86400,
+               possible_duplicate = CASE WHEN NVL(p_maybe_sent, 0) = 1 THEN 'Y' ELSE possible_duplicate END,
                error_text = NVL(SUBSTR(p_error, 1, 400), 'failed')
          WHERE notice_id = l_id;
     END mark_failed;

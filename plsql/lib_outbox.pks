@@ -49,13 +49,16 @@ CREATE OR REPLACE PACKAGE lib_outbox AS
      * @param p_attempt_id the claim that failed
      * @param p_error      what went wrong (cut to 400 characters)
      * @param p_permanent  1 = retrying cannot help (a 4xx answer): DEAD at once; 0 = transient
+     * @param p_maybe_sent 1 = the provider may have accepted the mail all the same (the call timed out
+     *                     after the request went out): the notice is flagged possible_duplicate; 0 = not
      * @param p_delay_s    seconds until the next attempt
      * @param p_status     OUT the notice's status afterwards (FAILED, DEAD, or the unchanged status)
      * @throws -20411 PERMISSION_DENIED the actor lacks NOTICE_SEND
      * @throws -20970 NOTICE_NOT_FOUND
      */
     PROCEDURE mark_failed(p_notice_id IN NUMBER, p_attempt_id IN VARCHAR2, p_error IN VARCHAR2,
-                          p_permanent IN NUMBER, p_delay_s IN NUMBER, p_status OUT VARCHAR2);
+                          p_permanent IN NUMBER, p_maybe_sent IN NUMBER, p_delay_s IN NUMBER,
+                          p_status OUT VARCHAR2);
 
     /**
      * Nothing to send (no e-mail address, opted out, undeliverable address): SKIPPED with the reason.

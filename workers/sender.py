@@ -154,7 +154,8 @@ class Sender:
             return self._skip(notice_id, attempt_id, str(why) or "nothing to send")
         except Exception as exc:  # a template or data error: this attempt failed, later ones may not
             log.exception("notice %s: rendering failed", notice_id)
-            return self._fail(notice_id, attempt_id, attempts, f"rendering failed: {type(exc).__name__}: {exc}", False, None)
+            return self._fail(notice_id, attempt_id, attempts, f"rendering failed: {type(exc).__name__}: {exc}",
+                              False, None)
         if mail is None:
             return self._skip(notice_id, attempt_id, "nothing to send")
         wait = self.paused_until - time.monotonic()
@@ -167,7 +168,7 @@ class Sender:
         except transports.Transient as exc:
             if exc.retry_after is not None:
                 self.paused_until = max(self.paused_until, time.monotonic() + exc.retry_after)
-            return self._fail(notice_id, attempt_id, attempts, str(exc), False, exc.retry_after)
+            return self._fail(notice_id, attempt_id, attempts, str(exc), False, exc.retry_after, exc.maybe_sent)
         _fault("after_send")
         self._act(lambda s: s.call("lib_outbox.mark_sent", notice_id, attempt_id, message_id))
         self.counts["sent"] += 1
@@ -181,10 +182,11 @@ class Sender:
         return "SKIPPED"
 
     def _fail(self, notice_id: int, attempt_id: str, attempts: int, error: str, permanent: bool,
-              retry_after: float | None) -> str:
+              retry_after: float | None, maybe_sent: bool = False) -> str:
         delay = backoff(attempts, self.settings.backoff_s, self.settings.backoff_max_s, retry_after)
         (status,) = self._act(lambda s: s.call("lib_outbox.mark_failed", notice_id, attempt_id, error[:400],
-                                               1 if permanent else 0, int(round(delay)), Out(str)))
+                                               1 if permanent else 0, 1 if maybe_sent else 0,
+                                               int(round(delay)), Out(str)))
         self.counts["dead" if status == "DEAD" else "failed"] += 1
         log.warning("notice %s %s: %s%s", notice_id, status, error,
                     f" (next attempt in {delay:.0f}s)" if status == "FAILED" else "")

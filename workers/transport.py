@@ -20,9 +20,9 @@ from services.notices.render import Mail
 class Transient(Exception):
     """Worth another attempt; retry_after (seconds) when the provider said when."""
 
-    def __init__(self, message: str, retry_after: float | None = None):
+    def __init__(self, message: str, retry_after: float | None = None, maybe_sent: bool = False):
         super().__init__(message)
-        self.retry_after = retry_after
+        self.retry_after, self.maybe_sent = retry_after, maybe_sent
 
 
 class Permanent(Exception):
@@ -60,11 +60,11 @@ class SendGridTransport:
             if status == 429 or status >= 500:
                 raise Transient(text, _retry_after(exc.headers)) from None
             raise Permanent(text) from None
-        except (socket.timeout, TimeoutError) as exc:
-            raise Transient(f"SendGrid timed out after {self.timeout_s}s") from exc
+        except (socket.timeout, TimeoutError) as exc:  # the request went out: SendGrid may have taken it
+            raise Transient(f"SendGrid timed out after {self.timeout_s}s", maybe_sent=True) from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, (socket.timeout, TimeoutError)):
-                raise Transient(f"SendGrid timed out after {self.timeout_s}s") from exc
+                raise Transient(f"SendGrid timed out after {self.timeout_s}s", maybe_sent=True) from exc
             raise Transient(f"SendGrid unreachable: {exc.reason}") from exc
         except (ConnectionError, OSError) as exc:
             raise Transient(f"SendGrid unreachable: {exc}") from exc
