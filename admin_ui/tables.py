@@ -68,8 +68,17 @@ from services.passwords import hash_password
 
 log = logging.getLogger("ils.staff")
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "tables"
-MATERIAL_TYPES = ("BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP")
-CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
+
+
+def vocabulary(table: str) -> Callable[[Request], list[tuple[str, str]]]:
+    """An EnumField's choices: the rows of a vocabulary table (database/009_vocabulary.sql), read with the
+    screen's session when the form or list is drawn, so a code added to the table is offered at once."""
+    def load(request: Request) -> list[tuple[str, str]]:
+        rows = request.state.session.execute(text(f"SELECT code, label FROM {table} ORDER BY sort_order, code"))
+        return [(code, label) for code, label in rows]
+    return load
+
+
 YES_NO = [("Y", "Yes"), ("N", "No")]
 ANY = "fields/detail/_any.html"              # a NULL that means "any" (policy scope)
 EVERY_BRANCH = "fields/detail/_every_branch.html"
@@ -292,7 +301,7 @@ class MaterialView(TableView):
               StringField("author_names", label="Authors", help_text="In credit order, separated by |",
                           exclude_from_list=False),
               StringField("isbn", label="ISBN", help_text="ISBN-10 or ISBN-13, hyphens allowed"),
-              EnumField("material_type", label="Type", choices=[(t, t.capitalize()) for t in MATERIAL_TYPES]),
+              EnumField("material_type", label="Type", choices_loader=vocabulary("material_types")),
               HasOne("genre", key="genre"),
               StringField("publisher", exclude_from_list=True),
               IntegerField("publication_year", label="Year"),
@@ -507,9 +516,9 @@ class PolicyView(TableView):
     allow_delete = True
     fields = [IntegerField("policy_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
               HasOne("branch", key="branch", help_text="Empty = any branch", null_template=ANY),
-              EnumField("patron_category", choices=[(c, c.capitalize()) for c in CATEGORIES], help_text="Empty = any",
+              EnumField("patron_category", choices_loader=vocabulary("patron_categories"), help_text="Empty = any",
                         null_template=ANY),
-              EnumField("material_type", choices=[(t, t.capitalize()) for t in MATERIAL_TYPES],
+              EnumField("material_type", choices_loader=vocabulary("material_types"),
                         help_text="Empty = any", null_template=ANY),
               IntegerField("loan_days", required=True, default=21), IntegerField("max_renewals", required=True, default=2),
               EnumField("renew_from_due", choices=[("N", "No"), ("Y", "Yes")], required=True, default="N",

@@ -6,6 +6,7 @@
 -- COALESCE(LENGTH(TRIM(col)), 0) > 0 is false on both engines for '' and for spaces only (Oracle's TRIM of
 -- spaces is NULL, and a CHECK that is NULL passes). Unique keys over nullable columns are unique indexes
 -- in 020_indexes.sql, so both engines compare NULLs alike.
+-- Coded columns (categories, types, statuses, methods) refer to the vocabulary tables of 009_vocabulary.sql.
 -- Instants are stored in UTC (lib_clock): their defaults take SYS_EXTRACT_UTC(SYSTIMESTAMP), never
 -- SYSDATE, which is the database host's local time.
 
@@ -126,8 +127,8 @@ CREATE TABLE patrons (
     CONSTRAINT patrons_user_id_uk UNIQUE (user_id),
     CONSTRAINT patrons_user_id_fk FOREIGN KEY (user_id) REFERENCES users (user_id),
     CONSTRAINT patrons_home_branch_id_fk FOREIGN KEY (home_branch_id) REFERENCES branches (branch_id),
-    CONSTRAINT patrons_category_ck CHECK ((category IN ('ADULT', 'CHILD', 'STUDENT', 'SENIOR', 'STAFF'))),
-    CONSTRAINT patrons_status_ck CHECK ((status IN ('ACTIVE', 'SUSPENDED', 'EXPIRED', 'DELETED'))),
+    CONSTRAINT patrons_category_fk FOREIGN KEY (category) REFERENCES patron_categories (code),
+    CONSTRAINT patrons_status_fk FOREIGN KEY (status) REFERENCES patron_statuses (code),
     CONSTRAINT patrons_card_number_ck CHECK ((COALESCE(LENGTH(TRIM(card_number)), 0) > 0)),
     CONSTRAINT patrons_first_name_ck CHECK ((COALESCE(LENGTH(TRIM(first_name)), 0) > 0)),
     CONSTRAINT patrons_last_name_ck CHECK ((COALESCE(LENGTH(TRIM(last_name)), 0) > 0))
@@ -171,7 +172,7 @@ CREATE TABLE materials (
     created_at      DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
     CONSTRAINT materials_pk PRIMARY KEY (material_id),
     CONSTRAINT materials_genre_id_fk FOREIGN KEY (genre_id) REFERENCES genres (genre_id),
-    CONSTRAINT materials_type_ck CHECK ((material_type IN ('BOOK', 'DVD', 'AUDIOBOOK', 'MAGAZINE', 'EBOOK', 'MAP'))),
+    CONSTRAINT materials_type_fk FOREIGN KEY (material_type) REFERENCES material_types (code),
     CONSTRAINT materials_replacement_cost_ck CHECK ((replacement_cost >= 0)),
     CONSTRAINT materials_isbn_ck CHECK ((isbn IS NULL OR LENGTH(isbn) = 10 OR LENGTH(isbn) = 13)),
     CONSTRAINT materials_title_ck CHECK ((COALESCE(LENGTH(TRIM(title)), 0) > 0)),
@@ -204,7 +205,7 @@ CREATE TABLE copies (
     CONSTRAINT copies_barcode_uk UNIQUE (barcode),
     CONSTRAINT copies_material_id_fk FOREIGN KEY (material_id) REFERENCES materials (material_id),
     CONSTRAINT copies_branch_id_fk FOREIGN KEY (branch_id) REFERENCES branches (branch_id),
-    CONSTRAINT copies_status_ck CHECK ((status IN ('AVAILABLE', 'ON_LOAN', 'ON_HOLD_SHELF', 'IN_TRANSIT', 'LOST', 'DAMAGED', 'WITHDRAWN'))),
+    CONSTRAINT copies_status_fk FOREIGN KEY (status) REFERENCES copy_statuses (code),
     CONSTRAINT copies_barcode_ck CHECK ((COALESCE(LENGTH(TRIM(barcode)), 0) > 0))
 );
 
@@ -228,8 +229,8 @@ CREATE TABLE circ_policies (
     lost_refund     CHAR(1 CHAR) DEFAULT 'Y' NOT NULL,
     CONSTRAINT circ_policies_pk PRIMARY KEY (policy_id),
     CONSTRAINT circ_policies_branch_id_fk FOREIGN KEY (branch_id) REFERENCES branches (branch_id),
-    CONSTRAINT circ_policies_category_ck CHECK ((patron_category IS NULL OR patron_category IN ('ADULT', 'CHILD', 'STUDENT', 'SENIOR', 'STAFF'))),
-    CONSTRAINT circ_policies_type_ck CHECK ((material_type IS NULL OR material_type IN ('BOOK', 'DVD', 'AUDIOBOOK', 'MAGAZINE', 'EBOOK', 'MAP'))),
+    CONSTRAINT circ_policies_category_fk FOREIGN KEY (patron_category) REFERENCES patron_categories (code),
+    CONSTRAINT circ_policies_type_fk FOREIGN KEY (material_type) REFERENCES material_types (code),
     CONSTRAINT circ_policies_numbers_ck CHECK ((loan_days > 0 AND max_renewals >= 0 AND loan_limit >= 0 AND hold_limit >= 0 AND daily_fine >= 0 AND grace_days >= 0 AND max_fine >= 0 AND fine_block_threshold >= 0 AND hold_pickup_days > 0 AND lost_after_days > 0)),
     CONSTRAINT circ_policies_flags_ck CHECK ((renew_from_due IN ('Y', 'N') AND holdable IN ('Y', 'N') AND lost_refund IN ('Y', 'N')))
 );
@@ -259,7 +260,7 @@ CREATE TABLE loans (
     CONSTRAINT loans_policy_id_fk FOREIGN KEY (policy_id) REFERENCES circ_policies (policy_id),
     CONSTRAINT loans_checkout_by_fk FOREIGN KEY (checkout_by) REFERENCES users (user_id),
     CONSTRAINT loans_return_by_fk FOREIGN KEY (return_by) REFERENCES users (user_id),
-    CONSTRAINT loans_status_ck CHECK ((status IN ('ACTIVE', 'RETURNED', 'LOST'))),
+    CONSTRAINT loans_status_fk FOREIGN KEY (status) REFERENCES loan_statuses (code),
     CONSTRAINT loans_returned_ck CHECK (((status = 'RETURNED' AND returned_at IS NOT NULL) OR (status <> 'RETURNED' AND returned_at IS NULL))),
     CONSTRAINT loans_dates_ck CHECK ((due_at >= checkout_at)),
     CONSTRAINT loans_overridden_ck CHECK ((overridden IN ('Y', 'N')))
@@ -285,7 +286,7 @@ CREATE TABLE holds (
     CONSTRAINT holds_pickup_branch_id_fk FOREIGN KEY (pickup_branch_id) REFERENCES branches (branch_id),
     CONSTRAINT holds_copy_id_fk FOREIGN KEY (copy_id) REFERENCES copies (copy_id),
     CONSTRAINT holds_loan_id_fk FOREIGN KEY (loan_id) REFERENCES loans (loan_id),
-    CONSTRAINT holds_status_ck CHECK ((status IN ('PENDING', 'SUSPENDED', 'READY', 'FULFILLED', 'CANCELLED', 'EXPIRED'))),
+    CONSTRAINT holds_status_fk FOREIGN KEY (status) REFERENCES hold_statuses (code),
     CONSTRAINT holds_ready_ck CHECK ((status <> 'READY' OR (copy_id IS NOT NULL AND expires_at IS NOT NULL)))
 );
 
@@ -307,8 +308,8 @@ CREATE TABLE fines (
     CONSTRAINT fines_patron_id_fk FOREIGN KEY (patron_id) REFERENCES patrons (patron_id),
     CONSTRAINT fines_loan_id_fk FOREIGN KEY (loan_id) REFERENCES loans (loan_id),
     CONSTRAINT fines_waived_by_fk FOREIGN KEY (waived_by) REFERENCES users (user_id),
-    CONSTRAINT fines_type_ck CHECK ((fine_type IN ('OVERDUE', 'LOST', 'DAMAGE', 'PROCESSING', 'MANUAL'))),
-    CONSTRAINT fines_status_ck CHECK ((status IN ('OPEN', 'PAID', 'WAIVED', 'REFUNDED'))),
+    CONSTRAINT fines_type_fk FOREIGN KEY (fine_type) REFERENCES fine_types (code),
+    CONSTRAINT fines_status_fk FOREIGN KEY (status) REFERENCES fine_statuses (code),
     CONSTRAINT fines_amounts_ck CHECK ((amount >= 0 AND amount_paid >= 0 AND amount_paid <= amount)),
     CONSTRAINT fines_waive_reason_ck CHECK ((status <> 'WAIVED' OR COALESCE(LENGTH(TRIM(waive_reason)), 0) > 0)),
     CONSTRAINT fines_loan_charge_ck CHECK ((fine_type NOT IN ('OVERDUE', 'LOST') OR loan_id IS NOT NULL))
@@ -328,7 +329,7 @@ CREATE TABLE payments (
     CONSTRAINT payments_patron_id_fk FOREIGN KEY (patron_id) REFERENCES patrons (patron_id),
     CONSTRAINT payments_received_by_fk FOREIGN KEY (received_by) REFERENCES users (user_id),
     CONSTRAINT payments_amount_ck CHECK ((amount > 0)),
-    CONSTRAINT payments_method_ck CHECK ((method IN ('CASH', 'CARD', 'CHECK', 'ONLINE', 'REFUND')))
+    CONSTRAINT payments_method_fk FOREIGN KEY (method) REFERENCES payment_methods (code)
 );
 
 CREATE TABLE audit_log (

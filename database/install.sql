@@ -17,6 +17,7 @@ PROMPT == tables, indexes, comments
 -- then: a half-done install is a schema_version table without a row
 @@005_schema_version.sql
 @@006_install_started_oracle.sql
+@@009_vocabulary.sql
 @@010_tables.sql
 @@020_indexes.sql
 @@030_comments.sql
@@ -32,6 +33,7 @@ PROMPT == tables, indexes, comments
 @@install_code.sql
 
 PROMPT == reference data
+@@089_vocabulary_data.sql
 @@090_reference_data.sql
 @@091_app_errors_data.sql
 @@092_jobs_data.sql

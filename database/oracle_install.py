@@ -192,10 +192,41 @@ def upgrade(conn) -> dict:
         conn.commit()
     count = sum(run_script(conn, f) for f in versioning.replayed_files()
                 if f not in (versioning.STAMP_SCRIPT, versioning.STARTED_SCRIPT))
+    dropped = drop_retired_code(conn)
     versioning.stamp(session, versioning.latest(), "sources", versioning.sources_checksum())
     conn.commit()
     return {"from": state.version, "to": versioning.latest(), "migrations": [m.script for m in pending],
-            "statements": count}
+            "statements": count, "dropped": dropped}
+
+
+# The project's names for code objects: packages lib_*, views *_v, triggers *_trg. An object of the schema
+# named so that the sources no longer create was created by an earlier version: an upgrade drops it (on
+# PostgreSQL the build drops every code object and creates the current ones).
+CODE_OBJECT = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:(?:NON)?EDITIONABLE\s+)?"
+                         r"(PACKAGE|VIEW|TRIGGER)\s+(?!BODY\b)(\w+)", re.I | re.M)
+OURS = {"PACKAGE": re.compile(r"^LIB_\w+$"), "VIEW": re.compile(r"^\w+_V$"), "TRIGGER": re.compile(r"^\w+_TRG$")}
+_USER_CODE = "SELECT object_type, object_name FROM user_objects WHERE object_type IN ('PACKAGE', 'VIEW', 'TRIGGER')"
+
+
+def source_code_objects() -> set[tuple[str, str]]:
+    """(type, NAME) of every package, view and trigger the sources create."""
+    return {(kind.upper(), name.upper()) for f in versioning.replayed_files()
+            for kind, name in CODE_OBJECT.findall(f.read_text())}
+
+
+def retired_code(existing: list[tuple[str, str]], sources: set[tuple[str, str]]) -> list[str]:
+    """DROP statements for the schema's objects named as ours that the sources no longer create."""
+    return [f"DROP {kind} {name}" for kind, name in sorted(existing)
+            if (kind, name) not in sources and kind in OURS and OURS[kind].match(name)]
+
+
+def drop_retired_code(conn) -> list[str]:
+    with conn.cursor() as cur:
+        cur.execute(_USER_CODE)
+        drops = retired_code([(t, n) for t, n in cur.fetchall()], source_code_objects())
+        for stmt in drops:
+            cur.execute(stmt)
+    return drops
 
 
 def ensure(conn) -> str:

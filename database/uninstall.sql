@@ -57,6 +57,15 @@ BEGIN
     drop_object('TRIGGER', 'PERMISSIONS_AUDIT_TRG');
     drop_object('TRIGGER', 'ROLES_AUDIT_TRG');
     drop_object('TRIGGER', 'USERS_AUDIT_TRG');
+    drop_object('TRIGGER', 'PAYMENT_METHODS_AUDIT_TRG');
+    drop_object('TRIGGER', 'FINE_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'FINE_TYPES_AUDIT_TRG');
+    drop_object('TRIGGER', 'HOLD_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'LOAN_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'COPY_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'PATRON_STATUSES_AUDIT_TRG');
+    drop_object('TRIGGER', 'PATRON_CATEGORIES_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_TYPES_AUDIT_TRG');
 
     drop_object('PACKAGE', 'LIB_HOLDS_CORE');
     drop_object('PACKAGE', 'LIB_HOLDS');
@@ -103,6 +112,16 @@ BEGIN
     drop_object('TABLE', 'PERMISSIONS');
     drop_object('TABLE', 'ROLES');
     drop_object('TABLE', 'USERS');
+    -- the vocabulary (009_vocabulary.sql), after the tables that refer to it
+    drop_object('TABLE', 'PAYMENT_METHODS');
+    drop_object('TABLE', 'FINE_STATUSES');
+    drop_object('TABLE', 'FINE_TYPES');
+    drop_object('TABLE', 'HOLD_STATUSES');
+    drop_object('TABLE', 'LOAN_STATUSES');
+    drop_object('TABLE', 'COPY_STATUSES');
+    drop_object('TABLE', 'PATRON_STATUSES');
+    drop_object('TABLE', 'PATRON_CATEGORIES');
+    drop_object('TABLE', 'MATERIAL_TYPES');
     drop_object('TABLE', 'SCHEMA_VERSION');
 END;
 /

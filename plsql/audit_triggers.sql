@@ -724,14 +724,234 @@ BEGIN
         lib_audit.old_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_num('http_status', :OLD.http_status, :NEW.http_status) ||
-            lib_audit.old_txt('message', :OLD.message, :NEW.message),
+            lib_audit.old_txt('message', :OLD.message, :NEW.message) ||
+            lib_audit.old_txt('overridable', :OLD.overridable, :NEW.overridable),
         lib_audit.new_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_num('http_status', :OLD.http_status, :NEW.http_status) ||
-            lib_audit.new_txt('message', :OLD.message, :NEW.message)) IS NULL THEN
+            lib_audit.new_txt('message', :OLD.message, :NEW.message) ||
+            lib_audit.new_txt('overridable', :OLD.overridable, :NEW.overridable)) IS NULL THEN
         NULL;
     END IF;
 END app_errors_audit_trg;
+/
+
+-- Audit trail of material_types: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER material_types_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON material_types
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'material_types',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order)) IS NULL THEN
+        NULL;
+    END IF;
+END material_types_audit_trg;
+/
+
+-- Audit trail of patron_categories: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER patron_categories_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON patron_categories
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'patron_categories',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order)) IS NULL THEN
+        NULL;
+    END IF;
+END patron_categories_audit_trg;
+/
+
+-- Audit trail of patron_statuses: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER patron_statuses_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON patron_statuses
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'patron_statuses',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('refusal', :OLD.refusal, :NEW.refusal),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('refusal', :OLD.refusal, :NEW.refusal)) IS NULL THEN
+        NULL;
+    END IF;
+END patron_statuses_audit_trg;
+/
+
+-- Audit trail of copy_statuses: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER copy_statuses_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON copy_statuses
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'copy_statuses',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('is_available', :OLD.is_available, :NEW.is_available) ||
+            lib_audit.old_txt('is_hold_trap', :OLD.is_hold_trap, :NEW.is_hold_trap) ||
+            lib_audit.old_txt('in_collection', :OLD.in_collection, :NEW.in_collection) ||
+            lib_audit.old_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('is_available', :OLD.is_available, :NEW.is_available) ||
+            lib_audit.new_txt('is_hold_trap', :OLD.is_hold_trap, :NEW.is_hold_trap) ||
+            lib_audit.new_txt('in_collection', :OLD.in_collection, :NEW.in_collection) ||
+            lib_audit.new_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal)) IS NULL THEN
+        NULL;
+    END IF;
+END copy_statuses_audit_trg;
+/
+
+-- Audit trail of loan_statuses: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER loan_statuses_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON loan_statuses
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'loan_statuses',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('is_open', :OLD.is_open, :NEW.is_open)) IS NULL THEN
+        NULL;
+    END IF;
+END loan_statuses_audit_trg;
+/
+
+-- Audit trail of hold_statuses: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER hold_statuses_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON hold_statuses
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'hold_statuses',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('is_active', :OLD.is_active, :NEW.is_active)) IS NULL THEN
+        NULL;
+    END IF;
+END hold_statuses_audit_trg;
+/
+
+-- Audit trail of fine_types: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER fine_types_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON fine_types
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'fine_types',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge)) IS NULL THEN
+        NULL;
+    END IF;
+END fine_types_audit_trg;
+/
+
+-- Audit trail of fine_statuses: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER fine_statuses_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON fine_statuses
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'fine_statuses',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('is_open', :OLD.is_open, :NEW.is_open)) IS NULL THEN
+        NULL;
+    END IF;
+END fine_statuses_audit_trg;
+/
+
+-- Audit trail of payment_methods: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER payment_methods_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON payment_methods
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'payment_methods',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('is_tender', :OLD.is_tender, :NEW.is_tender),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('is_tender', :OLD.is_tender, :NEW.is_tender)) IS NULL THEN
+        NULL;
+    END IF;
+END payment_methods_audit_trg;
 /
 
 -- Audit trail of jobs: every insert, change and delete with the changed values.

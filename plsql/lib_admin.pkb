@@ -267,11 +267,15 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
                            p_grace_days IN NUMBER, p_max_fine IN NUMBER, p_fine_block_threshold IN NUMBER,
                            p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
                            p_lost_refund IN VARCHAR2) IS
+        l_count NUMBER;
     BEGIN
-        IF p_patron_category NOT IN ('ADULT', 'CHILD', 'STUDENT', 'SENIOR', 'STAFF') THEN
+        -- NULL = any (a wildcard of the scope)
+        SELECT COUNT(*) INTO l_count FROM patron_categories WHERE code = p_patron_category;
+        IF p_patron_category IS NOT NULL AND l_count = 0 THEN
             lib_err.raise_error('INVALID_POLICY', 'unknown patron category ' || SUBSTR(p_patron_category, 1, 20));
         END IF;
-        IF p_material_type NOT IN ('BOOK', 'DVD', 'AUDIOBOOK', 'MAGAZINE', 'EBOOK', 'MAP') THEN
+        SELECT COUNT(*) INTO l_count FROM material_types WHERE code = p_material_type;
+        IF p_material_type IS NOT NULL AND l_count = 0 THEN
             lib_err.raise_error('INVALID_POLICY', 'unknown material type ' || SUBSTR(p_material_type, 1, 20));
         END IF;
         check_whole(p_loan_days, 1, 3650, 'loan days');

@@ -86,8 +86,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         IF LENGTH(p_subtitle) > 500 OR LENGTH(p_publisher) > 200 OR LENGTH(p_description) > 4000 THEN
             lib_err.raise_error('INVALID_MATERIAL_DATA', 'subtitle, publisher or description too long');
         END IF;
-        IF p_material_type NOT IN ('BOOK', 'DVD', 'AUDIOBOOK', 'MAGAZINE', 'EBOOK', 'MAP') THEN
-            lib_err.raise_error('INVALID_MATERIAL_DATA', 'unknown material type ' || p_material_type);
+        SELECT COUNT(*) INTO l_count FROM material_types WHERE code = p_material_type;
+        IF l_count = 0 THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'unknown material type ' || SUBSTR(p_material_type, 1, 20));
         END IF;
         IF p_publication_year IS NOT NULL
            AND (p_publication_year < 1 OR p_publication_year > TO_NUMBER(TO_CHAR(lib_clock.today(), 'YYYY')) + 1

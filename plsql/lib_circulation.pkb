@@ -7,10 +7,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- every engine (a plain NUMBER parameter is a different numeric type from a NUMBER(18) key there).
     ----------------------------------------------------------------------------------------------
 
-    -- a comma-separated list of error names with one more name (NULL = empty list)
+    -- a comma-separated list of error names with more names (NULL = empty list, on both engines:
+    -- 'a,' || NULL is 'a,' on Oracle and NULL on PostgreSQL)
     FUNCTION with_reason(p_list IN VARCHAR2, p_name IN VARCHAR2) RETURN VARCHAR2 IS
     BEGIN
-        IF p_list IS NULL THEN
+        IF p_name IS NULL THEN
+            RETURN p_list;
+        ELSIF p_list IS NULL THEN
             RETURN p_name;
         END IF;
         RETURN p_list || ',' || p_name;
@@ -27,10 +30,20 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURN p_list;
     END first_reason;
 
-    -- who the copy is trapped for, asked only when its status says it may be
-    FUNCTION reserved_for(p_copy_id IN NUMBER, p_copy_status IN VARCHAR2) RETURN NUMBER IS
+    -- The refusal of a checkout of a copy in this status when no hold holds it (copy_statuses), NULL = lendable.
+    FUNCTION copy_refusal(p_copy_status IN VARCHAR2) RETURN VARCHAR2 IS
+        l_refusal copy_statuses.checkout_refusal%TYPE;
     BEGIN
-        IF p_copy_status = 'ON_HOLD_SHELF' OR p_copy_status = 'IN_TRANSIT' THEN
+        SELECT MAX(cs.checkout_refusal) INTO l_refusal FROM copy_statuses cs WHERE cs.code = p_copy_status;
+        RETURN l_refusal;
+    END copy_refusal;
+
+    -- who the copy is trapped for, asked only when its status says it may be kept for a hold (is_hold_trap)
+    FUNCTION reserved_for(p_copy_id IN NUMBER, p_copy_status IN VARCHAR2) RETURN NUMBER IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*) INTO l_count FROM copy_statuses cs WHERE cs.code = p_copy_status AND cs.is_hold_trap = 'Y';
+        IF l_count > 0 THEN
             RETURN lib_holds.copy_reserved_for(p_copy_id);
         END IF;
         RETURN NULL;
@@ -49,43 +62,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURN lib_policy.find_policy(p_copy_branch_id, p_category, l_type);
     END loan_policy;
 
-    -- The failing checkout rules that no override passes, in reporting order
-    -- (a NULL status = the row was not found).
-    FUNCTION hard_reasons(p_patron_status IN VARCHAR2, p_copy_status IN VARCHAR2, p_reserved_for IN NUMBER,
-                          p_policy_id IN NUMBER) RETURN VARCHAR2 IS
-        l_list VARCHAR2(400);
-    BEGIN
-        l_list := NULL;
-        IF p_patron_status IS NULL THEN
-            l_list := with_reason(l_list, 'PATRON_NOT_FOUND');
-        END IF;
-        IF p_copy_status IS NULL THEN
-            l_list := with_reason(l_list, 'COPY_NOT_FOUND');
-        END IF;
-        IF p_patron_status = 'DELETED' THEN
-            l_list := with_reason(l_list, 'PATRON_INACTIVE');
-        ELSIF p_patron_status = 'SUSPENDED' THEN
-            l_list := with_reason(l_list, 'PATRON_SUSPENDED');
-        END IF;
-        IF p_copy_status = 'LOST' OR p_copy_status = 'WITHDRAWN' THEN
-            l_list := with_reason(l_list, 'COPY_LOST_OR_WITHDRAWN');
-        ELSIF p_copy_status = 'ON_LOAN' THEN
-            l_list := with_reason(l_list, 'COPY_ALREADY_ON_LOAN');
-        ELSIF p_copy_status = 'IN_TRANSIT' AND p_reserved_for IS NULL THEN
-            l_list := with_reason(l_list, 'COPY_NOT_AVAILABLE');
-        ELSIF p_copy_status <> 'AVAILABLE' AND p_copy_status <> 'ON_HOLD_SHELF' AND p_copy_status <> 'IN_TRANSIT' THEN
-            l_list := with_reason(l_list, 'COPY_NOT_AVAILABLE');
-        END IF;
-        -- a copy ON_HOLD_SHELF with no hold left (e.g. just expired) is lendable
-        IF p_patron_status IS NOT NULL AND p_copy_status IS NOT NULL AND p_policy_id IS NULL THEN
-            l_list := with_reason(l_list, 'NO_CIRC_POLICY');
-        END IF;
-        RETURN l_list;
-    END hard_reasons;
-
-    -- The failing checkout rules that CIRC_OVERRIDE may pass, in reporting order.
-    FUNCTION soft_reasons(p_patron_id IN NUMBER, p_patron_status IN VARCHAR2, p_expires_on IN DATE,
-                          p_reserved_for IN NUMBER, p_policy_id IN NUMBER, p_now IN DATE) RETURN VARCHAR2 IS
+    -- Every failing checkout rule (a NULL status = the row was not found): the patron's standing
+    -- (lib_patrons.standing), the copy's state, the policy, the loan limit, another patron's hold.
+    FUNCTION refusals(p_patron_id IN NUMBER, p_patron_status IN VARCHAR2, p_copy_status IN VARCHAR2,
+                      p_copy_refusal IN VARCHAR2, p_reserved_for IN NUMBER, p_policy_id IN NUMBER) RETURN VARCHAR2 IS
         l_patron_id  patrons.patron_id%TYPE := p_patron_id;
         l_policy_id  circ_policies.policy_id%TYPE := p_policy_id;
         l_list       VARCHAR2(400);
@@ -94,17 +74,29 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_active     NUMBER;
     BEGIN
         l_list := NULL;
-        IF p_patron_status = 'EXPIRED' OR p_expires_on < lib_clock.local_day(p_now) THEN
-            l_list := with_reason(l_list, 'PATRON_EXPIRED');
+        IF p_patron_status IS NULL THEN
+            l_list := with_reason(l_list, 'PATRON_NOT_FOUND');
+        END IF;
+        IF p_copy_status IS NULL THEN
+            l_list := with_reason(l_list, 'COPY_NOT_FOUND');
         END IF;
         IF p_policy_id IS NOT NULL THEN
             SELECT cp.loan_limit, cp.fine_block_threshold
               INTO l_loan_limit, l_threshold
               FROM circ_policies cp
              WHERE cp.policy_id = l_policy_id;
-            IF lib_fines.blocking_balance(p_patron_id, l_threshold) > 0 THEN
-                l_list := with_reason(l_list, 'PATRON_FINES_OVER_LIMIT');
-            END IF;
+        END IF;
+        IF p_patron_status IS NOT NULL THEN
+            l_list := with_reason(l_list, lib_patrons.standing(p_patron_id, l_threshold));
+        END IF;
+        -- a copy kept for a hold is refused only when no hold holds it (e.g. one just expired on the shelf)
+        IF p_copy_refusal IS NOT NULL AND p_reserved_for IS NULL THEN
+            l_list := with_reason(l_list, p_copy_refusal);
+        END IF;
+        IF p_patron_status IS NOT NULL AND p_copy_status IS NOT NULL AND p_policy_id IS NULL THEN
+            l_list := with_reason(l_list, 'NO_CIRC_POLICY');
+        END IF;
+        IF p_policy_id IS NOT NULL THEN
             SELECT COUNT(*)
               INTO l_active
               FROM loans l
@@ -118,7 +110,27 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             l_list := with_reason(l_list, 'COPY_ON_HOLD_FOR_OTHER');
         END IF;
         RETURN l_list;
-    END soft_reasons;
+    END refusals;
+
+    -- The refusals of a list that CIRC_OVERRIDE may pass (p_overridable 'Y') or that none passes ('N'), as
+    -- app_errors.overridable says, in the order of the list.
+    FUNCTION refusals_of_kind(p_list IN VARCHAR2, p_overridable IN VARCHAR2) RETURN VARCHAR2 IS
+        l_list   VARCHAR2(402);
+        l_result VARCHAR2(400);
+    BEGIN
+        IF p_list IS NULL THEN
+            RETURN NULL;
+        END IF;
+        l_list := ',' || p_list || ',';
+        FOR r_error IN (SELECT e.name
+                          FROM app_errors e
+                         WHERE INSTR(l_list, ',' || e.name || ',') > 0
+                           AND e.overridable = p_overridable
+                         ORDER BY INSTR(l_list, ',' || e.name || ',')) LOOP
+            l_result := with_reason(l_result, r_error.name);
+        END LOOP;
+        RETURN l_result;
+    END refusals_of_kind;
 
     PROCEDURE check_branch(p_branch_id IN NUMBER) IS
         l_branch_id branches.branch_id%TYPE := p_branch_id;
@@ -140,6 +152,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_copy_id     copies.copy_id%TYPE := p_copy_id;
         l_status      loans.status%TYPE;
         l_checkout_at loans.checkout_at%TYPE;
+        l_open        loan_statuses.is_open%TYPE;
         l_now         DATE;
         l_returned_at DATE;
         l_refund      NUMBER;
@@ -154,7 +167,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             WHEN NO_DATA_FOUND THEN
                 lib_err.raise_error('LOAN_NOT_FOUND', 'loan ' || p_loan_id);
         END;
-        IF l_status <> 'ACTIVE' AND l_status <> 'LOST' THEN
+        SELECT ls.is_open INTO l_open FROM loan_statuses ls WHERE ls.code = l_status;
+        IF l_open <> 'Y' THEN
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'loan ' || p_loan_id || ' is ' || l_status);
         END IF;
         l_now := lib_clock.now_utc();
@@ -193,13 +207,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_status         loans.status%TYPE;
         l_due_at         loans.due_at%TYPE;
         l_renewals       loans.renewals%TYPE;
-        l_patron_status  patrons.status%TYPE;
-        l_expires_on     patrons.expires_on%TYPE;
         l_max_renewals   circ_policies.max_renewals%TYPE;
         l_renew_from_due circ_policies.renew_from_due%TYPE;
         l_loan_days      circ_policies.loan_days%TYPE;
         l_threshold      circ_policies.fine_block_threshold%TYPE;
-        l_balance        NUMBER;
         l_now            DATE;
         l_base           DATE;
         l_new_due        DATE;
@@ -226,24 +237,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
 
         l_now := lib_clock.now_utc();
-        SELECT p.status, p.expires_on INTO l_patron_status, l_expires_on FROM patrons p WHERE p.patron_id = l_patron_id;
-        IF l_patron_status = 'DELETED' THEN
-            lib_err.raise_error('PATRON_INACTIVE', 'patron ' || l_patron_id);
-        ELSIF l_patron_status = 'SUSPENDED' THEN
-            lib_err.raise_error('PATRON_SUSPENDED', 'patron ' || l_patron_id);
-        ELSIF l_patron_status = 'EXPIRED' OR l_expires_on < lib_clock.local_day(l_now) THEN
-            lib_err.raise_error('PATRON_EXPIRED', 'patron ' || l_patron_id);
-        END IF;
-
         SELECT cp.max_renewals, cp.renew_from_due, cp.loan_days, cp.fine_block_threshold
           INTO l_max_renewals, l_renew_from_due, l_loan_days, l_threshold
           FROM circ_policies cp
          WHERE cp.policy_id = l_policy_id;
-        l_balance := lib_fines.blocking_balance(l_patron_id, l_threshold);
-        IF l_balance > 0 THEN
-            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', 'patron ' || l_patron_id || ' owes '
-                                || lib_fines.money_text(l_balance));
-        END IF;
+        lib_patrons.check_standing(l_patron_id, l_threshold);
         IF l_renewals >= l_max_renewals THEN
             lib_err.raise_error('RENEWAL_LIMIT_REACHED', 'loan ' || p_loan_id);
         END IF;
@@ -280,18 +278,16 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_patron_id     patrons.patron_id%TYPE := p_patron_id;
         l_copy_id       copies.copy_id%TYPE := p_copy_id;
         l_patron_status patrons.status%TYPE;
-        l_expires_on    patrons.expires_on%TYPE;
         l_category      patrons.category%TYPE;
         l_copy_status   copies.status%TYPE;
         l_copy_branch   copies.branch_id%TYPE;
         l_material_id   copies.material_id%TYPE;
+        l_all           VARCHAR2(400);
         l_hard          VARCHAR2(400);
         l_soft          VARCHAR2(400);
         l_policy_id     circ_policies.policy_id%TYPE;
         l_reserved_for  patrons.patron_id%TYPE;
-        l_now           DATE;
     BEGIN
-        l_now := lib_clock.now_utc();
         BEGIN
             SELECT c.status, c.branch_id, c.material_id
               INTO l_copy_status, l_copy_branch, l_material_id
@@ -302,8 +298,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 l_copy_status := NULL;
         END;
         BEGIN
-            SELECT p.status, p.expires_on, p.category
-              INTO l_patron_status, l_expires_on, l_category
+            SELECT p.status, p.category
+              INTO l_patron_status, l_category
               FROM patrons p
              WHERE p.patron_id = l_patron_id;
         EXCEPTION
@@ -312,8 +308,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END;
         l_reserved_for := reserved_for(p_copy_id, l_copy_status);
         l_policy_id := loan_policy(l_patron_status, l_category, l_copy_status, l_copy_branch, l_material_id);
-        l_hard := hard_reasons(l_patron_status, l_copy_status, l_reserved_for, l_policy_id);
-        l_soft := soft_reasons(p_patron_id, l_patron_status, l_expires_on, l_reserved_for, l_policy_id, l_now);
+        l_all := refusals(p_patron_id, l_patron_status, l_copy_status, copy_refusal(l_copy_status), l_reserved_for,
+                          l_policy_id);
+        l_hard := refusals_of_kind(l_all, 'N');
+        l_soft := refusals_of_kind(l_all, 'Y');
         IF l_hard IS NULL THEN
             RETURN l_soft;
         ELSIF l_soft IS NULL THEN
@@ -330,11 +328,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_today         DATE;
         l_actor         users.user_id%TYPE;
         l_patron_status patrons.status%TYPE;
-        l_expires_on    patrons.expires_on%TYPE;
         l_category      patrons.category%TYPE;
         l_copy_status   copies.status%TYPE;
         l_copy_branch   copies.branch_id%TYPE;
         l_material_id   copies.material_id%TYPE;
+        l_all           VARCHAR2(400);
         l_hard          VARCHAR2(400);
         l_soft          VARCHAR2(400);
         l_policy_id     circ_policies.policy_id%TYPE;
@@ -373,8 +371,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END;
         -- then the patron: concurrent checkouts of one patron count their loans one after the other
         BEGIN
-            SELECT p.status, p.expires_on, p.category
-              INTO l_patron_status, l_expires_on, l_category
+            SELECT p.status, p.category
+              INTO l_patron_status, l_category
               FROM patrons p
              WHERE p.patron_id = l_patron_id
                FOR UPDATE;
@@ -385,12 +383,14 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
         l_reserved_for := reserved_for(p_copy_id, l_copy_status);
         l_policy_id := loan_policy(l_patron_status, l_category, l_copy_status, l_copy_branch, l_material_id);
-        l_hard := hard_reasons(l_patron_status, l_copy_status, l_reserved_for, l_policy_id);
+        l_all := refusals(p_patron_id, l_patron_status, l_copy_status, copy_refusal(l_copy_status), l_reserved_for,
+                          l_policy_id);
+        l_hard := refusals_of_kind(l_all, 'N');
+        l_soft := refusals_of_kind(l_all, 'Y');
         IF l_hard IS NOT NULL THEN
             lib_err.raise_error(first_reason(l_hard), l_detail);
         END IF;
         l_overridden := 'N';
-        l_soft := soft_reasons(p_patron_id, l_patron_status, l_expires_on, l_reserved_for, l_policy_id, l_now);
         IF l_soft IS NOT NULL THEN
             IF NVL(p_override, 'N') <> 'Y' THEN
                 lib_err.raise_error(first_reason(l_soft), l_detail);
@@ -457,7 +457,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             SELECT l.loan_id
               FROM loans l
              WHERE l.copy_id = l_copy_id
-               AND (l.status = 'ACTIVE' OR l.status = 'LOST')
+               AND l.status IN (SELECT ls.code FROM loan_statuses ls WHERE ls.is_open = 'Y')
              ORDER BY l.checkout_at DESC, l.loan_id DESC;
         l_copy_status copies.status%TYPE;
         l_home_branch copies.branch_id%TYPE;

@@ -2,7 +2,9 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
     /**
      * The circulation desk: checkout, check-in, renewal and lost copies.
      *
-     * Checkout rules (Evergreen-style fail parts, each an app_errors name):
+     * Checkout rules (Evergreen-style fail parts, each an app_errors name; which ones CIRC_OVERRIDE may pass
+     * is app_errors.overridable, the patron's part is lib_patrons.standing, a copy's status's refusal
+     * copy_statuses.checkout_refusal):
      *   never overridable: PATRON_NOT_FOUND, COPY_NOT_FOUND, PATRON_INACTIVE (record DELETED),
      *     PATRON_SUSPENDED (lifting a suspension is PATRON_SUSPEND's job, not an override),
      *     COPY_LOST_OR_WITHDRAWN, COPY_ALREADY_ON_LOAN, COPY_NOT_AVAILABLE (DAMAGED, or IN_TRANSIT
@@ -22,7 +24,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * RETURNED and its LOST charge is settled per policy (lib_fines_core.settle_lost_return).
      * The branch of a check-in, NULL = the copy's home branch.
      *
-     * Renewal: refused for blocked patrons, at the renewal limit, or when another patron's hold
+     * Renewal: refused for blocked patrons (lib_patrons.check_standing with the loan's policy), at the renewal limit, or when another patron's hold
      * needs the copy. An overdue loan may be renewed: its overdue fine up to now is charged and
      * stays (Koha). New due date: loan_days from today (or, with renew_from_due = 'Y', from the later
      * of the old due date and today), past closed days, never earlier than the old due date.

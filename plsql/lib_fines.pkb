@@ -11,9 +11,12 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         END IF;
     END check_amount;
 
+    -- a way a patron pays (payment_methods.is_tender; a refund is written by the rules only)
     PROCEDURE check_method(p_method IN VARCHAR2) IS
+        l_count NUMBER;
     BEGIN
-        IF p_method IS NULL OR p_method NOT IN ('CASH', 'CARD', 'CHECK', 'ONLINE') THEN
+        SELECT COUNT(*) INTO l_count FROM payment_methods pm WHERE pm.code = p_method AND pm.is_tender = 'Y';
+        IF l_count = 0 THEN
             lib_err.raise_error('INVALID_PAYMENT_METHOD', 'method ' || NVL(p_method, 'NULL'));
         END IF;
     END check_method;
@@ -213,7 +216,9 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         l_found     NUMBER;
     BEGIN
         lib_auth.require_permission('FINE_COLLECT');
-        IF p_fine_type IS NULL OR p_fine_type NOT IN ('DAMAGE', 'PROCESSING', 'MANUAL') THEN
+        -- a charge staff may make by hand (fine_types.staff_charge; overdue and lost ones are the rules')
+        SELECT COUNT(*) INTO l_found FROM fine_types ft WHERE ft.code = p_fine_type AND ft.staff_charge = 'Y';
+        IF l_found = 0 THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'fine type ' || NVL(p_fine_type, 'NULL'));
         END IF;
         check_amount(p_amount, 'INVALID_FINE_AMOUNT');

@@ -20,6 +20,14 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         END IF;
     END require_owner_or_staff;
 
+    -- An open hold: its status is_active in hold_statuses (waiting, suspended or ready).
+    FUNCTION is_open(p_status IN holds.status%TYPE) RETURN BOOLEAN IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*) INTO l_count FROM hold_statuses hs WHERE hs.code = p_status AND hs.is_active = 'Y';
+        RETURN l_count > 0;
+    END is_open;
+
     FUNCTION queue_position(p_hold_id IN NUMBER) RETURN NUMBER IS
         l_hold_id     holds.hold_id%TYPE := p_hold_id;
         l_status      holds.status%TYPE;
@@ -35,14 +43,14 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_status IS NULL THEN
             lib_err.raise_error('HOLD_NOT_FOUND', 'hold ' || TO_CHAR(p_hold_id));
         END IF;
-        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+        IF NOT is_open(l_status) THEN
             RETURN NULL;
         END IF;
         SELECT COUNT(*)
           INTO l_count
           FROM holds
          WHERE material_id = l_material_id
-           AND status IN ('PENDING', 'SUSPENDED', 'READY')
+           AND status IN (SELECT hs.code FROM hold_statuses hs WHERE hs.is_active = 'Y')
            AND (placed_at < l_placed_at OR (placed_at = l_placed_at AND hold_id <= l_hold_id));
         RETURN l_count;
     END queue_position;
@@ -53,7 +61,6 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_material_id materials.material_id%TYPE := p_material_id;
         l_type        materials.material_type%TYPE;
         l_status      patrons.status%TYPE;
-        l_expires_on  patrons.expires_on%TYPE;
         l_category    patrons.category%TYPE;
         l_home_id     patrons.home_branch_id%TYPE;
         l_pickup_id   holds.pickup_branch_id%TYPE;
@@ -66,12 +73,11 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
     BEGIN
         -- the patron row is locked: two placements for one patron run one after the other,
         -- so the duplicate and limit checks hold
-        FOR r_patron IN (SELECT status, expires_on, category, home_branch_id
+        FOR r_patron IN (SELECT status, category, home_branch_id
                            FROM patrons
                           WHERE patron_id = l_patron_id
                             FOR UPDATE) LOOP
             l_status := r_patron.status;
-            l_expires_on := r_patron.expires_on;
             l_category := r_patron.category;
             l_home_id := r_patron.home_branch_id;
         END LOOP;
@@ -83,13 +89,6 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_type IS NULL THEN
             lib_err.raise_error('MATERIAL_NOT_FOUND', 'material ' || TO_CHAR(p_material_id));
         END IF;
-        IF l_status = 'SUSPENDED' THEN
-            lib_err.raise_error('PATRON_SUSPENDED', NULL);
-        ELSIF l_status = 'DELETED' THEN
-            lib_err.raise_error('PATRON_INACTIVE', NULL);
-        ELSIF l_status = 'EXPIRED' OR l_expires_on < lib_clock.today() THEN
-            lib_err.raise_error('PATRON_EXPIRED', NULL);
-        END IF;
         l_pickup_id := NVL(p_pickup_branch_id, l_home_id);
         SELECT COUNT(*) INTO l_count FROM branches WHERE branch_id = l_pickup_id AND is_active = 'Y';
         IF l_count = 0 THEN
@@ -100,11 +99,10 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
           INTO l_holdable, l_hold_limit, l_threshold
           FROM circ_policies
          WHERE policy_id = l_policy_id;
+        -- the patron's standing, the rule checkout and renewal apply too (the pickup branch's policy's threshold)
+        lib_patrons.check_standing(l_patron_id, l_threshold);
         IF l_holdable <> 'Y' THEN
             lib_err.raise_error('MATERIAL_NOT_HOLDABLE', NULL);
-        END IF;
-        IF lib_fines.blocking_balance(l_patron_id, l_threshold) > 0 THEN
-            lib_err.raise_error('PATRON_FINES_OVER_LIMIT', NULL);
         END IF;
         SELECT COUNT(*)
           INTO l_count
@@ -121,7 +119,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
           FROM holds
          WHERE patron_id = l_patron_id
            AND material_id = l_material_id
-           AND status IN ('PENDING', 'SUSPENDED', 'READY');
+           AND status IN (SELECT hs.code FROM hold_statuses hs WHERE hs.is_active = 'Y');
         IF l_count > 0 THEN
             lib_err.raise_error('HOLD_ALREADY_EXISTS', NULL);
         END IF;
@@ -129,7 +127,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
           INTO l_count
           FROM holds
          WHERE patron_id = l_patron_id
-           AND status IN ('PENDING', 'SUSPENDED', 'READY');
+           AND status IN (SELECT hs.code FROM hold_statuses hs WHERE hs.is_active = 'Y');
         IF l_count >= l_hold_limit THEN
             lib_err.raise_error('HOLD_LIMIT_REACHED', 'limit ' || TO_CHAR(l_hold_limit));
         END IF;
@@ -216,7 +214,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_owner_id := lock_hold(l_hold_id, NULL);
         require_owner_or_staff(l_owner_id);
         SELECT status INTO l_status FROM holds WHERE hold_id = l_hold_id;
-        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+        IF NOT is_open(l_status) THEN
             lib_err.raise_error('HOLD_NOT_ACTIVE', 'hold ' || TO_CHAR(p_hold_id));
         END IF;
         IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN
@@ -238,7 +236,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_owner_id := lock_hold(l_hold_id, l_patron_id);
         require_owner_or_staff(l_owner_id);
         SELECT status INTO l_status FROM holds WHERE hold_id = l_hold_id;
-        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+        IF NOT is_open(l_status) THEN
             lib_err.raise_error('HOLD_NOT_ACTIVE', 'hold ' || TO_CHAR(p_hold_id));
         END IF;
         close_hold(l_hold_id, 'CANCELLED', 'Cancelled by the patron');
@@ -253,7 +251,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_owner_id := lock_hold(l_hold_id, NULL);
         require_owner_or_staff(l_owner_id);
         SELECT status, copy_id INTO l_status, l_copy_id FROM holds WHERE hold_id = l_hold_id;
-        IF l_status NOT IN ('PENDING', 'SUSPENDED', 'READY') THEN
+        IF NOT is_open(l_status) THEN
             lib_err.raise_error('HOLD_NOT_ACTIVE', 'hold ' || TO_CHAR(p_hold_id));
         END IF;
         IF l_status = 'READY' OR l_copy_id IS NOT NULL THEN
@@ -334,6 +332,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         l_at_id     branches.branch_id%TYPE := p_branch_id;
         l_status    copies.status%TYPE;
         l_branch_id copies.branch_id%TYPE;
+        l_count     NUMBER;
     BEGIN
         lib_auth.require_permission('HOLD_MANAGE');
         FOR r_copy IN (SELECT status, branch_id FROM copies WHERE copy_id = l_copy_id FOR UPDATE) LOOP
@@ -343,7 +342,8 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         IF l_status IS NULL THEN
             lib_err.raise_error('COPY_NOT_FOUND', 'copy ' || TO_CHAR(p_copy_id));
         END IF;
-        IF l_status <> 'AVAILABLE' THEN
+        SELECT COUNT(*) INTO l_count FROM copy_statuses cs WHERE cs.code = l_status AND cs.is_available = 'Y';
+        IF l_count = 0 THEN
             lib_err.raise_error('COPY_NOT_AVAILABLE', 'copy ' || TO_CHAR(p_copy_id) || ' is ' || l_status);
         END IF;
         p_hold_id := lib_holds_core.trap_next(l_copy_id, NVL(l_at_id, l_branch_id));
@@ -387,7 +387,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
           INTO l_available
           FROM copies
          WHERE material_id = l_material_id
-           AND status = 'AVAILABLE';
+           AND status IN (SELECT cs.code FROM copy_statuses cs WHERE cs.is_available = 'Y');
         IF l_waiting > l_available THEN
             RETURN 1;
         END IF;

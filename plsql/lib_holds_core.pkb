@@ -168,7 +168,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
                              FROM holds
                             WHERE patron_id = l_patron_id
                               AND material_id = l_material_id
-                              AND status IN ('PENDING', 'SUSPENDED', 'READY')
+                              AND status IN (SELECT hs.code FROM hold_statuses hs WHERE hs.is_active = 'Y')
                             ORDER BY CASE
                                          WHEN copy_id = l_loan_copy THEN 0
                                          WHEN status = 'READY' THEN 1

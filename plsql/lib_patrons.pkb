@@ -65,7 +65,8 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
     -- INVALID_PATRON_DATA unless the contact data and category are acceptable.
     PROCEDURE check_patron_data(p_first_name IN VARCHAR2, p_last_name IN VARCHAR2, p_email IN VARCHAR2,
                        p_phone IN VARCHAR2, p_address IN VARCHAR2, p_category IN VARCHAR2) IS
-        l_at PLS_INTEGER;
+        l_at    PLS_INTEGER;
+        l_count NUMBER;
     BEGIN
         IF NVL(LENGTH(TRIM(p_first_name)), 0) = 0 OR LENGTH(TRIM(p_first_name)) > 100 THEN
             lib_err.raise_error('INVALID_PATRON_DATA', 'first name required, at most 100 characters');
@@ -83,8 +84,9 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         IF LENGTH(p_phone) > 40 OR LENGTH(p_address) > 400 THEN
             lib_err.raise_error('INVALID_PATRON_DATA', 'phone or address too long');
         END IF;
-        IF p_category NOT IN ('ADULT', 'CHILD', 'STUDENT', 'SENIOR', 'STAFF') THEN
-            lib_err.raise_error('INVALID_PATRON_DATA', 'unknown category ' || p_category);
+        SELECT COUNT(*) INTO l_count FROM patron_categories WHERE code = p_category;
+        IF l_count = 0 THEN
+            lib_err.raise_error('INVALID_PATRON_DATA', 'unknown category ' || SUBSTR(p_category, 1, 20));
         END IF;
     END check_patron_data;
 
@@ -105,6 +107,15 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         END IF;
         RETURN TRIM(p_value);
     END blank_null;
+
+    -- a comma-separated list of error names with one more name (NULL = empty list)
+    FUNCTION add_reason(p_list IN VARCHAR2, p_name IN VARCHAR2) RETURN VARCHAR2 IS
+    BEGIN
+        IF p_list IS NULL THEN
+            RETURN p_name;
+        END IF;
+        RETURN p_list || ',' || p_name;
+    END add_reason;
 
     -- Lock a patron row; PATRON_NOT_FOUND when missing. Returns the status.
     FUNCTION lock_patron(p_patron_id IN patrons.patron_id%TYPE) RETURN VARCHAR2 IS
@@ -388,6 +399,60 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
            AND expires_on < l_day;
         p_rows := SQL%ROWCOUNT;
     END expire_patrons;
+
+    ----------------------------------------------------------------------------------------------
+    -- standing: the one rule of checkout, renewal and hold placement
+    ----------------------------------------------------------------------------------------------
+
+    FUNCTION standing(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN VARCHAR2 IS
+        l_patron_id  patrons.patron_id%TYPE := p_patron_id;
+        l_refusal    patron_statuses.refusal%TYPE;
+        l_expires_on patrons.expires_on%TYPE;
+        l_found      BOOLEAN := FALSE;
+        l_list       VARCHAR2(400);
+    BEGIN
+        FOR r_patron IN (SELECT ps.refusal, p.expires_on
+                           FROM patrons p
+                           JOIN patron_statuses ps ON ps.code = p.status
+                          WHERE p.patron_id = l_patron_id) LOOP
+            l_found := TRUE;
+            l_refusal := r_patron.refusal;
+            l_expires_on := r_patron.expires_on;
+        END LOOP;
+        IF NOT l_found THEN
+            RETURN 'PATRON_NOT_FOUND';
+        END IF;
+        -- 1. the record's state (patron_statuses.refusal): deleted, suspended, expired
+        l_list := l_refusal;
+        -- 2. the card's date, when the state did not already say expired
+        IF l_expires_on < lib_clock.today() AND NVL(l_refusal, '-') <> 'PATRON_EXPIRED' THEN
+            l_list := add_reason(l_list, 'PATRON_EXPIRED');
+        END IF;
+        -- 3. the fines, against the threshold of the policy that applies
+        IF p_threshold IS NOT NULL AND lib_fines.blocking_balance(p_patron_id, p_threshold) > 0 THEN
+            l_list := add_reason(l_list, 'PATRON_FINES_OVER_LIMIT');
+        END IF;
+        RETURN l_list;
+    END standing;
+
+    PROCEDURE check_standing(p_patron_id IN NUMBER, p_threshold IN NUMBER) IS
+        l_list  VARCHAR2(400);
+        l_first VARCHAR2(400);
+    BEGIN
+        l_list := standing(p_patron_id, p_threshold);
+        IF l_list IS NULL THEN
+            RETURN;
+        END IF;
+        l_first := l_list;
+        IF INSTR(l_list, ',') > 0 THEN
+            l_first := SUBSTR(l_list, 1, INSTR(l_list, ',') - 1);
+        END IF;
+        IF l_first = 'PATRON_FINES_OVER_LIMIT' THEN
+            lib_err.raise_error(l_first, 'patron ' || TO_CHAR(p_patron_id) || ' owes '
+                                || lib_fines.money_text(lib_fines.blocking_balance(p_patron_id, p_threshold)));
+        END IF;
+        lib_err.raise_error(l_first, 'patron ' || TO_CHAR(p_patron_id));
+    END check_standing;
 
 END lib_patrons;
 /

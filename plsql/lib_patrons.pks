@@ -146,5 +146,27 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
      * @throws -20505 BRANCH_NOT_FOUND no active branch at all
      */
     FUNCTION default_branch RETURN NUMBER;
+    /**
+     * The patron's standing: the one rule checkout, renewal and hold placement apply to the patron, so the
+     * three refuse the same patron with the same code. In this order: the record's state refuses
+     * (patron_statuses.refusal: DELETED PATRON_INACTIVE, SUSPENDED PATRON_SUSPENDED, EXPIRED PATRON_EXPIRED),
+     * the card's expires_on is before the library's today (PATRON_EXPIRED), the fines reach the threshold
+     * (lib_fines.blocking_balance: PATRON_FINES_OVER_LIMIT). Which of them an override passes is
+     * app_errors.overridable (lib_circulation.checkout). Changes nothing, needs no permission.
+     * @param p_patron_id patrons.patron_id
+     * @param p_threshold fine_block_threshold of the circulation policy that applies; NULL = fines not looked at
+     * @return comma-separated app_errors names of every failing rule in that order, the first is the one
+     *         refusal; PATRON_NOT_FOUND when there is no such patron; NULL = in good standing
+     */
+    FUNCTION standing(p_patron_id IN NUMBER, p_threshold IN NUMBER) RETURN VARCHAR2;
+
+    /**
+     * Refuse with the first reason of standing, if any.
+     * @param p_patron_id patrons.patron_id
+     * @param p_threshold as standing
+     * @throws -20401 PATRON_NOT_FOUND, -20404 PATRON_INACTIVE, -20402 PATRON_SUSPENDED, -20403 PATRON_EXPIRED,
+     *         -20405 PATRON_FINES_OVER_LIMIT (the detail says what is owed)
+     */
+    PROCEDURE check_standing(p_patron_id IN NUMBER, p_threshold IN NUMBER);
 END lib_patrons;
 /

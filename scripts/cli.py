@@ -15,6 +15,8 @@
   syntax-check [files]      the Oracle syntax gate over database/ and plsql/
   semantic-check [files]    the Oracle semantic check (name resolution, PLS-00231, spec/body, calls)
   audit-triggers [--check]  generate plsql/audit_triggers.sql from the audited-table list and the DDL
+  lib-err [--check]         generate plsql/lib_err.pkb (its raise branches) from database/091_app_errors_data.sql
+  vocabulary [--check]      generate api/vocabulary.py (the API's enums) from database/089_vocabulary_data.sql
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
   notices send [--once]     deliver the notice outbox (the sender worker); notices credentials: its account
 """
@@ -316,6 +318,16 @@ def cmd_audit_triggers(args) -> int:
     return audit_triggers.main(["--check"] if args.check else [])
 
 
+def cmd_lib_err(args) -> int:
+    from database.tooling import lib_err_gen
+    return lib_err_gen.main(["--check"] if args.check else [])
+
+
+def cmd_vocabulary(args) -> int:
+    from database.tooling import vocabulary
+    return vocabulary.main(["--check"] if args.check else [])
+
+
 def cmd_jobs(args) -> int:
     from scripts import jobs
     return jobs.main(args.job_args)
@@ -367,6 +379,12 @@ def build_parser() -> argparse.ArgumentParser:
     au = sub.add_parser("audit-triggers", help="generate the audit triggers (plsql/audit_triggers.sql)")
     au.add_argument("--check", action="store_true", help="write nothing; fail on drift or a table or column not covered")
     au.set_defaults(func=cmd_audit_triggers)
+    le = sub.add_parser("lib-err", help="generate lib_err's raise branches (plsql/lib_err.pkb) from the error catalog")
+    le.add_argument("--check", action="store_true", help="write nothing; fail when the committed file is stale")
+    le.set_defaults(func=cmd_lib_err)
+    vo = sub.add_parser("vocabulary", help="generate the API's enums (api/vocabulary.py) from the vocabulary data")
+    vo.add_argument("--check", action="store_true", help="write nothing; fail when the committed file is stale")
+    vo.set_defaults(func=cmd_vocabulary)
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)

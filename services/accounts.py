@@ -3,7 +3,7 @@ whether a session is still live.
 
 The API (JWT bearer tokens) and the staff UI (a signed cookie) both call these functions and both
 carry a `SignedIn`; they differ only in how the session key travels and in `kind` (API or STAFF).
-This module imports only the gateway (api.db) and the password hasher (services.passwords), no web
+This module imports only the gateway (datalayer) and the password hasher (services.passwords), no web
 framework, so it moves unchanged with them to the shared data layer a later issue creates.
 
 Login (lib_auth's rules, see plsql/lib_auth.pks): the stored hash is fetched whatever the account's

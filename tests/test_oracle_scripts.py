@@ -288,3 +288,17 @@ def test_compose_uses_the_workflow_image_and_sets_up_accounts_schema_and_jobs(co
     assert env["ILS_DBA_URL"].startswith("oracle+oracledb://system:")
     assert {"ILS_OWNER_PASSWORD", "ILS_APP_USER_PASSWORD", "ILS_DATABASE_URL", "ILS_ADMIN_PASSWORD"} <= set(env)
     assert "ILS_DBA_URL" not in services["app"]["environment"]  # the app never gets the SYSTEM password
+
+
+def test_an_oracle_upgrade_drops_the_code_objects_the_sources_no_longer_create():
+    from database.oracle_install import OURS, retired_code, source_code_objects
+    sources = source_code_objects()
+    kinds = {k for k, _ in sources}
+    assert kinds == {"PACKAGE", "VIEW", "TRIGGER"} and ("PACKAGE", "LIB_CIRCULATION") in sources
+    # every object the sources create is named by the convention, so the rule sees them all ...
+    assert [o for o in sources if not OURS[o[0]].match(o[1])] == []
+    # ... and drops only retired ones named so, never a current one nor a DBA's own object
+    existing = sorted(sources) + [("PACKAGE", "LIB_RETIRED"), ("VIEW", "OLD_LOANS_V"), ("TRIGGER", "GONE_TRG"),
+                                  ("PACKAGE", "DBA_TOOLS"), ("VIEW", "REPORTING"), ("TRIGGER", "LOGON_AUDIT")]
+    assert retired_code(existing, sources) == ["DROP PACKAGE LIB_RETIRED", "DROP TRIGGER GONE_TRG",
+                                               "DROP VIEW OLD_LOANS_V"]

@@ -1,26 +1,21 @@
 """The dashboard (/staff/): today's figures, alerts, the last seven days of circulation."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from starlette.responses import Response
 
 from admin_ui import charts, web
+from datalayer.clock import library_clock
 from datalayer.reads import dashboard as q
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None, microsecond=0)
 
 
 @web.page("/")
 def show_dashboard(ctx: web.Ctx) -> Response:
     """Today's checkouts, returns, new patrons and overdue loans; alerts; a 7-day chart."""
-    now = utcnow()
     with ctx.read() as s:
-        figures = q.today_figures(s, now)
-        alerts = q.alerts(s, now)
-        days = q.last_days(s, now)
+        clock = library_clock(s)
+        figures = q.today_figures(s, clock)
+        alerts = q.alerts(s, clock)
+        days = q.last_days(s, clock)
     chart = charts.bar_chart([d["day"].strftime("%a %d") for d in days],
                              [("Checkouts", [d["checkouts"] for d in days]),
                               ("Returns", [d["returns"] for d in days])],

@@ -14,12 +14,9 @@ from decimal import Decimal
 from starlette.responses import Response
 
 from admin_ui import web
-from admin_ui.pages.dashboard import utcnow
 from datalayer.reads import desk as q
+from datalayer.reads import vocabulary
 from datalayer.session import DbError, Out
-
-# lib_circulation's spec: refusals CIRC_OVERRIDE may pass (the database checks it again)
-OVERRIDABLE = frozenset({"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER"})
 
 
 def desk_branch(ctx: web.Ctx, s) -> dict:
@@ -62,7 +59,7 @@ def checkout_page(ctx: web.Ctx) -> Response:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else (q.patron(s, patron_id) if patron_id else None)
         if p is not None:
-            summary = q.summary(s, p["patron_id"], utcnow())
+            summary = q.summary(s, p["patron_id"])
         elif card or patron_id:
             not_found = card or str(patron_id)
     return ctx.render("desk/checkout.html", title="Check out", branch=branch, summary=summary, not_found=not_found,
@@ -92,12 +89,14 @@ def checkout_scan(ctx: web.Ctx) -> Response:
             r = _refused(ctx, exc, barcode=barcode)
             with ctx.read() as s:
                 r["copy"] = q.copy_by_barcode(s, barcode)
-            r["can_override"] = r["code"] in OVERRIDABLE and ctx.user.has("CIRC_OVERRIDE") and override != "Y"
+                # the refusals CIRC_OVERRIDE may pass are app_errors.overridable (the database checks it again)
+                r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
+                                     and vocabulary.overridable(s, r["code"]))
             result = r
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else None
-        summary = q.summary(s, p["patron_id"], utcnow()) if p else None
+        summary = q.summary(s, p["patron_id"]) if p else None
     return _answer(ctx, "desk/checkout.html", result, title="Check out", branch=branch, summary=summary, card=card,
                    not_found=None if p else card, action="checkout")
 

@@ -13,10 +13,8 @@ from admin_ui import web
 from datalayer.reads import desk as dq
 from datalayer.reads import fines as q
 from datalayer.reads import patrons as pq
+from datalayer.reads import vocabulary
 from datalayer.session import DbError, Out
-
-METHODS = ("CASH", "CARD", "CHECK")
-STATUSES = ("OPEN", "PAID", "WAIVED", "REFUNDED", "ALL")
 
 
 def _back(ctx: web.Ctx) -> str:
@@ -29,14 +27,17 @@ def list_fines(ctx: web.Ctx) -> Response:
     """Outstanding fines (all patrons, or one patron's with pay and waive forms)."""
     patron_id = ctx.int_arg("patron_id")
     status = ctx.arg("status", "OPEN").upper()
-    status = status if status in STATUSES else "OPEN"
     paging = ctx.paging()
     with ctx.read() as s:
+        # the choices are the vocabulary's rows: fine statuses, and the ways a patron pays (is_tender)
+        statuses = [r["code"] for r in vocabulary.choices(s, "fine_statuses")] + ["ALL"]
+        methods = [r["code"] for r in vocabulary.choices(s, "payment_methods", "is_tender")]
+        status = status if status in statuses else "OPEN"
         patron = dq.patron(s, patron_id) if patron_id else None
         rows, total = q.listing(s, patron_id if patron else None, status, paging.size, paging.offset)
         outstanding = q.outstanding_total(s, patron_id if patron else None)
     return ctx.render("fines/list.html", title="Fines", rows=rows, total=total, status=status, patron=patron,
-                      outstanding=outstanding, methods=METHODS, statuses=STATUSES, paging=paging,
+                      outstanding=outstanding, methods=methods, statuses=statuses, paging=paging,
                       pages=paging.pages(total))
 
 

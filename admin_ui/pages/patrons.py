@@ -5,15 +5,17 @@ reinstate with a reason: one package call each, which also checks the permission
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from starlette.responses import Response
 
 from admin_ui import charts, web
-from admin_ui.pages.dashboard import utcnow
+from datalayer.clock import library_clock
 from datalayer.reads import desk as dq
 from datalayer.reads import patrons as q
+from datalayer.reads import vocabulary
 from datalayer.session import DbError, Out
 
-CATEGORIES = ("ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF")
 FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "home_branch_id", "card_number")
 
 
@@ -34,21 +36,22 @@ def search_patrons(ctx: web.Ctx) -> Response:
 def show_patron(ctx: web.Ctx) -> Response:
     """The patron record: loans, history, holds, fines, borrowing over the last year."""
     patron_id = ctx.request.path_params["patron_id"]
-    now = utcnow()
     with ctx.read() as s:
-        summary = dq.summary(s, patron_id, now)
+        clock = library_clock(s)
+        summary = dq.summary(s, patron_id, clock)
         if summary is None:
             return web.error_page(ctx.request, 404, "No such patron", f"There is no patron {patron_id}.", ctx.user)
         history, history_total = dq.history(s, patron_id=patron_id, limit=20)
         holds = q.holds(s, patron_id)
         fines = q.fines(s, patron_id)
         payments, _ = q.payments(s, patron_id, limit=20)
-        months = q.borrowing_by_month(s, patron_id, now)
+        months = q.borrowing_by_month(s, patron_id, clock)
         branches = dq.branches(s)
-    year, month0 = divmod(now.year * 12 + now.month - 1 - (len(months) - 1), 12)
-    first = now.replace(year=year, month=month0 + 1, day=1)
+    today = clock.today
+    year, month0 = divmod(today.year * 12 + today.month - 1 - (len(months) - 1), 12)
+    first = today.replace(year=year, month=month0 + 1, day=1)
     chart = charts.bar_chart([m for m, _ in months], [("Checkouts", [n for _, n in months])],
-                             title=f"Checkouts per month, {first:%B %Y} to {now:%B %Y}")
+                             title=f"Checkouts per month, {first:%B %Y} to {today:%B %Y}")
     return ctx.render("patrons/detail.html", title=f"{summary['patron']['first_name']} {summary['patron']['last_name']}",
                       summary=summary, p=summary["patron"], history=history, history_total=history_total, holds=holds,
                       fines=fines, payments=payments, chart=chart, months=months, branches=branches)
@@ -57,7 +60,7 @@ def show_patron(ctx: web.Ctx) -> Response:
 def _form_values(ctx: web.Ctx) -> dict:
     values = {f: ctx.arg(f) for f in FIELDS}
     values["home_branch_id"] = ctx.int_arg("home_branch_id")
-    values["category"] = values["category"] if values["category"] in CATEGORIES else "ADULT"
+    values["category"] = values["category"] or "ADULT"  # an unknown one is refused by lib_patrons
     return values
 
 
@@ -69,8 +72,9 @@ def _args(values: dict) -> dict:
 def _form(ctx: web.Ctx, values: dict, *, patron_id: int | None, error: str | None = None, status: int = 200) -> Response:
     with ctx.read() as s:
         branches = dq.branches(s)
+        categories = vocabulary.choices(s, "patron_categories")
     return ctx.render("patrons/form.html", http_status=status, title="Edit patron" if patron_id else "Register a patron",
-                      v=values, patron_id=patron_id, branches=branches, categories=CATEGORIES, error=error)
+                      v=values, patron_id=patron_id, branches=branches, categories=categories, error=error)
 
 
 @web.page("/patrons/new", "PATRON_MANAGE")
@@ -151,7 +155,7 @@ def renew_card(ctx: web.Ctx) -> Response:
     patron_id = ctx.request.path_params["patron_id"]
     try:
         with ctx.tx() as s:
-            (expires_on,) = s.call("lib_patrons.renew_card", patron_id, Out(type(utcnow())))
+            (expires_on,) = s.call("lib_patrons.renew_card", patron_id, Out(datetime))
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")

@@ -9,16 +9,15 @@ from datetime import date, timedelta
 from starlette.responses import Response
 
 from admin_ui import charts, web
-from admin_ui.pages.dashboard import utcnow
+from datalayer.clock import library_clock
 from datalayer.reads import desk as dq
 from datalayer.reads import reports as q
 from datalayer.reads.admin import circulation_report, report_period
 
 
-def _period(ctx: web.Ctx) -> tuple[date, date, str | None]:
-    """The period asked for, by the API's rule (datalayer.reads.admin.report_period), or the default period and
-    why the request was not taken."""
-    today = utcnow().date()
+def _period(ctx: web.Ctx, today: date) -> tuple[date, date, str | None]:
+    """The period asked for, by the API's rule (datalayer.reads.admin.report_period) from the library's
+    today, or the default period and why the request was not taken."""
     try:
         start, end = (date.fromisoformat(ctx.arg(k)) if ctx.arg(k) else None for k in ("start", "end"))
     except ValueError:
@@ -35,17 +34,17 @@ def _days(start: date, end: date) -> list[date]:
 
 @web.page("/reports", "RPT_CIRCULATION", "RPT_FINANCIAL")
 def show_reports(ctx: web.Ctx) -> Response:
-    start, end, problem = _period(ctx)
-    days = _days(start, end)
-    labels = [d.strftime("%d %b") for d in days]  # the chart prints as many as fit
     circ = money = circ_chart = money_chart = None
     with ctx.read() as s:
+        start, end, problem = _period(ctx, library_clock(s).today)
         names = {b["branch_id"]: b["name"] for b in dq.branches(s, active_only=False)}
         if ctx.user.has("RPT_CIRCULATION"):
             circ = circulation_report(s, start, end)
         money_branch = ctx.user.branch_scope("RPT_FINANCIAL")  # a branch manager's: their branch's money
         if ctx.user.has("RPT_FINANCIAL"):
             money = q.financial(s, start, end, money_branch)
+    days = _days(start, end)
+    labels = [d.strftime("%d %b") for d in days]  # the chart prints as many as fit
     if circ is not None:
         per_day = {d: [0, 0] for d in days}
         branches: dict[int, list[int]] = {}
@@ -87,8 +86,8 @@ def _csv(name: str, header: list[str], rows: list[list]) -> Response:
 @web.page("/reports/circulation.csv", "RPT_CIRCULATION")
 def circulation_csv(ctx: web.Ctx) -> Response:
     """Checkouts and returns per day and branch over the period."""
-    start, end, _ = _period(ctx)
     with ctx.read() as s:
+        start, end, _ = _period(ctx, library_clock(s).today)
         names = {b["branch_id"]: b["name"] for b in dq.branches(s, active_only=False)}
         report = circulation_report(s, start, end)
     rows = [[r["day"].strftime("%Y-%m-%d"), names.get(r["branch_id"], r["branch_id"]), r["checkouts"], r["returns"]]
@@ -99,8 +98,8 @@ def circulation_csv(ctx: web.Ctx) -> Response:
 @web.page("/reports/payments.csv", "RPT_FINANCIAL")
 def payments_csv(ctx: web.Ctx) -> Response:
     """Payments per day and method over the period."""
-    start, end, _ = _period(ctx)
     with ctx.read() as s:
+        start, end, _ = _period(ctx, library_clock(s).today)
         money = q.financial(s, start, end, ctx.user.branch_scope("RPT_FINANCIAL"))
     rows = [[r["pay_day"].strftime("%Y-%m-%d"), r["method"], f"{r['total']:.2f}"] for r in money["per_day"]]
     return _csv(f"payments-{start}-{end}.csv", ["day", "method", "amount"], rows)

@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import Field
 
+from api import vocabulary
 from api.models.common import ApiModel, Money, RequestModel
 
 
 class PayIn(RequestModel):
     amount: Decimal = Field(gt=0, le=Decimal("99999999.99"), decimal_places=2, examples=["2.50"])
-    method: Literal["CASH", "CARD", "CHECK", "ONLINE"] = Field(examples=["CASH"])
+    method: vocabulary.TenderMethod = Field(examples=["CASH"])
     note: str | None = Field(default=None, max_length=400)
 
 

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import Field
 
+from api import vocabulary
 from api.models.common import ApiModel, Id, RequestModel
 
-MaterialType = Literal["BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP"]
+MaterialType = vocabulary.MaterialType
 
 
 class MaterialIn(RequestModel):

@@ -1,14 +1,14 @@
 """Staff views of patrons: search, detail, registration, suspension."""
 from __future__ import annotations
 
-from typing import Literal
 
 from pydantic import Field
 
+from api import vocabulary
 from api.models.common import ApiModel, Day, Id, Money, RequestModel, Timestamp
 from api.models.portal import FineOut, HoldOut, LoanOut
 
-Category = Literal["ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF"]
+Category = vocabulary.PatronCategory
 
 
 class PatronSummary(ApiModel):

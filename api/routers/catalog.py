@@ -1,10 +1,11 @@
 """The public catalog and branches: /api/catalog, /api/branches."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api import vocabulary
 from api.deps import Db, public
 from api.errors import not_found, responses
 from api.models.catalog import BookOut, BranchOut, SearchPage
@@ -13,8 +14,7 @@ from datalayer.reads import catalog as q
 
 router = APIRouter(tags=["catalog"])
 
-MaterialType = Literal["BOOK", "DVD", "AUDIOBOOK", "MAGAZINE", "EBOOK", "MAP",
-                       "book", "dvd", "audiobook", "magazine", "ebook", "map"]
+MaterialType = vocabulary.MaterialTypeAnyCase
 
 
 @router.get("/api/catalog/search", response_model=SearchPage, dependencies=[Depends(public())],

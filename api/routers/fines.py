@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api import vocabulary
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, QueryId
@@ -21,7 +22,7 @@ router = APIRouter(prefix="/api/fines", tags=["fines"], responses=responses(401,
 
 @router.get("", response_model=Page[FineOut], dependencies=[Depends(require("FINE_COLLECT"))])
 async def list_fines(db: Db, patron_id: Annotated[QueryId | None, Query()] = None,
-               status: Annotated[Literal["OPEN", "PAID", "WAIVED", "REFUNDED"] | None, Query()] = None,
+               status: Annotated[vocabulary.FineStatus | None, Query()] = None,
                page: PageNo = 1,
                page_size: PageSize = PAGE_SIZE) -> Page[FineOut]:
     """Fines by patron and status, newest first."""

@@ -1,10 +1,11 @@
 """The holds shelf and queue for staff: /api/holds."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api import vocabulary
 from api.deps import Db, require
 from api.errors import responses
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, QueryId
@@ -14,7 +15,7 @@ from datalayer.reads import page_offset
 
 router = APIRouter(prefix="/api/holds", tags=["holds"], responses=responses(401, 403))
 
-HoldStatus = Literal["PENDING", "SUSPENDED", "READY", "FULFILLED", "CANCELLED", "EXPIRED"]
+HoldStatus = vocabulary.HoldStatus
 
 
 @router.get("", response_model=Page[HoldOut], dependencies=[Depends(require("HOLD_MANAGE"))],

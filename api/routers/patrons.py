@@ -1,10 +1,11 @@
 """Staff patron management: /api/patrons."""
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
+from api import vocabulary
 from api.deps import CurrentUser, Db, require
 from api.errors import not_found, responses
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, PathId, text
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/api/patrons", tags=["patrons"], responses=responses(
             responses=responses(422))
 async def search_patrons(db: Db,
                    q_: Annotated[text(100) | None, Query(alias="q", description="name, e-mail or card number", examples=["lovelace"])] = None,
-                   status: Annotated[Literal["ACTIVE", "SUSPENDED", "EXPIRED", "DELETED"] | None, Query()] = None,
+                   status: Annotated[vocabulary.PatronStatus | None, Query()] = None,
                    page: PageNo = 1,
                    page_size: PageSize = PAGE_SIZE) -> Page[PatronSummary]:
     """Find patrons by name, e-mail or card number."""

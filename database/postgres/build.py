@@ -314,9 +314,10 @@ def upgrade(admin_url: str, dbname: str) -> dict:
         state = versioning.read_state(s)
         if state.version is None:
             raise BuildError(f"database {dbname} holds no finished ILS install to upgrade")
-        if state.version > versioning.latest():
-            raise BuildError(f"database {dbname} is at schema version {state.version}, newer than these sources "
-                             f"({versioning.latest()}): use the release that installed it")
+        try:
+            versioning.refuse_newer(state)
+        except RuntimeError as exc:
+            raise BuildError(f"database {dbname}: {exc}") from None
         drops = [r["stmt"] for r in s.rows(_CODE_OBJECTS)]
         timezone = s.scalar("SHOW timezone")  # the database's own, kept (install() may have been given another)
     finally:

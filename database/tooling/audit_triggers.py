@@ -73,6 +73,10 @@ AUDITED: dict[str, Audit] = {
     "notices": Audit(),
     "app_settings": Audit(note="A text key: row_id is NULL, name heads the values of an UPDATE."),
     "app_errors": Audit(),
+    **{name: Audit(note="The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of "
+                        "an UPDATE.")
+       for name in ("material_types", "patron_categories", "patron_statuses", "copy_statuses", "loan_statuses",
+                    "hold_statuses", "fine_types", "fine_statuses", "payment_methods")},
     "jobs": Audit(note="A text key: row_id is NULL, job_name heads the values of an UPDATE."),
     "user_sessions": Audit(quiet=("last_seen_at",), secret=("key_hash",),
                            note="Sign-in sessions: opened (the INSERT of a login comes before its user acts, so "

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from database.tooling.plsql_lexer import ID, OP, QID, STR, Token, Unit, read_units
-from database.tooling.sources import display
+from database.tooling.sources import REPO_ROOT, display  # noqa: F401  REPO_ROOT: the generators import it from here
 SQL_START = {"SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH"}
 # what may follow a column's type in its definition
 COLUMN_CLAUSES = {"DEFAULT", "NOT", "NULL", "CONSTRAINT", "GENERATED", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES",

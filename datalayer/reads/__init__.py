@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 # the balance rule of both faces: what is still owed on a fine (an OPEN fine's unpaid part; a paid, waived or
 # refunded fine owes nothing) and a patron's balance (the sum over their fines), as SQL over `fines f`
 FINE_BALANCE = "CASE WHEN f.status = 'OPEN' THEN f.amount - f.amount_paid ELSE 0 END"

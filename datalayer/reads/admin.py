@@ -1,8 +1,9 @@
 """Reads for administration: audit trail, users, nightly job runs, circulation report."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
+from datalayer.clock import library_clock, local_day_sql
 from datalayer.session import Session
 
 
@@ -86,19 +87,24 @@ def report_period(start: date | None, end: date | None, today: date) -> tuple[da
     return start, end
 
 
-def circulation_report(s: Session, start: date, end: date) -> dict:
-    b = {"s": datetime.combine(start, datetime.min.time()),
-         "e": datetime.combine(end + timedelta(days=1), datetime.min.time())}
+def circulation_report(s: Session, start: date | None, end: date | None) -> dict:
+    """Circulation over the library days start..end (report_period's defaults, from the library's today;
+    ValueError for a period it refuses), per library day and branch."""
+    clock = library_clock(s)
+    start, end = report_period(start, end, clock.today)
+    b = clock.period(start, end)
     checkouts = s.scalar("SELECT COUNT(*) FROM loans WHERE checkout_at >= :s AND checkout_at < :e", b)
     returns = s.scalar("SELECT COUNT(*) FROM loans WHERE returned_at >= :s AND returned_at < :e", b)
     renewals = s.scalar("SELECT COUNT(*) FROM loans WHERE checkout_at >= :s AND checkout_at < :e AND renewals > 0", b)
     overdue = s.scalar("SELECT COUNT(*) FROM loans WHERE status = 'ACTIVE' AND due_at < :now",
-                       {"now": datetime.utcnow()})
-    out_days = s.rows("""SELECT TRUNC(checkout_at) AS circ_day, branch_id, COUNT(*) AS n FROM loans
-                          WHERE checkout_at >= :s AND checkout_at < :e GROUP BY TRUNC(checkout_at), branch_id""", b)
-    in_days = s.rows("""SELECT TRUNC(returned_at) AS circ_day, return_branch_id AS branch_id, COUNT(*) AS n FROM loans
-                         WHERE returned_at >= :s AND returned_at < :e AND return_branch_id IS NOT NULL
-                         GROUP BY TRUNC(returned_at), return_branch_id""", b)
+                       {"now": clock.now})
+    days_b = {**b, "tz": clock.zone_name}
+    out_day, in_day = local_day_sql(s, "checkout_at"), local_day_sql(s, "returned_at")
+    out_days = s.rows(f"""SELECT {out_day} AS circ_day, branch_id, COUNT(*) AS n FROM loans
+                           WHERE checkout_at >= :s AND checkout_at < :e GROUP BY {out_day}, branch_id""", days_b)
+    in_days = s.rows(f"""SELECT {in_day} AS circ_day, return_branch_id AS branch_id, COUNT(*) AS n FROM loans
+                          WHERE returned_at >= :s AND returned_at < :e AND return_branch_id IS NOT NULL
+                          GROUP BY {in_day}, return_branch_id""", days_b)
     days: dict[tuple, dict] = {}
     for rows, key in ((out_days, "checkouts"), (in_days, "returns")):
         for r in rows:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from datalayer.clock import LibraryClock, local_day_sql
 from datalayer.session import Session
 
 
@@ -10,9 +11,10 @@ def _day(v) -> date:
     return v.date() if isinstance(v, datetime) else v
 
 
-def today_figures(s: Session, now: datetime) -> dict:
-    today = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    b = {"t": today}
+def today_figures(s: Session, clock: LibraryClock) -> dict:
+    """Since the start of the library's day; overdue as of now."""
+    b = {"t": clock.day_start(clock.today)}
+    now = clock.now
     return {
         "checkouts": s.scalar("SELECT COUNT(*) FROM loans WHERE checkout_at >= :t", b) or 0,
         "returns": s.scalar("SELECT COUNT(*) FROM loans WHERE returned_at >= :t", b) or 0,
@@ -21,8 +23,8 @@ def today_figures(s: Session, now: datetime) -> dict:
     }
 
 
-def alerts(s: Session, now: datetime, limit: int = 8) -> dict:
-    week_ago = now - timedelta(days=7)
+def alerts(s: Session, clock: LibraryClock, limit: int = 8) -> dict:
+    week_ago = clock.now - timedelta(days=7)
     overdue_week = s.scalar("SELECT COUNT(*) FROM loans WHERE status = 'ACTIVE' AND due_at < :w", {"w": week_ago}) or 0
     oldest = s.rows("""SELECT l.loan_id, l.due_at, c.barcode, m.title, p.patron_id, p.first_name, p.last_name
                          FROM loans l JOIN copies c ON c.copy_id = l.copy_id
@@ -31,7 +33,7 @@ def alerts(s: Session, now: datetime, limit: int = 8) -> dict:
                         WHERE l.status = 'ACTIVE' AND l.due_at < :w
                         ORDER BY l.due_at, l.loan_id FETCH FIRST :lim ROWS ONLY""", {"w": week_ago, "lim": limit})
     for r in oldest:
-        r["days_overdue"] = (now - r["due_at"]).days
+        r["days_overdue"] = clock.days_late(r["due_at"])
     ready = s.scalar("SELECT COUNT(*) FROM holds WHERE status = 'READY'") or 0
     ready_rows = s.rows("""SELECT h.hold_id, h.expires_at, m.title, p.patron_id, p.first_name, p.last_name,
                                   b.name AS branch_name
@@ -53,16 +55,18 @@ def alerts(s: Session, now: datetime, limit: int = 8) -> dict:
             "demand": demand}
 
 
-def last_days(s: Session, now: datetime, days: int = 7) -> list[dict]:
-    """Checkouts and returns per day, oldest first, today included (days with none show 0)."""
-    start = now.replace(hour=0, minute=0, second=0, microsecond=0) - timedelta(days=days - 1)
-    out = {(start + timedelta(days=i)).date(): {"checkouts": 0, "returns": 0} for i in range(days)}
-    for r in s.rows("""SELECT TRUNC(checkout_at) AS day, COUNT(*) AS n FROM loans
-                        WHERE checkout_at >= :s GROUP BY TRUNC(checkout_at)""", {"s": start}):
+def last_days(s: Session, clock: LibraryClock, days: int = 7) -> list[dict]:
+    """Checkouts and returns per library day, oldest first, today included (days with none show 0)."""
+    first = clock.today - timedelta(days=days - 1)
+    out = {first + timedelta(days=i): {"checkouts": 0, "returns": 0} for i in range(days)}
+    b = {"s": clock.day_start(first), "tz": clock.zone_name}
+    out_day, in_day = local_day_sql(s, "checkout_at"), local_day_sql(s, "returned_at")
+    for r in s.rows(f"""SELECT {out_day} AS day, COUNT(*) AS n FROM loans
+                         WHERE checkout_at >= :s GROUP BY {out_day}""", b):
         if _day(r["day"]) in out:
             out[_day(r["day"])]["checkouts"] = r["n"]
-    for r in s.rows("""SELECT TRUNC(returned_at) AS day, COUNT(*) AS n FROM loans
-                        WHERE returned_at >= :s GROUP BY TRUNC(returned_at)""", {"s": start}):
+    for r in s.rows(f"""SELECT {in_day} AS day, COUNT(*) AS n FROM loans
+                         WHERE returned_at >= :s GROUP BY {in_day}""", b):
         if _day(r["day"]) in out:
             out[_day(r["day"])]["returns"] = r["n"]
     return [{"day": d, **v} for d, v in sorted(out.items())]

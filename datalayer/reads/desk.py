@@ -1,9 +1,9 @@
 """Reads for the circulation desk: a patron's summary, a scanned copy, a loan's outcome, loan history."""
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
+from datalayer.clock import LibraryClock, library_clock
 from datalayer.reads import PAGE_SIZE
 from datalayer.session import DbError, Session
 
@@ -32,13 +32,13 @@ def patron_by_card(s: Session, card: str) -> dict | None:
                      WHERE p.card_number = :c""", {"c": card})
 
 
-def current_loans(s: Session, patron_id: int, now: datetime) -> list[dict]:
+def current_loans(s: Session, patron_id: int, clock: LibraryClock) -> list[dict]:
     rows = s.rows("""SELECT v.loan_id, v.copy_id, v.barcode, v.material_id, v.title, v.material_type, v.checkout_at,
                             v.due_at, v.renewals, v.status
                        FROM patron_current_loans_v v WHERE v.patron_id = :p ORDER BY v.due_at, v.loan_id""",
                   {"p": patron_id})
     for r in rows:
-        r["overdue_days"] = max((now.date() - r["due_at"].date()).days, 0) if r["due_at"] < now else 0
+        r["overdue_days"] = clock.days_late(r["due_at"])  # library days, as the fine counts them
     return rows
 
 
@@ -73,12 +73,13 @@ def policy_limits(s: Session, p: dict) -> dict | None:
                  {"i": policy_id})
 
 
-def summary(s: Session, patron_id: int, now: datetime) -> dict | None:
+def summary(s: Session, patron_id: int, clock: LibraryClock | None = None) -> dict | None:
     """Everything the desk shows about a patron: record, loans, holds, fines and what blocks them."""
     p = patron(s, patron_id)
     if p is None:
         return None
-    loans = current_loans(s, patron_id, now)
+    clock = clock or library_clock(s)
+    loans = current_loans(s, patron_id, clock)
     holds = open_holds(s, patron_id)
     fines = open_fines(s, patron_id)
     balance = sum((f["owed"] for f in fines), Decimal("0"))
@@ -88,7 +89,7 @@ def summary(s: Session, patron_id: int, now: datetime) -> dict | None:
         blocks.append(f"Suspended: {p['status_reason'] or 'no reason given'}")
     elif p["status"] == "DELETED":
         blocks.append("The patron record is closed")
-    if p["status"] == "EXPIRED" or (p["expires_on"] and p["expires_on"].date() < now.date()):
+    if p["status"] == "EXPIRED" or (p["expires_on"] and p["expires_on"].date() < clock.today):
         blocks.append(f"Card expired on {p['expires_on']:%Y-%m-%d}")
     if limits:
         threshold = Decimal(str(limits["fine_block_threshold"]))

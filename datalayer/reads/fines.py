@@ -1,8 +1,8 @@
 """Reads of fines: the API's search (by patron and status) and the staff pages' listings, totals and one fine."""
 from __future__ import annotations
 
-from datalayer.reads.patron_activity import FINE_COLS
 from datalayer.reads import FINE_BALANCE
+from datalayer.reads.patron_activity import FINE_COLS
 from datalayer.session import Session
 
 

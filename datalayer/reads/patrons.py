@@ -1,8 +1,9 @@
 """Reads of patrons for both faces: the one search, one patron with loans, holds and fines, their history."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
+from datalayer.clock import LibraryClock
 from datalayer.reads import PAGE_SIZE, PATRON_BALANCE, prefix_pattern
 from datalayer.reads import patron_activity as mine
 from datalayer.reads.desk import PATRON_COLUMNS
@@ -75,20 +76,21 @@ def payments(s: Session, patron_id: int | None = None, limit: int = 100, offset:
     return rows, int(total)
 
 
-def borrowing_by_month(s: Session, patron_id: int, now: datetime, months: int = 12) -> list[tuple[str, int]]:
-    """Checkouts per calendar month for the last `months` months, oldest first (zeros included),
-    labelled with the month's short name."""
+def borrowing_by_month(s: Session, patron_id: int, clock: LibraryClock, months: int = 12) -> list[tuple[str, int]]:
+    """Checkouts per calendar month of the library for the last `months` months, oldest first (zeros
+    included), labelled with the month's short name."""
     keys: list[tuple[int, int]] = []
-    y, m = now.year, now.month
+    y, m = clock.today.year, clock.today.month
     for _ in range(months):
         keys.append((y, m))
         y, m = (y, m - 1) if m > 1 else (y - 1, 12)
     keys.reverse()
-    start = datetime(keys[0][0], keys[0][1], 1)
+    start = clock.day_start(date(keys[0][0], keys[0][1], 1))
     counts = {k: 0 for k in keys}
     for r in s.rows("SELECT checkout_at FROM loans WHERE patron_id = :p AND checkout_at >= :s",
                     {"p": patron_id, "s": start}):
-        k = (r["checkout_at"].year, r["checkout_at"].month)
+        day = clock.local_day(r["checkout_at"])
+        k = (day.year, day.month)
         if k in counts:
             counts[k] += 1
     return [(datetime(y, m, 1).strftime("%b"), counts[(y, m)]) for y, m in keys]

@@ -1,15 +1,10 @@
 """Reads for the reports page: circulation (datalayer.reads.admin.circulation_report) and money over a period."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date
 
+from datalayer.clock import library_clock, local_day_sql
 from datalayer.session import Session
-
-
-def _period(start: date, end: date) -> dict:
-    return {"s": datetime.combine(start, datetime.min.time()),
-            "e": datetime.combine(end + timedelta(days=1), datetime.min.time())}
-
 
 # the branch a fine belongs to: where its loan was made, or for a charge without a loan the patron's home
 # branch (the rule lib_fines.waive applies to a branch manager)
@@ -21,7 +16,8 @@ _FINES_OF = """(SELECT f.* FROM fines f JOIN patrons p ON p.patron_id = f.patron
 def financial(s: Session, start: date, end: date, branch_id: int | None = None) -> dict:
     """Charges assessed, payments taken (by method; REFUND paid back), fines waived in the period, and what
     is owed now; of one branch's fines only when branch_id is given (a branch manager's report)."""
-    b = _period(start, end)
+    clock = library_clock(s)
+    b = clock.period(start, end)
     fines = "fines"
     if branch_id is not None:
         b["br"] = branch_id
@@ -35,9 +31,10 @@ def financial(s: Session, start: date, end: date, branch_id: int | None = None) 
                        WHERE status = 'WAIVED' AND closed_at >= :s AND closed_at < :e""", b)
     owed = s.scalar(f"SELECT SUM(amount - amount_paid) FROM {fines} fx WHERE status = 'OPEN'",
                     {"br": branch_id} if branch_id is not None else {})
-    per_day = s.rows(f"""SELECT TRUNC(paid_at) AS pay_day, method, SUM(amount) AS total FROM {payments} px
-                         WHERE paid_at >= :s AND paid_at < :e GROUP BY TRUNC(paid_at), method
-                         ORDER BY TRUNC(paid_at), method""", b)
+    pay_day = local_day_sql(s, "paid_at")
+    per_day = s.rows(f"""SELECT {pay_day} AS pay_day, method, SUM(amount) AS total FROM {payments} px
+                         WHERE paid_at >= :s AND paid_at < :e GROUP BY {pay_day}, method
+                         ORDER BY {pay_day}, method""", {**b, "tz": clock.zone_name})
     collected = sum((r["total"] or 0) for r in by_method if r["method"] != "REFUND")
     refunded = sum((r["total"] or 0) for r in by_method if r["method"] == "REFUND")
     return {"assessed": assessed, "assessed_total": sum((r["total"] or 0) for r in assessed),

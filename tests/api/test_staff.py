@@ -1,6 +1,8 @@
 """Staff routes: patrons, fines, holds, materials and copies, reports."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from tests.api.conftest import error_code
 from tests.factories import unique
 
@@ -185,3 +187,27 @@ def test_circulation_report_counts_the_period(client, staff, people, arrange):
                    headers=staff["LIBRARY_DIRECTOR"].headers)
     assert r.status_code == 422
     assert client.get("/api/reports/circulation", headers=staff["CATALOGER"].headers).status_code == 403
+
+
+def test_circulation_report_counts_the_library_days_not_the_utc_days(client, staff, people, arrange):
+    """At 11:00 UTC on 10 March it is already 01:00 on 11 March on Kiritimati (UTC+14): a loan made then is
+    the library's 11 March, in the day it is counted on and in the period it falls in."""
+    p = people.make("PATRON")
+    copy = arrange.copy()
+    r = client.post("/api/circulation/checkout", json={"patron_id": p.patron_id, "copy_id": copy},
+                    headers=staff["LIBRARIAN"].headers)
+    loan = r.json()["loan_id"]
+    arrange.execute("UPDATE loans SET checkout_at = :t WHERE loan_id = :l", {"t": datetime(2015, 3, 10, 11), "l": loan})
+    zone = arrange.scalar("SELECT value FROM app_settings WHERE name = 'LIBRARY_TIME_ZONE'")
+    arrange.execute("UPDATE app_settings SET value = 'Pacific/Kiritimati' WHERE name = 'LIBRARY_TIME_ZONE'")
+    try:
+        def report(day: str) -> dict:
+            r = client.get("/api/reports/circulation", params={"start_date": day, "end_date": day},
+                           headers=staff["LIBRARY_DIRECTOR"].headers)
+            assert r.status_code == 200, r.text
+            return r.json()
+        assert report("2015-03-10")["checkouts"] == 0
+        on_11 = report("2015-03-11")
+        assert on_11["checkouts"] == 1 and [d["day"][:10] for d in on_11["by_day"]] == ["2015-03-11"]
+    finally:
+        arrange.execute("UPDATE app_settings SET value = :v WHERE name = 'LIBRARY_TIME_ZONE'", {"v": zone})

@@ -290,6 +290,19 @@ def _cases():
 CASES = _cases()
 
 
+def _vocabulary_case(table):
+    def case(db, f):
+        code = unique("V").upper()[:20]
+        db.execute(f"INSERT INTO {table} (code, label) VALUES (:c, 'A test')", {"c": code})
+        return {"code": code}, None, f"code={code}", ("label", "Renamed"), {"label": ("A test", "Renamed")}
+    return case
+
+
+CASES |= {table: _vocabulary_case(table) for table in ("material_types", "patron_categories", "patron_statuses",
+                                                       "copy_statuses", "loan_statuses", "hold_statuses", "fine_types",
+                                                       "fine_statuses", "payment_methods")}
+
+
 # ---- user_sessions (sign-in sessions): its case, and the touch of set_actor that is not audited ----------
 
 def _user_sessions(db, f):

@@ -28,8 +28,8 @@ END lib_broken;
 def test_build_rejects_a_package_that_names_an_unknown_column(tmp_path, database_url):
     (tmp_path / "lib_broken.pks").write_text(BAD_SPEC)
     (tmp_path / "lib_broken.pkb").write_text(BAD_BODY)
-    tables = build.DATABASE_DIR / "010_tables.sql"
-    files = [tables, tmp_path / "lib_broken.pks", tmp_path / "lib_broken.pkb"]
+    tables = [build.DATABASE_DIR / "009_vocabulary.sql", build.DATABASE_DIR / "010_tables.sql"]  # the keys need it
+    files = [*tables, tmp_path / "lib_broken.pks", tmp_path / "lib_broken.pkb"]
     admin = urlsplit(database_url)._replace(path="/postgres").geturl()
     target = "ils_build_reject_probe"
     try:
