@@ -19,6 +19,7 @@ INSERT INTO permissions (code, description) VALUES ('USER_ADMIN', 'Manage staff 
 INSERT INTO permissions (code, description) VALUES ('SYS_HEALTH', 'View the health dashboard');
 INSERT INTO permissions (code, description) VALUES ('AUDIT_VIEW', 'Read the audit trail');
 INSERT INTO permissions (code, description) VALUES ('SYS_CONFIG', 'Change branches, policies, closed days and settings');
+INSERT INTO permissions (code, description) VALUES ('NOTICE_SEND', 'Claim notices of the outbox and record their delivery (the sender worker''s service account)');
 -- separation of duties: a role carrying one of these is granted only with a second administrator's approval
 UPDATE permissions SET needs_approval = 'Y' WHERE code IN ('CIRC_OVERRIDE', 'FINE_WAIVE', 'USER_ADMIN');
 
@@ -28,6 +29,7 @@ INSERT INTO roles (code, name, description) VALUES ('BRANCH_MANAGER', 'Branch ma
 INSERT INTO roles (code, name, description) VALUES ('CATALOGER', 'Cataloger', 'Maintains the catalog');
 INSERT INTO roles (code, name, description) VALUES ('IT_ADMIN', 'IT administrator', 'Accounts, health, audit and settings');
 INSERT INTO roles (code, name, description) VALUES ('LIBRARY_DIRECTOR', 'Library director', 'Reports and audit');
+INSERT INTO roles (code, name, description) VALUES ('NOTICE_SENDER', 'Notice sender', 'Service account of the sender worker: delivers the notice outbox and nothing else');
 
 INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
@@ -50,11 +52,20 @@ SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
 INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'LIBRARY_DIRECTOR' AND (p.code LIKE 'RPT\_%' ESCAPE '\' OR p.code = 'AUDIT_VIEW');
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
+ WHERE r.code = 'NOTICE_SENDER' AND p.code = 'NOTICE_SEND';
+-- the sender worker's service account: no usable password ('!' is no hash) until `scripts/ils notices
+-- credentials` (embedded) or an IT admin sets one (README: Notices)
+INSERT INTO users (username, password_hash, full_name) VALUES ('notice_sender', '!', 'Notice sender (service account)');
+INSERT INTO user_roles (user_id, role_id)
+SELECT u.user_id, r.role_id FROM users u CROSS JOIN roles r WHERE u.username = 'notice_sender' AND r.code = 'NOTICE_SENDER';
 
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('MAX_FAILED_LOGINS', '5', 'Consecutive failed logins after which an account is locked for a while (LOCKOUT_MINUTES)', 'INTEGER', 3, 20);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('LOCKOUT_MINUTES', '1', 'Minutes the first lock after MAX_FAILED_LOGINS failures lasts, each further lock before a successful login lasts twice as long as the one before', 'INTEGER', 1, 60);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('LOCKOUT_MAX_MINUTES', '60', 'Longest a lock after failed logins lasts, in minutes', 'INTEGER', 1, 1440);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid', 'INTEGER', 1, 10);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_MAX_ATTEMPTS', '8', 'Delivery attempts of a notice before it becomes a dead letter', 'INTEGER', 1, 50);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated', 'INTEGER', 0, 30);
 INSERT INTO app_settings (name, value, description, value_type) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)', 'TIME_ZONE');
 

@@ -82,6 +82,8 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20917, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20918, 'POLICY_IN_USE', 409, 'Loans still refer to this circulation policy.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20919, 'SETTING_NOT_FOUND', 404, 'No such setting.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20920, 'INVALID_SETTING_VALUE', 422, 'The value is not valid for this setting.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20970, 'NOTICE_NOT_FOUND', 404, 'No such notice.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20971, 'NOTICE_NOT_DEAD', 409, 'The notice is not a dead letter: only dead letters are retried or discarded.');
 -- the checkout refusals CIRC_OVERRIDE may pass (lib_circulation.checkout, the desk's override button)
 UPDATE app_errors SET overridable = 'Y' WHERE name IN ('PATRON_EXPIRED', 'PATRON_FINES_OVER_LIMIT', 'LOAN_LIMIT_REACHED', 'COPY_ON_HOLD_FOR_OTHER');
 COMMIT;

@@ -26,6 +26,8 @@ PROMPT == package specs
 @@../plsql/lib_holds.pks
 @@../plsql/lib_holds_core.pks
 @@../plsql/lib_jobs.pks
+-- specs: the notice outbox's delivery
+@@../plsql/lib_outbox.pks
 -- specs: configuration (branches, closed days, policies, settings)
 @@../plsql/lib_admin.pks
 
@@ -47,6 +49,8 @@ PROMPT == package bodies
 @@../plsql/lib_holds.pkb
 @@../plsql/lib_holds_core.pkb
 @@../plsql/lib_jobs.pkb
+-- bodies: the notice outbox's delivery
+@@../plsql/lib_outbox.pkb
 -- bodies: configuration
 @@../plsql/lib_admin.pkb
 

@@ -29,6 +29,7 @@ DECLARE
 BEGIN
     drop_object('PACKAGE', 'LIB_ADMIN');
     drop_object('PACKAGE', 'LIB_JOBS');
+    drop_object('PACKAGE', 'LIB_OUTBOX');
 
     drop_object('TRIGGER', 'AUDIT_LOG_APPEND_ONLY_TRG');
     -- the generated audit triggers (plsql/audit_triggers.sql)

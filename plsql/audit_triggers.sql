@@ -651,7 +651,14 @@ BEGIN
             lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) ||
             lib_audit.old_txt('status', :OLD.status, :NEW.status) ||
             lib_audit.old_date('sent_at', :OLD.sent_at, :NEW.sent_at) ||
-            lib_audit.old_txt('error_text', :OLD.error_text, :NEW.error_text),
+            lib_audit.old_txt('error_text', :OLD.error_text, :NEW.error_text) ||
+            lib_audit.old_num('attempts', :OLD.attempts, :NEW.attempts) ||
+            lib_audit.old_date('next_attempt_at', :OLD.next_attempt_at, :NEW.next_attempt_at) ||
+            lib_audit.old_date('lease_until', :OLD.lease_until, :NEW.lease_until) ||
+            lib_audit.old_txt('attempt_id', :OLD.attempt_id, :NEW.attempt_id) ||
+            lib_audit.old_date('last_attempt_at', :OLD.last_attempt_at, :NEW.last_attempt_at) ||
+            lib_audit.old_txt('provider_message_id', :OLD.provider_message_id, :NEW.provider_message_id) ||
+            lib_audit.old_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate),
         lib_audit.new_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -663,7 +670,14 @@ BEGIN
             lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
             lib_audit.new_txt('status', :OLD.status, :NEW.status) ||
             lib_audit.new_date('sent_at', :OLD.sent_at, :NEW.sent_at) ||
-            lib_audit.new_txt('error_text', :OLD.error_text, :NEW.error_text)) IS NULL THEN
+            lib_audit.new_txt('error_text', :OLD.error_text, :NEW.error_text) ||
+            lib_audit.new_num('attempts', :OLD.attempts, :NEW.attempts) ||
+            lib_audit.new_date('next_attempt_at', :OLD.next_attempt_at, :NEW.next_attempt_at) ||
+            lib_audit.new_date('lease_until', :OLD.lease_until, :NEW.lease_until) ||
+            lib_audit.new_txt('attempt_id', :OLD.attempt_id, :NEW.attempt_id) ||
+            lib_audit.new_date('last_attempt_at', :OLD.last_attempt_at, :NEW.last_attempt_at) ||
+            lib_audit.new_txt('provider_message_id', :OLD.provider_message_id, :NEW.provider_message_id) ||
+            lib_audit.new_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate)) IS NULL THEN
         NULL;
     END IF;
 END notices_audit_trg;

@@ -107,6 +107,8 @@ CREATE OR REPLACE PACKAGE BODY lib_err AS
             WHEN -20918 THEN RAISE_APPLICATION_ERROR(-20918, l_message);
             WHEN -20919 THEN RAISE_APPLICATION_ERROR(-20919, l_message);
             WHEN -20920 THEN RAISE_APPLICATION_ERROR(-20920, l_message);
+            WHEN -20970 THEN RAISE_APPLICATION_ERROR(-20970, l_message);
+            WHEN -20971 THEN RAISE_APPLICATION_ERROR(-20971, l_message);
             ELSE RAISE_APPLICATION_ERROR(-20901, 'No raise branch for ' || p_name);
         END CASE;
     END raise_error;

@@ -1,6 +1,7 @@
 """The project's command line: `scripts/ils <command>` (scripts/ils sets up the machine first).
 
-  run                       embedded database + schema + demo data, then API and staff UI
+  run                       embedded database + schema + demo data, then API, staff UI and the notice
+                            sender, supervised (a child that dies is restarted; Ctrl-C or SIGTERM stops all)
   test [pytest args]        the whole test suite against a fresh embedded test database
   db start|stop|status|url  the embedded PostgreSQL cluster (url --app: the application role's URL)
   db install [--demo]       rebuild the application database from the sources (wipes it)
@@ -18,6 +19,7 @@
   vocabulary [--check]      generate api/vocabulary.py (the API's enums) from database/089_vocabulary_data.sql
   package-calls [--check]   generate datalayer/packages/ (typed Python calls) from the package specs
   jobs ...                  the nightly jobs (list, run, history): see `jobs --help`
+  notices send [--once]     deliver the notice outbox (the sender worker); notices credentials: its account
 """
 from __future__ import annotations
 
@@ -133,9 +135,12 @@ def cmd_run(args) -> int:
         return 2
     cluster.start()
     _bring_up_to_date(demo=not args.no_demo)
-    # the server connects as the application role; installs, demo data and jobs keep the owner's URL
-    env = dict(os.environ, ILS_DATABASE_URL=cluster.app_url(), ILS_JWT_SECRET=_jwt_secret(),
-               PYTHONPATH=str(ROOT))
+    # the server and the sender connect as the application role; installs, demo data and jobs keep the
+    # owner's URL; the sender signs in as its service account (scripts/notices.py)
+    from scripts import notices, supervisor
+    env = notices.sender_env(dict(os.environ, ILS_DATABASE_URL=cluster.app_url(), ILS_JWT_SECRET=_jwt_secret(),
+                                  ILS_SENDER_PASSWORD=os.environ.get("ILS_SENDER_PASSWORD")
+                                  or notices.embedded_password()))
     url = f"http://{args.host}:{args.port}"
 
     def shown(db_url: str, role: str) -> str:
@@ -148,15 +153,13 @@ def cmd_run(args) -> int:
           f"  demo logins (password = <username>-pass): {', '.join(DEMO_LOGINS)}\n"
           f"  database        {shown(cluster.app_url(), cluster.APP_ROLE)} (the server: spec routines and reads)\n"
           f"                  {shown(cluster.default_url(), cluster.ROLE)} (owner/admin: DBAs, jobs, demo data)\n"
-          f"  stop with Ctrl-C; the database keeps running (scripts/ils db stop)\n", flush=True)
+          f"  stop with Ctrl-C or SIGTERM; the database keeps running (scripts/ils db stop)\n", flush=True)
     if args.workers > 1:  # /metrics sums the workers through a shared, emptied folder
         metrics_dir = cluster.STATE_DIR / "metrics"
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
-    from services.settings import serve_command
-    return subprocess.call([sys.executable, *serve_command(args.host, args.port, workers=args.workers, env=env),
-                            "--no-access-log"], env=env, cwd=ROOT)
+    return supervisor.Supervisor(supervisor.children(args.host, args.port, args.workers, env)).run()
 
 
 def cmd_test(args) -> int:
@@ -336,6 +339,11 @@ def cmd_jobs(args) -> int:
     return jobs.main(args.job_args)
 
 
+def cmd_notices(args) -> int:
+    from scripts import notices
+    return notices.main(args.notice_args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="scripts/ils", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -389,6 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     j = sub.add_parser("jobs", help="nightly jobs: list, run, history")
     j.add_argument("job_args", nargs=argparse.REMAINDER)
     j.set_defaults(func=cmd_jobs)
+    n = sub.add_parser("notices", help="the notice sender: send [--once], credentials")
+    n.add_argument("notice_args", nargs=argparse.REMAINDER)
+    n.set_defaults(func=cmd_notices)
     return p
 
 
@@ -409,6 +420,8 @@ def _dispatch(argv: list[str]) -> int:
         return cmd_test(argparse.Namespace(pytest_args=argv[1:]))
     if argv[:1] == ["jobs"]:
         return cmd_jobs(argparse.Namespace(job_args=argv[1:]))
+    if argv[:1] == ["notices"]:
+        return cmd_notices(argparse.Namespace(notice_args=argv[1:]))
     args = build_parser().parse_args(argv)
     return args.func(args)
 

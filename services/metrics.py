@@ -32,6 +32,15 @@ POOL_IN_USE = Gauge("ils_db_pool_in_use", "Database connections lent out", **_ga
 POOL_IDLE = Gauge("ils_db_pool_idle", "Database connections idle in the pool", **_gauge_kw)
 POOL_SIZE = Gauge("ils_db_pool_size", "Database connections open", **_gauge_kw)
 POOL_WAITING = Gauge("ils_db_pool_waiting", "Requests waiting for a database connection", **_gauge_kw)
+# the notice outbox, read from the database (the sender is a process of its own): the last value wins
+_outbox_kw: dict[str, Any] = {"multiprocess_mode": "mostrecent"} if MULTIPROC_DIR else {}
+NOTICES_OUTBOX = Gauge("ils_notices_outbox", "Notices of the outbox by status (PENDING, SENDING, FAILED, DEAD)",
+                       ["status"], **_outbox_kw)
+NOTICES_OLDEST_PENDING = Gauge("ils_notices_oldest_pending_seconds", "Age of the oldest undelivered notice, 0 = none",
+                               **_outbox_kw)
+NOTICES_SENT_HOUR = Gauge("ils_notices_sent_last_hour", "Notices sent in the last hour", **_outbox_kw)
+NOTICES_FAILED_HOUR = Gauge("ils_notices_failed_last_hour", "Notices whose last attempt failed in the last hour",
+                            **_outbox_kw)
 
 
 # labelled children, cached: Metric.labels() validates and locks on every call (~25 us)
@@ -64,6 +73,15 @@ def update_pool(stats: Any) -> None:
     POOL_IDLE.set(stats.idle)
     POOL_SIZE.set(stats.size)
     POOL_WAITING.set(stats.waiting)
+
+
+def update_outbox(figures: dict) -> None:
+    """The outbox gauges from datalayer.reads.notices.outbox's figures."""
+    for status, n in (figures.get("depth") or {}).items():
+        _child(NOTICES_OUTBOX, status).set(n)
+    NOTICES_OLDEST_PENDING.set(figures.get("oldest_pending_s") or 0)
+    NOTICES_SENT_HOUR.set(figures.get("sent_last_hour") or 0)
+    NOTICES_FAILED_HOUR.set(figures.get("failed_last_hour") or 0)
 
 
 def exposition() -> tuple[bytes, str]:

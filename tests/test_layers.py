@@ -1,5 +1,6 @@
-"""The layering of the Python code (README, Architecture): datalayer <- services <- api, admin_ui <- server.
-Each package may import only the ones below it; the two faces never import each other."""
+"""The layering of the Python code (README, Architecture): datalayer <- services <- api, admin_ui <- server;
+workers/ (background processes) stand on services like the faces. Each package may import only the ones
+below it; the two faces never import each other, nor the workers them."""
 from __future__ import annotations
 
 import ast
@@ -8,13 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT = {"datalayer", "services", "api", "admin_ui", "server", "scripts", "database", "tests", "bench"}
+PROJECT = {"datalayer", "services", "api", "admin_ui", "server", "workers", "scripts", "database", "tests", "bench"}
 MAY_IMPORT = {
     "datalayer": set(),
     "services": {"datalayer"},
     "api": {"datalayer", "services"},
     "admin_ui": {"datalayer", "services"},
     "server": {"datalayer", "services", "api", "admin_ui"},
+    "workers": {"datalayer", "services"},
 }
 
 

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import charts, web
+from datalayer.session import DbError
 from services import health
 
 log = logging.getLogger("ils.staff")
@@ -134,6 +135,23 @@ def show_health(ctx: web.Ctx) -> Response:
 def health_panel(ctx: web.Ctx) -> Response:
     """The panel alone, for the page's polling."""
     return ctx.render("health_panel.html", **_panel_context(ctx.request))
+
+
+@web.page("/health/notices/{notice_id:int}/{action:str}", "SYS_HEALTH", methods=["POST"], name="dead_letter")
+def dead_letter(ctx: web.Ctx) -> Response:
+    """Retry or discard a dead letter of the notice outbox (lib_outbox.retry_dead / discard_dead)."""
+    notice_id, action = ctx.request.path_params["notice_id"], ctx.request.path_params["action"]
+    procedure = {"retry": "lib_outbox.retry_dead", "discard": "lib_outbox.discard_dead"}.get(action)
+    if procedure is None:
+        return ctx.redirect("/health", f"Unknown action {action!r}.", "error")
+    try:
+        with ctx.tx() as s:
+            s.call(procedure, notice_id)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect("/health", f"Notice {notice_id}: {r.message} ({r.code})", "error")
+    done = "queued again" if action == "retry" else "discarded"
+    return ctx.redirect("/health", f"Notice {notice_id} {done}.")
 
 
 def init_state(state: Any, api_app: Any, sample_s: float) -> None:

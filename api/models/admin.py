@@ -54,6 +54,28 @@ class JobRun(ApiModel):
     last_run: dict[str, Any] = Field(examples=[{"status": "OK", "finished_at": "2026-11-24T02:00:04"}])
 
 
+class DeadLetter(ApiModel):
+    notice_id: int = Field(examples=[812])
+    notice_type: str = Field(examples=["HOLD_READY"])
+    patron_id: int = Field(examples=[44])
+    attempts: int = Field(examples=[1])
+    last_attempt_at: Timestamp | None = None
+    error_text: str | None = Field(default=None, examples=["SendGrid 400: personalizations.0.to.0.email: Does not contain a valid address."])
+    possible_duplicate: str = Field(examples=["N"], description="Y = the patron may have received it already")
+
+
+class NoticesHealth(ApiModel):
+    delivery: str = Field(examples=["sendgrid"], description="sendgrid, or files (no ILS_SENDGRID_API_KEY: .eml files, nothing is sent)")
+    delivery_text: str = Field(examples=["SendGrid at https://api.sendgrid.com, from ILS Library <library@example.org>"])
+    depth: dict[str, int] | None = Field(default=None, examples=[{"PENDING": 3, "SENDING": 1, "FAILED": 0, "DEAD": 1}],
+                                         description="notices by status; null when the database did not answer")
+    pending: int | None = Field(default=None, examples=[4], description="undelivered: PENDING, SENDING and FAILED")
+    oldest_pending_s: int | None = Field(default=None, examples=[42], description="age of the oldest undelivered notice, null = none")
+    sent_last_hour: int | None = Field(default=None, examples=[120])
+    failed_last_hour: int | None = Field(default=None, examples=[2])
+    dead_letters: list[DeadLetter] = Field(default_factory=list, description="the 20 newest dead letters")
+
+
 class HealthOut(ApiModel):
     status: str = Field(examples=["healthy"], description="healthy, degraded or unhealthy")
     database: DatabaseHealth
@@ -61,6 +83,7 @@ class HealthOut(ApiModel):
     endpoints: list[EndpointHealth]
     recent_errors: list[RecentError]
     jobs: list[JobRun] | None = Field(default=None, description="last run of each nightly job, when job_runs exists")
+    notices: NoticesHealth | None = Field(default=None, description="the notice outbox and its delivery")
 
 
 class AuditOut(ApiModel):

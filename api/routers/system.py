@@ -10,7 +10,7 @@ from pydantic import Field
 from api.deps import public
 from api.errors import not_authenticated, responses
 from api.models.common import ApiModel
-from services import metrics
+from services import health, metrics
 
 router = APIRouter(tags=["system"])
 
@@ -41,5 +41,6 @@ def scraper(request: Request) -> None:
 def read_metrics(request: Request) -> Response:
     """Prometheus metrics of all workers (multiprocess mode when PROMETHEUS_MULTIPROC_DIR is set)."""
     metrics.update_pool(request.app.state.gateway.stats())
+    health.refresh_outbox_metrics(request.app.state.gateway)
     body, content_type = metrics.exposition()
     return Response(body, media_type=content_type)

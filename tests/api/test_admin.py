@@ -20,6 +20,35 @@ def test_health_reports_database_pool_and_endpoints(client, staff):
     assert h["jobs"] is None or isinstance(h["jobs"], list)
 
 
+def test_health_reports_the_notice_outbox_and_metrics_its_gauges(client, staff, installed_db):
+    from datetime import datetime, timedelta
+
+    from tests import sessions
+    from tests.factories import Factory
+    with sessions.rolled_back_session(installed_db) as s:  # a dead letter to list
+        s.set_actor(None)
+        f = Factory(s)
+        hold_copy = f.copy()
+        patron = f.patron()
+        material = s.scalar("SELECT material_id FROM copies WHERE copy_id = :c", {"c": hold_copy})
+        hold = s.insert("holds", {"patron_id": patron, "material_id": material, "pickup_branch_id": f.main_branch(),
+                                  "status": "PENDING"}, "hold_id")
+        notice = s.insert("notices", {"notice_type": "HOLD_READY", "patron_id": patron, "hold_id": hold,
+                                      "subject_id": hold, "notice_day": datetime.utcnow().replace(hour=0, minute=0, second=0, microsecond=0),
+                                      "status": "DEAD", "attempts": 1, "error_text": "SendGrid 400: bad address",
+                                      "last_attempt_at": datetime.utcnow() - timedelta(minutes=1)}, "notice_id")
+        s.commit()
+    h = client.get("/api/admin/health", headers=staff["IT_ADMIN"].headers).json()
+    n = h["notices"]
+    assert n["delivery"] in ("files", "sendgrid") and n["delivery_text"]
+    assert set(n["depth"]) == {"PENDING", "SENDING", "FAILED", "DEAD"} and n["depth"]["DEAD"] >= 1
+    assert n["failed_last_hour"] >= 1 and isinstance(n["sent_last_hour"], int)
+    dead = {d["notice_id"]: d for d in n["dead_letters"]}
+    assert dead[notice]["error_text"] == "SendGrid 400: bad address" and dead[notice]["notice_type"] == "HOLD_READY"
+    metrics = client.get("/metrics").text
+    assert 'ils_notices_outbox{status="DEAD"}' in metrics and "ils_notices_oldest_pending_seconds" in metrics
+
+
 def test_audit_log_filters_by_user_and_action(client, staff, people):
     acct = people.make("LIBRARIAN")
     assert client.post("/api/auth/login", json={"username": acct.username, "password": PASSWORD}).status_code == 200

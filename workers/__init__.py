@@ -1,0 +1,1 @@
+"""Background processes beside the web server: the notice sender (sender.py)."""
