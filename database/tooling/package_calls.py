@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from database.tooling.plsql_lexer import ID, STR, Token
-from database.tooling.plsql_model import Model, Param, Routine, Table, build, words
+from database.tooling.plsql_model import Model, Routine, Table, build, words
 from database.tooling.sources import REPO_ROOT
 
 OUTPUT_DIR = REPO_ROOT / "datalayer" / "packages"

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 
 from datalayer.gateway import Gateway
-from services.notices.config import MailConfig
 from services.passwords import hash_password
 from tests import sessions
 from tests.factories import Factory, today
