@@ -82,4 +82,9 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20917, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20918, 'POLICY_IN_USE', 409, 'Loans still refer to this circulation policy.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20919, 'SETTING_NOT_FOUND', 404, 'No such setting.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20920, 'INVALID_SETTING_VALUE', 422, 'The value is not valid for this setting.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20980, 'NOTICE_TYPE_UNKNOWN', 422, 'No such notice type.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20981, 'NOTICE_TEMPLATE_NOT_FOUND', 404, 'No template for this notice type and language.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20982, 'INVALID_NOTICE_TEMPLATE', 422, 'The template is empty, too long or not valid Jinja2.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20480, 'UNSUBSCRIBE_LINK_INVALID', 400, 'The unsubscribe link is not valid.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20481, 'WEBHOOK_SIGNATURE_INVALID', 403, 'The event webhook request is unsigned, wrongly signed or too old.');
 COMMIT;

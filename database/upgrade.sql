@@ -22,6 +22,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 5 005_audit_log_comments.sql 005_audit_log_comments.sql
 @@sqlplus/migrate.sql 6 006_admin_writes.sql 006_admin_writes.oracle.sql
 @@sqlplus/migrate.sql 7 007_sessions.sql 007_sessions.oracle.sql
+@@sqlplus/migrate.sql 12 012_notice_content.sql 012_notice_content.oracle.sql
 SET DEFINE OFF
 
 -- packages, views and triggers, created again over what is there
