@@ -71,12 +71,16 @@ class CsrfMiddleware:
                                  "missing or out of date. Reload the page and try again.")
             await response(scope, replay, send)
             return
-        bad = next((k for k, v in fields if has_control(k) or has_control(v)), None)
-        if bad is not None:  # the staff pages' forms are single-line fields: refused as the API refuses it
+        bad = next((k for k, v in fields if has_control(k) or has_control(v, multiline=k in MULTILINE_FIELDS)), None)
+        if bad is not None:  # single-line fields but the textareas below: refused as the API refuses it
             response = self.deny(Request(scope, replay), 422, f"{bad[:60]!r} {CONTROL_MESSAGE}.")
             await response(scope, replay, send)
             return
         await self.app(scope, replay, send)
+
+
+# the textareas of the staff pages (notice templates), which take line breaks and tabs
+MULTILINE_FIELDS = frozenset({"body_text", "body_html"})
 
 
 async def _form_fields(scope: dict, body: bytes) -> list[tuple[str, str]]:

@@ -32,6 +32,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("fines", "Fines", "/fines", ("FINE_COLLECT",), "People"),
     Entry("catalog", "Catalog", "/admin/", ("CATALOG_EDIT",), "Catalog"),
     Entry("settings", "Branches & policies", "/admin/", ("SYS_CONFIG",), "Administration"),
+    Entry("notice_templates", "Notice templates", "/notices/templates", ("SYS_CONFIG",), "Administration"),
     Entry("users", "Users & roles", "/admin/user/list", ("USER_ADMIN",), "Administration"),
     Entry("audit", "Audit log", "/admin/audit-log/list", ("AUDIT_VIEW",), "Administration"),
     Entry("health", "Health", "/health", ("SYS_HEALTH",), "Administration"),

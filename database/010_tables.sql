@@ -122,6 +122,8 @@ CREATE TABLE patrons (
     status_changed_at DATE,
     registered_at   DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
     expires_on      DATE NOT NULL,
+    email_undeliverable_at DATE,
+    email_undeliverable_reason VARCHAR2(200 CHAR),
     CONSTRAINT patrons_pk PRIMARY KEY (patron_id),
     CONSTRAINT patrons_card_number_uk UNIQUE (card_number),
     CONSTRAINT patrons_user_id_uk UNIQUE (user_id),

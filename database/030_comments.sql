@@ -61,6 +61,8 @@ COMMENT ON COLUMN patrons.card_number IS 'Library card number scanned at the des
 COMMENT ON COLUMN patrons.first_name IS 'Given name';
 COMMENT ON COLUMN patrons.last_name IS 'Family name';
 COMMENT ON COLUMN patrons.email IS 'Contact e-mail for notices, NULL = none';
+COMMENT ON COLUMN patrons.email_undeliverable_at IS 'When the mail provider reported the address as undeliverable (bounce, dropped, spam report), in UTC: no notice is sent to it. NULL = deliverable; cleared when the e-mail changes';
+COMMENT ON COLUMN patrons.email_undeliverable_reason IS 'Event and reason given by the mail provider for email_undeliverable_at, NULL when deliverable';
 COMMENT ON COLUMN patrons.phone IS 'Contact phone number, NULL = none';
 COMMENT ON COLUMN patrons.address IS 'Postal address, NULL = none';
 COMMENT ON COLUMN patrons.category IS 'Borrower category used to pick the circulation policy: ADULT = adult, CHILD = child, STUDENT = student, SENIOR = senior citizen, STAFF = library staff member borrowing';

@@ -29,8 +29,8 @@ CREATE TABLE notices (
     CONSTRAINT notices_loan_id_fk FOREIGN KEY (loan_id) REFERENCES loans (loan_id),
     CONSTRAINT notices_hold_id_fk FOREIGN KEY (hold_id) REFERENCES holds (hold_id),
     CONSTRAINT notices_run_id_fk FOREIGN KEY (run_id) REFERENCES job_runs (run_id),
-    CONSTRAINT notices_type_ck CHECK ((notice_type IN ('DUE_SOON', 'OVERDUE', 'HOLD_READY'))),
-    CONSTRAINT notices_subject_ck CHECK (((notice_type IN ('DUE_SOON', 'OVERDUE') AND loan_id IS NOT NULL AND hold_id IS NULL AND subject_id = loan_id) OR (notice_type = 'HOLD_READY' AND hold_id IS NOT NULL AND loan_id IS NULL AND subject_id = hold_id))),
+    CONSTRAINT notices_type_ck CHECK ((notice_type IN ('DUE_SOON', 'OVERDUE', 'HOLD_READY', 'HOLD_EXPIRED', 'CHECKOUT_RECEIPT', 'RETURN_RECEIPT', 'FINE_CHARGED', 'CARD_EXPIRING', 'LOAN_DIGEST'))),
+    CONSTRAINT notices_subject_ck CHECK (((notice_type IN ('DUE_SOON', 'OVERDUE', 'CHECKOUT_RECEIPT', 'RETURN_RECEIPT') AND loan_id IS NOT NULL AND hold_id IS NULL AND subject_id = loan_id) OR (notice_type IN ('HOLD_READY', 'HOLD_EXPIRED') AND hold_id IS NOT NULL AND loan_id IS NULL AND subject_id = hold_id) OR (notice_type = 'FINE_CHARGED' AND hold_id IS NULL) OR (notice_type IN ('CARD_EXPIRING', 'LOAN_DIGEST') AND loan_id IS NULL AND hold_id IS NULL AND subject_id = patron_id))),
     CONSTRAINT notices_status_ck CHECK ((status IN ('PENDING', 'SENDING', 'SENT', 'FAILED', 'DEAD', 'SKIPPED'))),
     CONSTRAINT notices_sent_ck CHECK (((status = 'SENT' AND sent_at IS NOT NULL) OR (status <> 'SENT' AND sent_at IS NULL))),
     CONSTRAINT notices_notice_day_ck CHECK ((notice_day = TRUNC(notice_day))),
@@ -49,11 +49,11 @@ CREATE INDEX notices_queue_i ON notices (status, next_attempt_at);
 
 COMMENT ON TABLE notices IS 'Notice outbox: patron notices generated nightly by lib_jobs.generate_notices, delivered later by the notification sender. At most one notice of a type per loan or hold and day (notices_subject_uk).';
 COMMENT ON COLUMN notices.notice_id IS 'Primary key, identity-generated.';
-COMMENT ON COLUMN notices.notice_type IS 'DUE_SOON = a loan is due within NOTICE_DUE_DAYS days, OVERDUE = a loan is past its due date (repeated every NOTICE_OVERDUE_REPEAT_DAYS days while it stays out), HOLD_READY = a hold waits on the hold shelf for pickup.';
+COMMENT ON COLUMN notices.notice_type IS 'LOAN_DIGEST = the loans due soon and overdue of one patron (notice_items), HOLD_READY = a hold waits on the hold shelf, HOLD_EXPIRED = a hold was not collected in time, CHECKOUT_RECEIPT and RETURN_RECEIPT = a loan began or ended (when the patron asked for receipts), FINE_CHARGED = a charge was made, CARD_EXPIRING = the card expires within CARD_EXPIRY_NOTICE_DAYS days. DUE_SOON and OVERDUE = one loan, written before the digest.';
 COMMENT ON COLUMN notices.patron_id IS 'Patron to notify (FK to patrons).';
-COMMENT ON COLUMN notices.loan_id IS 'Loan the notice is about (FK to loans), set for DUE_SOON and OVERDUE, NULL for HOLD_READY.';
-COMMENT ON COLUMN notices.hold_id IS 'Hold the notice is about (FK to holds), set for HOLD_READY, NULL otherwise.';
-COMMENT ON COLUMN notices.subject_id IS 'loan_id for DUE_SOON and OVERDUE, hold_id for HOLD_READY: the never-NULL key column of notices_subject_uk, so the key works alike on every engine.';
+COMMENT ON COLUMN notices.loan_id IS 'Loan the notice is about (FK to loans), set for DUE_SOON, OVERDUE and the receipts, the charged loan for FINE_CHARGED, NULL otherwise.';
+COMMENT ON COLUMN notices.hold_id IS 'Hold the notice is about (FK to holds), set for HOLD_READY and HOLD_EXPIRED, NULL otherwise.';
+COMMENT ON COLUMN notices.subject_id IS 'What the notice is about, the never-NULL key column of notices_subject_uk: loan_id for the loan notices, hold_id for the hold notices, the fine_id for FINE_CHARGED, patron_id for LOAN_DIGEST and CARD_EXPIRING (one a patron a day).';
 COMMENT ON COLUMN notices.notice_day IS 'Business day (midnight) the notice was generated for: the as-of day of the generating run.';
 COMMENT ON COLUMN notices.run_id IS 'Job run that generated the notice (FK to job_runs), NULL when written otherwise.';
 COMMENT ON COLUMN notices.created_at IS 'Date and time the row was written.';

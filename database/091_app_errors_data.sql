@@ -86,4 +86,9 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20970, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20971, 'NOTICE_NOT_DEAD', 409, 'The notice is not a dead letter: only dead letters are retried or discarded.');
 -- the checkout refusals CIRC_OVERRIDE may pass (lib_circulation.checkout, the desk's override button)
 UPDATE app_errors SET overridable = 'Y' WHERE name IN ('PATRON_EXPIRED', 'PATRON_FINES_OVER_LIMIT', 'LOAN_LIMIT_REACHED', 'COPY_ON_HOLD_FOR_OTHER');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20980, 'NOTICE_TYPE_UNKNOWN', 422, 'No such notice type.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20981, 'NOTICE_TEMPLATE_NOT_FOUND', 404, 'No template for this notice type and language.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20982, 'INVALID_NOTICE_TEMPLATE', 422, 'The template is empty, too long or not valid Jinja2.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20480, 'UNSUBSCRIBE_LINK_INVALID', 400, 'The unsubscribe link is not valid.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20481, 'WEBHOOK_SIGNATURE_INVALID', 403, 'The event webhook request is unsigned, wrongly signed or too old.');
 COMMIT;

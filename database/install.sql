@@ -26,6 +26,7 @@ PROMPT == tables, indexes, comments
 @@065_jobs.sql
 @@070_job_runs.sql
 @@075_notices.sql
+@@076_notice_content.sql
 @@077_role_requests.sql
 @@080_user_sessions.sql
 
@@ -37,6 +38,7 @@ PROMPT == reference data
 @@090_reference_data.sql
 @@091_app_errors_data.sql
 @@092_jobs_data.sql
+@@093_notice_templates_data.sql
 
 PROMPT == grants to the application role
 @@grants_oracle.sql

@@ -12,6 +12,9 @@ PROMPT == package specs
 @@../plsql/lib_err.pks
 @@../plsql/lib_session.pks
 @@../plsql/lib_clock.pks
+-- specs: notices (preferences, templates, the outbox written as things happen)
+@@../plsql/lib_notices.pks
+@@../plsql/lib_notices_core.pks
 -- specs: circulation team (policy, calendar, fines, circulation)
 @@../plsql/lib_policy.pks
 @@../plsql/lib_calendar.pks
@@ -35,6 +38,9 @@ PROMPT == package bodies
 @@../plsql/lib_err.pkb
 @@../plsql/lib_session.pkb
 @@../plsql/lib_clock.pkb
+-- bodies: notices
+@@../plsql/lib_notices.pkb
+@@../plsql/lib_notices_core.pkb
 -- bodies: circulation team (policy, calendar, circulation, fines)
 @@../plsql/lib_policy.pkb
 @@../plsql/lib_calendar.pkb

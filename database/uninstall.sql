@@ -30,6 +30,8 @@ BEGIN
     drop_object('PACKAGE', 'LIB_ADMIN');
     drop_object('PACKAGE', 'LIB_JOBS');
     drop_object('PACKAGE', 'LIB_OUTBOX');
+    drop_object('PACKAGE', 'LIB_NOTICES_CORE');
+    drop_object('PACKAGE', 'LIB_NOTICES');
 
     drop_object('TRIGGER', 'AUDIT_LOG_APPEND_ONLY_TRG');
     -- the generated audit triggers (plsql/audit_triggers.sql)
@@ -38,6 +40,9 @@ BEGIN
     drop_object('TRIGGER', 'JOBS_AUDIT_TRG');
     drop_object('TRIGGER', 'APP_ERRORS_AUDIT_TRG');
     drop_object('TRIGGER', 'APP_SETTINGS_AUDIT_TRG');
+    drop_object('TRIGGER', 'NOTICE_PREFERENCES_AUDIT_TRG');
+    drop_object('TRIGGER', 'NOTICE_TEMPLATES_AUDIT_TRG');
+    drop_object('TRIGGER', 'NOTICE_ITEMS_AUDIT_TRG');
     drop_object('TRIGGER', 'NOTICES_AUDIT_TRG');
     drop_object('TRIGGER', 'PAYMENTS_AUDIT_TRG');
     drop_object('TRIGGER', 'FINES_AUDIT_TRG');
@@ -88,6 +93,9 @@ BEGIN
 
     drop_object('TABLE', 'ROLE_REQUESTS');
     drop_object('TABLE', 'USER_SESSIONS');
+    drop_object('TABLE', 'NOTICE_PREFERENCES');
+    drop_object('TABLE', 'NOTICE_TEMPLATES');
+    drop_object('TABLE', 'NOTICE_ITEMS');
     drop_object('TABLE', 'NOTICES');
     drop_object('TABLE', 'JOB_RUNS');
     drop_object('TABLE', 'JOBS');

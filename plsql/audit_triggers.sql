@@ -254,7 +254,9 @@ BEGIN
             lib_audit.old_txt('status_reason', :OLD.status_reason, :NEW.status_reason) ||
             lib_audit.old_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
             lib_audit.old_date('registered_at', :OLD.registered_at, :NEW.registered_at) ||
-            lib_audit.old_date('expires_on', :OLD.expires_on, :NEW.expires_on),
+            lib_audit.old_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
+            lib_audit.old_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
+            lib_audit.old_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason),
         lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('card_number', :OLD.card_number, :NEW.card_number) ||
@@ -269,7 +271,9 @@ BEGIN
             lib_audit.new_txt('status_reason', :OLD.status_reason, :NEW.status_reason) ||
             lib_audit.new_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
             lib_audit.new_date('registered_at', :OLD.registered_at, :NEW.registered_at) ||
-            lib_audit.new_date('expires_on', :OLD.expires_on, :NEW.expires_on)) IS NULL THEN
+            lib_audit.new_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
+            lib_audit.new_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
+            lib_audit.new_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason)) IS NULL THEN
         NULL;
     END IF;
 END patrons_audit_trg;
@@ -681,6 +685,87 @@ BEGIN
         NULL;
     END IF;
 END notices_audit_trg;
+/
+
+-- Audit trail of notice_items: every insert, change and delete with the changed values.
+-- row_id is the notice_id, loan_id heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER notice_items_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON notice_items
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'notice_items',
+        NVL(:NEW.notice_id, :OLD.notice_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_num('loan_id', :OLD.loan_id, :NEW.loan_id),
+        lib_audit.old_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
+            lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
+            lib_audit.old_txt('item_type', :OLD.item_type, :NEW.item_type) ||
+            lib_audit.old_num('overdue_level', :OLD.overdue_level, :NEW.overdue_level) ||
+            lib_audit.old_date('due_at', :OLD.due_at, :NEW.due_at),
+        lib_audit.new_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
+            lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
+            lib_audit.new_txt('item_type', :OLD.item_type, :NEW.item_type) ||
+            lib_audit.new_num('overdue_level', :OLD.overdue_level, :NEW.overdue_level) ||
+            lib_audit.new_date('due_at', :OLD.due_at, :NEW.due_at)) IS NULL THEN
+        NULL;
+    END IF;
+END notice_items_audit_trg;
+/
+
+-- Audit trail of notice_templates: every insert, change and delete with the changed values.
+-- A text key: row_id is NULL, notice_type and language_code head the values of an UPDATE.
+CREATE OR REPLACE TRIGGER notice_templates_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON notice_templates
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'notice_templates',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
+            lib_audit.key_txt('language_code', :OLD.language_code, :NEW.language_code),
+        lib_audit.old_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
+            lib_audit.old_txt('language_code', :OLD.language_code, :NEW.language_code) ||
+            lib_audit.old_txt('subject', :OLD.subject, :NEW.subject) ||
+            lib_audit.old_txt('body_text', :OLD.body_text, :NEW.body_text) ||
+            lib_audit.old_txt('body_html', :OLD.body_html, :NEW.body_html) ||
+            lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at) ||
+            lib_audit.old_num('updated_by', :OLD.updated_by, :NEW.updated_by),
+        lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
+            lib_audit.new_txt('language_code', :OLD.language_code, :NEW.language_code) ||
+            lib_audit.new_txt('subject', :OLD.subject, :NEW.subject) ||
+            lib_audit.new_txt('body_text', :OLD.body_text, :NEW.body_text) ||
+            lib_audit.new_txt('body_html', :OLD.body_html, :NEW.body_html) ||
+            lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at) ||
+            lib_audit.new_num('updated_by', :OLD.updated_by, :NEW.updated_by)) IS NULL THEN
+        NULL;
+    END IF;
+END notice_templates_audit_trg;
+/
+
+-- Audit trail of notice_preferences: every insert, change and delete with the changed values.
+-- row_id is the patron_id, notice_type heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER notice_preferences_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON notice_preferences
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'notice_preferences',
+        NVL(:NEW.patron_id, :OLD.patron_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('notice_type', :OLD.notice_type, :NEW.notice_type),
+        lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
+            lib_audit.old_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
+            lib_audit.old_txt('enabled', :OLD.enabled, :NEW.enabled) ||
+            lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at),
+        lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
+            lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
+            lib_audit.new_txt('enabled', :OLD.enabled, :NEW.enabled) ||
+            lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at)) IS NULL THEN
+        NULL;
+    END IF;
+END notice_preferences_audit_trg;
 /
 
 -- Audit trail of app_settings: every insert, change and delete with the changed values.

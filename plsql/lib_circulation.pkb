@@ -191,13 +191,14 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_status      loans.status%TYPE;
         l_checkout_at loans.checkout_at%TYPE;
         l_open        loan_statuses.is_open%TYPE;
+        l_patron_id   loans.patron_id%TYPE;
         l_now         DATE;
         l_returned_at DATE;
         l_refund      NUMBER;
     BEGIN
         BEGIN
-            SELECT l.status, l.checkout_at
-              INTO l_status, l_checkout_at
+            SELECT l.status, l.checkout_at, l.patron_id
+              INTO l_status, l_checkout_at, l_patron_id
               FROM loans l
              WHERE l.loan_id = l_loan_id
                FOR UPDATE;
@@ -234,6 +235,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         lib_holds_core.on_checkin(p_copy_id, p_branch_id, p_hold_id);
         IF p_hold_id IS NULL THEN
             UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = l_copy_id;
+        END IF;
+        lib_notices_core.queue('RETURN_RECEIPT', l_patron_id, p_loan_id, p_loan_id, NULL);
+        IF p_fine_id IS NOT NULL AND p_fine_amount > 0 THEN
+            lib_notices_core.queue('FINE_CHARGED', l_patron_id, p_fine_id, p_loan_id, NULL);
         END IF;
     END close_loan;
 
@@ -466,6 +471,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURNING loan_id INTO p_loan_id;
         UPDATE copies SET status = 'ON_LOAN', status_changed_at = l_now WHERE copy_id = l_copy_id;
         lib_holds_core.on_checkout(p_patron_id, p_copy_id, p_loan_id);
+        lib_notices_core.queue('CHECKOUT_RECEIPT', p_patron_id, p_loan_id, p_loan_id, NULL);
         IF l_overridden = 'Y' THEN
             lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', l_soft);
         END IF;

@@ -239,6 +239,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
         INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
         VALUES (p_patron_id, p_loan_id, p_fine_type, p_amount, 0, 'OPEN', lib_clock.now_utc(), p_description)
         RETURNING fine_id INTO p_fine_id;
+        lib_notices_core.queue('FINE_CHARGED', l_patron_id, p_fine_id, l_loan_id, NULL);
     END add_charge;
 
 END lib_fines;

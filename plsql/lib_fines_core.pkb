@@ -284,6 +284,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
             INSERT INTO fines (patron_id, loan_id, fine_type, amount, amount_paid, status, assessed_at, description)
             VALUES (l_patron_id, p_loan_id, 'LOST', l_cost, 0, 'OPEN', lib_clock.now_utc(), 'Lost copy ' || l_barcode)
             RETURNING fine_id INTO p_fine_id;
+            lib_notices_core.queue('FINE_CHARGED', l_patron_id, p_fine_id, p_loan_id, NULL);
         END IF;
     END charge_lost;
 

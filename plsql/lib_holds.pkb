@@ -289,7 +289,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
         lib_auth.require_permission('HOLD_MANAGE');
         l_as_of := NVL(p_as_of, lib_clock.now_utc());
         p_rows := 0;
-        FOR r_hold IN (SELECT hold_id, copy_id, pickup_branch_id
+        FOR r_hold IN (SELECT hold_id, copy_id, pickup_branch_id, patron_id
                          FROM holds
                         WHERE status = 'READY'
                           AND expires_at < l_as_of
@@ -309,6 +309,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
                    AND expires_at < l_as_of;
                 IF SQL%ROWCOUNT > 0 THEN
                     p_rows := p_rows + 1;
+                    lib_notices_core.queue('HOLD_EXPIRED', r_hold.patron_id, r_hold.hold_id, NULL, r_hold.hold_id);
                     lib_holds_core.pass_on(r_hold.copy_id, r_hold.pickup_branch_id);
                 END IF;
             END IF;

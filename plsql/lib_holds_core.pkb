@@ -39,6 +39,7 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
                SET status = 'ON_HOLD_SHELF',
                    status_changed_at = l_now
              WHERE copy_id = p_copy_id;
+            lib_notices_core.queue('HOLD_READY', p_patron_id, p_hold_id, NULL, p_hold_id);
         ELSE
             UPDATE holds
                SET status = 'PENDING',

@@ -118,17 +118,49 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         END IF;
     END lost_batch;
 
-    -- GENERATE_NOTICES: batch 1 DUE_SOON, batch 2 OVERDUE, batch 3 HOLD_READY. p_day is a library day:
-    -- the instants compared with it are bounded by its start in UTC, and the library day of an instant
-    -- is lib_clock.local_day written inline (one zone lookup per batch, not per row).
+    -- The PENDING loan digest of a patron for the day, written when there is none: its id, or NULL when
+    -- the day's digest is already on its way (its loans wait for tomorrow's).
+    FUNCTION digest_for(p_patron_id IN notices.patron_id%TYPE, p_day IN DATE, p_run_id IN NUMBER,
+                        p_now IN DATE) RETURN NUMBER IS
+        l_notice_id notices.notice_id%TYPE;
+        l_status    notices.status%TYPE;
+    BEGIN
+        SELECT MAX(n.notice_id), MAX(n.status)
+          INTO l_notice_id, l_status
+          FROM notices n
+         WHERE n.subject_id = p_patron_id
+           AND n.notice_type = 'LOAN_DIGEST'
+           AND n.notice_day = p_day;
+        IF l_notice_id IS NULL THEN
+            INSERT INTO notices (notice_type, patron_id, subject_id, notice_day, run_id, created_at, status)
+            VALUES ('LOAN_DIGEST', p_patron_id, p_patron_id, p_day, p_run_id, p_now, 'PENDING')
+            RETURNING notice_id INTO l_notice_id;
+            RETURN l_notice_id;
+        END IF;
+        IF l_status = 'PENDING' THEN
+            RETURN l_notice_id;
+        END IF;
+        RETURN NULL;
+    END digest_for;
+
+    -- GENERATE_NOTICES: batch 1 the loan digests, batch 2 HOLD_READY (holds trapped write their own
+    -- notice; this catches any without one), batch 3 CARD_EXPIRING. p_day is a library day: the instants
+    -- compared with it are bounded by its start in UTC, and the library day of an instant is
+    -- lib_clock.local_day written inline (one zone lookup per batch, not per row). A patron who turned a
+    -- type off (notice_preferences) gets no line or notice of it.
     PROCEDURE notice_batch(p_day IN DATE, p_batch IN NUMBER, p_run_id IN NUMBER, p_rows OUT NUMBER,
                            p_more OUT NUMBER) IS
         l_due_days    NUMBER;
-        l_repeat_days NUMBER;
+        l_level1      NUMBER;
+        l_level2      NUMBER;
+        l_level3      NUMBER;
+        l_card_days   NUMBER;
         l_now         notices.created_at%TYPE;
         l_start       loans.due_at%TYPE;
         l_end         loans.due_at%TYPE;
         l_zone        app_settings.value%TYPE;
+        l_patron_id   notices.patron_id%TYPE;
+        l_notice_id   notices.notice_id%TYPE;
     BEGIN
         p_rows := 0;
         p_more := 0;
@@ -137,40 +169,68 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
         l_zone := lib_clock.time_zone_name();
         IF p_batch = 1 THEN
             l_due_days := setting_number('NOTICE_DUE_DAYS', 3);
+            l_level1 := setting_number('OVERDUE_NOTICE_1_DAYS', 1);
+            l_level2 := GREATEST(setting_number('OVERDUE_NOTICE_2_DAYS', 7), l_level1);
+            l_level3 := GREATEST(setting_number('OVERDUE_NOTICE_3_DAYS', 14), l_level2);
             l_end := lib_clock.day_start_utc(p_day + (l_due_days + 1));
-            -- once per due date: a notice generated since the window of this due date opened counts
-            INSERT INTO notices (notice_type, patron_id, loan_id, subject_id, notice_day, run_id, created_at, status)
-            SELECT 'DUE_SOON', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, l_now, 'PENDING'
-              FROM loans l
-             WHERE l.status = 'ACTIVE'
-               AND l.due_at >= l_start
-               AND l.due_at < l_end
-               AND NOT EXISTS (SELECT 1
-                                 FROM notices n
-                                WHERE n.subject_id = l.loan_id
-                                  AND n.notice_type = 'DUE_SOON'
-                                  AND n.notice_day >= TRUNC(CAST(FROM_TZ(CAST(l.due_at AS TIMESTAMP), 'UTC')
-                                                                 AT TIME ZONE l_zone AS DATE)) - l_due_days);
-            p_rows := SQL%ROWCOUNT;
+            -- One digest per patron and day listing each loan once per due date: due soon (from the day to
+            -- the day + NOTICE_DUE_DAYS), or overdue at the highest of the three levels reached and not
+            -- told yet for this due date (a loan first seen 20 days late gets the third notice at once).
+            FOR r_item IN (SELECT l.patron_id, l.loan_id, l.due_at, 'DUE_SOON' AS item_type, NULL AS overdue_level
+                             FROM loans l
+                            WHERE l.status = 'ACTIVE'
+                              AND l.due_at >= l_start
+                              AND l.due_at < l_end
+                              AND NOT EXISTS (SELECT 1
+                                                FROM notice_items i
+                                               WHERE i.loan_id = l.loan_id
+                                                 AND i.item_type = 'DUE_SOON'
+                                                 AND i.due_at = l.due_at)
+                              AND NOT EXISTS (SELECT 1
+                                                FROM notice_preferences np
+                                               WHERE np.patron_id = l.patron_id
+                                                 AND np.notice_type = 'DUE_SOON'
+                                                 AND np.enabled = 'N')
+                           UNION ALL
+                           SELECT o.patron_id, o.loan_id, o.due_at, 'OVERDUE' AS item_type, o.overdue_level
+                             FROM (SELECT d.patron_id, d.loan_id, d.due_at,
+                                          CASE
+                                              WHEN d.due_day <= p_day - l_level3 THEN 3
+                                              WHEN d.due_day <= p_day - l_level2 THEN 2
+                                              WHEN d.due_day <= p_day - l_level1 THEN 1
+                                              ELSE 0
+                                          END AS overdue_level
+                                     FROM (SELECT l.patron_id, l.loan_id, l.due_at,
+                                                  TRUNC(CAST(FROM_TZ(CAST(l.due_at AS TIMESTAMP), 'UTC')
+                                                             AT TIME ZONE l_zone AS DATE)) AS due_day
+                                             FROM loans l
+                                            WHERE l.status = 'ACTIVE'
+                                              AND l.due_at < l_start) d) o
+                            WHERE o.overdue_level > 0
+                              AND NOT EXISTS (SELECT 1
+                                                FROM notice_items i
+                                               WHERE i.loan_id = o.loan_id
+                                                 AND i.item_type = 'OVERDUE'
+                                                 AND i.due_at = o.due_at
+                                                 AND i.overdue_level >= o.overdue_level)
+                              AND NOT EXISTS (SELECT 1
+                                                FROM notice_preferences np
+                                               WHERE np.patron_id = o.patron_id
+                                                 AND np.notice_type = 'OVERDUE'
+                                                 AND np.enabled = 'N')
+                            ORDER BY 1, 2) LOOP
+                IF l_patron_id IS NULL OR l_patron_id <> r_item.patron_id THEN
+                    l_patron_id := r_item.patron_id;
+                    l_notice_id := digest_for(l_patron_id, p_day, p_run_id, l_now);
+                END IF;
+                IF l_notice_id IS NOT NULL THEN
+                    INSERT INTO notice_items (notice_id, loan_id, item_type, overdue_level, due_at)
+                    VALUES (l_notice_id, r_item.loan_id, r_item.item_type, r_item.overdue_level, r_item.due_at);
+                    p_rows := p_rows + 1;
+                END IF;
+            END LOOP;
             p_more := 1;
         ELSIF p_batch = 2 THEN
-            l_repeat_days := setting_number('NOTICE_OVERDUE_REPEAT_DAYS', 7);
-            -- first overdue day, then again when the last notice of this overdue spell is old enough
-            INSERT INTO notices (notice_type, patron_id, loan_id, subject_id, notice_day, run_id, created_at, status)
-            SELECT 'OVERDUE', l.patron_id, l.loan_id, l.loan_id, p_day, p_run_id, l_now, 'PENDING'
-              FROM loans l
-             WHERE l.status = 'ACTIVE'
-               AND l.due_at < l_start
-               AND NOT EXISTS (SELECT 1
-                                 FROM notices n
-                                WHERE n.subject_id = l.loan_id
-                                  AND n.notice_type = 'OVERDUE'
-                                  AND n.notice_day > TRUNC(CAST(FROM_TZ(CAST(l.due_at AS TIMESTAMP), 'UTC')
-                                                                AT TIME ZONE l_zone AS DATE))
-                                  AND n.notice_day > p_day - l_repeat_days);
-            p_rows := SQL%ROWCOUNT;
-            p_more := 1;
-        ELSE
             -- once each time a hold becomes READY
             l_end := lib_clock.day_start_utc(p_day + 1);
             INSERT INTO notices (notice_type, patron_id, hold_id, subject_id, notice_day, run_id, created_at, status)
@@ -183,7 +243,33 @@ CREATE OR REPLACE PACKAGE BODY lib_jobs AS
                                 WHERE n.subject_id = h.hold_id
                                   AND n.notice_type = 'HOLD_READY'
                                   AND n.notice_day >= TRUNC(CAST(FROM_TZ(CAST(h.ready_at AS TIMESTAMP), 'UTC')
-                                                                 AT TIME ZONE l_zone AS DATE)));
+                                                                 AT TIME ZONE l_zone AS DATE)))
+               AND NOT EXISTS (SELECT 1
+                                 FROM notice_preferences np
+                                WHERE np.patron_id = h.patron_id
+                                  AND np.notice_type = 'HOLD_READY'
+                                  AND np.enabled = 'N');
+            p_rows := SQL%ROWCOUNT;
+            p_more := 1;
+        ELSE
+            -- once per expiry date: a notice written since this date's window opened counts
+            l_card_days := setting_number('CARD_EXPIRY_NOTICE_DAYS', 30);
+            INSERT INTO notices (notice_type, patron_id, subject_id, notice_day, run_id, created_at, status)
+            SELECT 'CARD_EXPIRING', p.patron_id, p.patron_id, p_day, p_run_id, l_now, 'PENDING'
+              FROM patrons p
+             WHERE p.status = 'ACTIVE'
+               AND p.expires_on >= p_day
+               AND p.expires_on <= p_day + l_card_days
+               AND NOT EXISTS (SELECT 1
+                                 FROM notices n
+                                WHERE n.subject_id = p.patron_id
+                                  AND n.notice_type = 'CARD_EXPIRING'
+                                  AND n.notice_day >= p.expires_on - l_card_days)
+               AND NOT EXISTS (SELECT 1
+                                 FROM notice_preferences np
+                                WHERE np.patron_id = p.patron_id
+                                  AND np.notice_type = 'CARD_EXPIRING'
+                                  AND np.enabled = 'N');
             p_rows := SQL%ROWCOUNT;
         END IF;
     END notice_batch;

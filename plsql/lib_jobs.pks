@@ -27,12 +27,17 @@ CREATE OR REPLACE PACKAGE lib_jobs AS
      *                    charge (lib_circulation.mark_lost), 500 loans per batch. Each loan is locked
      *                    (copy, then loan) and checked again first: one returned or renewed while
      *                    the run waited for it is left alone.
-     *   GENERATE_NOTICES notices outbox rows for the day, one batch per notice type:
-     *                    DUE_SOON   ACTIVE loans due from the day to the day + NOTICE_DUE_DAYS, once per
-     *                               due date (a renewal brings a new one);
-     *                    OVERDUE    ACTIVE loans due before the day, again every
-     *                               NOTICE_OVERDUE_REPEAT_DAYS days while still out;
-     *                    HOLD_READY READY holds, once each time a hold becomes READY.
+     *   GENERATE_NOTICES notices outbox rows for the day, one batch each (a patron who turned a type
+     *                    off in notice_preferences gets none of it):
+     *                    LOAN_DIGEST  one per patron and day (subject_id = patron_id), its loans in
+     *                                 notice_items: ACTIVE loans due from the day to the day +
+     *                                 NOTICE_DUE_DAYS (DUE_SOON, once per due date), and loans overdue by
+     *                                 OVERDUE_NOTICE_1/2/3_DAYS days or more (OVERDUE level 1, 2, 3, each
+     *                                 once per due date; the highest level reached, as Koha's overdue
+     *                                 triggers). A renewal brings new notices for the new due date;
+     *                    HOLD_READY   READY holds without a notice (a trap writes its own);
+     *                    CARD_EXPIRING ACTIVE patrons whose card expires within CARD_EXPIRY_NOTICE_DAYS
+     *                                 days, once per expiry date.
      */
 
     /**
@@ -76,7 +81,7 @@ CREATE OR REPLACE PACKAGE lib_jobs AS
     PROCEDURE mark_lost_loans(p_as_of IN DATE DEFAULT NULL);
 
     /**
-     * GENERATE_NOTICES: DUE_SOON, OVERDUE and HOLD_READY rows in the notices outbox for the day.
+     * GENERATE_NOTICES: loan digests, HOLD_READY and CARD_EXPIRING rows in the notices outbox for the day.
      * @param p_as_of the as-of day, NULL = today
      * @throws -20905 JOB_FAILED
      */

@@ -282,7 +282,10 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
                phone = l_phone,
                address = l_address,
                category = l_category,
-               home_branch_id = l_branch_id
+               home_branch_id = l_branch_id,
+               -- a new address has not bounced: the provider's mark is for the old one
+               email_undeliverable_at = CASE WHEN LOWER(email) = LOWER(l_email) THEN email_undeliverable_at END,
+               email_undeliverable_reason = CASE WHEN LOWER(email) = LOWER(l_email) THEN email_undeliverable_reason END
          WHERE patron_id = l_patron_id;
     END update_patron;
 

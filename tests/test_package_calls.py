@@ -215,7 +215,7 @@ def routine_names_in_code(root: Path = ROOT) -> set[tuple[str, str]]:
     faces, the services, the server and the data layer, and of every `.call(`/`.fn(` whose first argument is
     text: a routine named anywhere but in datalayer/packages/."""
     found = set()
-    for package in ("api", "admin_ui", "services", "server", "datalayer"):
+    for package in ("api", "admin_ui", "services", "server", "datalayer", "workers"):
         for path in sorted((root / package).rglob("*.py")):
             rel = path.relative_to(root).as_posix()
             if rel in FLOOR or rel.startswith("datalayer/packages/"):
@@ -241,7 +241,7 @@ def test_the_finder_sees_a_named_call(tmp_path):
     face.mkdir(parents=True)
     (face / "x.py").write_text('def f(s):\n    s.call("lib_holds.cancel", 1, None)\n    s.fn(name)\n'
                                '    s.call(f"lib_{p}.x")\n    go(s, "lib_auth.set_roles")\n', encoding="utf-8")
-    for package in ("admin_ui", "services", "server", "datalayer"):
+    for package in ("admin_ui", "services", "server", "datalayer", "workers"):
         (tmp_path / package).mkdir()
     assert routine_names_in_code(tmp_path) == {("api/routers/x.py", "lib_holds.cancel"),
                                                ("api/routers/x.py", "f'lib_{p}.x'"),

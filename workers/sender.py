@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from datalayer.gateway import Gateway
-from datalayer.session import DbError, Out
+from datalayer.packages import lib_outbox
+from datalayer.session import DbError
 from services import accounts
 from services.notices import render as rendering
 from services.notices.config import MailConfig
@@ -132,7 +133,7 @@ class Sender:
     # ---- one round --------------------------------------------------------------------------------
     def claim(self) -> tuple[str, list[dict]]:
         attempt_id = secrets.token_hex(16)
-        self._act(lambda s: s.call("lib_outbox.claim", self.settings.batch, self.settings.lease_s, attempt_id, Out(int)))
+        self._act(lambda s: lib_outbox.claim(s, self.settings.batch, self.settings.lease_s, attempt_id))
         with self.gw.statements() as s:
             rows = s.rows("SELECT notice_id, attempts, possible_duplicate FROM notices "
                           "WHERE status = 'SENDING' AND attempt_id = :a ORDER BY notice_id", {"a": attempt_id})
@@ -170,13 +171,13 @@ class Sender:
                 self.paused_until = max(self.paused_until, time.monotonic() + exc.retry_after)
             return self._fail(notice_id, attempt_id, attempts, str(exc), False, exc.retry_after, exc.maybe_sent)
         _fault("after_send")
-        self._act(lambda s: s.call("lib_outbox.mark_sent", notice_id, attempt_id, message_id))
+        self._act(lambda s: lib_outbox.mark_sent(s, notice_id, attempt_id, message_id))
         self.counts["sent"] += 1
         log.info("notice %s sent (%s)%s", notice_id, message_id, " possible duplicate" if duplicate else "")
         return "SENT"
 
     def _skip(self, notice_id: int, attempt_id: str, reason: str) -> str:
-        self._act(lambda s: s.call("lib_outbox.mark_skipped", notice_id, attempt_id, reason))
+        self._act(lambda s: lib_outbox.mark_skipped(s, notice_id, attempt_id, reason))
         self.counts["skipped"] += 1
         log.info("notice %s skipped: %s", notice_id, reason)
         return "SKIPPED"
@@ -184,9 +185,9 @@ class Sender:
     def _fail(self, notice_id: int, attempt_id: str, attempts: int, error: str, permanent: bool,
               retry_after: float | None, maybe_sent: bool = False) -> str:
         delay = backoff(attempts, self.settings.backoff_s, self.settings.backoff_max_s, retry_after)
-        (status,) = self._act(lambda s: s.call("lib_outbox.mark_failed", notice_id, attempt_id, error[:400],
-                                               1 if permanent else 0, 1 if maybe_sent else 0,
-                                               int(round(delay)), Out(str)))
+        (status,) = self._act(lambda s: lib_outbox.mark_failed(s, notice_id, attempt_id, error[:400],
+                                                               1 if permanent else 0, 1 if maybe_sent else 0,
+                                                               int(round(delay))))
         self.counts["dead" if status == "DEAD" else "failed"] += 1
         log.warning("notice %s %s: %s%s", notice_id, status, error,
                     f" (next attempt in {delay:.0f}s)" if status == "FAILED" else "")

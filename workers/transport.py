@@ -10,7 +10,7 @@ import socket
 import urllib.error
 from datetime import datetime, timezone
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
 from services.notices.config import MailConfig
@@ -43,7 +43,8 @@ class SendGridTransport:
 
     def send(self, mail: Mail, notice_id: int, attempt_id: str, possible_duplicate: bool) -> str | None:
         from python_http_client import exceptions as http_errors
-        from sendgrid.helpers.mail import Content, CustomArg, From, Mail as SgMail, To
+        from sendgrid.helpers.mail import Content, CustomArg, From, To
+        from sendgrid.helpers.mail import Mail as SgMail
 
         name, address = self.config.from_pair
         message = SgMail(from_email=From(address, name or None), to_emails=To(mail.to_address, mail.to_name or None),

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from admin_ui import charts, web
+from datalayer.packages import lib_outbox
 from datalayer.session import DbError
 from services import health
 
@@ -141,12 +142,12 @@ def health_panel(ctx: web.Ctx) -> Response:
 def dead_letter(ctx: web.Ctx) -> Response:
     """Retry or discard a dead letter of the notice outbox (lib_outbox.retry_dead / discard_dead)."""
     notice_id, action = ctx.request.path_params["notice_id"], ctx.request.path_params["action"]
-    procedure = {"retry": "lib_outbox.retry_dead", "discard": "lib_outbox.discard_dead"}.get(action)
+    procedure = {"retry": lib_outbox.retry_dead, "discard": lib_outbox.discard_dead}.get(action)
     if procedure is None:
         return ctx.redirect("/health", f"Unknown action {action!r}.", "error")
     try:
         with ctx.tx() as s:
-            s.call(procedure, notice_id)
+            procedure(s, notice_id)
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect("/health", f"Notice {notice_id}: {r.message} ({r.code})", "error")

@@ -11,11 +11,12 @@ from starlette.responses import Response
 
 from admin_ui import charts, web
 from datalayer.clock import library_clock
-from datalayer.packages import lib_patrons
+from datalayer.packages import lib_notices, lib_patrons
 from datalayer.reads import desk as dq
 from datalayer.reads import patrons as q
 from datalayer.reads import vocabulary
 from datalayer.session import DbError, Session
+from services.notices import preferences as notice_prefs
 
 FIELDS = ("first_name", "last_name", "email", "phone", "address", "category", "home_branch_id", "card_number")
 
@@ -48,6 +49,8 @@ def show_patron(ctx: web.Ctx) -> Response:
         payments, _ = q.payments(s, patron_id, limit=20)
         months = q.borrowing_by_month(s, patron_id, clock)
         branches = dq.branches(s)
+        notices = {"preferences": notice_prefs.of_patron(s, patron_id),
+                   "state": notice_prefs.delivery_state(s, patron_id)}
     today = clock.today
     year, month0 = divmod(today.year * 12 + today.month - 1 - (len(months) - 1), 12)
     first = today.replace(year=year, month=month0 + 1, day=1)
@@ -55,7 +58,8 @@ def show_patron(ctx: web.Ctx) -> Response:
                              title=f"Checkouts per month, {first:%B %Y} to {today:%B %Y}")
     return ctx.render("patrons/detail.html", title=f"{summary['patron']['first_name']} {summary['patron']['last_name']}",
                       summary=summary, p=summary["patron"], history=history, history_total=history_total, holds=holds,
-                      fines=fines, payments=payments, chart=chart, months=months, branches=branches)
+                      fines=fines, payments=payments, chart=chart, months=months, branches=branches,
+                      notices=notices)
 
 
 def _form_values(ctx: web.Ctx) -> dict:
@@ -161,3 +165,31 @@ def renew_card(ctx: web.Ctx) -> Response:
         r = ctx.refusal(exc)
         return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")
     return ctx.redirect(f"/patrons/{patron_id}", f"Card renewed until {expires_on:%Y-%m-%d}.")
+
+
+@web.page("/patrons/{patron_id:int}/notice-preferences", "PATRON_MANAGE", methods=["POST"],
+          name="save_notice_preferences")
+def save_notice_preferences(ctx: web.Ctx) -> Response:
+    """lib_notices.set_preference for every type: a ticked box is on, the others off."""
+    patron_id = ctx.request.path_params["patron_id"]
+    choices = {t: ctx.arg("pref_" + t) == "Y" for t in notice_prefs.TYPES}
+    try:
+        with ctx.tx() as s:
+            notice_prefs.save(s, patron_id, choices)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")
+    return ctx.redirect(f"/patrons/{patron_id}", "Notice preferences saved.")
+
+
+@web.page("/patrons/{patron_id:int}/email-deliverable", "PATRON_MANAGE", methods=["POST"], name="email_deliverable")
+def email_deliverable(ctx: web.Ctx) -> Response:
+    """lib_notices.clear_undeliverable: the patron confirmed their address works."""
+    patron_id = ctx.request.path_params["patron_id"]
+    try:
+        with ctx.tx() as s:
+            lib_notices.clear_undeliverable(s, patron_id)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(f"/patrons/{patron_id}", f"{r.message} ({r.code})", "error")
+    return ctx.redirect(f"/patrons/{patron_id}", "The e-mail address is marked deliverable again.")

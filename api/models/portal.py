@@ -75,3 +75,24 @@ class RenewedOut(ApiModel):
 class CancelledOut(ApiModel):
     hold_id: int = Field(examples=[301])
     status: str = Field(examples=["CANCELLED"])
+
+
+class NoticePreferenceOut(ApiModel):
+    notice_type: str = Field(examples=["HOLD_READY"])
+    label: str = Field(examples=["A hold is ready for pickup"])
+    enabled: bool = Field(examples=[True])
+
+
+class NoticePreferencesOut(ApiModel):
+    email: str | None = Field(default=None, examples=["ada@example.org"])
+    email_undeliverable: bool = Field(default=False, examples=[False],
+                                      description="The mail provider reported the address as undeliverable "
+                                                  "(bounce or spam report): no e-mail goes there until it changes.")
+    preferences: list[NoticePreferenceOut]
+
+
+class NoticePreferencesIn(RequestModel):
+    preferences: dict[str, bool] = Field(min_length=1, max_length=20,
+                                         examples=[{"HOLD_READY": True, "CHECKOUT_RECEIPT": False}],
+                                         description="Notice type -> on (true) or off (false); types left out "
+                                                     "keep their setting.")

@@ -12,10 +12,24 @@ from fastapi import APIRouter, Body, Depends
 from api.deps import CurrentUser, Db, patron_self
 from api.errors import responses
 from api.models.common import PAGE_SIZE, PageNo, PageSize, PathId
-from api.models.portal import CancelledOut, FineOut, HistoryOut, HoldOut, LoanOut, RenewedOut, ReservedOut, ReserveIn
+from api.models.portal import (
+    CancelledOut,
+    FineOut,
+    HistoryOut,
+    HoldOut,
+    LoanOut,
+    NoticePreferenceOut,
+    NoticePreferencesIn,
+    NoticePreferencesOut,
+    RenewedOut,
+    ReservedOut,
+    ReserveIn,
+)
 from datalayer.packages import lib_circulation, lib_holds
 from datalayer.reads import page_offset
 from datalayer.reads import patron_activity as q
+from datalayer.session import Session
+from services.notices import preferences
 
 router = APIRouter(prefix="/api/patron/me", tags=["patron"], dependencies=[Depends(patron_self())],
                    responses=responses(401, 403))
@@ -71,3 +85,25 @@ async def renew_my_loan(loan_id: PathId, user: CurrentUser, db: Db) -> RenewedOu
     """Renew one of the caller's loans."""
     renewed = await db.transact(user, lambda s: lib_circulation.renew_own(s, user.patron_id, loan_id))
     return RenewedOut(loan_id=loan_id, due_at=renewed.due_at, renewals=renewed.renewals)
+
+
+def _notice_preferences(s: Session, patron_id: int) -> NoticePreferencesOut:
+    state = preferences.delivery_state(s, patron_id) or {}
+    return NoticePreferencesOut(email=state.get("email"),
+                                email_undeliverable=state.get("email_undeliverable_at") is not None,
+                                preferences=[NoticePreferenceOut(**p) for p in preferences.of_patron(s, patron_id)])
+
+
+@router.get("/notice-preferences", response_model=NoticePreferencesOut)
+async def read_my_notice_preferences(user: CurrentUser, db: Db) -> NoticePreferencesOut:
+    """Which e-mails the caller gets, per notice type, and whether their address is deliverable."""
+    return await db.query(lambda s: _notice_preferences(s, user.patron_id))
+
+
+@router.put("/notice-preferences", response_model=NoticePreferencesOut, responses=responses(422))
+async def set_my_notice_preferences(body: NoticePreferencesIn, user: CurrentUser, db: Db) -> NoticePreferencesOut:
+    """Turn notice types on or off for the caller (an unknown type is 422 NOTICE_TYPE_UNKNOWN)."""
+    def work(s: Session) -> NoticePreferencesOut:
+        preferences.save(s, user.patron_id, body.preferences)
+        return _notice_preferences(s, user.patron_id)
+    return await db.transact(user, work)

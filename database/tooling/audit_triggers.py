@@ -71,6 +71,10 @@ AUDITED: dict[str, Audit] = {
     "fines": Audit(),
     "payments": Audit(),
     "notices": Audit(),
+    "notice_items": Audit(note="row_id is the notice_id, loan_id heads the values of an UPDATE."),
+    "notice_templates": Audit(note="A text key: row_id is NULL, notice_type and language_code head the values of "
+                                   "an UPDATE."),
+    "notice_preferences": Audit(note="row_id is the patron_id, notice_type heads the values of an UPDATE."),
     "app_settings": Audit(note="A text key: row_id is NULL, name heads the values of an UPDATE."),
     "app_errors": Audit(),
     **{name: Audit(note="The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of "

@@ -286,7 +286,7 @@ def setting(db, name):
 @pytest.mark.parametrize("name, value, stored", [
     ("MAX_FAILED_LOGINS", " 7 ", "7"), ("max_failed_logins", "010", "10"), ("MAX_FAILED_LOGINS", "3", "3"),
     ("MAX_FAILED_LOGINS", "20", "20"), ("PATRON_CARD_YEARS", "10", "10"), ("NOTICE_DUE_DAYS", "0", "0"),
-    ("NOTICE_OVERDUE_REPEAT_DAYS", "14", "14"), ("LIBRARY_TIME_ZONE", "Europe/Paris", "Europe/Paris"),
+    ("OVERDUE_NOTICE_2_DAYS", "14", "14"), ("LIBRARY_TIME_ZONE", "Europe/Paris", "Europe/Paris"),
     ("LIBRARY_TIME_ZONE", "America/Argentina/Buenos_Aires", "America/Argentina/Buenos_Aires"),
     ("LIBRARY_TIME_ZONE", "UTC", "UTC"),
 ])
@@ -299,7 +299,7 @@ def test_set_setting_stores_a_valid_value(db, sysadmin, name, value, stored):
     ("MAX_FAILED_LOGINS", "0"), ("MAX_FAILED_LOGINS", "2"), ("MAX_FAILED_LOGINS", "21"), ("MAX_FAILED_LOGINS", "-5"),
     ("MAX_FAILED_LOGINS", "5.5"), ("MAX_FAILED_LOGINS", "five"), ("MAX_FAILED_LOGINS", "  "),
     ("MAX_FAILED_LOGINS", None), ("MAX_FAILED_LOGINS", "9" * 12), ("PATRON_CARD_YEARS", "0"),
-    ("NOTICE_DUE_DAYS", "31"), ("NOTICE_OVERDUE_REPEAT_DAYS", "0"),
+    ("NOTICE_DUE_DAYS", "31"), ("OVERDUE_NOTICE_2_DAYS", "0"),
     ("LIBRARY_TIME_ZONE", "Mars/Olympus_Mons"), ("LIBRARY_TIME_ZONE", "+02:00"), ("LIBRARY_TIME_ZONE", "UTC+3"),
     ("LIBRARY_TIME_ZONE", "Europe/"), ("LIBRARY_TIME_ZONE", "Europe//Paris"), ("LIBRARY_TIME_ZONE", "Europe/Paris;"),
     ("LIBRARY_TIME_ZONE", "CET"), ("LIBRARY_TIME_ZONE", ""),
@@ -332,5 +332,5 @@ def test_every_setting_declares_a_type_the_package_checks(db):
     typed = {r["name"]: (r["value_type"], r["min_value"], r["max_value"]) for r in rows}
     assert typed["MAX_FAILED_LOGINS"] == ("INTEGER", 3, 20)
     assert typed["LIBRARY_TIME_ZONE"] == ("TIME_ZONE", None, None)
-    assert {"PATRON_CARD_YEARS", "NOTICE_DUE_DAYS", "NOTICE_OVERDUE_REPEAT_DAYS"} <= \
+    assert {"PATRON_CARD_YEARS", "NOTICE_DUE_DAYS", "OVERDUE_NOTICE_1_DAYS", "CARD_EXPIRY_NOTICE_DAYS"} <= \
         {n for n, t in typed.items() if t[0] == "INTEGER"}

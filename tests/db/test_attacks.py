@@ -154,6 +154,7 @@ INTERNAL_CALLS = [
     ("lib_holds_core.release_copy", lambda: (1,)),
     ("lib_holds_core.pass_on", lambda: (1, 1)),
     ("lib_holds_core.lock_copy", lambda: (1, 1)),
+    ("lib_notices_core.queue", lambda: ("HOLD_READY", 1, 1, None, 1)),
 ]
 
 

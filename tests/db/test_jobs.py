@@ -218,57 +218,66 @@ def test_failing_batch_is_rolled_back_whole_and_the_run_recorded_failed(committe
                  {"a": good, "b": bad}) == 2
 
 
-def test_generate_notices_writes_each_notice_once(committed, run):
+def digest_items(s: Session, patron_id: int) -> list[dict]:
+    """The loan digests of a patron with their lines, oldest first."""
+    rows = s.rows("SELECT n.notice_id, n.notice_day, n.run_id, n.loan_id, n.status, i.loan_id AS item_loan, "
+                  "i.item_type, i.overdue_level FROM notices n JOIN notice_items i ON i.notice_id = n.notice_id "
+                  "WHERE n.subject_id = :p AND n.notice_type = 'LOAN_DIGEST' ORDER BY n.notice_day, i.loan_id",
+                  {"p": patron_id})
+    s.rollback()
+    return rows
+
+
+def test_generate_notices_writes_one_digest_per_patron_and_day(committed, run):
     lib = Library(committed)
     due_days = int(committed.scalar("SELECT value FROM app_settings WHERE name = 'NOTICE_DUE_DAYS'"))
-    due_soon = lib.loan(due_at=today() + timedelta(days=due_days, hours=18))
-    due_later = lib.loan(due_at=today() + timedelta(days=due_days + 1, hours=18))
-    overdue = lib.loan(due_at=today() - timedelta(days=2))
+    patron = lib.f.patron(branch_id=lib.branch)
+    due_soon = lib.loan(due_at=today() + timedelta(days=due_days, hours=18), patron_id=patron)
+    due_later = lib.loan(due_at=today() + timedelta(days=due_days + 1, hours=18), patron_id=patron)
+    overdue = lib.loan(due_at=today() - timedelta(days=2), patron_id=patron)
     hold_a, _, _ = lib.ready_hold_with_queue()
+    committed.execute("DELETE FROM notices WHERE subject_id = :h AND notice_type = 'HOLD_READY'", {"h": hold_a})
     lib.commit()
 
     first = run("GENERATE_NOTICES")
     second = run("GENERATE_NOTICES")
 
-    def notices(subject: int, kind: str) -> list[dict]:
-        rows = committed.rows("SELECT notice_type, patron_id, loan_id, hold_id, notice_day, status, sent_at, run_id "
-                              "FROM notices WHERE subject_id = :s AND notice_type = :t", {"s": subject, "t": kind})
-        committed.rollback()
-        return rows
-
-    [soon] = notices(due_soon, "DUE_SOON")
-    assert soon["loan_id"] == due_soon and soon["hold_id"] is None and soon["notice_day"] == today()
-    assert soon["status"] == "PENDING" and soon["sent_at"] is None and soon["run_id"] == first["run_id"]
-    assert soon["patron_id"] == fresh(committed, "SELECT patron_id FROM loans WHERE loan_id = :l", {"l": due_soon})
-    assert notices(due_later, "DUE_SOON") == []
-    assert [n["run_id"] for n in notices(overdue, "OVERDUE")] == [first["run_id"]]
-    [ready] = notices(hold_a, "HOLD_READY")
+    items = digest_items(committed, patron)
+    assert len({i["notice_id"] for i in items}) == 1, "one digest for the patron, not one mail per loan"
+    assert [(i["item_loan"], i["item_type"], i["overdue_level"]) for i in items] == \
+        sorted([(due_soon, "DUE_SOON", None), (overdue, "OVERDUE", 1)])
+    assert items[0]["notice_day"] == today() and items[0]["run_id"] == first["run_id"]
+    assert items[0]["loan_id"] is None and items[0]["status"] == "PENDING"
+    [ready] = committed.rows("SELECT hold_id, loan_id FROM notices WHERE subject_id = :h AND notice_type = 'HOLD_READY'",
+                             {"h": hold_a})
+    committed.rollback()
     assert ready["hold_id"] == hold_a and ready["loan_id"] is None
     assert first["batches"] == 3 and first["rows_affected"] >= 3
     assert second["rows_affected"] == 0
-    # the next day: the due-later loan enters the window, nothing is repeated
+    # the next day: the due-later loan enters the window in a new digest, nothing is repeated
     next_day = run("GENERATE_NOTICES", today() + timedelta(days=1))
-    assert len(notices(due_later, "DUE_SOON")) == 1
-    assert len(notices(due_soon, "DUE_SOON")) == 1 and len(notices(overdue, "OVERDUE")) == 1
-    assert len(notices(hold_a, "HOLD_READY")) == 1
+    items = digest_items(committed, patron)
+    assert [(i["notice_day"], i["item_loan"]) for i in items if i["notice_day"] != today()] == \
+        [(today() + timedelta(days=1), due_later)]
     assert next_day["status"] == "SUCCEEDED"
 
 
-def test_overdue_notice_repeats_after_the_repeat_interval(committed, run):
+def test_overdue_notices_come_at_the_three_levels(committed, run):
     lib = Library(committed)
-    repeat = int(committed.scalar("SELECT value FROM app_settings WHERE name = 'NOTICE_OVERDUE_REPEAT_DAYS'"))
-    overdue = lib.loan(due_at=today() - timedelta(days=1))
+    level = {n: int(committed.scalar("SELECT value FROM app_settings WHERE name = :n", {"n": f"OVERDUE_NOTICE_{n}_DAYS"}))
+             for n in (1, 2, 3)}
+    patron = lib.f.patron(branch_id=lib.branch)
+    overdue = lib.loan(due_at=today() - timedelta(days=level[1]) + timedelta(hours=12), patron_id=patron)
+    late = lib.loan(due_at=today() - timedelta(days=level[3] + 5) + timedelta(hours=12), patron_id=patron)
     lib.commit()
 
-    run("GENERATE_NOTICES")
-    run("GENERATE_NOTICES", today() + timedelta(days=repeat - 1))
-    run("GENERATE_NOTICES", today() + timedelta(days=repeat))
+    for d in range(0, level[3] - level[1] + 2):
+        run("GENERATE_NOTICES", today() + timedelta(days=d))
 
-    days = [r["notice_day"] for r in committed.rows(
-        "SELECT notice_day FROM notices WHERE subject_id = :s AND notice_type = 'OVERDUE' ORDER BY notice_day",
-        {"s": overdue})]
-    committed.rollback()
-    assert days == [today(), today() + timedelta(days=repeat)]
+    got = [(i["notice_day"], i["item_loan"], i["overdue_level"]) for i in digest_items(committed, patron)]
+    assert got == sorted([(today(), overdue, 1), (today(), late, 3),
+                          (today() + timedelta(days=level[2] - level[1]), overdue, 2),
+                          (today() + timedelta(days=level[3] - level[1]), overdue, 3)])
 
 
 def test_notices_unique_key_refuses_a_second_notice_for_the_same_day(committed):

@@ -36,7 +36,7 @@ def test_a_due_notice_is_sent_once_with_the_message_id_and_the_attempt_in_custom
     assert mail["custom_args"] == {"notice_id": str(notice), "attempt_id": row["attempt_id"], "possible_duplicate": "N"}
     assert mail["personalizations"][0]["to"][0]["email"] == "reader@example.org"
     assert mail["from"] == {"email": "lib@example.org", "name": "Test Library"}
-    assert mail["subject"].startswith("Due soon: ")
+    assert mail["subject"] == "Items due soon"
     assert [c["type"] for c in mail["content"]] == ["text/plain", "text/html"]
     assert row["possible_duplicate"] == "N" and row["lease_until"] is None
 
@@ -126,7 +126,7 @@ def test_without_a_key_mails_are_written_as_eml_files(outbox, fake, make_sender,
 
     [eml] = list((tmp_path / "eml").glob("*.eml"))
     text = eml.read_text()
-    assert "To: " in text and "files@example.org" in text and "Subject: Due soon:" in text
+    assert "To: " in text and "files@example.org" in text and "Subject: Items due soon" in text
     assert f"X-ILS-Notice-Id: {notice}" in text
     row = outbox.get(notice)
     assert row["status"] == "SENT" and row["provider_message_id"] == f"file:{eml.name}"
@@ -217,7 +217,7 @@ def test_a_hold_trapped_at_the_desk_reaches_the_fake_sendgrid_within_seconds(out
 
     mine = [d for d in fake.deliveries if d["personalizations"][0]["to"][0]["email"] == "holder@example.org"]
     assert len(mine) == 1 and time.monotonic() - started < 10
-    assert mine[0]["subject"] == "Ready for pickup: The Trapped Title"
+    assert mine[0]["subject"] == "Your hold is ready: The Trapped Title"
 
 
 # ---- the package's rules ---------------------------------------------------------------------------
