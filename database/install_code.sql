@@ -26,6 +26,7 @@ PROMPT == package specs
 @@../plsql/lib_holds.pks
 @@../plsql/lib_holds_core.pks
 @@../plsql/lib_jobs.pks
+@@../plsql/lib_search.pks
 -- specs: configuration (branches, closed days, policies, settings)
 @@../plsql/lib_admin.pks
 
@@ -47,6 +48,7 @@ PROMPT == package bodies
 @@../plsql/lib_holds.pkb
 @@../plsql/lib_holds_core.pkb
 @@../plsql/lib_jobs.pkb
+@@../plsql/lib_search.pkb
 -- bodies: configuration
 @@../plsql/lib_admin.pkb
 

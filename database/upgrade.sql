@@ -22,7 +22,11 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 5 005_audit_log_comments.sql 005_audit_log_comments.sql
 @@sqlplus/migrate.sql 6 006_admin_writes.sql 006_admin_writes.oracle.sql
 @@sqlplus/migrate.sql 7 007_sessions.sql 007_sessions.oracle.sql
+@@sqlplus/migrate.sql 9 009_search.sql 009_search.oracle.sql
 SET DEFINE OFF
+
+-- the Oracle Text index of the search documents, created when missing (not SQL a migration may hold)
+@@016_search_index_oracle.sql
 
 -- packages, views and triggers, created again over what is there
 @@install_code.sql
