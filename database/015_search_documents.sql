@@ -2,7 +2,7 @@
 -- tables). The text a search matches lives here, apart from the records it comes from, so the full-text
 -- index of each engine covers one row per title: title, subtitle, the authors' names, the ISBN and the
 -- subjects. The triggers of plsql/triggers.sql keep it current through lib_search; a bulk load rebuilds it
--- (lib_search.rebuild). The full-text index is engine-specific: PostgreSQL adds a tsvector column and its
+-- (lib_search.rebuild_documents). The full-text index is engine-specific: PostgreSQL adds a tsvector column and its
 -- GIN index (database/postgres/search_indexes.sql), Oracle an Oracle Text CONTEXT index synchronised on
 -- commit (016_search_index_oracle.sql).
 
@@ -28,5 +28,5 @@ COMMENT ON COLUMN search_documents.title IS 'materials.title, ranked highest';
 COMMENT ON COLUMN search_documents.subtitle IS 'materials.subtitle';
 COMMENT ON COLUMN search_documents.authors IS 'Names of the credited authors in credit order, separated by semicolons and a space';
 COMMENT ON COLUMN search_documents.isbn IS 'materials.isbn (normalised)';
-COMMENT ON COLUMN search_documents.subjects IS 'Subject headings, separated by semicolons: NULL until the catalog records subjects (lib_search.rebuild and refresh fill it then)';
+COMMENT ON COLUMN search_documents.subjects IS 'Subject headings, separated by semicolons: NULL until the catalog records subjects (lib_search.rebuild_documents and refresh_stale fill it then)';
 COMMENT ON COLUMN search_documents.authors_stale IS 'Y = a statement changed the credits or the name of an author and the end of the statement refreshes the authors, NULL = current';

@@ -1,7 +1,7 @@
 CREATE OR REPLACE PACKAGE BODY lib_search AS
 
-    -- The authors of a document: names in credit order, joined by '; ' (cut to the column's 4000 bytes
-    -- would need ON OVERFLOW, which ora2pg does not translate; a title credits a handful of people).
+    -- The authors of a document: names in credit order joined by '; ', not cut to the column's 4000
+    -- bytes (LISTAGG's ON OVERFLOW does not translate): a title credits a handful of people.
 
     FUNCTION title_changed(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
                            p_isbn IN VARCHAR2) RETURN NUMBER IS
@@ -55,7 +55,7 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
         RETURN l_count;
     END refresh_stale;
 
-    PROCEDURE rebuild IS
+    PROCEDURE rebuild_documents IS
     BEGIN
         DELETE FROM search_documents;
         INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
@@ -65,7 +65,7 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
                   JOIN authors a ON a.author_id = ma.author_id
                  WHERE ma.material_id = m.material_id)
           FROM materials m;
-    END rebuild;
+    END rebuild_documents;
 
 END lib_search;
 /

@@ -6,8 +6,9 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * columns are copied by the row trigger of materials; a change of credits (material_authors) or of an
      * author's name marks the documents concerned stale, and the statement's end refreshes them (a row
      * trigger may not query its own table: ORA-04091). A bulk load that bypasses the triggers calls
-     * rebuild. Subjects: the catalog records none yet; when it does, rebuild and refresh_stale fill the
-     * column from them, and their table's triggers mark documents stale as material_authors' do.
+     * rebuild_documents. Subjects: the catalog records none yet (the column stays NULL); when it does,
+     * rebuild_documents and refresh_stale fill the column from them, and the triggers of their table mark
+     * documents stale as those of material_authors do.
      * @internal called only by the triggers and the bulk loader: the application role gets no EXECUTE on it.
      */
 
@@ -55,6 +56,6 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * Rebuild every document from the records, set-based: after a bulk load that bypassed the triggers.
      * The caller gathers statistics afterwards (ANALYZE / DBMS_STATS).
      */
-    PROCEDURE rebuild;
+    PROCEDURE rebuild_documents;
 END lib_search;
 /

@@ -1724,9 +1724,9 @@ def _rebuild_search_documents(target: _Target) -> None:
     """The bulk rows bypassed the triggers that keep the catalog's search documents: rebuild them set-based."""
     if target.engine == "oracle":
         with target.conn.cursor() as cur:
-            cur.callproc("lib_search.rebuild")
+            cur.callproc("lib_search.rebuild_documents")
     else:
-        target.conn.execute("CALL lib_search.rebuild()")
+        target.conn.execute("CALL lib_search.rebuild_documents()")
 
 
 def load(conn_url: str, scale: "str | int | Scale" = "small", seed: int = 42, progress: bool = True, *,

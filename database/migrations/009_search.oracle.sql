@@ -24,7 +24,7 @@ COMMENT ON COLUMN search_documents.title IS 'materials.title, ranked highest';
 COMMENT ON COLUMN search_documents.subtitle IS 'materials.subtitle';
 COMMENT ON COLUMN search_documents.authors IS 'Names of the credited authors in credit order, separated by semicolons and a space';
 COMMENT ON COLUMN search_documents.isbn IS 'materials.isbn (normalised)';
-COMMENT ON COLUMN search_documents.subjects IS 'Subject headings, separated by semicolons: NULL until the catalog records subjects (lib_search.rebuild and refresh fill it then)';
+COMMENT ON COLUMN search_documents.subjects IS 'Subject headings, separated by semicolons: NULL until the catalog records subjects (lib_search.rebuild_documents and refresh_stale fill it then)';
 COMMENT ON COLUMN search_documents.authors_stale IS 'Y = a statement changed the credits or the name of an author and the end of the statement refreshes the authors, NULL = current';
 
 INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
