@@ -30,8 +30,8 @@ BEGIN
     drop_object('PACKAGE', 'LIB_ADMIN');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_REFRESH_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_MARK_TRG');
-    drop_object('TRIGGER', 'MATERIAL_AUTHORS_SEARCH_REFRESH_TRG');
-    drop_object('TRIGGER', 'MATERIAL_AUTHORS_SEARCH_MARK_TRG');
+    drop_object('TRIGGER', 'CREDITS_SEARCH_REFRESH_TRG');
+    drop_object('TRIGGER', 'CREDITS_SEARCH_MARK_TRG');
     drop_object('TRIGGER', 'MATERIALS_SEARCH_REMOVE_TRG');
     drop_object('TRIGGER', 'MATERIALS_SEARCH_TRG');
     drop_object('PACKAGE', 'LIB_SEARCH');

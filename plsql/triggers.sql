@@ -40,7 +40,7 @@ BEGIN
 END materials_search_remove_trg;
 /
 
-CREATE OR REPLACE TRIGGER material_authors_search_mark_trg
+CREATE OR REPLACE TRIGGER credits_search_mark_trg
 AFTER INSERT OR UPDATE OR DELETE ON material_authors
 FOR EACH ROW
 BEGIN
@@ -54,16 +54,16 @@ BEGIN
             NULL;
         END IF;
     END IF;
-END material_authors_search_mark_trg;
+END credits_search_mark_trg;
 /
 
-CREATE OR REPLACE TRIGGER material_authors_search_refresh_trg
+CREATE OR REPLACE TRIGGER credits_search_refresh_trg
 AFTER INSERT OR UPDATE OR DELETE ON material_authors
 BEGIN
     IF lib_search.refresh_stale() IS NULL THEN
         NULL;
     END IF;
-END material_authors_search_refresh_trg;
+END credits_search_refresh_trg;
 /
 
 CREATE OR REPLACE TRIGGER authors_search_mark_trg

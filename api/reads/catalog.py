@@ -97,19 +97,20 @@ def _exact_max(s: Session) -> int:
         return _DEFAULT_EXACT_MAX
 
 
-def _count(s: Session, base: str, binds: dict) -> tuple[int, bool]:
+def _count(s: Session, source: str, where: str, binds: dict) -> tuple[int, bool]:
     """Matches counted up to the threshold: (count, exact)."""
     cap = _exact_max(s)
-    n = int(s.scalar(f"SELECT COUNT(*) FROM (SELECT 1 AS x {base} FETCH FIRST :cap ROWS ONLY) capped",
+    n = int(s.scalar(f"SELECT COUNT(*) FROM (SELECT 1 AS x FROM {source} WHERE {where} FETCH FIRST :cap ROWS ONLY) capped",
                      {**binds, "cap": cap + 1}) or 0)
     return (n, True) if n <= cap else (cap, False)
 
 
-def _page(s: Session, key_sql: str, base: str, order: str, binds: dict, after_clause: str | None,
+def _page(s: Session, key_sql: str, source: str, where: str, order: str, binds: dict, after_clause: str | None,
           page: int, page_size: int) -> list[dict]:
+    """One page plus one row (there is a next page when it comes back)."""
     where_after = f" AND {after_clause}" if after_clause else ""
     offset = 0 if after_clause else (page - 1) * page_size
-    return s.rows(f"SELECT {key_sql} {base}{where_after} ORDER BY {order} "
+    return s.rows(f"SELECT {key_sql} FROM {source} WHERE {where}{where_after} ORDER BY {order} "
                   "OFFSET :off ROWS FETCH NEXT :lim ROWS ONLY",
                   {**binds, "off": offset, "lim": page_size + 1})
 
@@ -140,14 +141,14 @@ def _title_order(s: Session, prefix: str, clauses: list[str], binds: dict, after
         clauses += ["UPPER(m.title) >= :lo", "UPPER(m.title) < :hi", "UPPER(m.title) LIKE :pre ESCAPE '\\'"]
         binds = {**binds, "lo": prefix, "hi": prefix + "\U0010FFFF",
                  "pre": prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"}
-    base = "FROM materials m WHERE " + " AND ".join(clauses or ["1 = 1"])
-    total, exact = _count(s, base, binds)
+    where = " AND ".join(clauses or ["1 = 1"])
+    total, exact = _count(s, "materials m", where, binds)
     after_clause = None
     if after is not None:
         title, mid = _decode(after, mode, (str, int))
         after_clause = "(UPPER(m.title) > :at OR (UPPER(m.title) = :at AND m.material_id > :ai))"
         binds = {**binds, "at": title, "ai": mid}
-    rows = _page(s, "m.material_id, UPPER(m.title) AS k", base, "UPPER(m.title), m.material_id", binds,
+    rows = _page(s, "m.material_id, UPPER(m.title) AS k", "materials m", where, "UPPER(m.title), m.material_id", binds,
                  after_clause, page, page_size)
     more = len(rows) > page_size
     rows = rows[:page_size]
@@ -188,14 +189,17 @@ def _full_text(s: Session, words: list[str], clauses: list[str], binds: dict, af
         binds = {**binds, "tq": " ".join(words)}
         rank_type = (float,)
     join = " JOIN materials m ON m.material_id = d.material_id" if clauses else ""
-    base = f"FROM search_documents d{join} WHERE " + " AND ".join([match, *clauses])
-    total, exact = _count(s, base, binds)
+    source = f"search_documents d{join}"
+    where = " AND ".join([match, *clauses])
+    total, exact = _count(s, source, where, binds)
     after_clause = None
     if after is not None:
         r, mid = _decode(after, "w", (*rank_type, int))
-        after_clause = f"({rank} < :ar OR ({rank} = :ar AND d.material_id > :ai))"
+        # ts_rank is a real: the cursor holds its shortest decimal text, which only a real reads back exactly
+        ar = ":ar" if s.engine == "oracle" else "CAST(:ar AS REAL)"
+        after_clause = f"({rank} < {ar} OR ({rank} = {ar} AND d.material_id > :ai))"
         binds = {**binds, "ar": r, "ai": mid}
-    rows = _page(s, f"d.material_id, {rank} AS rank", base, "rank DESC, d.material_id", binds,
+    rows = _page(s, f"d.material_id, {rank} AS rank", source, where, "rank DESC, d.material_id", binds,
                  after_clause, page, page_size)
     more = len(rows) > page_size
     rows = rows[:page_size]
