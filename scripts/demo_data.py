@@ -1725,8 +1725,14 @@ def _rebuild_search_documents(target: _Target) -> None:
     if target.engine == "oracle":
         with target.conn.cursor() as cur:
             cur.callproc("lib_search.rebuild_documents")
-    else:
+    else:  # its secondary indexes (the GIN full-text one) built once over the rows, not row by row
+        indexes = target.rows("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                              "WHERE indrelid = 'search_documents'::regclass AND NOT indisprimary")
+        for name, _ in indexes:
+            target.conn.execute(f"DROP INDEX {name}")
         target.conn.execute("CALL lib_search.rebuild_documents()")
+        for _, ddl in indexes:
+            target.conn.execute(ddl)
 
 
 def load(conn_url: str, scale: "str | int | Scale" = "small", seed: int = 42, progress: bool = True, *,
