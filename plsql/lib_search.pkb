@@ -58,13 +58,15 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     PROCEDURE rebuild_documents IS
     BEGIN
         DELETE FROM search_documents;
+        -- one pass over the credits grouped by title (hash joins), not a lookup per title
         INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
-        SELECT m.material_id, m.title, m.subtitle, m.isbn,
-               (SELECT LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name)
-                  FROM material_authors ma
-                  JOIN authors a ON a.author_id = ma.author_id
-                 WHERE ma.material_id = m.material_id)
-          FROM materials m;
+        SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names
+          FROM materials m
+          LEFT JOIN (SELECT ma.material_id,
+                            LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name) AS names
+                       FROM material_authors ma
+                       JOIN authors a ON a.author_id = ma.author_id
+                      GROUP BY ma.material_id) c ON c.material_id = m.material_id;
     END rebuild_documents;
 
 END lib_search;
