@@ -28,10 +28,10 @@ COMMENT ON COLUMN search_documents.subjects IS 'Subject headings, separated by s
 COMMENT ON COLUMN search_documents.authors_stale IS 'Y = a statement changed the credits or the name of an author and the end of the statement refreshes the authors, NULL = current';
 
 INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
-SELECT m.material_id, m.title, m.subtitle, m.isbn,
-       (SELECT LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name)
-          FROM material_authors ma JOIN authors a ON a.author_id = ma.author_id
-         WHERE ma.material_id = m.material_id)
-  FROM materials m;
+SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names
+  FROM materials m
+  LEFT JOIN (SELECT ma.material_id, LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name) AS names
+               FROM material_authors ma JOIN authors a ON a.author_id = ma.author_id
+              GROUP BY ma.material_id) c ON c.material_id = m.material_id;
 
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('SEARCH_EXACT_TOTAL_MAX', '1000', 'Catalog search counts its matches exactly up to this many; above it the answer says total_exact false and total is this number (a lower bound)', 'INTEGER', 1, 100000);

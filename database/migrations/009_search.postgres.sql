@@ -30,11 +30,11 @@ ALTER TABLE search_documents ADD CONSTRAINT search_documents_stale_ck CHECK ((au
 ALTER TABLE search_documents ADD CONSTRAINT search_documents_material_fk FOREIGN KEY (material_id) REFERENCES materials(material_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
 
 INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
-SELECT m.material_id, m.title, m.subtitle, m.isbn,
-       (SELECT string_agg(a.full_name, '; ' ORDER BY ma.author_order, a.full_name)
-          FROM material_authors ma JOIN authors a ON a.author_id = ma.author_id
-         WHERE ma.material_id = m.material_id)
-  FROM materials m;
+SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names
+  FROM materials m
+  LEFT JOIN (SELECT ma.material_id, string_agg(a.full_name, '; ' ORDER BY ma.author_order, a.full_name) AS names
+               FROM material_authors ma JOIN authors a ON a.author_id = ma.author_id
+              GROUP BY ma.material_id) c ON c.material_id = m.material_id;
 
 DROP INDEX IF EXISTS materials_title_trgm_i;
 DROP INDEX IF EXISTS materials_subtitle_trgm_i;
