@@ -4,8 +4,8 @@
 -- - one index over the five text columns (MULTI_COLUMN_DATASTORE, on column title: every document
 --   change writes title, lib_search), each column a field section, so a query weighs a title match
 --   above the others (api/reads/catalog.py: (words WITHIN title)*2 ACCUM words);
--- - accents folded (BASE_LETTER: "bronte" finds "Brontë"), case folded, no stop words (as PostgreSQL's
---   'simple' configuration), prefix index for words ending in *.
+-- - accents folded (BASE_LETTER: "bronte" finds "Brontë"), case folded, no stemming, the default
+--   (English) stoplist, as PostgreSQL's ils_search configuration.
 -- Creating preferences needs EXECUTE on CTXSYS.CTX_DDL (role CTXAPP): create_users.sql grants it, the
 -- pre-flight checks it. Idempotent: created only when missing, so an upgrade runs it again harmlessly
 -- (it runs on install and, after the migrations, on every upgrade).
@@ -23,11 +23,6 @@ BEGIN
         CTX_DDL.SET_ATTRIBUTE('ILS_SEARCH_LEXER', 'BASE_LETTER', 'YES');
         CTX_DDL.SET_ATTRIBUTE('ILS_SEARCH_LEXER', 'MIXED_CASE', 'NO');
     END IF;
-    SELECT COUNT(*) INTO l_count FROM ctx_user_preferences WHERE pre_name = 'ILS_SEARCH_WORDLIST';
-    IF l_count = 0 THEN
-        CTX_DDL.CREATE_PREFERENCE('ILS_SEARCH_WORDLIST', 'BASIC_WORDLIST');
-        CTX_DDL.SET_ATTRIBUTE('ILS_SEARCH_WORDLIST', 'PREFIX_INDEX', 'TRUE');
-    END IF;
     SELECT COUNT(*) INTO l_count FROM ctx_user_section_groups WHERE sgp_name = 'ILS_SEARCH_SECTIONS';
     IF l_count = 0 THEN
         CTX_DDL.CREATE_SECTION_GROUP('ILS_SEARCH_SECTIONS', 'BASIC_SECTION_GROUP');
@@ -41,8 +36,8 @@ BEGIN
     IF l_count = 0 THEN
         EXECUTE IMMEDIATE 'CREATE INDEX search_documents_text_i ON search_documents (title) '
             || 'INDEXTYPE IS CTXSYS.CONTEXT PARAMETERS (''DATASTORE ils_search_datastore '
-            || 'LEXER ils_search_lexer WORDLIST ils_search_wordlist SECTION GROUP ils_search_sections '
-            || 'STOPLIST CTXSYS.EMPTY_STOPLIST SYNC (ON COMMIT)'')';
+            || 'LEXER ils_search_lexer SECTION GROUP ils_search_sections '
+            || 'STOPLIST CTXSYS.DEFAULT_STOPLIST SYNC (ON COMMIT)'')';
     END IF;
 END;
 /

@@ -117,7 +117,7 @@ END;
 -- with search_documents)
 BEGIN
     FOR r_pref IN (SELECT pre_name FROM ctx_user_preferences
-                    WHERE pre_name IN ('ILS_SEARCH_DATASTORE', 'ILS_SEARCH_LEXER', 'ILS_SEARCH_WORDLIST')) LOOP
+                    WHERE pre_name IN ('ILS_SEARCH_DATASTORE', 'ILS_SEARCH_LEXER')) LOOP
         CTX_DDL.DROP_PREFERENCE(r_pref.pre_name);
         DBMS_OUTPUT.PUT_LINE('dropped text preference ' || LOWER(r_pref.pre_name));
     END LOOP;

@@ -11,7 +11,8 @@ title, subtitle, authors, ISBN, later subjects; kept by the triggers through lib
 - no text: every title in title order.
 Paging: `page` (offset) as before, or the opaque cursor `after` from the previous page's `next` (keyset,
 for deep paging). Totals are exact up to app_settings SEARCH_EXACT_TOTAL_MAX; above it the count stops
-there and total_exact is false.
+there and total_exact is false, and words are ranked among the first that many matches (the cost of a
+search stays bounded however common its words).
 """
 from __future__ import annotations
 
@@ -184,29 +185,39 @@ def _full_text(s: Session, words: list[str], clauses: list[str], binds: dict, af
         binds = {**binds, "tq": _oracle_text_query(words)}
         rank_type: tuple = (int,)
     else:
-        match = "d.document @@ plainto_tsquery('simple', :tq)"
-        rank = "ts_rank(d.document, plainto_tsquery('simple', :tq))"
+        match = "d.document @@ plainto_tsquery('ils_search', :tq)"
+        rank = "ts_rank(d.document, plainto_tsquery('ils_search', :tq))"
         binds = {**binds, "tq": " ".join(words)}
         rank_type = (float,)
     join = " JOIN materials m ON m.material_id = d.material_id" if clauses else ""
     source = f"search_documents d{join}"
     where = " AND ".join([match, *clauses])
-    total, exact = _count(s, source, where, binds)
-    after_clause = None
+    after_clause = ""
     if after is not None:
-        r, mid = _decode(after, "w", (*rank_type, int))
+        r, mid, carried_total, carried_exact = _decode(after, "w", (*rank_type, int, int, int))
         # ts_rank is a real: the cursor holds its shortest decimal text, which only a real reads back exactly
         ar = ":ar" if s.engine == "oracle" else "CAST(:ar AS REAL)"
-        after_clause = f"({rank} < {ar} OR ({rank} = {ar} AND d.material_id > :ai))"
+        after_clause = f" AND ({rank} < {ar} OR ({rank} = {ar} AND d.material_id > :ai))"
         binds = {**binds, "ar": r, "ai": mid}
-    rows = _page(s, f"d.material_id, {rank} AS rank", source, where, "rank DESC, d.material_id", binds,
-                 after_clause, page, page_size)
-    more = len(rows) > page_size
-    rows = rows[:page_size]
+    # The candidates: every match up to the threshold, ranked here. Above it, the first `cap` matches the
+    # index hands out are ranked (as engines cap the hits they score): the cost of a search stays bounded
+    # by the threshold however common its words, and the answer says total_exact false.
+    cap = _exact_max(s)
+    found = s.rows(f"SELECT d.material_id, {rank} AS rank FROM {source} WHERE {where}{after_clause} "
+                   "FETCH FIRST :cap ROWS ONLY", {**binds, "cap": cap + 1})
+    beyond = len(found) > cap  # more matches than were ranked
+    ranked = sorted(found[:cap], key=lambda row: (-row["rank"], row["material_id"]))
+    if after is None:
+        total, exact = len(ranked), not beyond
+    else:  # the total of the whole search (carried by the cursor), not of what follows the cursor
+        total, exact = carried_total, bool(carried_exact)
+    first = 0 if after is not None else (page - 1) * page_size
+    rows = ranked[first:first + page_size]
     nxt = None
-    if more and rows:
+    if rows and (first + page_size < len(ranked) or beyond):
         last = rows[-1]
-        nxt = _encode("w", int(last["rank"]) if s.engine == "oracle" else float(last["rank"]), int(last["material_id"]))
+        nxt = _encode("w", int(last["rank"]) if s.engine == "oracle" else float(last["rank"]), int(last["material_id"]),
+                      total, int(exact))
     return SearchResult(_details(s, [int(r["material_id"]) for r in rows]), total, exact, nxt)
 
 
