@@ -67,7 +67,9 @@ def _decode(cursor: str, mode: str, types: tuple) -> list:
     except (binascii.Error, ValueError, UnicodeDecodeError):
         raise BadCursor() from None
     if not (isinstance(value, list) and len(value) == len(types) + 1 and value[0] == mode
-            and all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(value[1:], types))):
+            and all(isinstance(v, t) and not isinstance(v, bool) for v, t in zip(value[1:], types))
+            and not any(isinstance(v, str) and "\x00" in v for v in value)   # PostgreSQL text holds no NUL
+            and not any(isinstance(v, int) and abs(v) >= 2 ** 63 for v in value)):
         raise BadCursor()
     return value[1:]
 
