@@ -37,6 +37,12 @@ BEGIN
         l_missing := l_missing || CHR(10) || '  - a quota on tablespace ' || l_tablespace
                      || ' (ALTER USER ' || USER || ' QUOTA UNLIMITED ON ' || l_tablespace || ')';
     END IF;
+    -- Oracle Text, for the catalog's search index (016_search_index_oracle.sql): CTX_DDL, directly or by CTXAPP
+    SELECT COUNT(*) INTO l_count FROM all_objects WHERE owner = 'CTXSYS' AND object_name = 'CTX_DDL' AND object_type = 'PACKAGE';
+    IF l_count = 0 THEN
+        l_missing := l_missing || CHR(10) || '  - Oracle Text (CTXSYS.CTX_DDL is not installed or not executable: '
+                     || 'GRANT EXECUTE ON CTXSYS.CTX_DDL TO ' || USER || ')';
+    END IF;
     -- the application role grants_oracle.sql grants to, visible to the owner once granted to it
     SELECT COUNT(*) INTO l_count FROM user_role_privs WHERE granted_role = l_role;
     IF l_count = 0 THEN

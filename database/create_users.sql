@@ -6,7 +6,8 @@
 -- It creates
 --   the schema owner   (ils_owner, default ILS): owns the tables, packages, triggers and scheduler jobs;
 --                      CREATE SESSION, TABLE, SEQUENCE (identity columns), VIEW, TRIGGER, PROCEDURE, JOB
---                      and a quota on its default tablespace (else ORA-01950 at the first INSERT).
+--                      and a quota on its default tablespace (else ORA-01950 at the first INSERT);
+--                      EXECUTE on CTXSYS.CTX_DDL (and role CTXAPP) for the Oracle Text search index.
 --                      install.sql checks all of them before it creates anything (000_preflight_oracle.sql).
 --   the application    (ils_app_user, default <owner>_APP): CREATE SESSION only. What it may use comes
 --   user               from the role below, which install.sql grants to (grants_oracle.sql).
@@ -107,6 +108,9 @@ BEGIN
     run_ddl('GRANT CREATE SESSION, CREATE TABLE, CREATE SEQUENCE, CREATE VIEW, CREATE TRIGGER, CREATE PROCEDURE, '
             || 'CREATE JOB TO ' || l_owner,
             'granted CREATE SESSION, TABLE, SEQUENCE, VIEW, TRIGGER, PROCEDURE, JOB to ' || l_owner);
+    -- Oracle Text: the catalog's search index and its preferences (016_search_index_oracle.sql)
+    run_ddl('GRANT CTXAPP TO ' || l_owner, 'granted CTXAPP to ' || l_owner);
+    run_ddl('GRANT EXECUTE ON CTXSYS.CTX_DDL TO ' || l_owner, 'granted EXECUTE on CTXSYS.CTX_DDL to ' || l_owner);
 
     -- the application user: it may only connect; the role brings the rest
     ensure_user(l_app_user, l_app_pw, NULL);

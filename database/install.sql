@@ -19,6 +19,8 @@ PROMPT == tables, indexes, comments
 @@006_install_started_oracle.sql
 @@009_vocabulary.sql
 @@010_tables.sql
+@@015_search_documents.sql
+@@016_search_index_oracle.sql
 @@020_indexes.sql
 @@030_comments.sql
 @@050_app_errors.sql

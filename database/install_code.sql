@@ -31,6 +31,7 @@ PROMPT == package specs
 @@../plsql/lib_jobs.pks
 -- specs: the notice outbox's delivery
 @@../plsql/lib_outbox.pks
+@@../plsql/lib_search.pks
 -- specs: configuration (branches, closed days, policies, settings)
 @@../plsql/lib_admin.pks
 
@@ -57,6 +58,7 @@ PROMPT == package bodies
 @@../plsql/lib_jobs.pkb
 -- bodies: the notice outbox's delivery
 @@../plsql/lib_outbox.pkb
+@@../plsql/lib_search.pkb
 -- bodies: configuration
 @@../plsql/lib_admin.pkb
 

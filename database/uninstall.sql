@@ -28,6 +28,13 @@ DECLARE
     END drop_object;
 BEGIN
     drop_object('PACKAGE', 'LIB_ADMIN');
+    drop_object('TRIGGER', 'AUTHORS_SEARCH_REFRESH_TRG');
+    drop_object('TRIGGER', 'AUTHORS_SEARCH_MARK_TRG');
+    drop_object('TRIGGER', 'CREDITS_SEARCH_REFRESH_TRG');
+    drop_object('TRIGGER', 'CREDITS_SEARCH_MARK_TRG');
+    drop_object('TRIGGER', 'MATERIALS_SEARCH_REMOVE_TRG');
+    drop_object('TRIGGER', 'MATERIALS_SEARCH_TRG');
+    drop_object('PACKAGE', 'LIB_SEARCH');
     drop_object('PACKAGE', 'LIB_JOBS');
     drop_object('PACKAGE', 'LIB_OUTBOX');
     drop_object('PACKAGE', 'LIB_NOTICES_CORE');
@@ -108,6 +115,7 @@ BEGIN
     drop_object('TABLE', 'LOANS');
     drop_object('TABLE', 'CIRC_POLICIES');
     drop_object('TABLE', 'COPIES');
+    drop_object('TABLE', 'SEARCH_DOCUMENTS');
     drop_object('TABLE', 'MATERIAL_AUTHORS');
     drop_object('TABLE', 'MATERIALS');
     drop_object('TABLE', 'AUTHORS');
@@ -131,6 +139,20 @@ BEGIN
     drop_object('TABLE', 'PATRON_CATEGORIES');
     drop_object('TABLE', 'MATERIAL_TYPES');
     drop_object('TABLE', 'SCHEMA_VERSION');
+END;
+/
+-- the Oracle Text preferences of the catalog's search index (016_search_index_oracle.sql; the index went
+-- with search_documents)
+BEGIN
+    FOR r_pref IN (SELECT pre_name FROM ctx_user_preferences
+                    WHERE pre_name IN ('ILS_SEARCH_DATASTORE', 'ILS_SEARCH_LEXER')) LOOP
+        CTX_DDL.DROP_PREFERENCE(r_pref.pre_name);
+        DBMS_OUTPUT.PUT_LINE('dropped text preference ' || LOWER(r_pref.pre_name));
+    END LOOP;
+    FOR r_group IN (SELECT sgp_name FROM ctx_user_section_groups WHERE sgp_name = 'ILS_SEARCH_SECTIONS') LOOP
+        CTX_DDL.DROP_SECTION_GROUP(r_group.sgp_name);
+        DBMS_OUTPUT.PUT_LINE('dropped section group ' || LOWER(r_group.sgp_name));
+    END LOOP;
 END;
 /
 PROMPT == ILS schema removed

@@ -25,7 +25,11 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 8 008_vocabulary.sql 008_vocabulary.oracle.sql
 @@sqlplus/migrate.sql 9 009_notice_delivery.sql 009_notice_delivery.oracle.sql
 @@sqlplus/migrate.sql 10 010_notice_content.sql 010_notice_content.oracle.sql
+@@sqlplus/migrate.sql 11 011_search.sql 011_search.oracle.sql
 SET DEFINE OFF
+
+-- the Oracle Text index of the search documents, created when missing (not SQL a migration may hold)
+@@016_search_index_oracle.sql
 
 -- packages, views and triggers, created again over what is there
 @@install_code.sql

@@ -214,3 +214,15 @@ def test_same_seed_gives_the_same_data(loaded, admin_url, names):
 def test_loading_twice_into_one_database_is_refused(loaded, admin_url, names):
     with pytest.raises(RuntimeError, match="demo users already present"):
         demo.load(_url(admin_url, names[0]), "demo", progress=False)
+
+
+def test_the_load_builds_a_search_document_per_title_with_its_indexes_and_statistics(conn):
+    # the bulk rows bypass the triggers: the load rebuilds the documents, the GIN index and analyses them
+    assert _one(conn, "SELECT COUNT(*) FROM materials") == _one(conn, "SELECT COUNT(*) FROM search_documents")
+    assert _one(conn, "SELECT COUNT(*) FROM search_documents d WHERE d.authors IS DISTINCT FROM "
+                      "(SELECT string_agg(a.full_name, '; ' ORDER BY ma.author_order, a.full_name) "
+                      "FROM material_authors ma JOIN authors a ON a.author_id = ma.author_id "
+                      "WHERE ma.material_id = d.material_id)") == 0
+    assert _one(conn, "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'search_documents' "
+                      "AND indexname = 'search_documents_document_i'") == 1
+    assert _one(conn, "SELECT reltuples FROM pg_class WHERE relname = 'search_documents'") > 0  # analysed

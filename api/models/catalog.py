@@ -21,9 +21,13 @@ class SearchItem(ApiModel):
 
 class SearchPage(ApiModel):
     items: list[SearchItem]
-    total: int = Field(examples=[1])
+    total: int = Field(examples=[1], description="matches; when total_exact is false, a lower bound "
+                                                  "(the count stops at the setting SEARCH_EXACT_TOTAL_MAX)")
+    total_exact: bool = Field(default=True, examples=[True])
     page: int = Field(examples=[1])
     page_size: int = Field(examples=[20])
+    next: str | None = Field(default=None, examples=[None],
+                             description="opaque cursor of the next page (pass it as `after`), null on the last page")
 
 
 class CopyOut(ApiModel):

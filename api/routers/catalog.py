@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Query
 
 from api import vocabulary
 from api.deps import Db, public
-from api.errors import not_found, responses
+from api.errors import ApiError, not_found, responses
 from api.models.catalog import BookOut, BranchOut, SearchPage
 from api.models.common import PathId, text
 from datalayer.reads import catalog as q
@@ -20,15 +20,20 @@ MaterialType = vocabulary.MaterialTypeAnyCase
 @router.get("/api/catalog/search", response_model=SearchPage, dependencies=[Depends(public())],
             responses=responses(422))
 async def search_catalog(db: Db,
-                   q_: Annotated[text(200) | None, Query(alias="q", description="words matched in title, subtitle, authors or ISBN", examples=["pride austen"])] = None,
+                   q_: Annotated[text(200) | None, Query(alias="q", description="words matched in title, subtitle, authors or ISBN (ranked), an ISBN or copy barcode, or the beginning of a title followed by *", examples=["pride austen"])] = None,
                    genre: Annotated[text(100) | None, Query( description="genre name or id", examples=["Fiction"])] = None,
                    type_: Annotated[MaterialType | None, Query(alias="type", examples=["BOOK"])] = None,
                    available: Annotated[bool | None, Query(description="only titles with a copy on the shelf now")] = None,
                    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                   page_size: Annotated[int, Query(ge=1, le=100)] = 20) -> SearchPage:
-    """Search the catalog (public), paged, with genre, type and availability filters."""
-    items, total = await db.query(lambda s: q.search(s, q_, genre, type_, available, page, page_size))
-    return SearchPage(items=items, total=total, page=page, page_size=page_size)
+                   page_size: Annotated[int, Query(ge=1, le=100)] = 20,
+                   after: Annotated[text(400) | None, Query(description="the `next` cursor of the previous page (deep paging; `page` is then ignored)")] = None) -> SearchPage:
+    """Search the catalog (public), ranked, paged by `page` or by the cursor `after`, with genre, type and
+    availability filters."""
+    try:
+        r = await db.query(lambda s: q.search_page(s, q_, genre, type_, available, page, page_size, after or None))
+    except q.BadCursor:
+        raise ApiError(422, "VALIDATION_ERROR", "after: not a cursor of this search (use the next of its previous page)") from None
+    return SearchPage(items=r.items, total=r.total, total_exact=r.total_exact, page=page, page_size=page_size, next=r.next)
 
 
 @router.get("/api/catalog/book/{material_id}", response_model=BookOut, dependencies=[Depends(public())],

@@ -112,6 +112,10 @@ REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) FROM
 REVOKE EXECUTE ON FUNCTION ora_compat.set_config(text, text, boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION ora_compat.set_config(text, anyelement, boolean) TO ils_owner;
 GRANT EXECUTE ON FUNCTION ora_compat.set_config(text, text, boolean) TO ils_owner;
+-- The accent folding of the search documents' generated column (search_indexes.sql): the owner's, like
+-- every routine of the sources; the app folds its query text with unaccent() itself.
+ALTER FUNCTION public.ils_search_fold(text) OWNER TO ils_owner;
+REVOKE EXECUTE ON FUNCTION public.ils_search_fold(text) FROM PUBLIC;
 -- (the owner's TEMPORARY privilege is per database, not copied from a template: build.py's _configure)
 
 -- EXECUTE: taken from PUBLIC (PostgreSQL's default) on every translated routine, body-private ones

@@ -41,7 +41,7 @@ from scripts.demo.reference import DEMO_USERNAMES, demo_password
 from scripts.demo.scale import PRESETS, Scale, resolve_scale
 from scripts.demo.state import Run
 from scripts.demo.tables import COLUMNS, ID_COLUMN
-from scripts.demo.targets import open_target
+from scripts.demo.targets import open_target, rebuild_search_documents
 
 __all__ = ["COLUMNS", "DEMO_USERNAMES", "ID_COLUMN", "PRESETS", "Scale", "demo_password", "isbn_is_valid", "load",
            "resolve_scale"]
@@ -89,7 +89,10 @@ def load(conn_url: str, scale: "str | int | Scale" = "small", seed: int = 42, pr
         run = Run(target, sc, seed, progress)
         generate(run)
         t1 = time.perf_counter()
-        target.finish(list(COLUMNS))
+        rebuild_search_documents(target)
+        run.timings["search documents"] = round(time.perf_counter() - t1, 2)
+        t1 = time.perf_counter()
+        target.finish(list(COLUMNS) + ["search_documents"])  # statistics of every table written
         run.timings["analyze, check, commit"] = round(time.perf_counter() - t1, 2)
     finally:
         target.close()

@@ -189,3 +189,19 @@ def open_target(url: str, row_triggers: bool = False) -> Target:
 def now_sql(engine: str) -> str:
     """The packages' clock (UTC, to the second), whatever the host's or the session's time zone."""
     return "SELECT lib_clock.now_utc() FROM dual" if engine == "oracle" else "SELECT lib_clock.now_utc()"
+
+
+def rebuild_search_documents(target) -> None:
+    """The bulk rows bypassed the triggers that keep the catalog's search documents: rebuild them set-based."""
+    if target.engine == "oracle":
+        with target.conn.cursor() as cur:
+            cur.callproc("lib_search.rebuild_documents")
+        return
+    # PostgreSQL: the secondary indexes (the GIN full-text one) built once over the rows, not row by row
+    indexes = target.rows("SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index "
+                          "WHERE indrelid = 'search_documents'::regclass AND NOT indisprimary")
+    for name, _ in indexes:
+        target.conn.execute(f"DROP INDEX {name}")
+    target.conn.execute("CALL lib_search.rebuild_documents()")
+    for _, ddl in indexes:
+        target.conn.execute(ddl)

@@ -1,0 +1,73 @@
+CREATE OR REPLACE PACKAGE BODY lib_search AS
+
+    -- The authors of a document: names in credit order joined by '; ', not cut to the column's 4000
+    -- bytes (LISTAGG's ON OVERFLOW does not translate): a title credits a handful of people.
+
+    FUNCTION title_changed(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
+                           p_isbn IN VARCHAR2) RETURN NUMBER IS
+    BEGIN
+        UPDATE search_documents
+           SET title = p_title, subtitle = p_subtitle, isbn = p_isbn
+         WHERE material_id = p_material_id;
+        IF SQL%ROWCOUNT = 0 THEN
+            -- a new title: no credits yet (they are inserted after it, and mark it stale then)
+            INSERT INTO search_documents (material_id, title, subtitle, isbn)
+            VALUES (p_material_id, p_title, p_subtitle, p_isbn);
+        END IF;
+        RETURN 1;
+    END title_changed;
+
+    FUNCTION title_removed(p_material_id IN NUMBER) RETURN NUMBER IS
+    BEGIN
+        DELETE FROM search_documents WHERE material_id = p_material_id;
+        RETURN 1;
+    END title_removed;
+
+    FUNCTION credits_changed(p_material_id IN NUMBER) RETURN NUMBER IS
+    BEGIN
+        UPDATE search_documents SET authors_stale = 'Y'
+         WHERE material_id = p_material_id AND authors_stale IS NULL;
+        RETURN 1;
+    END credits_changed;
+
+    FUNCTION author_renamed(p_author_id IN NUMBER) RETURN NUMBER IS
+    BEGIN
+        UPDATE search_documents SET authors_stale = 'Y'
+         WHERE authors_stale IS NULL
+           AND material_id IN (SELECT ma.material_id FROM material_authors ma WHERE ma.author_id = p_author_id);
+        RETURN 1;
+    END author_renamed;
+
+    FUNCTION refresh_stale RETURN NUMBER IS
+        l_count NUMBER;
+    BEGIN
+        -- title is written again too: Oracle Text's index (on title, multi-column) sees only changes of
+        -- its own column, so every refresh of a document touches it
+        UPDATE search_documents d
+           SET authors_stale = NULL,
+               authors = (SELECT LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name)
+                            FROM material_authors ma
+                            JOIN authors a ON a.author_id = ma.author_id
+                           WHERE ma.material_id = d.material_id),
+               title = (SELECT m.title FROM materials m WHERE m.material_id = d.material_id)
+         WHERE d.authors_stale = 'Y';
+        l_count := SQL%ROWCOUNT;
+        RETURN l_count;
+    END refresh_stale;
+
+    PROCEDURE rebuild_documents IS
+    BEGIN
+        DELETE FROM search_documents;
+        -- one pass over the credits grouped by title (hash joins), not a lookup per title
+        INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
+        SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names
+          FROM materials m
+          LEFT JOIN (SELECT ma.material_id,
+                            LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name) AS names
+                       FROM material_authors ma
+                       JOIN authors a ON a.author_id = ma.author_id
+                      GROUP BY ma.material_id) c ON c.material_id = m.material_id;
+    END rebuild_documents;
+
+END lib_search;
+/

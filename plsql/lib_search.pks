@@ -1,0 +1,61 @@
+CREATE OR REPLACE PACKAGE lib_search AS
+    /**
+     * The catalog's search documents (search_documents): one row per title holding the text a catalog
+     * search matches (title, subtitle, the authors' names in credit order, the ISBN, the subjects), indexed
+     * for full text on each engine. The triggers of plsql/triggers.sql keep it current: a title's own
+     * columns are copied by the row trigger of materials; a change of credits (material_authors) or of an
+     * author's name marks the documents concerned stale, and the statement's end refreshes them (a row
+     * trigger may not query its own table: ORA-04091). A bulk load that bypasses the triggers calls
+     * rebuild_documents. Subjects: the catalog records none yet (the column stays NULL); when it does,
+     * rebuild_documents and refresh_stale fill the column from them, and the triggers of their table mark
+     * documents stale as those of material_authors do.
+     * @internal called only by the triggers and the bulk loader: the application role gets no EXECUTE on it.
+     */
+
+    /**
+     * Copy a title's own columns into its document, creating the document for a new title.
+     * A function, so that a trigger body is one call (ora2pg's TRIGGER pass does not turn a procedure
+     * call into CALL).
+     * @param p_material_id materials.material_id
+     * @param p_title       materials.title
+     * @param p_subtitle    materials.subtitle
+     * @param p_isbn        materials.isbn
+     * @return 1
+     */
+    FUNCTION title_changed(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
+                           p_isbn IN VARCHAR2) RETURN NUMBER;
+
+    /**
+     * Remove a title's document (before the title is deleted).
+     * @param p_material_id materials.material_id
+     * @return 1
+     */
+    FUNCTION title_removed(p_material_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * Mark a title's document stale: its credits changed (refresh_stale brings it up to date).
+     * @param p_material_id materials.material_id
+     * @return 1
+     */
+    FUNCTION credits_changed(p_material_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * Mark stale the documents of every title crediting an author whose name changed.
+     * @param p_author_id authors.author_id
+     * @return 1
+     */
+    FUNCTION author_renamed(p_author_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * Refresh the stale documents from the records (called at the end of each statement that marks them).
+     * @return the number of documents refreshed
+     */
+    FUNCTION refresh_stale RETURN NUMBER;
+
+    /**
+     * Rebuild every document from the records, set-based: after a bulk load that bypassed the triggers.
+     * The caller gathers statistics afterwards (ANALYZE / DBMS_STATS).
+     */
+    PROCEDURE rebuild_documents;
+END lib_search;
+/
