@@ -34,8 +34,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from api.db.session import connect  # noqa: E402
-from api.settings import serve_command  # noqa: E402
+from datalayer.session import connect  # noqa: E402
+from services.settings import serve_command  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from api.db.session import Out
+from datalayer.session import Out
 from tests.api.conftest import error_code
 from tests.factories import unique
 
