@@ -8,7 +8,7 @@ from urllib.parse import unquote, urlsplit
 import psycopg
 import pytest
 
-from scripts import cli, cluster
+from scripts import cli, cluster, notices, supervisor
 
 
 @pytest.fixture
@@ -26,7 +26,15 @@ def test_run_serves_as_the_application_role_and_keeps_the_owner_for_the_rest(sta
     monkeypatch.setattr(cli, "_bring_up_to_date", lambda demo: calls.append("up to date"))
     monkeypatch.setattr(cli, "_jwt_secret", lambda: "s" * 32)
     served = {}
-    monkeypatch.setattr(cli.subprocess, "call", lambda args, env, cwd: served.update(env) or 0)
+
+    class Supervisor:  # records what `run` would start: the web server's environment
+        def __init__(self, children):
+            served.update(next(c.env for c in children if c.name == "web"))
+
+        def run(self) -> int:
+            return 0
+    monkeypatch.setattr(supervisor, "Supervisor", Supervisor)
+    monkeypatch.setattr(notices, "embedded_password", lambda: "sender-secret")
 
     assert cli.cmd_run(argparse.Namespace(host="127.0.0.1", port=8001, workers=1, no_demo=True)) == 0
 

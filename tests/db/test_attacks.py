@@ -97,7 +97,10 @@ def test_insert_update_delete_are_refused_on_every_table(app_db, db):
     statements = []
     for t in tables(db):
         column = first_column(db, t)
-        statements += [f"INSERT INTO {t} SELECT * FROM {t} WHERE 1 = 0", f"UPDATE {t} SET {column} = {column}",
+        # the first column only: a generated column (search_documents.document) refuses any value before
+        # the privilege check would
+        statements += [f"INSERT INTO {t} ({column}) SELECT {column} FROM {t} WHERE 1 = 0",
+                       f"UPDATE {t} SET {column} = {column}",
                        f"DELETE FROM {t}"]
     all_refused(app_db, statements)
 

@@ -752,6 +752,9 @@ def test_two_concurrent_returns_never_trap_two_copies_for_one_hold(new_session):
         for s in (a, b):
             s.rollback()
         setup.rollback()
+        # the trapped holds wrote their HOLD_READY notices in the same transactions
+        setup.execute("DELETE FROM notices WHERE hold_id IN (SELECT hold_id FROM holds WHERE material_id = :m)",
+                      {"m": material_id})
         setup.execute("DELETE FROM holds WHERE material_id = :m", {"m": material_id})
         setup.execute("DELETE FROM copies WHERE material_id = :m", {"m": material_id})
         setup.execute("DELETE FROM materials WHERE material_id = :m", {"m": material_id})
