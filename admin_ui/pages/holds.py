@@ -127,4 +127,4 @@ def place_hold(ctx: web.Ctx) -> Response:
     except DbError as exc:
         r = ctx.refusal(exc)
         return ctx.redirect(back, f"{r.plain} ({r.code})", "error")
-    return ctx.redirect(back, f"Hold placed on “{title}”: number {position} in the queue.")
+    return ctx.redirect(back, f"Hold placed on {title}: number {position} in the queue.")
