@@ -33,9 +33,12 @@ def _static_url_maker() -> Any:
     return static_url
 
 
-def _deny(request: Request, status: int, message: str) -> Response:
+def _deny(request: Request, status: int, message: str, fields: list[tuple[str, str]] | None = None) -> Response:
     title = "Form refused" if status == 403 else "Request refused"
-    return web.error_page(request, status, title, message, current_user(request))
+    user = current_user(request)
+    if fields is not None:  # a stale or missing token: what was entered is kept for a second send
+        return web.resume_page(request, status, title, message, fields, user)
+    return web.error_page(request, status, title, message, user)
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:

@@ -67,8 +67,9 @@ class CsrfMiddleware:
         submitted = dict(scope.get("headers") or ()).get(HEADER, b"").decode("latin-1") or \
             next((v for k, v in fields if k == FIELD), "")
         if not expected or not submitted or not hmac.compare_digest(str(expected), submitted):
+            # the fields go back to the page, which keeps them for a second send (after signing in again)
             response = self.deny(Request(scope, replay), 403, "The form was not accepted: its security token is "
-                                 "missing or out of date. Reload the page and try again.")
+                                 "missing or out of date. Reload the page and try again.", fields)
             await response(scope, replay, send)
             return
         bad = next((k for k, v in fields if has_control(k) or has_control(v, multiline=k in MULTILINE_FIELDS)), None)

@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 from starlette.requests import Request
@@ -33,7 +34,7 @@ from admin_ui import nav
 from admin_ui.auth import csrf_token, current_user, revalidate
 from datalayer.errors import RETRY_AFTER_S
 from datalayer.gateway import DbUnavailable, Gateway
-from datalayer.reads import Paging
+from datalayer.reads import Paging, vocabulary
 from datalayer.session import DbError
 from services.accounts import SignedIn
 
@@ -50,6 +51,9 @@ def _money(v: Any) -> str:
     if v is None:
         return "—"
     return f"${Decimal(str(v)).quantize(Decimal('0.01')):,}"
+
+
+money = _money  # for messages written in Python: "$1,234.50", as the pages show money
 
 
 def _day(v: Any) -> str:
@@ -74,9 +78,19 @@ def _url(path: str) -> str:
     return PREFIX + path
 
 
+@pass_context
+def _label(context: Any, code: Any, table: str) -> str:
+    """A code's label from its vocabulary table (`{{ c.status|label('copy_statuses') }}`): ON_HOLD_SHELF reads
+    "On hold shelf" as the table says; a code the table lacks reads in plain words."""
+    if code is None:
+        return "—"
+    labels = (context.get("vocab") or {}).get(table) or {}
+    return labels.get(str(code)) or str(code).replace("_", " ").capitalize()
+
+
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
                         trim_blocks=True, lstrip_blocks=True)
-templates.filters.update(money=_money, day=_day, when=_when, q=lambda s: quote(str(s), safe=""))
+templates.filters.update(money=_money, day=_day, when=_when, label=_label, q=lambda s: quote(str(s), safe=""))
 templates.globals.update(url=_url, PREFIX=PREFIX)
 
 
@@ -152,7 +166,8 @@ class Ctx:
         return self.request.headers.get("x-fragment") == "1"
 
     def render(self, template: str, http_status: int = 200, **context: Any) -> HTMLResponse:
-        return render(self.request, template, http_status=http_status, user=self.user, **context)
+        return render(self.request, template, http_status=http_status, user=self.user,
+                      vocab=vocab_labels(self.request), **context)
 
     def redirect(self, path: str, flash: str | None = None, kind: str = "ok") -> RedirectResponse:
         if flash:
@@ -170,6 +185,7 @@ class Refusal:
     db_code: int | None
     message: str
     status: int
+    plain: str = ""  # the catalog's message alone, without the package's detail (internal ids): what staff read
 
 
 def refusal_of(request: Request, exc: DbError) -> Refusal:
@@ -180,7 +196,8 @@ def refusal_of(request: Request, exc: DbError) -> Refusal:
         except Exception:
             pass
     status, name, message = catalog.resolve(exc)
-    return Refusal(name, exc.code, message, status)
+    plain = catalog.entries[exc.code][2] if exc.code in catalog.entries else message
+    return Refusal(name, exc.code, message, status, plain or message)
 
 
 def render(request: Request, template: str, http_status: int = 200, user: SignedIn | None = None,
@@ -188,14 +205,79 @@ def render(request: Request, template: str, http_status: int = 200, user: Signed
     def flashes() -> list:  # taken only by the page layout, so a fragment never swallows a message
         return request.session.pop("flash", []) if "flash" in request.session else []
 
+    context.setdefault("vocab", vocab_labels(request, load=False))
     html = templates.get_template(template).render(
         request=request, user=user, csrf=csrf_token(request), flashes=flashes,
         nav=nav.build(user, request.url.path) if user else [], static=request.app.state.static_url, **context)
     return HTMLResponse(html, status_code=http_status)
 
 
+VOCAB_TTL_S = 60.0
+
+
+def vocab_labels(request: Request, load: bool = True) -> dict[str, dict[str, str]]:
+    """The labels of the vocabulary tables ({table: {code: label}}) for the `label` filter, read once a minute
+    per app (rows are reference data: a new status shows within the minute); none when the database is away.
+    Only a page handler (a worker thread) reads them (load); the async paths take what is cached."""
+    state = request.app.state
+    cached = getattr(state, "vocab_labels", None)
+    now = time.monotonic()
+    if cached is not None and (now - cached[0] < VOCAB_TTL_S or not load):
+        return cached[1]
+    if not load:
+        return {}
+    labels: dict[str, dict[str, str]] = {}
+    try:
+        with state.gateway.read() as s:
+            labels = vocabulary.labels(s)
+    except Exception:  # a page must render without the labels (outage pages above all)
+        return cached[1] if cached else {}
+    state.vocab_labels = (now, labels)
+    return labels
+
+
 def error_page(request: Request, status: int, title: str, message: str, user: SignedIn | None = None) -> HTMLResponse:
     return render(request, "error.html", http_status=status, user=user, title=title, message=message, status_code=status)
+
+
+# fields never kept for a second send: the token (a fresh one is sent) and secrets
+_NOT_KEPT = frozenset({"csrf_token", "password", "new_password", "current_password"})
+
+
+def kept_fields(fields: Any) -> list[tuple[str, str]]:
+    """The text fields of a refused form worth sending again (not the token, no password), at most 50."""
+    items = fields.multi_items() if hasattr(fields, "multi_items") else list(fields or ())
+    return [(k, v) for k, v in items if isinstance(v, str) and k not in _NOT_KEPT and not k.startswith("keep:")][:50]
+
+
+def resume_page(request: Request, status: int, title: str, message: str, fields: Any,
+                user: SignedIn | None) -> HTMLResponse:
+    """A form refused because the session ended or its token is stale: nothing is lost. Signed in, the page
+    offers to send the same fields again with a fresh token; signed out, it asks to sign in again and the
+    login form carries the fields (keep:<name>) and the address, to offer the second send after signing in.
+    The page is marked data-session-lost / data-token-stale for desk.js, which keeps its scans itself."""
+    path = request.url.path
+    if not _same_origin(request):  # a post from another site: nothing of it is offered for sending
+        return error_page(request, status, title, message, user)
+    return render(request, "resume.html", http_status=status, user=user, title=title, message=message,
+                  fields=kept_fields(fields), action=path if path.startswith(PREFIX + "/") else PREFIX + "/",
+                  signed_out=user is None, status_code=status, next=_referer_path(request))
+
+
+def _same_origin(request: Request) -> bool:
+    """The form was posted from a page of this site (Sec-Fetch-Site, else Origin or Referer names this host)."""
+    if request.headers.get("sec-fetch-site") == "same-origin":  # the browser's word (Origin is "null" here:
+        return True                                              # the pages are served with no-referrer)
+    source = request.headers.get("origin") or request.headers.get("referer") or ""
+    return urlsplit(source).netloc == request.url.netloc if source and source != "null" else False
+
+
+def _referer_path(request: Request) -> str:
+    """The staff page the refused form was on (path and query), for returning to it after signing in."""
+    parts = urlsplit(request.headers.get("referer") or "")
+    if parts.netloc and parts.netloc != request.url.netloc:
+        return ""
+    return parts.path + (f"?{parts.query}" if parts.query else "") if parts.path.startswith(PREFIX + "/") else ""
 
 
 def forbidden(request: Request, user: SignedIn | None, message: str | None = None) -> HTMLResponse:
@@ -222,7 +304,14 @@ def page(path: str, *permissions: str, methods: list[str] | None = None, name: s
                     return RedirectResponse(_url("/login") + "?next=" + quote(request.url.path +
                                             (f"?{request.url.query}" if request.url.query else ""), safe=""),
                                             status_code=303)
-                return error_page(request, 401, "Signed out", "Your session has ended: sign in again.")
+                try:
+                    form = await request.form()
+                except Exception:  # an upload too large to keep: the plain answer
+                    return error_page(request, 401, "Signed out", "Your session has ended: sign in again.")
+                try:
+                    return resume_page(request, 401, "Signed out", "Your session has ended: sign in again.", form, None)
+                finally:
+                    await form.close()
             if not user.is_staff or (permissions and not user.has(*permissions)):
                 return forbidden(request, user)
             form = await request.form(max_part_size=2 * request.app.state.ui_settings.cover_max_bytes) \

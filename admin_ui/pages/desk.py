@@ -14,8 +14,11 @@ from datetime import datetime
 from starlette.responses import Response
 
 from admin_ui import web
+from datalayer.clock import library_clock
 from datalayer.packages import lib_circulation
+from datalayer.reads import catalog
 from datalayer.reads import desk as q
+from datalayer.reads import patrons as pq
 from datalayer.reads import vocabulary
 from datalayer.session import DbError
 
@@ -36,8 +39,22 @@ def _result(kind: str, title: str, **details) -> dict:
 
 
 def _refused(ctx: web.Ctx, exc: DbError, **details) -> dict:
+    """The refusal in the catalog's words (the package's detail names internal ids: the page names the copy,
+    its title and its borrower beside it instead)."""
     r = ctx.refusal(exc)
-    return _result("refused", "Refused", message=r.message, code=r.code, status=r.status, **details)
+    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, **details)
+
+
+def _item(row: dict | None) -> dict | None:
+    """What a result prints about the copy scanned (title, barcode, status, borrower and due date when on loan),
+    from q.scanned or q.loan; kept under `item`, never `copy` (a dict's method of that name)."""
+    if row is None:
+        return None
+    return {"title": row.get("title"), "barcode": row.get("barcode"), "status": row.get("status") or row.get("copy_status"),
+            "loan_id": row.get("loan_id"), "patron_id": row.get("patron_id"), "due_at": row.get("due_at"),
+            "borrower": " ".join(x for x in (row.get("first_name"), row.get("last_name")) if x) or None,
+            "card_number": row.get("card_number"), "branch_name": row.get("branch_name"),
+            "shelf_location": row.get("shelf_location"), "branch_id": row.get("branch_id")}
 
 
 def _answer(ctx: web.Ctx, page_template: str, result: dict, **context) -> Response:
@@ -53,18 +70,27 @@ def _answer(ctx: web.Ctx, page_template: str, result: dict, **context) -> Respon
 @web.page("/desk", "CIRC_CHECKOUT")
 def checkout_page(ctx: web.Ctx) -> Response:
     """Scan or type a patron card; then the patron's summary and the copy scan field."""
-    card = ctx.arg("card")
+    card = ctx.arg("card")[:100]
     patron_id = ctx.int_arg("patron_id")
-    summary, not_found = None, None
+    summary, not_found, matches, total = None, None, [], 0
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else (q.patron(s, patron_id) if patron_id else None)
+        if p is None and card:
+            # not a card: a name (or an e-mail), through the one patron search; one match is the patron
+            matches, total = pq.search(s, card, limit=MATCHES)
+            p = matches[0] if total == 1 else None
         if p is not None:
             summary = q.summary(s, p["patron_id"])
-        elif card or patron_id:
+            matches = []
+        elif (card or patron_id) and not matches:
             not_found = card or str(patron_id)
     return ctx.render("desk/checkout.html", title="Check out", branch=branch, summary=summary, not_found=not_found,
-                      card=card, results=[])
+                      card=summary["patron"]["card_number"] if summary else card, matches=matches,
+                      more_matches=total > len(matches), results=[])
+
+
+MATCHES = 20  # patrons listed for a name typed at checkout
 
 
 @web.page("/desk/checkout", "CIRC_CHECKOUT", methods=["POST"])
@@ -87,8 +113,7 @@ def checkout_scan(ctx: web.Ctx) -> Response:
                                                          "barcode": barcode},
                              due_at=due_at, barcode=barcode, overridden=bool(overridden))
         except DbError as exc:
-            r = _refused(ctx, exc, barcode=barcode)
-            r["copy"] = copy
+            r = _refused(ctx, exc, barcode=barcode, item=_item(copy))
             with ctx.read() as s:  # the refusals CIRC_OVERRIDE may pass: app_errors.overridable (checked again)
                 r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
                                      and vocabulary.overridable(s, r["code"]))
@@ -144,11 +169,11 @@ def return_scan(ctx: web.Ctx) -> Response:
                         "to_branch": hold["pickup_branch"]}
             loan = copy if loan_id and copy and copy["loan_id"] == loan_id else None
             result = _result("ok" if loan_id else "info", "Returned" if loan_id else "Received in transit",
-                             loan=loan, copy=copy, barcode=barcode,
+                             loan=loan, item=_item(copy), barcode=barcode,
                              fine={"fine_id": fine_id, "amount": amount} if fine_id and amount else None,
                              slip=slip, away=(copy and copy["branch_id"] != branch_id and slip is None))
         except DbError as exc:
-            result = _refused(ctx, exc, barcode=barcode)
+            result = _refused(ctx, exc, barcode=barcode, item=_item(copy))
     return _answer(ctx, "desk/return.html", result, title="Return", branch=branch, action="return")
 
 
@@ -178,15 +203,108 @@ def renew_scan(ctx: web.Ctx) -> Response:
                 loan_id, due_at, renewals = ctx.run(lib_circulation.renew_by_barcode, barcode)
             result = _result("ok", "Renewed", loan=loan, due_at=due_at, renewals=renewals, barcode=barcode)
         except DbError as exc:
-            result = _refused(ctx, exc, barcode=barcode or f"loan {loan_id}")
+            result = _refused(ctx, exc, barcode=barcode or (loan and loan["barcode"]), item=_item(loan))
     back = ctx.arg("back")
     if back.startswith("/patrons/") or back == "/desk":
         r = result
-        flash = (f"Renewed “{r['loan']['title']}”: now due {r['due_at']:%Y-%m-%d}" if r["kind"] == "ok"
-                 else f"Not renewed: {r['message']} ({r['code']})")
+        what = f"“{loan['title']}” ({loan['barcode']})" if loan else ""
+        flash = (f"Renewed {what}: now due {r['due_at']:%Y-%m-%d}" if r["kind"] == "ok"
+                 else f"Not renewed {what}: {r['message']} ({r['code']})")
         return ctx.redirect(back + (f"?card={card}" if back == "/desk" and card else ""), flash,
                             "ok" if r["kind"] == "ok" else "error")
     return _answer(ctx, "desk/renew.html", result, title="Renew", action="renew")
+
+
+@web.page("/desk/renew-all", "CIRC_RENEW", methods=["POST"], name="renew_all")
+def renew_all(ctx: web.Ctx) -> Response:
+    """Renew every current loan of the patron (card): lib_circulation.renew per loan, each in its own
+    transaction, so one refusal does not stop the others; the page reports each loan."""
+    card = ctx.arg("card")
+    with ctx.read() as s:
+        branch = desk_branch(ctx, s)
+        p = q.patron_by_card(s, card) if card else None
+        loans = q.current_loans(s, p["patron_id"], library_clock(s)) if p else []
+    results = []
+    for loan in loans:
+        row = {**loan, "first_name": p["first_name"], "last_name": p["last_name"]}
+        try:
+            due_at, renewals = ctx.run(lib_circulation.renew, loan["loan_id"])
+            results.append(_result("ok", "Renewed", action="renew", loan=row, due_at=due_at, renewals=renewals,
+                                   barcode=loan["barcode"]))
+        except DbError as exc:
+            results.append(_refused(ctx, exc, action="renew", barcode=loan["barcode"], item=_item(row)))
+    with ctx.read() as s:
+        summary = q.summary(s, p["patron_id"]) if p else None
+    renewed = sum(1 for r in results if r["kind"] == "ok")
+    return ctx.render("desk/checkout.html", title="Check out", branch=branch, summary=summary, card=card,
+                      not_found=None if p else card, matches=[], results=results,
+                      renew_all={"renewed": renewed, "refused": len(results) - renewed})
+
+
+# ---- receipts and slips (printed from the browser: print stylesheet, no PDF) ------------------------
+
+@web.page("/desk/receipt", "CIRC_CHECKOUT")
+def checkout_receipt(ctx: web.Ctx) -> Response:
+    """The patron's checkout receipt: today's checkouts first, then the other current loans, with due dates."""
+    card = ctx.arg("card")
+    with ctx.read() as s:
+        branch = desk_branch(ctx, s)
+        p = q.patron_by_card(s, card) if card else None
+        if p is None:
+            return web.error_page(ctx.request, 404, "No such patron", "No patron has this card.", ctx.user)
+        clock = library_clock(s)
+        summary = q.summary(s, p["patron_id"], clock)
+    today = [r for r in summary["loans"] if clock.local_day(r["checkout_at"]) == clock.today]
+    others = [r for r in summary["loans"] if clock.local_day(r["checkout_at"]) != clock.today]
+    return ctx.render("desk/receipt.html", title="Checkout receipt", summary=summary, today=today, others=others,
+                      branch=branch, printed_at=clock.now)
+
+
+@web.page("/desk/slip", "CIRC_RETURN", "HOLD_MANAGE")
+def slip(ctx: web.Ctx) -> Response:
+    """A hold slip (?hold_id=: who the copy is for, where to pick it up), or a transit slip (a hold's copy on its
+    way to the pickup branch, or ?barcode= for a copy going home to its branch)."""
+    hold_id, barcode = ctx.int_arg("hold_id"), ctx.arg("barcode")[:60]
+    with ctx.read() as s:
+        branch = desk_branch(ctx, s)
+        hold = q.hold_for_slip(s, hold_id) if hold_id else None
+        copy = q.scanned(s, barcode=barcode) if barcode else (
+            q.copy_of_hold(s, hold_id) if hold and hold["copy_id"] else None)
+        clock = library_clock(s)
+    if hold is None and copy is None:
+        return web.error_page(ctx.request, 404, "Nothing to print", "No such hold or copy.", ctx.user)
+    kind = "hold" if hold and hold["status"] == "READY" else "transit"
+    to_branch = hold["pickup_branch"] if hold else copy["branch_name"]
+    return ctx.render("desk/slip.html", title="Hold slip" if kind == "hold" else "Transit slip", kind=kind,
+                      hold=hold, item=_item(copy), to_branch=to_branch, branch=branch, printed_at=clock.now)
+
+
+# ---- item search ---------------------------------------------------------------------------------
+
+ITEM_SEARCH = ("CIRC_CHECKOUT", "CIRC_RETURN", "CIRC_RENEW", "HOLD_MANAGE", "CATALOG_EDIT")
+
+
+@web.page("/desk/items", *ITEM_SEARCH)
+def item_search(ctx: web.Ctx) -> Response:
+    """Title, author, ISBN or barcode: the titles with each copy, its status, where it is, who has it (to
+    staff who see patrons: PATRON_VIEW or the desk's checkout and return, not a cataloger) and when it is due."""
+    text = ctx.arg("q")[:200]
+    paging = ctx.paging()
+    rows, total = [], 0
+    with ctx.read() as s:
+        if text:
+            copy = q.copy_by_barcode(s, text)
+            if copy is not None:
+                book = catalog.book(s, copy["material_id"])
+                rows, total = ([book] if book else []), (1 if book else 0)
+            else:
+                rows, total = catalog.search(s, text, None, None, None, paging.number, paging.size)
+            copies = q.copies_of(s, [r["material_id"] for r in rows])
+            for r in rows:
+                r["copies"] = copies.get(r["material_id"], [])
+    return ctx.render("desk/items.html", title="Find an item", q=text, rows=rows, total=total, paging=paging,
+                      pages=paging.pages(total), barcode=text,
+                      sees_patrons=ctx.user.has("PATRON_VIEW", "CIRC_CHECKOUT", "CIRC_RETURN"))
 
 
 # ---- desk branch and history -----------------------------------------------------------------

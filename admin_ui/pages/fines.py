@@ -39,6 +39,7 @@ def list_fines(ctx: web.Ctx) -> Response:
         outstanding = q.outstanding_total(s, patron_id if patron else None)
     return ctx.render("fines/list.html", title="Fines", rows=rows, total=total, status=status, patron=patron,
                       outstanding=outstanding, methods=methods, statuses=statuses, paging=paging,
+                      receipt=ctx.int_arg("receipt") if patron else None,
                       pages=paging.pages(total))
 
 
@@ -56,9 +57,50 @@ def pay_fine(ctx: web.Ctx) -> Response:
             balance = lib_fines.pay(s, fine_id, amount, method, ctx.text("note", 400)).balance
     except DbError as exc:
         r = ctx.refusal(exc)
-        return ctx.redirect(_back(ctx), f"Payment refused: {r.message} ({r.code})", "error")
-    rest = f" {Decimal(str(balance)):,.2f} still owed on it." if balance else " The fine is paid."
-    return ctx.redirect(_back(ctx), f"Payment of ${amount:,.2f} taken.{rest}")
+        return ctx.redirect(_back(ctx), f"Payment refused: {r.plain} ({r.code})", "error")
+    rest = f" {web.money(balance)} still owed on it." if balance else " The fine is paid."
+    return ctx.redirect(_receipt_back(ctx, 1), f"Payment of {web.money(amount)} taken.{rest}")
+
+
+def _receipt_back(ctx: web.Ctx, payments: int) -> str:
+    """The patron's fines with the link to print the receipt of the payments just taken."""
+    patron_id = ctx.int_arg("patron_id")
+    return f"/fines?patron_id={patron_id}&receipt={payments}" if patron_id else "/fines"
+
+
+@web.page("/fines/pay-all", "FINE_COLLECT", methods=["POST"], name="pay_all")
+def pay_all(ctx: web.Ctx) -> Response:
+    """lib_fines.pay_all: one amount towards the patron's whole balance (oldest fines first)."""
+    patron_id = ctx.int_arg("patron_id")
+    try:
+        amount = Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
+    except InvalidOperation:
+        return ctx.redirect(_back(ctx), "Enter the amount paid, e.g. 2.50.", "error")
+    try:
+        with ctx.tx() as s:
+            out = lib_fines.pay_all(s, patron_id, amount, ctx.arg("method").upper(), ctx.text("note", 400))
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(_back(ctx), f"Payment refused: {r.plain} ({r.code})", "error")
+    rest = f" {web.money(out.balance)} still owed." if out.balance else " Nothing is owed any more."
+    return ctx.redirect(_receipt_back(ctx, out.payments),
+                        f"Payment of {web.money(amount)} taken on {out.payments} fine{'s' if out.payments != 1 else ''}.{rest}")
+
+
+@web.page("/fines/receipt", "FINE_COLLECT")
+def payment_receipt(ctx: web.Ctx) -> Response:
+    """The receipt of the patron's last `n` payments (those just taken: pay is one, pay all one per fine)."""
+    patron_id = ctx.int_arg("patron_id")
+    n = min(max(ctx.int_arg("n") or 1, 1), 100)
+    with ctx.read() as s:
+        patron = dq.patron(s, patron_id) if patron_id else None
+        if patron is None:
+            return web.error_page(ctx.request, 404, "No such patron", "There is no such patron.", ctx.user)
+        rows, _ = pq.payments(s, patron_id, n, 0)
+        outstanding = q.outstanding_total(s, patron_id)
+    total = sum((Decimal(str(r["amount"])) for r in rows), Decimal("0"))
+    return ctx.render("fines/receipt.html", title="Payment receipt", patron=patron, rows=rows, total=total,
+                      outstanding=outstanding)
 
 
 @web.page("/fines/{fine_id:int}/waive", "FINE_WAIVE", methods=["POST"], name="waive_fine")
@@ -70,8 +112,8 @@ def waive_fine(ctx: web.Ctx) -> Response:
             lib_fines.waive(s, fine_id, ctx.text("reason", 400))
     except DbError as exc:
         r = ctx.refusal(exc)
-        return ctx.redirect(_back(ctx), f"Not waived: {r.message} ({r.code})", "error")
-    return ctx.redirect(_back(ctx), f"Fine {fine_id} waived.")
+        return ctx.redirect(_back(ctx), f"Not waived: {r.plain} ({r.code})", "error")
+    return ctx.redirect(_back(ctx), "Fine waived.")
 
 
 @web.page("/fines/payments", "FINE_COLLECT")

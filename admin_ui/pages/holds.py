@@ -52,7 +52,7 @@ def capture_copy(ctx: web.Ctx) -> Response:
     except DbError as exc:
         r = ctx.refusal(exc)
         return _pull_page(ctx, {"kind": "refused", "barcode": barcode, "copy": copy, "code": r.code,
-                                "message": r.message}, branch, r.status)
+                                "message": r.plain}, branch, r.status)
     with ctx.read() as s:
         hold = dq.hold_for_slip(s, hold_id) if hold_id else None
     return _pull_page(ctx, {"kind": "ok" if hold else "info", "barcode": barcode, "copy": copy, "hold": hold}, branch)
@@ -72,16 +72,21 @@ def _pull_page(ctx: web.Ctx, result: dict | None, branch: dict | None = None, ht
 def cancel_hold(ctx: web.Ctx) -> Response:
     """lib_holds.cancel (a READY hold's copy goes to the next patron in the queue)."""
     hold_id = ctx.request.path_params["hold_id"]
-    reason = ctx.text("reason", 400) or "Cancelled at the desk"
+    reason = ctx.text("reason", 400)
     back = ctx.arg("back")
     back = back if back.startswith("/patrons/") or back.startswith("/holds") else "/holds"
+    if reason is None:  # the form asks for it (confirm with a reason): none, nothing is cancelled
+        return ctx.redirect(back, "Say why the hold is cancelled: the hold is kept.", "error")
+    with ctx.read() as s:
+        hold = dq.hold_for_slip(s, hold_id)
+    what = f"“{hold['title']}” for {hold['first_name']} {hold['last_name']}" if hold else "The hold"
     try:
         with ctx.tx() as s:
             lib_holds.cancel(s, hold_id, reason)
     except DbError as exc:
         r = ctx.refusal(exc)
-        return ctx.redirect(back, f"{r.message} ({r.code})", "error")
-    return ctx.redirect(back, f"Hold {hold_id} cancelled.")
+        return ctx.redirect(back, f"Not cancelled: {what}: {r.plain} ({r.code})", "error")
+    return ctx.redirect(back, f"Hold cancelled: {what} ({reason}).")
 
 
 @web.page("/patrons/{patron_id:int}/holds", "HOLD_MANAGE", methods=["POST"], name="place_hold")
@@ -121,5 +126,5 @@ def place_hold(ctx: web.Ctx) -> Response:
             hold_id, position = lib_holds.place(s, patron_id, material_id, pickup)
     except DbError as exc:
         r = ctx.refusal(exc)
-        return ctx.redirect(back, f"{r.message} ({r.code})", "error")
-    return ctx.redirect(back, f"Hold {hold_id} placed on {title}: number {position} in the queue.")
+        return ctx.redirect(back, f"{r.plain} ({r.code})", "error")
+    return ctx.redirect(back, f"Hold placed on {title}: number {position} in the queue.")

@@ -74,12 +74,14 @@ def _args(values: dict) -> dict:
     return {f: web.blank_null(v) for f, v in values.items()}
 
 
-def _form(ctx: web.Ctx, values: dict, *, patron_id: int | None, error: str | None = None, status: int = 200) -> Response:
+def _form(ctx: web.Ctx, values: dict, *, patron_id: int | None, error: str | None = None, status: int = 200,
+          duplicates: list[dict] | None = None) -> Response:
     with ctx.read() as s:
         branches = dq.branches(s)
         categories = vocabulary.choices(s, "patron_categories")
     return ctx.render("patrons/form.html", http_status=status, title="Edit patron" if patron_id else "Register a patron",
-                      v=values, patron_id=patron_id, branches=branches, categories=categories, error=error)
+                      v=values, patron_id=patron_id, branches=branches, categories=categories, error=error,
+                      duplicates=duplicates or [])
 
 
 @web.page("/patrons/new", "PATRON_MANAGE")
@@ -93,13 +95,19 @@ def register_patron(ctx: web.Ctx) -> Response:
     """lib_patrons.register."""
     v = _form_values(ctx)
     a = _args(v)
+    if ctx.arg("register_anyway") != "Y":
+        # the same person registered twice? Same name with the same e-mail or phone: warn, let staff decide
+        with ctx.read() as s:
+            twins = q.possible_duplicates(s, a["first_name"], a["last_name"], a["email"], a["phone"])
+        if twins:
+            return _form(ctx, v, patron_id=None, duplicates=twins, status=409)
     try:
         with ctx.tx() as s:
             (patron_id,) = lib_patrons.register(s, a["first_name"], a["last_name"], a["email"], a["phone"],
                                                 a["address"], a["category"], a["home_branch_id"], a["card_number"])
     except DbError as exc:
         r = ctx.refusal(exc)
-        return _form(ctx, v, patron_id=None, error=f"{r.message} ({r.code})", status=r.status)
+        return _form(ctx, v, patron_id=None, error=f"{r.plain} ({r.code})", status=r.status)
     return ctx.redirect(f"/patrons/{patron_id}", "Patron registered.")
 
 

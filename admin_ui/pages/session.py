@@ -63,6 +63,14 @@ async def login(request: Request) -> Response:
     except (DbUnavailable, DbError):
         return refuse(503, "DB_UNAVAILABLE", "The database is not answering: signing in is not possible right now.")
     start_session(request, user)
+    resume = str(form.get("resume") or "")
+    if resume.startswith(web.PREFIX + "/") and resume != web.PREFIX + "/login":
+        # signed in again from a refused form (web.resume_page): offer to send what was entered, new token
+        kept = [(k[5:], v) for k, v in form.multi_items() if k.startswith("keep:") and isinstance(v, str)]
+        return web.render(request, "resume.html", user=user, title="Signed in again",
+                          message="You are signed in again. Send what you entered?", fields=web.kept_fields(kept),
+                          action=_safe_next(resume), signed_out=False, status_code=200,
+                          next=nxt if nxt != web.PREFIX + "/" else "")
     return RedirectResponse(nxt, status_code=303)
 
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from datalayer.clock import LibraryClock, library_clock
 from datalayer.packages import lib_policy
-from datalayer.reads import PAGE_SIZE
+from datalayer.reads import PAGE_SIZE, in_list
 from datalayer.session import DbError, Session
 
 PATRON_COLUMNS = """p.patron_id, p.card_number, p.first_name, p.last_name, p.email, p.phone, p.address, p.category,
@@ -126,6 +126,32 @@ def scanned(s: Session, barcode: str | None = None, loan_id: int | None = None) 
                        LEFT JOIN patrons p ON p.patron_id = l.patron_id
                       WHERE {where}
                       ORDER BY l.checkout_at DESC FETCH FIRST 1 ROWS ONLY""", binds)
+
+
+def copies_of(s: Session, material_ids: list[int]) -> dict[int, list[dict]]:
+    """The copies of these titles (withdrawn ones too, as the desk may be handed one), each with its branch and
+    its open loan if any (borrower's name and card, due date): {material_id: [copy, ...]}."""
+    if not material_ids:
+        return {}
+    ids, binds = in_list("m", material_ids)
+    out: dict[int, list[dict]] = {m: [] for m in material_ids}
+    for r in s.rows(f"""SELECT c.material_id, c.copy_id, c.barcode, c.status, c.branch_id, b.name AS branch_name,
+                               c.shelf_location, l.loan_id, l.patron_id, l.due_at, p.first_name, p.last_name,
+                               p.card_number
+                          FROM copies c JOIN branches b ON b.branch_id = c.branch_id
+                          LEFT JOIN loans l ON l.copy_id = c.copy_id AND l.status IN ('ACTIVE', 'LOST')
+                          LEFT JOIN patrons p ON p.patron_id = l.patron_id
+                         WHERE c.material_id IN {ids}
+                         ORDER BY c.material_id, b.name, c.barcode""", binds):
+        out[r["material_id"]].append(r)
+    return out
+
+
+def copy_of_hold(s: Session, hold_id: int) -> dict | None:
+    """The copy a hold has taken (trapped or in transit to its pickup branch), as scanned() reads it."""
+    barcode = s.scalar("""SELECT c.barcode FROM holds h JOIN copies c ON c.copy_id = h.copy_id
+                           WHERE h.hold_id = :h""", {"h": hold_id})
+    return scanned(s, barcode=barcode) if barcode else None
 
 
 def loan(s: Session, loan_id: int) -> dict | None:

@@ -37,6 +37,24 @@ def search(s: Session, text: str | None, status: str | None = None, limit: int =
     return rows, int(total or 0)
 
 
+def possible_duplicates(s: Session, first_name: str | None, last_name: str | None, email: str | None,
+                        phone: str | None, limit: int = 10) -> list[dict]:
+    """Patrons with the same name (any case, outer spaces trimmed) and the same e-mail (any case) or the same
+    phone (its digits, the usual separators dropped: TRANSLATE, alike on both engines): the warning before
+    registering someone twice."""
+    digits = "".join(ch for ch in (phone or "") if ch.isdigit())
+    if not first_name or not last_name or not (email or digits):
+        return []
+    return s.rows("""SELECT p.patron_id, p.card_number, p.first_name, p.last_name, p.email, p.phone, p.status
+                       FROM patrons p
+                      WHERE UPPER(TRIM(p.first_name)) = :f AND UPPER(TRIM(p.last_name)) = :l
+                        AND (UPPER(p.email) = :e
+                             OR TRANSLATE(p.phone, '0123456789 +-()./', '0123456789') = :ph)
+                      ORDER BY p.patron_id FETCH FIRST :lim ROWS ONLY""",
+                  {"f": first_name.strip().upper(), "l": last_name.strip().upper(),
+                   "e": (email or "").strip().upper() or None, "ph": digits or None, "lim": limit})
+
+
 def detail(s: Session, patron_id: int) -> dict | None:
     row = s.one(f"""SELECT {_COLS}, p.user_id, p.phone, p.address, p.status_reason, p.registered_at,
                            {PATRON_BALANCE} AS balance

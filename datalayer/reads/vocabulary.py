@@ -20,3 +20,12 @@ def choices(s: Session, table: str, flag: str | None = None) -> list[dict]:
 def overridable(s: Session, error_name: str) -> bool:
     """Whether CIRC_OVERRIDE may pass this refusal (app_errors.overridable)."""
     return s.scalar("SELECT COUNT(*) FROM app_errors WHERE name = :n AND overridable = 'Y'", {"n": error_name}) == 1
+
+
+def labels(s: Session) -> dict[str, dict[str, str]]:
+    """{table: {code: label}} of every vocabulary table a screen may list, in one query."""
+    union = " UNION ALL ".join(f"SELECT '{t}' AS tbl, code, label FROM {t}" for t in sorted(TABLES))
+    out: dict[str, dict[str, str]] = {t: {} for t in TABLES}
+    for r in s.rows(union):
+        out[r["tbl"]][r["code"]] = r["label"]
+    return out
