@@ -729,6 +729,26 @@ def _retry_dead_letter(e: Env) -> Case:
     return Case(a.user_id, lambda: ui.post(f"/health/notices/{notice}/retry"))
 
 
+@staff("/desk/renew-all")
+def _desk_renew_all(e: Env) -> Case:
+    a, ui = e.staff("LIBRARIAN")
+    patron, copy = e.arrange.patron(), e.arrange.copy()
+    loan = e.checkout(patron, copy)
+    # made ten days ago, so that a renewal moves the due date
+    e.arrange.execute("UPDATE loans SET checkout_at = checkout_at - 10, due_at = due_at - 10 WHERE loan_id = :l",
+                      {"l": loan})
+    return Case(a.user_id, lambda: ui.post("/desk/renew-all", {"card": _card(e, patron)}))
+
+
+@staff("/fines/pay-all")
+def _pay_all(e: Env) -> Case:
+    a, ui = e.staff("LIBRARIAN")
+    patron = e.arrange.patron()
+    e.arrange.charge(patron, 3.5)
+    return Case(a.user_id, lambda: ui.post("/fines/pay-all", {"patron_id": str(patron), "amount": "3.50",
+                                                              "method": "CASH"}))
+
+
 def api_writes(app) -> set[str]:
     return {f"{m} {p}" for m, p, _ in api_routes(app) if m in WRITE_METHODS}
 
