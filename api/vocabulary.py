@@ -17,7 +17,7 @@ PatronCategory = Literal["ADULT", "CHILD", "STUDENT", "SENIOR", "STAFF"]
 PatronStatus = Literal["ACTIVE", "SUSPENDED", "EXPIRED", "DELETED"]
 
 # copies.status: copy_statuses
-CopyStatus = Literal["AVAILABLE", "ON_LOAN", "ON_HOLD_SHELF", "IN_TRANSIT", "LOST", "DAMAGED", "WITHDRAWN"]
+CopyStatus = Literal["AVAILABLE", "ON_LOAN", "ON_HOLD_SHELF", "IN_TRANSIT", "LOST", "DAMAGED", "WITHDRAWN", "IN_REPAIR"]
 
 # loans.status: loan_statuses
 LoanStatus = Literal["ACTIVE", "RETURNED", "LOST"]
@@ -33,6 +33,9 @@ FineStatus = Literal["OPEN", "PAID", "WAIVED", "REFUNDED"]
 
 # payments.method: payment_methods
 PaymentMethod = Literal["CASH", "CARD", "CHECK", "ONLINE", "REFUND"]
+
+# copy_inspections.grade: condition_grades
+ConditionGrade = Literal["GOOD", "WORN", "DAMAGED", "MISSING_PARTS"]
 
 # what a patron pays with (lib_fines.pay): payment_methods where is_tender = 'Y'
 TenderMethod = Literal["CASH", "CARD", "CHECK", "ONLINE"]

@@ -103,3 +103,19 @@ COMMENT ON TABLE fine_statuses IS 'Vocabulary: the states of a fine (fines.statu
 COMMENT ON COLUMN fine_statuses.is_open IS 'Y = still owed: counts in the balance, may be paid or waived.';
 COMMENT ON TABLE payment_methods IS 'Vocabulary: how a payment was made (payments.method).';
 COMMENT ON COLUMN payment_methods.is_tender IS 'Y = a way a patron pays (lib_fines.pay accepts it); N = written by the rules only (a refund).';
+
+CREATE TABLE condition_grades (
+    code            VARCHAR2(20 CHAR) NOT NULL,
+    label           VARCHAR2(100 CHAR) NOT NULL,
+    sort_order      NUMBER(3) DEFAULT 0 NOT NULL,
+    sends_to_repair CHAR(1 CHAR) DEFAULT 'N' NOT NULL,
+    charges_damage  CHAR(1 CHAR) DEFAULT 'N' NOT NULL,
+    CONSTRAINT condition_grades_pk PRIMARY KEY (code),
+    CONSTRAINT condition_grades_flags_ck CHECK ((sends_to_repair IN ('Y', 'N') AND charges_damage IN ('Y', 'N')))
+);
+COMMENT ON TABLE condition_grades IS 'Vocabulary: the condition grades the desk records when a copy is checked in (copy_inspections.grade).';
+COMMENT ON COLUMN condition_grades.code IS 'Grade code, e.g. GOOD, WORN, DAMAGED, MISSING_PARTS.';
+COMMENT ON COLUMN condition_grades.label IS 'Name shown on screens.';
+COMMENT ON COLUMN condition_grades.sort_order IS 'Place in lists, ascending.';
+COMMENT ON COLUMN condition_grades.sends_to_repair IS 'Y = a copy checked in with this grade goes IN_REPAIR (not lent, not trapped for a hold) instead of back to the shelf.';
+COMMENT ON COLUMN condition_grades.charges_damage IS 'Y = the patron of the loan is charged a DAMAGE fine as the policy of the loan says (circ_policies.damage_fee or damage_fee_share).';

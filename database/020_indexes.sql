@@ -8,6 +8,9 @@ CREATE INDEX user_roles_granted_by_i ON user_roles (granted_by);
 CREATE INDEX role_permissions_perm_id_i ON role_permissions (permission_id);
 CREATE INDEX users_home_branch_id_i ON users (home_branch_id);
 CREATE INDEX closed_days_closed_on_i ON closed_days (closed_on, branch_id);
+-- one row per branch (or library-wide) and weekday
+CREATE UNIQUE INDEX closed_weekdays_branch_day_uk ON closed_weekdays (COALESCE(branch_id, -1), iso_weekday);
+CREATE INDEX closed_weekdays_branch_id_i ON closed_weekdays (branch_id);
 -- Unique keys over nullable columns are unique indexes over COALESCE(col, sentinel): Oracle rejects a key
 -- repeated with some NULL parts (and skips only all-NULL keys), PostgreSQL takes NULLs as distinct. Keyed
 -- this way, both refuse a second library-wide closed day (branch NULL) on a date and a second policy of a
@@ -64,3 +67,9 @@ CREATE INDEX payments_paid_at_i ON payments (paid_at);
 CREATE INDEX audit_log_table_row_i ON audit_log (table_name, row_id);
 CREATE INDEX audit_log_actor_i ON audit_log (actor_user_id, occurred_at);
 CREATE INDEX audit_log_occurred_at_i ON audit_log (occurred_at);
+-- a copy's inspection history, newest first; the other keys of copy_inspections
+CREATE INDEX copy_inspections_copy_i ON copy_inspections (copy_id, inspected_at);
+CREATE INDEX copy_inspections_loan_id_i ON copy_inspections (loan_id);
+CREATE INDEX copy_inspections_grade_i ON copy_inspections (grade);
+CREATE INDEX copy_inspections_by_i ON copy_inspections (inspected_by);
+CREATE INDEX copy_inspections_fine_id_i ON copy_inspections (fine_id);

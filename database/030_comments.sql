@@ -53,6 +53,11 @@ COMMENT ON COLUMN closed_days.closed_day_id IS 'Primary key, identity-generated'
 COMMENT ON COLUMN closed_days.branch_id IS 'Branch that is closed (FK to branches), NULL = library-wide closure of every branch';
 COMMENT ON COLUMN closed_days.closed_on IS 'Closed calendar day, a whole day (time part must be midnight), unique per branch';
 COMMENT ON COLUMN closed_days.reason IS 'Why the branch is closed (e.g. public holiday), NULL = not given';
+COMMENT ON TABLE closed_weekdays IS 'Weekly closures: a weekday a branch (or every branch) is closed every week, skipped like closed_days by due dates and overdue fines';
+COMMENT ON COLUMN closed_weekdays.closed_weekday_id IS 'Primary key, identity-generated';
+COMMENT ON COLUMN closed_weekdays.branch_id IS 'Branch closed that weekday (FK to branches), NULL = every branch';
+COMMENT ON COLUMN closed_weekdays.iso_weekday IS 'ISO weekday closed every week: 1 = Monday to 7 = Sunday, one row per branch and weekday';
+COMMENT ON COLUMN closed_weekdays.reason IS 'Why (e.g. closed on Sundays), NULL = not given';
 
 COMMENT ON TABLE patrons IS 'Library card holders who borrow, place holds and owe fines';
 COMMENT ON COLUMN patrons.patron_id IS 'Primary key, identity-generated';
@@ -63,6 +68,7 @@ COMMENT ON COLUMN patrons.last_name IS 'Family name';
 COMMENT ON COLUMN patrons.email IS 'Contact e-mail for notices, NULL = none';
 COMMENT ON COLUMN patrons.email_undeliverable_at IS 'When the mail provider reported the address as undeliverable (bounce, dropped, spam report), in UTC: no notice is sent to it. NULL = deliverable; cleared when the e-mail changes';
 COMMENT ON COLUMN patrons.email_undeliverable_reason IS 'Event and reason given by the mail provider for email_undeliverable_at, NULL when deliverable';
+COMMENT ON COLUMN patrons.suspended_until IS 'Last library day of a borrowing suspension for returning late (circ_policies.suspension_days_per_day): checkout, renewal and holds refuse PATRON_BORROWING_SUSPENDED through that day; NULL = none';
 COMMENT ON COLUMN patrons.phone IS 'Contact phone number, NULL = none';
 COMMENT ON COLUMN patrons.address IS 'Postal address, NULL = none';
 COMMENT ON COLUMN patrons.category IS 'Borrower category used to pick the circulation policy: ADULT = adult, CHILD = child, STUDENT = student, SENIOR = senior citizen, STAFF = library staff member borrowing';
@@ -136,6 +142,13 @@ COMMENT ON COLUMN circ_policies.hold_pickup_days IS 'Days a READY hold waits on 
 COMMENT ON COLUMN circ_policies.holdable IS 'Hold flag: Y = holds may be placed, N = holds not allowed';
 COMMENT ON COLUMN circ_policies.lost_after_days IS 'Days overdue after which the loan is declared LOST and the replacement cost is billed, greater than 0';
 COMMENT ON COLUMN circ_policies.lost_refund IS 'Lost refund flag: Y = the LOST charge is refunded or cancelled when the copy comes back, N = no refund';
+COMMENT ON COLUMN circ_policies.cap_fine_to_price IS 'Y = the overdue fine of a loan never exceeds the replacement cost of its material (Koha cap_fine_to_replacement_price), N = only max_fine caps it';
+COMMENT ON COLUMN circ_policies.suspension_days_per_day IS 'Days of borrowing suspension per chargeable day late when a copy comes back late (Koha finedays), 0 = no suspension';
+COMMENT ON COLUMN circ_policies.max_suspension_days IS 'Longest suspension one late return gives, in days (Koha maxsuspensiondays), NULL = no maximum';
+COMMENT ON COLUMN circ_policies.no_renewal_before_days IS 'A loan may be renewed only within this many days before its due date (Koha norenewalbefore), NULL = any time';
+COMMENT ON COLUMN circ_policies.max_overdue_loans IS 'A patron with this many overdue loans or more cannot check out (Evergreen PATRON_EXCEEDS_OVERDUE_COUNT), NULL = no limit';
+COMMENT ON COLUMN circ_policies.damage_fee IS 'DAMAGE charge when a copy comes back in a grade that charges damage (condition_grades.charges_damage), currency amount; NULL = damage_fee_share';
+COMMENT ON COLUMN circ_policies.damage_fee_share IS 'DAMAGE charge as a share (0 to 1) of the replacement cost of the material, used when damage_fee is NULL; both NULL = no charge';
 
 COMMENT ON TABLE loans IS 'Checkouts of copies to patrons, current and past';
 COMMENT ON COLUMN loans.loan_id IS 'Primary key, identity-generated';
@@ -185,6 +198,15 @@ COMMENT ON COLUMN fines.closed_at IS 'Date and time the fine left OPEN (paid, wa
 COMMENT ON COLUMN fines.waived_by IS 'Staff user who waived the fine (FK to users), NULL = not waived';
 COMMENT ON COLUMN fines.waive_reason IS 'Why the fine was waived, required when status = WAIVED, NULL otherwise';
 
+COMMENT ON TABLE copy_inspections IS 'Condition inspections of copies: the grade and note the desk recorded at check-in, the history of each copy';
+COMMENT ON COLUMN copy_inspections.inspection_id IS 'Primary key, identity-generated';
+COMMENT ON COLUMN copy_inspections.copy_id IS 'Copy inspected (FK to copies)';
+COMMENT ON COLUMN copy_inspections.loan_id IS 'Loan whose check-in the inspection was part of (FK to loans), NULL = not at the check-in of a loan';
+COMMENT ON COLUMN copy_inspections.grade IS 'Condition grade (FK to condition_grades), e.g. GOOD, WORN, DAMAGED, MISSING_PARTS';
+COMMENT ON COLUMN copy_inspections.note IS 'What the desk noted about the condition, NULL = nothing';
+COMMENT ON COLUMN copy_inspections.inspected_by IS 'Staff user who recorded it (FK to users), NULL = system work';
+COMMENT ON COLUMN copy_inspections.inspected_at IS 'When it was recorded, in UTC';
+COMMENT ON COLUMN copy_inspections.fine_id IS 'DAMAGE fine charged for it (FK to fines), NULL = none';
 COMMENT ON TABLE payments IS 'Money received against fines (and refunds paid back), one row per transaction';
 COMMENT ON COLUMN payments.payment_id IS 'Primary key, identity-generated';
 COMMENT ON COLUMN payments.fine_id IS 'Fine the payment is applied to (FK to fines)';

@@ -27,6 +27,7 @@ INSERT INTO copy_statuses (code, label, sort_order, is_available, is_hold_trap, 
 INSERT INTO copy_statuses (code, label, sort_order, is_available, is_hold_trap, in_collection, checkout_refusal) VALUES ('LOST', 'Lost', 5, 'N', 'N', 'Y', 'COPY_LOST_OR_WITHDRAWN');
 INSERT INTO copy_statuses (code, label, sort_order, is_available, is_hold_trap, in_collection, checkout_refusal) VALUES ('DAMAGED', 'Damaged', 6, 'N', 'N', 'Y', 'COPY_NOT_AVAILABLE');
 INSERT INTO copy_statuses (code, label, sort_order, is_available, is_hold_trap, in_collection, checkout_refusal) VALUES ('WITHDRAWN', 'Withdrawn', 7, 'N', 'N', 'N', 'COPY_LOST_OR_WITHDRAWN');
+INSERT INTO copy_statuses (code, label, sort_order, is_available, is_hold_trap, in_collection, checkout_refusal) VALUES ('IN_REPAIR', 'In repair', 8, 'N', 'N', 'Y', 'COPY_NOT_AVAILABLE');
 
 INSERT INTO loan_statuses (code, label, sort_order, is_open) VALUES ('ACTIVE', 'On loan', 1, 'Y');
 INSERT INTO loan_statuses (code, label, sort_order, is_open) VALUES ('RETURNED', 'Returned', 2, 'N');
@@ -55,4 +56,8 @@ INSERT INTO payment_methods (code, label, sort_order, is_tender) VALUES ('CARD',
 INSERT INTO payment_methods (code, label, sort_order, is_tender) VALUES ('CHECK', 'Check', 3, 'Y');
 INSERT INTO payment_methods (code, label, sort_order, is_tender) VALUES ('ONLINE', 'Online', 4, 'Y');
 INSERT INTO payment_methods (code, label, sort_order, is_tender) VALUES ('REFUND', 'Refund', 5, 'N');
+INSERT INTO condition_grades (code, label, sort_order, sends_to_repair, charges_damage) VALUES ('GOOD', 'Good', 1, 'N', 'N');
+INSERT INTO condition_grades (code, label, sort_order, sends_to_repair, charges_damage) VALUES ('WORN', 'Worn', 2, 'N', 'N');
+INSERT INTO condition_grades (code, label, sort_order, sends_to_repair, charges_damage) VALUES ('DAMAGED', 'Damaged', 3, 'Y', 'Y');
+INSERT INTO condition_grades (code, label, sort_order, sends_to_repair, charges_damage) VALUES ('MISSING_PARTS', 'Missing parts', 4, 'Y', 'N');
 COMMIT;

@@ -69,6 +69,8 @@ INSERT INTO app_settings (name, value, description, value_type, min_value, max_v
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated', 'INTEGER', 0, 30);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('SEARCH_EXACT_TOTAL_MAX', '1000', 'Catalog search counts its matches exactly up to this many; above it the answer says total_exact false and total is this number (a lower bound)', 'INTEGER', 1, 100000);
 INSERT INTO app_settings (name, value, description, value_type) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)', 'TIME_ZONE');
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('OVERDUE_BLOCKS_RENEWAL', '0', 'Overdue loans and renewal (Koha OverduesBlockRenewing): 0 = an overdue loan may be renewed, 1 = an overdue loan cannot be renewed, 2 = a patron with any overdue loan cannot renew', 'INTEGER', 0, 2);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('DUE_DATE_BEFORE_EXPIRY', '0', 'Card expiry caps the due date (Koha ReturnBeforeExpiry): 1 = a loan is due at the latest on the last open day on or before the card expires, 0 = no cap', 'INTEGER', 0, 1);
 
 INSERT INTO branches (code, name, address) VALUES ('MAIN', 'Main Library', '1 Library Square');
 

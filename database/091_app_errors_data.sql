@@ -91,4 +91,10 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20981, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20982, 'INVALID_NOTICE_TEMPLATE', 422, 'The template is empty, too long or not valid Jinja2.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20480, 'UNSUBSCRIBE_LINK_INVALID', 400, 'The unsubscribe link is not valid.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20481, 'WEBHOOK_SIGNATURE_INVALID', 403, 'The event webhook request is unsigned, wrongly signed or too old.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20170, 'PATRON_BORROWING_SUSPENDED', 409, 'The patron may not borrow until a suspension for returning late ends.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20171, 'RENEWAL_TOO_EARLY', 409, 'The loan cannot be renewed this long before its due date.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20172, 'RENEWAL_BLOCKED_BY_OVERDUE', 409, 'Overdue loans must be returned before renewing.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20173, 'PATRON_OVERDUE_LIMIT', 409, 'The patron has too many overdue loans.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20174, 'CONDITION_GRADE_NOT_FOUND', 422, 'No such condition grade.');
+UPDATE app_errors SET overridable = 'Y' WHERE name = 'PATRON_OVERDUE_LIMIT';
 COMMIT;

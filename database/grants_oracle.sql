@@ -2,7 +2,7 @@
 -- EXECUTE on every package (a package's EXECUTE reaches only what its spec, plsql/*.pks, declares; the
 -- packages run with the owner's rights) except those whose body COMMITs (LIB_JOBS: the owner's scheduler
 -- jobs run them, never the application; the same rule as the PostgreSQL build) and those whose spec is
--- marked @internal (LIB_AUDIT, LIB_FINES_CORE, LIB_HOLDS_CORE, LIB_NOTICES_CORE: only the triggers and the other packages call
+-- marked @internal (LIB_AUDIT, LIB_FINES_CORE, LIB_HOLDS_CORE, LIB_INSPECTIONS, LIB_NOTICES_CORE: only the triggers and the other packages call
 -- them), and READ on every table and view (the API's reads: READ, unlike SELECT, cannot lock rows with
 -- SELECT ... FOR UPDATE or a table with LOCK TABLE). Read from the data dictionary, so it never drifts from
 -- the sources; what an older install granted beyond that (SELECT, EXECUTE on a committing package) is

@@ -20,6 +20,7 @@ PROMPT == package specs
 @@../plsql/lib_calendar.pks
 @@../plsql/lib_fines.pks
 @@../plsql/lib_fines_core.pks
+@@../plsql/lib_inspections.pks
 @@../plsql/lib_circulation.pks
 -- specs: accounts and holds team (auth, audit, patrons, catalog, holds)
 @@../plsql/lib_audit.pks
@@ -47,6 +48,7 @@ PROMPT == package bodies
 @@../plsql/lib_calendar.pkb
 @@../plsql/lib_fines.pkb
 @@../plsql/lib_fines_core.pkb
+@@../plsql/lib_inspections.pkb
 @@../plsql/lib_circulation.pkb
 -- bodies: accounts and holds team (auth, audit, patrons, catalog, holds)
 @@../plsql/lib_audit.pkb

@@ -230,6 +230,29 @@ BEGIN
 END closed_days_audit_trg;
 /
 
+-- Audit trail of closed_weekdays: every insert, change and delete with the changed values.
+CREATE OR REPLACE TRIGGER closed_weekdays_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON closed_weekdays
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'closed_weekdays',
+        NVL(:NEW.closed_weekday_id, :OLD.closed_weekday_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('closed_weekday_id', :OLD.closed_weekday_id, :NEW.closed_weekday_id) ||
+            lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
+            lib_audit.old_num('iso_weekday', :OLD.iso_weekday, :NEW.iso_weekday) ||
+            lib_audit.old_txt('reason', :OLD.reason, :NEW.reason),
+        lib_audit.new_num('closed_weekday_id', :OLD.closed_weekday_id, :NEW.closed_weekday_id) ||
+            lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
+            lib_audit.new_num('iso_weekday', :OLD.iso_weekday, :NEW.iso_weekday) ||
+            lib_audit.new_txt('reason', :OLD.reason, :NEW.reason)) IS NULL THEN
+        NULL;
+    END IF;
+END closed_weekdays_audit_trg;
+/
+
 -- Audit trail of patrons: every insert, change and delete with the changed values.
 CREATE OR REPLACE TRIGGER patrons_audit_trg
 AFTER INSERT OR UPDATE OR DELETE ON patrons
@@ -256,7 +279,8 @@ BEGIN
             lib_audit.old_date('registered_at', :OLD.registered_at, :NEW.registered_at) ||
             lib_audit.old_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
             lib_audit.old_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
-            lib_audit.old_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason),
+            lib_audit.old_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason) ||
+            lib_audit.old_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until),
         lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('card_number', :OLD.card_number, :NEW.card_number) ||
@@ -273,7 +297,8 @@ BEGIN
             lib_audit.new_date('registered_at', :OLD.registered_at, :NEW.registered_at) ||
             lib_audit.new_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
             lib_audit.new_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
-            lib_audit.new_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason)) IS NULL THEN
+            lib_audit.new_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason) ||
+            lib_audit.new_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until)) IS NULL THEN
         NULL;
     END IF;
 END patrons_audit_trg;
@@ -451,7 +476,14 @@ BEGIN
             lib_audit.old_num('hold_pickup_days', :OLD.hold_pickup_days, :NEW.hold_pickup_days) ||
             lib_audit.old_txt('holdable', :OLD.holdable, :NEW.holdable) ||
             lib_audit.old_num('lost_after_days', :OLD.lost_after_days, :NEW.lost_after_days) ||
-            lib_audit.old_txt('lost_refund', :OLD.lost_refund, :NEW.lost_refund),
+            lib_audit.old_txt('lost_refund', :OLD.lost_refund, :NEW.lost_refund) ||
+            lib_audit.old_txt('cap_fine_to_price', :OLD.cap_fine_to_price, :NEW.cap_fine_to_price) ||
+            lib_audit.old_num('suspension_days_per_day', :OLD.suspension_days_per_day, :NEW.suspension_days_per_day) ||
+            lib_audit.old_num('max_suspension_days', :OLD.max_suspension_days, :NEW.max_suspension_days) ||
+            lib_audit.old_num('no_renewal_before_days', :OLD.no_renewal_before_days, :NEW.no_renewal_before_days) ||
+            lib_audit.old_num('max_overdue_loans', :OLD.max_overdue_loans, :NEW.max_overdue_loans) ||
+            lib_audit.old_money('damage_fee', :OLD.damage_fee, :NEW.damage_fee) ||
+            lib_audit.old_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share),
         lib_audit.new_num('policy_id', :OLD.policy_id, :NEW.policy_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_txt('patron_category', :OLD.patron_category, :NEW.patron_category) ||
@@ -468,10 +500,48 @@ BEGIN
             lib_audit.new_num('hold_pickup_days', :OLD.hold_pickup_days, :NEW.hold_pickup_days) ||
             lib_audit.new_txt('holdable', :OLD.holdable, :NEW.holdable) ||
             lib_audit.new_num('lost_after_days', :OLD.lost_after_days, :NEW.lost_after_days) ||
-            lib_audit.new_txt('lost_refund', :OLD.lost_refund, :NEW.lost_refund)) IS NULL THEN
+            lib_audit.new_txt('lost_refund', :OLD.lost_refund, :NEW.lost_refund) ||
+            lib_audit.new_txt('cap_fine_to_price', :OLD.cap_fine_to_price, :NEW.cap_fine_to_price) ||
+            lib_audit.new_num('suspension_days_per_day', :OLD.suspension_days_per_day, :NEW.suspension_days_per_day) ||
+            lib_audit.new_num('max_suspension_days', :OLD.max_suspension_days, :NEW.max_suspension_days) ||
+            lib_audit.new_num('no_renewal_before_days', :OLD.no_renewal_before_days, :NEW.no_renewal_before_days) ||
+            lib_audit.new_num('max_overdue_loans', :OLD.max_overdue_loans, :NEW.max_overdue_loans) ||
+            lib_audit.new_money('damage_fee', :OLD.damage_fee, :NEW.damage_fee) ||
+            lib_audit.new_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share)) IS NULL THEN
         NULL;
     END IF;
 END circ_policies_audit_trg;
+/
+
+-- Audit trail of copy_inspections: every insert, change and delete with the changed values.
+CREATE OR REPLACE TRIGGER copy_inspections_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON copy_inspections
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'copy_inspections',
+        NVL(:NEW.inspection_id, :OLD.inspection_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('inspection_id', :OLD.inspection_id, :NEW.inspection_id) ||
+            lib_audit.old_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
+            lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
+            lib_audit.old_txt('grade', :OLD.grade, :NEW.grade) ||
+            lib_audit.old_txt('note', :OLD.note, :NEW.note) ||
+            lib_audit.old_num('inspected_by', :OLD.inspected_by, :NEW.inspected_by) ||
+            lib_audit.old_date('inspected_at', :OLD.inspected_at, :NEW.inspected_at) ||
+            lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id),
+        lib_audit.new_num('inspection_id', :OLD.inspection_id, :NEW.inspection_id) ||
+            lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
+            lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
+            lib_audit.new_txt('grade', :OLD.grade, :NEW.grade) ||
+            lib_audit.new_txt('note', :OLD.note, :NEW.note) ||
+            lib_audit.new_num('inspected_by', :OLD.inspected_by, :NEW.inspected_by) ||
+            lib_audit.new_date('inspected_at', :OLD.inspected_at, :NEW.inspected_at) ||
+            lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id)) IS NULL THEN
+        NULL;
+    END IF;
+END copy_inspections_audit_trg;
 /
 
 -- Audit trail of loans: every insert, change and delete with the changed values.
@@ -1037,6 +1107,32 @@ BEGIN
         NULL;
     END IF;
 END payment_methods_audit_trg;
+/
+
+-- Audit trail of condition_grades: every insert, change and delete with the changed values.
+-- The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER condition_grades_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON condition_grades
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'condition_grades',
+        NULL,
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.old_txt('sends_to_repair', :OLD.sends_to_repair, :NEW.sends_to_repair) ||
+            lib_audit.old_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage),
+        lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
+            lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
+            lib_audit.new_txt('sends_to_repair', :OLD.sends_to_repair, :NEW.sends_to_repair) ||
+            lib_audit.new_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage)) IS NULL THEN
+        NULL;
+    END IF;
+END condition_grades_audit_trg;
 /
 
 -- Audit trail of jobs: every insert, change and delete with the changed values.

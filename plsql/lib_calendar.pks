@@ -1,14 +1,21 @@
 CREATE OR REPLACE PACKAGE lib_calendar AS
     /**
-     * Opening calendar of the branches (closed_days): due dates never fall on a closed day and
-     * overdue fines are not charged for closed days. A closed_days row with branch_id NULL closes
-     * every branch that day. Days are the library's calendar days (LIBRARY_TIME_ZONE, see lib_clock),
+     * Opening calendar of the branches: single closed days (closed_days) and weekly closures
+     * (closed_weekdays, e.g. closed every Sunday). Due dates never fall on a closed day and overdue
+     * fines are not charged for closed days. A row with branch_id NULL closes every branch. Days are the library's calendar days (LIBRARY_TIME_ZONE, see lib_clock),
      * whole days (midnight): times passed in as days are truncated. due_at and end_of_day return
      * UTC instants.
      */
 
     /**
-     * Whether a branch is closed on a day (its own closure or a library-wide one).
+     * ISO weekday of a day, whatever the session's territory: 1 = Monday to 7 = Sunday.
+     * @param p_day any time of the day
+     * @return 1 to 7
+     */
+    FUNCTION iso_weekday(p_day IN DATE) RETURN NUMBER;
+
+    /**
+     * Whether a branch is closed on a day: its own closed day or weekday, or a library-wide one.
      * @param p_branch_id branches.branch_id
      * @param p_day       any time of the day
      * @return 1 when closed, else 0
@@ -26,7 +33,16 @@ CREATE OR REPLACE PACKAGE lib_calendar AS
     FUNCTION next_open_day(p_branch_id IN NUMBER, p_day IN DATE) RETURN DATE;
 
     /**
-     * Number of closed days d of the branch (own or library-wide, each day counted once) with
+     * Last day on or before p_day on which the branch is open (looks at most 366 days back, then
+     * returns the day before that year).
+     * @param p_branch_id branches.branch_id
+     * @param p_day       any time of the starting day
+     * @return midnight of the last open day on or before TRUNC(p_day)
+     */
+    FUNCTION previous_open_day(p_branch_id IN NUMBER, p_day IN DATE) RETURN DATE;
+
+    /**
+     * Number of closed days d (closed days and weekly closures of the branch (own or library-wide, each day counted once) with
      * TRUNC(p_from) < d <= TRUNC(p_to).
      * @param p_branch_id branches.branch_id
      * @param p_from      start, exclusive (e.g. the due date)

@@ -106,6 +106,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 l_list := with_reason(l_list, 'LOAN_LIMIT_REACHED');
             END IF;
         END IF;
+        l_list := with_reason(l_list, lib_policy.checkout_refusals(p_patron_id, p_policy_id)); -- the peers' rules
         IF p_reserved_for IS NOT NULL AND p_patron_id IS NOT NULL AND p_reserved_for <> p_patron_id THEN
             l_list := with_reason(l_list, 'COPY_ON_HOLD_FOR_OTHER');
         END IF;
@@ -185,7 +186,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- Close a loan whose copy row the caller has locked, charge, and offer the copy to the holds.
     PROCEDURE close_loan(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                          p_condition IN VARCHAR2, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
-                         p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+                         p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2) IS
         l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     copies.copy_id%TYPE := p_copy_id;
         l_status      loans.status%TYPE;
@@ -195,6 +196,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_now         DATE;
         l_returned_at DATE;
         l_refund      NUMBER;
+        l_to_repair   NUMBER; -- an OUT argument: the parameter's own type
     BEGIN
         BEGIN
             SELECT l.status, l.checkout_at, l.patron_id
@@ -222,18 +224,21 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                returned_at = l_returned_at,
                return_branch_id = p_branch_id,
                return_by = lib_session.actor(),
-               return_condition = p_condition
+               return_condition = p_condition_note
          WHERE loan_id = l_loan_id;
         IF l_status = 'LOST' THEN
             lib_fines_core.settle_lost_return(p_loan_id, l_refund);
+        ELSE
+            lib_policy.suspend_for_late_return(p_loan_id, l_returned_at);
         END IF;
         lib_fines_core.charge_overdue(p_loan_id, l_returned_at, p_fine_id, p_fine_amount);
-        IF p_condition IS NOT NULL THEN
-            UPDATE copies SET condition_note = p_condition WHERE copy_id = l_copy_id;
-        END IF;
+        -- the condition graded at the desk: a copy sent to repair is neither shelved nor trapped for a hold
+        lib_inspections.record_checkin(p_copy_id, p_loan_id, p_condition, p_condition_note, l_to_repair);
 
-        lib_holds_core.on_checkin(p_copy_id, p_branch_id, p_hold_id);
-        IF p_hold_id IS NULL THEN
+        IF l_to_repair = 0 THEN
+            lib_holds_core.on_checkin(p_copy_id, p_branch_id, p_hold_id);
+        END IF;
+        IF p_hold_id IS NULL AND l_to_repair = 0 THEN
             UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = l_copy_id;
         END IF;
         lib_notices_core.queue('RETURN_RECEIPT', l_patron_id, p_loan_id, p_loan_id, NULL);
@@ -292,6 +297,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF lib_holds.blocks_renewal(p_loan_id) = 1 THEN
             lib_err.raise_error('RENEWAL_BLOCKED_BY_HOLD', 'loan ' || p_loan_id);
         END IF;
+        lib_policy.check_renewal(p_loan_id); -- the peers' rules: overdue loans, too early
 
         IF l_due_at < l_now THEN
             -- overdue: the charge up to now is made now and stays
@@ -302,7 +308,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         ELSE
             l_base := l_now;
         END IF;
-        l_new_due := GREATEST(lib_calendar.due_at(l_branch_id, l_base, l_loan_days), l_due_at);
+        l_new_due := GREATEST(lib_policy.loan_due_at(l_patron_id, l_branch_id, l_base, l_loan_days), l_due_at);
 
         -- last_renewed_at read after the charge: a fine created above counts as before the renewal
         UPDATE loans
@@ -453,7 +459,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
 
         IF p_due_date IS NULL THEN
             SELECT cp.loan_days INTO l_loan_days FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
-            p_due_at := lib_calendar.due_at(l_copy_branch, l_now, l_loan_days);
+            p_due_at := lib_policy.loan_due_at(p_patron_id, l_copy_branch, l_now, l_loan_days);
         ELSIF p_due_date = TRUNC(p_due_date) THEN
             p_due_at := lib_calendar.end_of_day(p_due_date);
         ELSE
@@ -516,7 +522,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- received. p_returned_out: the return time recorded, NULL for a transit arrival.
     PROCEDURE take_back(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                         p_loan_id OUT NUMBER, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
-                        p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+                        p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2) IS
         l_copy_id     copies.copy_id%TYPE := p_copy_id;
         CURSOR c_open_loan IS
             SELECT l.loan_id
@@ -551,7 +557,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         CLOSE c_open_loan;
         IF p_loan_id IS NOT NULL THEN
             close_loan(p_loan_id, p_copy_id, l_branch_id, p_returned_at, p_condition, p_returned_out, p_fine_id,
-                       p_fine_amount, p_hold_id);
+                       p_fine_amount, p_hold_id, p_condition_note);
         ELSIF l_copy_status = 'IN_TRANSIT' THEN
             -- arrival of a copy in transit: a hold waiting at this branch becomes READY
             lib_holds_core.on_checkin(p_copy_id, l_branch_id, p_hold_id);
@@ -568,7 +574,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- Check in a given loan, after the entry point checked CIRC_RETURN; p_copy_id: its copy.
     PROCEDURE take_back_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                              p_condition IN VARCHAR2, p_copy_id OUT NUMBER, p_returned_out OUT DATE,
-                             p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+                             p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                             p_condition_note IN VARCHAR2) IS
         l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     loans.copy_id%TYPE;
         l_home_branch copies.branch_id%TYPE;
@@ -582,46 +589,49 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         SELECT c.branch_id INTO l_home_branch FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
         p_copy_id := l_copy_id;
         close_loan(p_loan_id, l_copy_id, NVL(p_branch_id, l_home_branch), p_returned_at, p_condition,
-                   p_returned_out, p_fine_id, p_fine_amount, p_hold_id);
+                   p_returned_out, p_fine_id, p_fine_amount, p_hold_id, p_condition_note);
     END take_back_loan;
 
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
-                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                      p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_returned_at DATE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         take_back(p_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, l_returned_at, p_fine_id,
-                  p_fine_amount, p_hold_id);
+                  p_fine_amount, p_hold_id, p_condition_note);
     END checkin;
 
     PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
                                  p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
-                                 p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER) IS
+                                 p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                                 p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_copy_id     copies.copy_id%TYPE;
         l_returned_at DATE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         l_copy_id := copy_of(NULL, p_copy_barcode);
         take_back(l_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, l_returned_at, p_fine_id,
-                  p_fine_amount, p_hold_id);
+                  p_fine_amount, p_hold_id, p_condition_note);
     END checkin_by_barcode;
 
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                            p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE,
-                           p_hold_id OUT NUMBER) IS
+                           p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_copy_id     NUMBER; -- an OUT argument: the parameter's own type (numeric, not bigint, on PostgreSQL)
         l_returned_at DATE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         take_back_loan(p_loan_id, p_branch_id, p_returned_at, p_condition, l_copy_id, l_returned_at, p_fine_id,
-                       p_fine_amount, p_hold_id);
+                       p_fine_amount, p_hold_id, p_condition_note);
     END checkin_loan;
 
     PROCEDURE checkin_desk(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2,
                            p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                            p_closed_loan_id OUT NUMBER, p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE,
                            p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
-                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2) IS
+                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2,
+                           p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_hold_id holds.hold_id%TYPE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
@@ -633,11 +643,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             END IF;
             p_closed_loan_id := p_loan_id;
             take_back_loan(p_loan_id, p_branch_id, p_returned_at, p_condition, p_closed_copy_id, p_returned_out,
-                           p_fine_id, p_fine_amount, p_hold_id);
+                           p_fine_id, p_fine_amount, p_hold_id, p_condition_note);
         ELSE
             p_closed_copy_id := copy_of(p_copy_id, p_copy_barcode);
             take_back(p_closed_copy_id, p_branch_id, p_returned_at, p_condition, p_closed_loan_id, p_returned_out,
-                      p_fine_id, p_fine_amount, p_hold_id);
+                      p_fine_id, p_fine_amount, p_hold_id, p_condition_note);
         END IF;
         IF p_hold_id IS NOT NULL THEN
             l_hold_id := p_hold_id;

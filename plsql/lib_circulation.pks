@@ -6,26 +6,31 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * is app_errors.overridable, the patron's part is lib_patrons.standing, a copy's status's refusal
      * copy_statuses.checkout_refusal):
      *   never overridable: PATRON_NOT_FOUND, COPY_NOT_FOUND, PATRON_INACTIVE (record DELETED),
-     *     PATRON_SUSPENDED (lifting a suspension is PATRON_SUSPEND's job, not an override),
+     *     PATRON_SUSPENDED and PATRON_BORROWING_SUSPENDED (lifting a suspension is PATRON_SUSPEND's job,
+     *     not an override),
      *     COPY_LOST_OR_WITHDRAWN, COPY_ALREADY_ON_LOAN, COPY_NOT_AVAILABLE (DAMAGED, or IN_TRANSIT
      *     not trapped for this patron), NO_CIRC_POLICY
      *   overridable with CIRC_OVERRIDE: PATRON_EXPIRED (status EXPIRED or expires_on before today),
      *     PATRON_FINES_OVER_LIMIT (balance above 0 and at or above the policy's fine_block_threshold),
      *     LOAN_LIMIT_REACHED (ACTIVE loans at or above loan_limit), COPY_ON_HOLD_FOR_OTHER (the copy
-     *     is trapped for another patron's hold, which then goes back to the queue)
+     *     is trapped for another patron's hold, which then goes back to the queue), PATRON_OVERDUE_LIMIT
+     *     (lib_policy.checkout_refusals: the policy's max_overdue_loans)
      * A copy ON_HOLD_SHELF or IN_TRANSIT trapped for this patron may be lent to them: the hold is
      * fulfilled. The policy is lib_policy.policy_for(copy's branch, patron's category, material type).
      * The loan's branch is the copy's branch. Due date: today + loan_days, moved forward past the
-     * branch's closed days, at 23:59:59.
+     * branch's closed days, at 23:59:59, capped by the card's expiry when DUE_DATE_BEFORE_EXPIRY says so
+     * (lib_policy.loan_due_at).
      *
-     * Check-in closes the loan, charges the overdue fine as of the return time (lib_fines), records
-     * the condition, then offers the copy to the hold queue (lib_holds_core.on_checkin). A copy no hold
+     * Check-in closes the loan, charges the overdue fine as of the return time (lib_fines), suspends a
+     * late patron as the policy says (lib_policy.suspend_for_late_return), records the condition grade
+     * (lib_inspections: a grade that sends to repair makes the copy IN_REPAIR, kept from the holds, and
+     * may charge damage), then offers the copy to the hold queue (lib_holds_core.on_checkin). A copy no hold
      * wants becomes AVAILABLE (it keeps its home branch). A LOST loan whose copy comes back is
      * RETURNED and its LOST charge is settled per policy (lib_fines_core.settle_lost_return).
      * The branch of a check-in, NULL = the copy's home branch.
      *
      * Renewal: refused for blocked patrons (lib_patrons.check_standing with the loan's policy), at the renewal limit, or when another patron's hold
-     * needs the copy. An overdue loan may be renewed: its overdue fine up to now is charged and
+     * needs the copy, then by the peers' rules (lib_policy.check_renewal: overdue loans, too early). An overdue loan may be renewed: its overdue fine up to now is charged and
      * stays (Koha). New due date: loan_days from today (or, with renew_from_due = 'Y', from the later
      * of the old due date and today), past closed days, never earlier than the old due date.
      *
@@ -117,19 +122,24 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @param p_copy_id     copies.copy_id
      * @param p_branch_id   branch where the copy is checked in, NULL = the copy's home branch
      * @param p_returned_at back-dated return time (book drop), NULL = now. Between checkout and now.
-     * @param p_condition   condition noted at the desk (also stored as copies.condition_note), NULL = none
+     * @param p_condition   condition grade given at the desk (condition_grades.code, any case), NULL = not graded
      * @param p_loan_id     OUT the loan closed, NULL for a transit arrival
      * @param p_fine_id     OUT the loan's OVERDUE fine, NULL = none owed
      * @param p_fine_amount OUT its amount, 0 when none
-     * @param p_hold_id     OUT the hold the copy is now trapped for, NULL = none (copy AVAILABLE)
+     * @param p_hold_id     OUT the hold the copy is now trapped for, NULL = none (copy AVAILABLE, or IN_REPAIR
+     *                      when the grade sends it to repair)
+     * @param p_condition_note note on the condition (loans.return_condition, copies.condition_note, the
+     *                      inspection's note), NULL = none
      * @throws -20411 PERMISSION_DENIED
      * @throws -20102 COPY_NOT_FOUND
      * @throws -20505 BRANCH_NOT_FOUND
      * @throws -20108 LOAN_NOT_ACTIVE the copy is not on loan and not in transit
      * @throws -20112 INVALID_RETURN_DATE
+     * @throws -20174 CONDITION_GRADE_NOT_FOUND
      */
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
-                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER);
+                      p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                      p_condition_note IN VARCHAR2 DEFAULT NULL);
 
     /**
      * checkin by the scanned copy barcode.
@@ -139,7 +149,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      */
     PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
                                  p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER,
-                                 p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER);
+                                 p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
+                                 p_condition_note IN VARCHAR2 DEFAULT NULL);
 
     /**
      * checkin of a given loan (ACTIVE or LOST). Parameters and results as checkin.
@@ -150,7 +161,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      */
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                            p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE,
-                           p_hold_id OUT NUMBER);
+                           p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2 DEFAULT NULL);
 
     /**
      * The desk's check-in (API and staff UI): by loan, by copy id or by copy barcode (exactly one), the
@@ -171,6 +182,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @param p_hold_patron_id OUT that hold's patron, NULL = none
      * @param p_hold_status    OUT that hold's status now: READY (on the hold shelf here) or PENDING (the copy
      *                         goes IN_TRANSIT to its pickup branch); NULL = none
+     * @param p_condition_note as checkin
      * @throws -20903 INVALID_ARGUMENT a loan id together with a copy id or barcode, or a copy id and a barcode
      * @throws -20102 COPY_NOT_FOUND no copy with this id or barcode, or nothing given
      * @throws every error of checkin and checkin_loan
@@ -179,7 +191,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
                            p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                            p_closed_loan_id OUT NUMBER, p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE,
                            p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
-                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2);
+                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2,
+                           p_condition_note IN VARCHAR2 DEFAULT NULL);
 
     /**
      * Renew a loan at the desk. Needs CIRC_RENEW.
@@ -194,6 +207,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      *         -20405 PATRON_FINES_OVER_LIMIT: the patron is blocked
      * @throws -20109 RENEWAL_LIMIT_REACHED
      * @throws -20110 RENEWAL_BLOCKED_BY_HOLD
+     * @throws -20172 RENEWAL_BLOCKED_BY_OVERDUE, -20171 RENEWAL_TOO_EARLY (lib_policy.check_renewal)
      */
     PROCEDURE renew(p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER);
 

@@ -5,9 +5,10 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      *
      * Overdue charge of a loan (one OVERDUE fine row per loan, fines_loan_charge_uk):
      *   days overdue   = as_of day - due day when the as_of day is after the due day, else 0
-     *   chargeable     = days overdue - closed days of the loan's branch in (due day, as_of day]
+     *   chargeable     = days overdue - closed days (and weekly closures) of the loan's branch in (due day, as_of day]
      *                    - policy grace_days, not below 0
-     *   amount         = LEAST(policy max_fine, policy daily_fine * chargeable), rounded to cents
+     *   amount         = LEAST(policy max_fine, policy daily_fine * chargeable), rounded to cents; with the
+     *                    policy's cap_fine_to_price = 'Y' the material's replacement_cost caps it too
      * Days are the library's calendar days (lib_clock: LIBRARY_TIME_ZONE) on which due_at and the as-of
      * time (UTC instants) fall. accrued_through is the library day up to which the row has been charged.
      * Money becomes text only through money_text.

@@ -48,10 +48,14 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
         l_result          NUMBER;
     BEGIN
         BEGIN
-            SELECT l.branch_id, l.due_at, l.last_renewed_at, p.daily_fine, p.grace_days, p.max_fine
+            -- the cap: max_fine, and with cap_fine_to_price also the material's replacement cost
+            SELECT l.branch_id, l.due_at, l.last_renewed_at, p.daily_fine, p.grace_days,
+                   CASE WHEN p.cap_fine_to_price = 'Y' THEN LEAST(p.max_fine, m.replacement_cost) ELSE p.max_fine END
               INTO l_branch_id, l_due_at, l_last_renewed_at, l_daily_fine, l_grace_days, l_max_fine
               FROM loans l
               JOIN circ_policies p ON p.policy_id = l.policy_id
+              JOIN copies c ON c.copy_id = l.copy_id
+              JOIN materials m ON m.material_id = c.material_id
              WHERE l.loan_id = l_loan_id;
         EXCEPTION
             WHEN NO_DATA_FOUND THEN
@@ -85,9 +89,10 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
         l_day := lib_clock.local_day(NVL(p_as_of, l_now));
         l_cutoff := lib_clock.day_start_utc(l_day); -- loans due before it are overdue on l_day
         l_zone := lib_clock.time_zone_name();
-        -- One statement for all loans. Closed days are counted per distinct (branch, day) pair
-        -- (k1: from the due day, k2: from the day a frozen row was last charged, both up to l_day),
-        -- not per loan, so the cost stays one pass over the overdue loans. The library day of a due
+        -- One statement for all loans. Closed days (single days and weekly closures, lib_calendar) are
+        -- counted once per distinct (branch, day) pair (k1: from the due day, k2: from the day a frozen
+        -- row was last charged, both up to l_day), not per loan, so the cost stays one pass over the
+        -- overdue loans. With cap_fine_to_price the material's replacement cost caps the fine too. The library day of a due
         -- date (due_day) is lib_clock.local_day written inline: a function call per loan would cost
         -- more than the rest of the statement.
         MERGE INTO fines f
@@ -106,7 +111,9 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
                                       END), 2)) AS new_amount
                   FROM (
                     SELECT l.loan_id, l.patron_id, x.fine_id, x.amount AS old_amount, x.amount_paid, x.accrued_through,
-                           p.daily_fine, p.grace_days, p.max_fine,
+                           p.daily_fine, p.grace_days,
+                           CASE WHEN p.cap_fine_to_price = 'Y' THEN LEAST(p.max_fine, m.replacement_cost)
+                                ELSE p.max_fine END AS max_fine,
                            l_day - l.due_day AS days_a,
                            NVL(k1.closed_count, 0) AS closed_a,
                            CASE WHEN x.fine_id IS NOT NULL AND l.last_renewed_at IS NOT NULL
@@ -114,29 +121,28 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
                            GREATEST(NVL(x.accrued_through, l.due_day), l.due_day) - l.due_day
                                AS days_p,
                            NVL(k2.closed_count, 0) AS closed_after_p
-                      FROM (SELECT l0.loan_id, l0.patron_id, l0.branch_id, l0.policy_id, l0.last_renewed_at,
+                      FROM (SELECT l0.loan_id, l0.patron_id, l0.branch_id, l0.policy_id, l0.last_renewed_at, l0.copy_id,
                                    TRUNC(CAST(FROM_TZ(CAST(l0.due_at AS TIMESTAMP), 'UTC') AT TIME ZONE l_zone AS DATE))
                                        AS due_day
                               FROM loans l0
                              WHERE l0.status = 'ACTIVE'
                                AND l0.due_at < l_cutoff) l
                       JOIN circ_policies p ON p.policy_id = l.policy_id
+                      JOIN copies c ON c.copy_id = l.copy_id
+                      JOIN materials m ON m.material_id = c.material_id
                       LEFT JOIN fines x ON x.loan_id = l.loan_id AND x.fine_type = 'OVERDUE'
-                      LEFT JOIN (SELECT q1.branch_id, q1.from_day, COUNT(DISTINCT c1.closed_on) AS closed_count
+                      LEFT JOIN (SELECT q1.branch_id, q1.from_day,
+                                        lib_calendar.closed_days_between(q1.branch_id, q1.from_day, l_day) AS closed_count
                                    FROM (SELECT DISTINCT l1.branch_id,
                                                 TRUNC(CAST(FROM_TZ(CAST(l1.due_at AS TIMESTAMP), 'UTC')
                                                            AT TIME ZONE l_zone AS DATE)) AS from_day
                                            FROM loans l1
                                           WHERE l1.status = 'ACTIVE'
-                                            AND l1.due_at < l_cutoff) q1
-                                   JOIN closed_days c1
-                                     ON (c1.branch_id = q1.branch_id OR c1.branch_id IS NULL)
-                                    AND c1.closed_on > q1.from_day
-                                    AND c1.closed_on <= l_day
-                                  GROUP BY q1.branch_id, q1.from_day) k1
+                                            AND l1.due_at < l_cutoff) q1) k1
                         ON k1.branch_id = l.branch_id
                        AND k1.from_day = l.due_day
-                      LEFT JOIN (SELECT q2.branch_id, q2.from_day, COUNT(DISTINCT c2.closed_on) AS closed_count
+                      LEFT JOIN (SELECT q2.branch_id, q2.from_day,
+                                        lib_calendar.closed_days_between(q2.branch_id, q2.from_day, l_day) AS closed_count
                                    FROM (SELECT DISTINCT l2.branch_id,
                                                 GREATEST(x2.accrued_through,
                                                          TRUNC(CAST(FROM_TZ(CAST(l2.due_at AS TIMESTAMP), 'UTC')
@@ -147,12 +153,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
                                             AND l2.due_at < l_cutoff
                                             AND l2.last_renewed_at IS NOT NULL
                                             AND x2.assessed_at <= l2.last_renewed_at
-                                            AND x2.accrued_through IS NOT NULL) q2
-                                   JOIN closed_days c2
-                                     ON (c2.branch_id = q2.branch_id OR c2.branch_id IS NULL)
-                                    AND c2.closed_on > q2.from_day
-                                    AND c2.closed_on <= l_day
-                                  GROUP BY q2.branch_id, q2.from_day) k2
+                                            AND x2.accrued_through IS NOT NULL) q2) k2
                         ON k2.branch_id = l.branch_id
                        AND k2.from_day = GREATEST(NVL(x.accrued_through, l.due_day), l.due_day)
                      WHERE (x.fine_id IS NULL

@@ -313,6 +313,7 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_status patrons.status%TYPE;
         l_now    patrons.status_changed_at%TYPE;
         l_today  patrons.expires_on%TYPE;
+        l_late   NUMBER;
     BEGIN
         lib_auth.require_permission('PATRON_SUSPEND');
         l_status := lock_patron(l_patron_id);
@@ -321,11 +322,15 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         END IF;
         l_now := lib_clock.now_utc();
         l_today := lib_clock.local_day(l_now);
-        IF l_status <> 'SUSPENDED' THEN
+        SELECT COUNT(*) INTO l_late FROM patrons p WHERE p.patron_id = l_patron_id AND p.suspended_until >= l_today;
+        IF l_status <> 'SUSPENDED' AND l_late = 0 THEN
             lib_err.raise_error('PATRON_NOT_SUSPENDED', 'patron ' || TO_CHAR(p_patron_id));
         END IF;
+        -- lifts a suspension for returning late too
         UPDATE patrons
-           SET status = CASE WHEN expires_on < l_today THEN 'EXPIRED' ELSE 'ACTIVE' END,
+           SET suspended_until = NULL,
+               status = CASE WHEN status <> 'SUSPENDED' THEN status
+                             WHEN expires_on < l_today THEN 'EXPIRED' ELSE 'ACTIVE' END,
                status_reason = SUBSTR(TRIM(p_reason), 1, 400),
                status_changed_at = l_now
          WHERE patron_id = l_patron_id;
@@ -411,16 +416,18 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         l_patron_id  patrons.patron_id%TYPE := p_patron_id;
         l_refusal    patron_statuses.refusal%TYPE;
         l_expires_on patrons.expires_on%TYPE;
+        l_suspended  patrons.suspended_until%TYPE;
         l_found      BOOLEAN := FALSE;
         l_list       VARCHAR2(400);
     BEGIN
-        FOR r_patron IN (SELECT ps.refusal, p.expires_on
+        FOR r_patron IN (SELECT ps.refusal, p.expires_on, p.suspended_until
                            FROM patrons p
                            JOIN patron_statuses ps ON ps.code = p.status
                           WHERE p.patron_id = l_patron_id) LOOP
             l_found := TRUE;
             l_refusal := r_patron.refusal;
             l_expires_on := r_patron.expires_on;
+            l_suspended := r_patron.suspended_until;
         END LOOP;
         IF NOT l_found THEN
             RETURN 'PATRON_NOT_FOUND';
@@ -431,7 +438,11 @@ CREATE OR REPLACE PACKAGE BODY lib_patrons AS
         IF l_expires_on < lib_clock.today() AND NVL(l_refusal, '-') <> 'PATRON_EXPIRED' THEN
             l_list := add_reason(l_list, 'PATRON_EXPIRED');
         END IF;
-        -- 3. the fines, against the threshold of the policy that applies
+        -- 3. a suspension for returning late (lib_policy.suspend_for_late_return) that runs through today
+        IF l_suspended >= lib_clock.today() THEN
+            l_list := add_reason(l_list, 'PATRON_BORROWING_SUSPENDED');
+        END IF;
+        -- 4. the fines, against the threshold of the policy that applies
         IF p_threshold IS NOT NULL AND lib_fines.blocking_balance(p_patron_id, p_threshold) > 0 THEN
             l_list := add_reason(l_list, 'PATRON_FINES_OVER_LIMIT');
         END IF;

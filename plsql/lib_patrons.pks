@@ -91,14 +91,14 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
     PROCEDURE suspend(p_patron_id IN NUMBER, p_reason IN VARCHAR2);
 
     /**
-     * Lift a suspension: the patron becomes ACTIVE again (EXPIRED when the card expired meanwhile).
-     * Needs PATRON_SUSPEND.
+     * Lift a suspension: the patron becomes ACTIVE again (EXPIRED when the card expired meanwhile), and
+     * a suspension for returning late (suspended_until) ends too. Needs PATRON_SUSPEND.
      * @param p_patron_id patrons.patron_id
      * @param p_reason    required, kept in status_reason
      * @throws -20401 PATRON_NOT_FOUND
      * @throws -20411 PERMISSION_DENIED
      * @throws -20413 REASON_REQUIRED
-     * @throws -20416 PATRON_NOT_SUSPENDED
+     * @throws -20416 PATRON_NOT_SUSPENDED neither suspended nor under a suspension for returning late
      */
     PROCEDURE reinstate(p_patron_id IN NUMBER, p_reason IN VARCHAR2);
 
@@ -150,7 +150,8 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
      * The patron's standing: the one rule checkout, renewal and hold placement apply to the patron, so the
      * three refuse the same patron with the same code. In this order: the record's state refuses
      * (patron_statuses.refusal: DELETED PATRON_INACTIVE, SUSPENDED PATRON_SUSPENDED, EXPIRED PATRON_EXPIRED),
-     * the card's expires_on is before the library's today (PATRON_EXPIRED), the fines reach the threshold
+     * the card's expires_on is before the library's today (PATRON_EXPIRED), a suspension for returning late
+     * runs through today (patrons.suspended_until: PATRON_BORROWING_SUSPENDED), the fines reach the threshold
      * (lib_fines.blocking_balance: PATRON_FINES_OVER_LIMIT). Which of them an override passes is
      * app_errors.overridable (lib_circulation.checkout). Changes nothing, needs no permission.
      * @param p_patron_id patrons.patron_id
@@ -165,7 +166,7 @@ CREATE OR REPLACE PACKAGE lib_patrons AS
      * @param p_patron_id patrons.patron_id
      * @param p_threshold as standing
      * @throws -20401 PATRON_NOT_FOUND, -20404 PATRON_INACTIVE, -20402 PATRON_SUSPENDED, -20403 PATRON_EXPIRED,
-     *         -20405 PATRON_FINES_OVER_LIMIT (the detail says what is owed)
+     *         -20170 PATRON_BORROWING_SUSPENDED, -20405 PATRON_FINES_OVER_LIMIT (the detail says what is owed)
      */
     PROCEDURE check_standing(p_patron_id IN NUMBER, p_threshold IN NUMBER);
 END lib_patrons;

@@ -1,5 +1,13 @@
 CREATE OR REPLACE PACKAGE BODY lib_policy AS
 
+    -- an INTEGER setting, 0 when missing
+    FUNCTION setting_number(p_name IN VARCHAR2) RETURN NUMBER IS
+        l_value app_settings.value%TYPE;
+    BEGIN
+        SELECT MAX(s.value) INTO l_value FROM app_settings s WHERE s.name = p_name;
+        RETURN NVL(TO_NUMBER(l_value), 0);
+    END setting_number;
+
     FUNCTION find_policy(p_branch_id IN NUMBER, p_patron_category IN VARCHAR2, p_material_type IN VARCHAR2)
         RETURN NUMBER IS
         -- keys are compared through variables of the column's type (an index-friendly comparison)
@@ -62,6 +70,167 @@ CREATE OR REPLACE PACKAGE BODY lib_policy AS
         END;
         RETURN policy_for(l_branch_id, l_category, l_type);
     END policy_for_loan;
+
+    FUNCTION loan_due_at(p_patron_id IN NUMBER, p_branch_id IN NUMBER, p_from IN DATE, p_days IN NUMBER)
+        RETURN DATE IS
+        l_patron_id  patrons.patron_id%TYPE := p_patron_id;
+        l_expires_on patrons.expires_on%TYPE;
+        l_due        DATE;
+        l_cap        DATE;
+    BEGIN
+        l_due := lib_calendar.due_at(p_branch_id, p_from, p_days);
+        IF setting_number('DUE_DATE_BEFORE_EXPIRY') <> 1 THEN
+            RETURN l_due;
+        END IF;
+        SELECT MAX(p.expires_on) INTO l_expires_on FROM patrons p WHERE p.patron_id = l_patron_id;
+        IF l_expires_on IS NULL THEN
+            RETURN l_due;
+        END IF;
+        l_cap := lib_calendar.end_of_day(lib_calendar.previous_open_day(p_branch_id, l_expires_on));
+        -- an expired card lent to by override: due at the end of today, not in the past
+        l_cap := GREATEST(l_cap, lib_calendar.end_of_day(lib_clock.today()));
+        RETURN LEAST(l_due, l_cap);
+    END loan_due_at;
+
+    FUNCTION checkout_refusals(p_patron_id IN NUMBER, p_policy_id IN NUMBER) RETURN VARCHAR2 IS
+        l_patron_id   patrons.patron_id%TYPE := p_patron_id;
+        l_policy_id   circ_policies.policy_id%TYPE := p_policy_id;
+        l_max_overdue circ_policies.max_overdue_loans%TYPE;
+        l_overdue     NUMBER;
+        l_now         DATE;
+    BEGIN
+        IF p_policy_id IS NULL OR p_patron_id IS NULL THEN
+            RETURN NULL;
+        END IF;
+        SELECT MAX(cp.max_overdue_loans) INTO l_max_overdue FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
+        IF l_max_overdue IS NULL THEN
+            RETURN NULL;
+        END IF;
+        l_now := lib_clock.now_utc();
+        SELECT COUNT(*)
+          INTO l_overdue
+          FROM loans l
+         WHERE l.patron_id = l_patron_id
+           AND l.status = 'ACTIVE'
+           AND l.due_at < l_now;
+        IF l_overdue >= l_max_overdue THEN
+            RETURN 'PATRON_OVERDUE_LIMIT';
+        END IF;
+        RETURN NULL;
+    END checkout_refusals;
+
+    PROCEDURE check_renewal(p_loan_id IN NUMBER) IS
+        l_loan_id   loans.loan_id%TYPE := p_loan_id;
+        l_patron_id loans.patron_id%TYPE;
+        l_due_at    loans.due_at%TYPE;
+        l_before    circ_policies.no_renewal_before_days%TYPE;
+        l_mode      NUMBER;
+        l_overdue   NUMBER;
+        l_now       DATE;
+    BEGIN
+        SELECT l.patron_id, l.due_at, cp.no_renewal_before_days
+          INTO l_patron_id, l_due_at, l_before
+          FROM loans l
+          JOIN circ_policies cp ON cp.policy_id = l.policy_id
+         WHERE l.loan_id = l_loan_id;
+        l_now := lib_clock.now_utc();
+        l_mode := setting_number('OVERDUE_BLOCKS_RENEWAL');
+        IF l_mode = 1 AND l_due_at < l_now THEN
+            lib_err.raise_error('RENEWAL_BLOCKED_BY_OVERDUE', 'loan ' || p_loan_id || ' is overdue');
+        ELSIF l_mode = 2 THEN
+            SELECT COUNT(*)
+              INTO l_overdue
+              FROM loans l
+             WHERE l.patron_id = l_patron_id
+               AND l.status = 'ACTIVE'
+               AND l.due_at < l_now;
+            IF l_overdue > 0 THEN
+                lib_err.raise_error('RENEWAL_BLOCKED_BY_OVERDUE', 'patron ' || l_patron_id || ' has '
+                                    || l_overdue || ' overdue loans');
+            END IF;
+        END IF;
+        IF l_before IS NOT NULL AND lib_clock.today() < lib_clock.local_day(l_due_at) - l_before THEN
+            lib_err.raise_error('RENEWAL_TOO_EARLY', 'loan ' || p_loan_id || ': renewable from '
+                                || TO_CHAR(lib_clock.local_day(l_due_at) - l_before, 'YYYY-MM-DD'));
+        END IF;
+    END check_renewal;
+
+    PROCEDURE suspend_for_late_return(p_loan_id IN NUMBER, p_returned_at IN DATE) IS
+        l_loan_id   loans.loan_id%TYPE := p_loan_id;
+        l_patron_id loans.patron_id%TYPE;
+        l_branch_id loans.branch_id%TYPE;
+        l_due_at    loans.due_at%TYPE;
+        l_per_day   circ_policies.suspension_days_per_day%TYPE;
+        l_max       circ_policies.max_suspension_days%TYPE;
+        l_grace     circ_policies.grace_days%TYPE;
+        l_due_day   DATE;
+        l_back_day  DATE;
+        l_late      NUMBER;
+        l_days      NUMBER;
+        l_until     DATE;
+    BEGIN
+        SELECT l.patron_id, l.branch_id, l.due_at, cp.suspension_days_per_day, cp.max_suspension_days, cp.grace_days
+          INTO l_patron_id, l_branch_id, l_due_at, l_per_day, l_max, l_grace
+          FROM loans l
+          JOIN circ_policies cp ON cp.policy_id = l.policy_id
+         WHERE l.loan_id = l_loan_id;
+        IF l_per_day = 0 THEN
+            RETURN;
+        END IF;
+        l_due_day := lib_clock.local_day(l_due_at);
+        l_back_day := lib_clock.local_day(p_returned_at);
+        l_late := l_back_day - l_due_day - lib_calendar.closed_days_between(l_branch_id, l_due_day, l_back_day);
+        IF l_late <= l_grace THEN
+            RETURN;
+        END IF;
+        l_days := l_late * l_per_day;
+        IF l_max IS NOT NULL THEN
+            l_days := LEAST(l_days, l_max);
+        END IF;
+        IF l_days <= 0 THEN
+            RETURN;
+        END IF;
+        l_until := l_back_day + l_days - 1;
+        UPDATE patrons
+           SET suspended_until = l_until
+         WHERE patron_id = l_patron_id
+           AND (suspended_until IS NULL OR suspended_until < l_until);
+    END suspend_for_late_return;
+
+    PROCEDURE set_peer_rules(p_policy_id IN NUMBER, p_cap_fine_to_price IN VARCHAR2, p_suspension_days_per_day IN NUMBER,
+                             p_max_suspension_days IN NUMBER, p_no_renewal_before_days IN NUMBER,
+                             p_max_overdue_loans IN NUMBER, p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER) IS
+        l_policy_id circ_policies.policy_id%TYPE := p_policy_id;
+        l_found     NUMBER;
+    BEGIN
+        lib_auth.require_permission('SYS_CONFIG');
+        SELECT COUNT(*) INTO l_found FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
+        IF l_found = 0 THEN
+            lib_err.raise_error('POLICY_NOT_FOUND', 'policy ' || p_policy_id);
+        END IF;
+        IF p_cap_fine_to_price IS NULL OR p_cap_fine_to_price NOT IN ('Y', 'N')
+           OR p_suspension_days_per_day IS NULL OR p_suspension_days_per_day < 0 OR p_suspension_days_per_day > 999
+           OR p_suspension_days_per_day <> TRUNC(p_suspension_days_per_day)
+           OR p_max_suspension_days < 0 OR p_max_suspension_days > 9999
+           OR p_max_suspension_days <> TRUNC(p_max_suspension_days)
+           OR p_no_renewal_before_days < 0 OR p_no_renewal_before_days > 9999
+           OR p_no_renewal_before_days <> TRUNC(p_no_renewal_before_days)
+           OR p_max_overdue_loans < 1 OR p_max_overdue_loans > 99999
+           OR p_max_overdue_loans <> TRUNC(p_max_overdue_loans)
+           OR p_damage_fee < 0 OR p_damage_fee > 99999999 OR p_damage_fee <> ROUND(p_damage_fee, 2)
+           OR p_damage_fee_share < 0 OR p_damage_fee_share > 1 OR p_damage_fee_share <> ROUND(p_damage_fee_share, 2) THEN
+            lib_err.raise_error('INVALID_POLICY', 'policy ' || p_policy_id || ': peer rules out of range');
+        END IF;
+        UPDATE circ_policies
+           SET cap_fine_to_price = p_cap_fine_to_price,
+               suspension_days_per_day = p_suspension_days_per_day,
+               max_suspension_days = p_max_suspension_days,
+               no_renewal_before_days = p_no_renewal_before_days,
+               max_overdue_loans = p_max_overdue_loans,
+               damage_fee = p_damage_fee,
+               damage_fee_share = p_damage_fee_share
+         WHERE policy_id = l_policy_id;
+    END set_peer_rules;
 
 END lib_policy;
 /

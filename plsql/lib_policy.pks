@@ -6,6 +6,17 @@ CREATE OR REPLACE PACKAGE lib_policy AS
      * a material type match 1 (Koha's order: branch before category before type), so a row naming
      * the branch beats any row that does not, whatever else it names. Ties cannot happen because
      * circ_policies_scope_uk makes each combination unique.
+     *
+     * The peers' rules, each a column of the matched policy or a setting (README, "Peer rules"):
+     *   cap_fine_to_price      the overdue fine never exceeds the material's replacement cost (lib_fines_core)
+     *   suspension_days_per_day, max_suspension_days  a late return suspends borrowing (patrons.suspended_until,
+     *                          refused as PATRON_BORROWING_SUSPENDED by lib_patrons.standing)
+     *   no_renewal_before_days no renewal earlier than that many days before the due date (RENEWAL_TOO_EARLY)
+     *   OVERDUE_BLOCKS_RENEWAL (setting) overdue loans block renewal (RENEWAL_BLOCKED_BY_OVERDUE)
+     *   DUE_DATE_BEFORE_EXPIRY (setting) the card's expiry caps the due date, on the open day before
+     *   max_overdue_loans      a patron with that many overdue loans cannot check out (PATRON_OVERDUE_LIMIT)
+     *   damage_fee, damage_fee_share  the DAMAGE charge of a check-in inspection (lib_inspections)
+     * Weekly closures are lib_calendar's.
      */
 
     /**
@@ -40,5 +51,68 @@ CREATE OR REPLACE PACKAGE lib_policy AS
      * @throws -20114 NO_CIRC_POLICY
      */
     FUNCTION policy_for_loan(p_patron_id IN NUMBER, p_copy_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * Due time of a loan of a patron: lib_calendar.due_at, then, with the setting DUE_DATE_BEFORE_EXPIRY = 1,
+     * no later than the end of the last open day of the branch on or before the card's expires_on (Koha
+     * ReturnBeforeExpiry), yet never before the end of the library's today.
+     * @param p_patron_id patrons.patron_id
+     * @param p_branch_id the loan's branch (its calendar)
+     * @param p_from      start of the loan period in UTC
+     * @param p_days      loan period in days
+     * @return the due date and time in UTC
+     */
+    FUNCTION loan_due_at(p_patron_id IN NUMBER, p_branch_id IN NUMBER, p_from IN DATE, p_days IN NUMBER)
+        RETURN DATE;
+
+    /**
+     * The checkout refusals of the peers' patron rules under a policy: PATRON_OVERDUE_LIMIT when the patron
+     * has max_overdue_loans ACTIVE loans or more past their due time (Evergreen's overdue-count penalty).
+     * @param p_patron_id patrons.patron_id
+     * @param p_policy_id circ_policies.policy_id, NULL = none (nothing to check)
+     * @return comma-separated app_errors names, NULL = none
+     */
+    FUNCTION checkout_refusals(p_patron_id IN NUMBER, p_policy_id IN NUMBER) RETURN VARCHAR2;
+
+    /**
+     * Refuse the renewal of an ACTIVE loan by the peers' renewal rules (after the patron's standing and the
+     * renewal limit): the setting OVERDUE_BLOCKS_RENEWAL (1 = this loan is overdue, 2 = any loan of the
+     * patron is), then the policy's no_renewal_before_days (the library's today is earlier than that many
+     * days before the due day).
+     * @param p_loan_id loans.loan_id
+     * @throws -20172 RENEWAL_BLOCKED_BY_OVERDUE
+     * @throws -20171 RENEWAL_TOO_EARLY
+     */
+    PROCEDURE check_renewal(p_loan_id IN NUMBER);
+
+    /**
+     * For lib_circulation check-in of an ACTIVE loan returned after its due day: suspend the patron's
+     * borrowing (Koha finedays). Days late = library days from the due day to the return day less closed
+     * days; when more than the grace_days, the suspension is days late x suspension_days_per_day, at most
+     * max_suspension_days, counted from the return day: patrons.suspended_until becomes its last day,
+     * unless a longer suspension already runs. Nothing happens with suspension_days_per_day = 0.
+     * @param p_loan_id     loans.loan_id
+     * @param p_returned_at the return time (UTC)
+     */
+    PROCEDURE suspend_for_late_return(p_loan_id IN NUMBER, p_returned_at IN DATE);
+
+    /**
+     * Set the peers' rules of a policy (the columns of the "Peer rules"). Needs SYS_CONFIG. Audited as
+     * a change of circ_policies.
+     * @param p_policy_id               circ_policies.policy_id
+     * @param p_cap_fine_to_price       Y or N
+     * @param p_suspension_days_per_day 0 or more
+     * @param p_max_suspension_days     0 or more, NULL = no maximum
+     * @param p_no_renewal_before_days  0 or more, NULL = any time
+     * @param p_max_overdue_loans       1 or more, NULL = no limit
+     * @param p_damage_fee              currency amount, NULL = damage_fee_share
+     * @param p_damage_fee_share        0 to 1, NULL = none
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20915 POLICY_NOT_FOUND
+     * @throws -20917 INVALID_POLICY a value out of range
+     */
+    PROCEDURE set_peer_rules(p_policy_id IN NUMBER, p_cap_fine_to_price IN VARCHAR2, p_suspension_days_per_day IN NUMBER,
+                             p_max_suspension_days IN NUMBER, p_no_renewal_before_days IN NUMBER,
+                             p_max_overdue_loans IN NUMBER, p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER);
 END lib_policy;
 /

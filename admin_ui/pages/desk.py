@@ -159,7 +159,7 @@ def return_scan(ctx: web.Ctx) -> Response:
     else:
         try:
             loan_id, _, _, fine_id, amount, hold_id, _, hold_status = ctx.run(
-                lib_circulation.checkin_desk, None, None, barcode, branch_id, None, condition)
+                lib_circulation.checkin_desk, None, None, barcode, branch_id, None, None, condition)  # a note
             slip = None
             if hold_id is not None:
                 # the slip names who the copy is for: that patron's card and the pickup branch

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
+from api import vocabulary
 from api.models.common import ApiModel, Id, InTimestamp, Money, RequestModel, Timestamp
 
 
@@ -43,7 +44,13 @@ class ReturnIn(RequestModel):
     loan_id: Id | None = None
     copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
                                      examples=["30000000000017"])
-    condition: str | None = Field(default=None, max_length=400, examples=["water damage on cover"])
+    condition: str | None = Field(default=None, max_length=400, examples=["water damage on cover"],
+                                  description="a note on the condition (kept for old clients: condition_note)")
+    condition_grade: vocabulary.ConditionGrade | None = Field(
+        default=None, examples=["DAMAGED"],
+        description="the condition inspected at the desk (condition_grades): a grade that sends to repair puts the "
+                    "copy IN_REPAIR and may charge a damage fee by policy")
+    condition_note: str | None = Field(default=None, max_length=400, examples=["spine broken"])
     returned_at: InTimestamp | None = Field(default=None, description="back-dated check-in (book drop)")
     branch_id: Id | None = Field(default=None, description="branch where the copy is checked in; NULL = the copy's own")
 

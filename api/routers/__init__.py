@@ -5,6 +5,7 @@ from api.routers import (
     auth,
     catalog,
     circulation,
+    copies,
     fines,
     holds,
     materials,
@@ -15,4 +16,4 @@ from api.routers import (
     system,
 )
 
-ROUTERS = (system, auth, catalog, portal, circulation, holds, patrons, fines, materials, reports, admin, notices)
+ROUTERS = (system, auth, catalog, portal, circulation, copies, holds, patrons, fines, materials, reports, admin, notices)

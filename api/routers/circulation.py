@@ -28,7 +28,7 @@ async def return_copy(body: ReturnIn, user: CurrentUser, db: Db) -> ReturnOut:
     """Check a copy in: closes the loan, charges an overdue fine, traps the copy for the next hold."""
     loan_id, copy_id, returned_at, fine_id, amount, hold_id, hold_patron, hold_status = await db.run_async(
         user, lib_circulation.checkin_desk, body.loan_id, None, body.copy_barcode, body.branch_id,
-        body.returned_at, body.condition)
+        body.returned_at, body.condition_grade, body.condition_note or body.condition)
     return ReturnOut(loan_id=loan_id, copy_id=copy_id, returned_at=returned_at,
                      fine={"fine_id": fine_id, "amount": amount} if fine_id else None,
                      hold={"hold_id": hold_id, "patron_id": hold_patron, "status": hold_status} if hold_id else None)

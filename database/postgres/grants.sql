@@ -11,7 +11,7 @@
 --                call the routines the package specs (plsql/*.pks) declare, except those of packages
 --                  that COMMIT (lib_jobs: run by the owner or a superuser, from pg_cron or
 --                  `scripts/ils jobs run`) and of packages marked @internal in their spec (lib_audit,
---                  lib_fines_core, lib_holds_core, lib_notices_core: only the triggers and the other packages call them), each SECURITY DEFINER with a
+--                  lib_fines_core, lib_holds_core, lib_inspections, lib_notices_core: only the triggers and the other packages call them), each SECURITY DEFINER with a
 --                  fixed search_path;
 --                read every table and view of public (SELECT), and use the schemas that holds
 --                  (public; ora_compat, whose operators give Oracle's date arithmetic to its reads).

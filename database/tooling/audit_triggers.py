@@ -59,6 +59,7 @@ AUDITED: dict[str, Audit] = {
                                 "rejection or cancellation."),
     "branches": Audit(),
     "closed_days": Audit(),
+    "closed_weekdays": Audit(),
     "patrons": Audit(),
     "genres": Audit(),
     "authors": Audit(),
@@ -66,6 +67,7 @@ AUDITED: dict[str, Audit] = {
     "material_authors": Audit(note="row_id is the material_id, author_id heads the values of an UPDATE."),
     "copies": Audit(),
     "circ_policies": Audit(),
+    "copy_inspections": Audit(),
     "loans": Audit(),
     "holds": Audit(),
     "fines": Audit(),
@@ -80,7 +82,7 @@ AUDITED: dict[str, Audit] = {
     **{name: Audit(note="The vocabulary (009_vocabulary.sql), a text key: row_id is NULL, code heads the values of "
                         "an UPDATE.")
        for name in ("material_types", "patron_categories", "patron_statuses", "copy_statuses", "loan_statuses",
-                    "hold_statuses", "fine_types", "fine_statuses", "payment_methods")},
+                    "hold_statuses", "fine_types", "fine_statuses", "payment_methods", "condition_grades")},
     "jobs": Audit(note="A text key: row_id is NULL, job_name heads the values of an UPDATE."),
     "user_sessions": Audit(quiet=("last_seen_at",), secret=("key_hash",),
                            note="Sign-in sessions: opened (the INSERT of a login comes before its user acts, so "

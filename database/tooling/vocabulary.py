@@ -31,6 +31,7 @@ ENUMS: dict[str, tuple[str, str | None, str]] = {
     "FineType": ("fine_types", None, "fines.fine_type"),
     "FineStatus": ("fine_statuses", None, "fines.status"),
     "PaymentMethod": ("payment_methods", None, "payments.method"),
+    "ConditionGrade": ("condition_grades", None, "copy_inspections.grade"),
     "TenderMethod": ("payment_methods", "is_tender", "what a patron pays with (lib_fines.pay)"),
 }
 

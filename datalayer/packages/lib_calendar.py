@@ -10,8 +10,16 @@ from datetime import datetime
 from datalayer.session import Session
 
 
+def iso_weekday(s: Session, day: datetime | None) -> int | None:
+    """ISO weekday of a day, whatever the session's territory: 1 = Monday to 7 = Sunday.
+
+    FUNCTION iso_weekday(p_day IN DATE) RETURN NUMBER
+    """
+    return s.fn("lib_calendar.iso_weekday", day, returns=int)
+
+
 def is_closed(s: Session, branch_id: int | None, day: datetime | None) -> int | None:
-    """Whether a branch is closed on a day (its own closure or a library-wide one).
+    """Whether a branch is closed on a day: its own closed day or weekday, or a library-wide one.
 
     FUNCTION is_closed(p_branch_id IN NUMBER, p_day IN DATE) RETURN NUMBER
     """
@@ -28,13 +36,22 @@ def next_open_day(s: Session, branch_id: int | None, day: datetime | None) -> da
     return s.fn("lib_calendar.next_open_day", branch_id, day, returns=datetime)
 
 
+def previous_open_day(s: Session, branch_id: int | None, day: datetime | None) -> datetime | None:
+    """Last day on or before p_day on which the branch is open (looks at most 366 days back, then
+    returns the day before that year).
+
+    FUNCTION previous_open_day(p_branch_id IN NUMBER, p_day IN DATE) RETURN DATE
+    """
+    return s.fn("lib_calendar.previous_open_day", branch_id, day, returns=datetime)
+
+
 def closed_days_between(
     s: Session,
     branch_id: int | None,
     from_: datetime | None,
     to: datetime | None,
 ) -> int | None:
-    """Number of closed days d of the branch (own or library-wide, each day counted once) with
+    """Number of closed days d (closed days and weekly closures of the branch (own or library-wide, each day counted once) with
     TRUNC(p_from) < d <= TRUNC(p_to).
 
     FUNCTION closed_days_between(p_branch_id IN NUMBER, p_from IN DATE, p_to IN DATE) RETURN NUMBER

@@ -107,16 +107,18 @@ def checkin(
     branch_id: int | None,
     returned_at: datetime | None,
     condition: str | None,
+    condition_note: str | None = None,
 ) -> CheckinOut:
     """Check in a copy: closes its ACTIVE (or LOST) loan. A copy without such a loan that is
     IN_TRANSIT is received at p_branch_id (a hold waiting there becomes READY, otherwise the copy
     becomes AVAILABLE) and p_loan_id is NULL. Needs CIRC_RETURN.
 
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
-        p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER)
+        p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER,
+        p_condition_note IN VARCHAR2 DEFAULT NULL)
     """
     return CheckinOut(*s.call("lib_circulation.checkin", copy_id, branch_id, returned_at, condition, Out(int), Out(int),
-            Out(Decimal), Out(int)))
+            Out(Decimal), Out(int), condition_note))
 
 
 class CheckinByBarcodeOut(NamedTuple):
@@ -133,15 +135,16 @@ def checkin_by_barcode(
     branch_id: int | None,
     returned_at: datetime | None,
     condition: str | None,
+    condition_note: str | None = None,
 ) -> CheckinByBarcodeOut:
     """checkin by the scanned copy barcode.
 
     PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
         p_condition IN VARCHAR2, p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE,
-        p_hold_id OUT NUMBER)
+        p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2 DEFAULT NULL)
     """
     return CheckinByBarcodeOut(*s.call("lib_circulation.checkin_by_barcode", copy_barcode, branch_id, returned_at,
-            condition, Out(int), Out(int), Out(Decimal), Out(int)))
+            condition, Out(int), Out(int), Out(Decimal), Out(int), condition_note))
 
 
 class CheckinLoanOut(NamedTuple):
@@ -157,14 +160,16 @@ def checkin_loan(
     branch_id: int | None,
     returned_at: datetime | None,
     condition: str | None,
+    condition_note: str | None = None,
 ) -> CheckinLoanOut:
     """checkin of a given loan (ACTIVE or LOST). Parameters and results as checkin.
 
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
-        p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER)
+        p_condition IN VARCHAR2, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER,
+        p_condition_note IN VARCHAR2 DEFAULT NULL)
     """
     return CheckinLoanOut(*s.call("lib_circulation.checkin_loan", loan_id, branch_id, returned_at, condition, Out(int),
-            Out(Decimal), Out(int)))
+            Out(Decimal), Out(int), condition_note))
 
 
 class CheckinDeskOut(NamedTuple):
@@ -187,6 +192,7 @@ def checkin_desk(
     branch_id: int | None,
     returned_at: datetime | None,
     condition: str | None,
+    condition_note: str | None = None,
 ) -> CheckinDeskOut:
     """The desk's check-in (API and staff UI): by loan, by copy id or by copy barcode (exactly one), the
     whole answer in the OUT parameters, so the caller reads nothing after the call. Rules as checkin
@@ -196,11 +202,11 @@ def checkin_desk(
         p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2, p_closed_loan_id OUT NUMBER,
         p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
         p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER, p_hold_patron_id OUT NUMBER,
-        p_hold_status OUT VARCHAR2)
+        p_hold_status OUT VARCHAR2, p_condition_note IN VARCHAR2 DEFAULT NULL)
     """
     return CheckinDeskOut(*s.call("lib_circulation.checkin_desk", loan_id, copy_id, copy_barcode, branch_id,
             returned_at, condition, Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int),
-            Out(str)))
+            Out(str), condition_note))
 
 
 class RenewOut(NamedTuple):

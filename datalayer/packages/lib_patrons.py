@@ -115,8 +115,8 @@ def suspend(s: Session, patron_id: int | None, reason: str | None) -> None:
 
 
 def reinstate(s: Session, patron_id: int | None, reason: str | None) -> None:
-    """Lift a suspension: the patron becomes ACTIVE again (EXPIRED when the card expired meanwhile).
-    Needs PATRON_SUSPEND.
+    """Lift a suspension: the patron becomes ACTIVE again (EXPIRED when the card expired meanwhile), and
+    a suspension for returning late (suspended_until) ends too. Needs PATRON_SUSPEND.
 
     PROCEDURE reinstate(p_patron_id IN NUMBER, p_reason IN VARCHAR2)
     """
@@ -181,7 +181,8 @@ def standing(s: Session, patron_id: int | None, threshold: int | None) -> str | 
     """The patron's standing: the one rule checkout, renewal and hold placement apply to the patron, so the
     three refuse the same patron with the same code. In this order: the record's state refuses
     (patron_statuses.refusal: DELETED PATRON_INACTIVE, SUSPENDED PATRON_SUSPENDED, EXPIRED PATRON_EXPIRED),
-    the card's expires_on is before the library's today (PATRON_EXPIRED), the fines reach the threshold
+    the card's expires_on is before the library's today (PATRON_EXPIRED), a suspension for returning late
+    runs through today (patrons.suspended_until: PATRON_BORROWING_SUSPENDED), the fines reach the threshold
     (lib_fines.blocking_balance: PATRON_FINES_OVER_LIMIT). Which of them an override passes is
     app_errors.overridable (lib_circulation.checkout). Changes nothing, needs no permission.
 

@@ -5,6 +5,8 @@ and commit this file with it.
 """
 from __future__ import annotations
 
+from datetime import datetime
+
 from datalayer.session import Session
 
 
@@ -43,3 +45,73 @@ def policy_for_loan(s: Session, patron_id: int | None, copy_id: int | None) -> i
     FUNCTION policy_for_loan(p_patron_id IN NUMBER, p_copy_id IN NUMBER) RETURN NUMBER
     """
     return s.fn("lib_policy.policy_for_loan", patron_id, copy_id, returns=int)
+
+
+def loan_due_at(
+    s: Session,
+    patron_id: int | None,
+    branch_id: int | None,
+    from_: datetime | None,
+    days: int | None,
+) -> datetime | None:
+    """Due time of a loan of a patron: lib_calendar.due_at, then, with the setting DUE_DATE_BEFORE_EXPIRY = 1,
+    no later than the end of the last open day of the branch on or before the card's expires_on (Koha
+    ReturnBeforeExpiry), yet never before the end of the library's today.
+
+    FUNCTION loan_due_at(p_patron_id IN NUMBER, p_branch_id IN NUMBER, p_from IN DATE, p_days IN NUMBER) RETURN DATE
+    """
+    return s.fn("lib_policy.loan_due_at", patron_id, branch_id, from_, days, returns=datetime)
+
+
+def checkout_refusals(s: Session, patron_id: int | None, policy_id: int | None) -> str | None:
+    """The checkout refusals of the peers' patron rules under a policy: PATRON_OVERDUE_LIMIT when the patron
+    has max_overdue_loans ACTIVE loans or more past their due time (Evergreen's overdue-count penalty).
+
+    FUNCTION checkout_refusals(p_patron_id IN NUMBER, p_policy_id IN NUMBER) RETURN VARCHAR2
+    """
+    return s.fn("lib_policy.checkout_refusals", patron_id, policy_id, returns=str)
+
+
+def check_renewal(s: Session, loan_id: int | None) -> None:
+    """Refuse the renewal of an ACTIVE loan by the peers' renewal rules (after the patron's standing and the
+    renewal limit): the setting OVERDUE_BLOCKS_RENEWAL (1 = this loan is overdue, 2 = any loan of the
+    patron is), then the policy's no_renewal_before_days (the library's today is earlier than that many
+    days before the due day).
+
+    PROCEDURE check_renewal(p_loan_id IN NUMBER)
+    """
+    s.call("lib_policy.check_renewal", loan_id)
+
+
+def suspend_for_late_return(s: Session, loan_id: int | None, returned_at: datetime | None) -> None:
+    """For lib_circulation check-in of an ACTIVE loan returned after its due day: suspend the patron's
+    borrowing (Koha finedays). Days late = library days from the due day to the return day less closed
+    days; when more than the grace_days, the suspension is days late x suspension_days_per_day, at most
+    max_suspension_days, counted from the return day: patrons.suspended_until becomes its last day,
+    unless a longer suspension already runs. Nothing happens with suspension_days_per_day = 0.
+
+    PROCEDURE suspend_for_late_return(p_loan_id IN NUMBER, p_returned_at IN DATE)
+    """
+    s.call("lib_policy.suspend_for_late_return", loan_id, returned_at)
+
+
+def set_peer_rules(
+    s: Session,
+    policy_id: int | None,
+    cap_fine_to_price: str | None,
+    suspension_days_per_day: int | None,
+    max_suspension_days: int | None,
+    no_renewal_before_days: int | None,
+    max_overdue_loans: int | None,
+    damage_fee: int | None,
+    damage_fee_share: int | None,
+) -> None:
+    """Set the peers' rules of a policy (the columns of the "Peer rules"). Needs SYS_CONFIG. Audited as
+    a change of circ_policies.
+
+    PROCEDURE set_peer_rules(p_policy_id IN NUMBER, p_cap_fine_to_price IN VARCHAR2,
+        p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER, p_no_renewal_before_days IN NUMBER,
+        p_max_overdue_loans IN NUMBER, p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER)
+    """
+    s.call("lib_policy.set_peer_rules", policy_id, cap_fine_to_price, suspension_days_per_day, max_suspension_days,
+            no_renewal_before_days, max_overdue_loans, damage_fee, damage_fee_share)

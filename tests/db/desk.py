@@ -63,10 +63,10 @@ class CirculationDesk:
         """(loan_id, due_at)"""
         return self.db.call("lib_circulation.checkout", patron, copy, due, override, Out(int), Out(datetime))
 
-    def checkin(self, copy, branch=None, returned_at=None, condition=None):
-        """(loan_id, fine_id, fine_amount, hold_id)"""
+    def checkin(self, copy, branch=None, returned_at=None, condition=None, note=None):
+        """(loan_id, fine_id, fine_amount, hold_id); condition: a condition grade, note: the condition note"""
         return self.db.call("lib_circulation.checkin", copy, branch, returned_at, condition,
-                            Out(int), Out(int), Out(Decimal), Out(int))
+                            Out(int), Out(int), Out(Decimal), Out(int), note)
 
     def checkin_loan(self, loan_id, branch=None, returned_at=None, condition=None):
         """(fine_id, fine_amount, hold_id)"""

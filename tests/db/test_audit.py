@@ -209,6 +209,15 @@ def _cases():
         c = f.closed_day(datetime(2091, 3, 4), f.branch())
         return {"closed_day_id": c}, c, "", ("reason", "flood"), {"reason": ("test", "flood")}
 
+    def closed_weekdays(db, f):
+        c = db.insert("closed_weekdays", {"branch_id": f.branch(), "iso_weekday": 7, "reason": "test"},
+                      "closed_weekday_id")
+        return {"closed_weekday_id": c}, c, "", ("reason", "Sundays"), {"reason": ("test", "Sundays")}
+
+    def copy_inspections(db, f):
+        i = db.insert("copy_inspections", {"copy_id": f.copy(), "grade": "WORN", "note": "test"}, "inspection_id")
+        return {"inspection_id": i}, i, "", ("note", "torn"), {"note": ("test", "torn")}
+
     def patrons(db, f):
         p = f.patron()
         return {"patron_id": p}, p, "", ("phone", "555"), None
@@ -305,7 +314,7 @@ def _cases():
         return {"job_name": name}, None, f"job_name={name}", ("run_hour", 3), {"run_hour": ("1", "3")}
 
     return {fn.__name__: fn for fn in (users, roles, permissions, user_roles, role_permissions, role_requests,
-                                       branches, closed_days, patrons, genres, authors, materials, material_authors,
+                                       branches, closed_days, closed_weekdays, copy_inspections, patrons, genres, authors, materials, material_authors,
                                        copies, circ_policies, loans, holds, fines, payments, notices, notice_items,
                                        notice_templates, notice_preferences, app_settings,
                                        app_errors, jobs)}
@@ -324,7 +333,7 @@ def _vocabulary_case(table):
 
 CASES |= {table: _vocabulary_case(table) for table in ("material_types", "patron_categories", "patron_statuses",
                                                        "copy_statuses", "loan_statuses", "hold_statuses", "fine_types",
-                                                       "fine_statuses", "payment_methods")}
+                                                       "fine_statuses", "payment_methods", "condition_grades")}
 
 
 # ---- user_sessions (sign-in sessions): its case, and the touch of set_actor that is not audited ----------

@@ -48,7 +48,7 @@ def test_checkin_records_the_return_branch_and_the_condition(db):
     desk = Desk(db)
     other = desk.f.branch()
     loan_id, copy = desk.lend()
-    desk.checkin(copy, branch=other, condition="Coffee stain on cover")
+    desk.checkin(copy, branch=other, condition="WORN", note="Coffee stain on cover")
     loan = db.one("SELECT return_branch_id, return_condition FROM loans WHERE loan_id = :l", {"l": loan_id})
     assert loan == {"return_branch_id": other, "return_condition": "Coffee stain on cover"}
     copy_row = db.one("SELECT branch_id, condition_note, status FROM copies WHERE copy_id = :c", {"c": copy})

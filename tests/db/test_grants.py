@@ -22,7 +22,7 @@ SPEC_PACKAGES = {re.search(r"(?im)^CREATE OR REPLACE PACKAGE (\w+) AS", p.read_t
 # the package whose body COMMITs: run by the owner (pg_cron, DBMS_SCHEDULER, `scripts/ils jobs run`), never the app
 COMMITTING = {"lib_jobs"}
 # their specs say @internal: only the triggers and the other packages call them
-INTERNAL = {"lib_audit", "lib_fines_core", "lib_holds_core", "lib_notices_core", "lib_search"}
+INTERNAL = {"lib_audit", "lib_fines_core", "lib_holds_core", "lib_inspections", "lib_notices_core", "lib_search"}
 WITHHELD = COMMITTING | INTERNAL
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER")
 # every routine of the database that is neither PostgreSQL's nor an extension's

@@ -28,7 +28,8 @@ def test_a_coded_column_refuses_a_code_its_table_lacks(db):
 
 def test_the_overridable_refusals_are_the_checkout_s_soft_ones(db):
     names = {r["name"] for r in db.rows("SELECT name FROM app_errors WHERE overridable = 'Y'")}
-    assert names == {"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER"}
+    assert names == {"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER",
+                     "PATRON_OVERDUE_LIMIT"}
 
 
 def test_every_refusal_named_by_the_vocabulary_is_in_the_catalog(db):
