@@ -3,7 +3,6 @@ circ_policies column or a setting, matched like the rest of the policy matrix.""
 from datetime import timedelta
 from decimal import Decimal
 
-from datalayer.session import Out
 from tests.db.conftest import refused_leaving
 from tests.db.desk import END_OF_DAY, CirculationDesk
 from tests.factories import today
