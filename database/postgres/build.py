@@ -92,8 +92,12 @@ def sources(install_script: Path = INSTALL_SCRIPT) -> list[Path]:
 
 
 def source_hash(files: list[Path] | None = None) -> str:
+    """The key of a build and of its template database: every file the build reads, and the migrations
+    (their number is the version a fresh install is stamped with)."""
     h = hashlib.sha256()
-    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, *ENGINE_EXTRAS, *ROUTINE_READER, Path(__file__)]:
+    migrations = sorted(versioning.MIGRATIONS_DIR.glob("*.sql"))
+    for f in (files or sources()) + [CONF, COMPAT, STATIC_CHECK, *ENGINE_EXTRAS, *ROUTINE_READER, Path(__file__),
+                                     *migrations]:
         h.update(f.name.encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:16]
