@@ -66,6 +66,7 @@ INSERT INTO app_settings (name, value, description, value_type, min_value, max_v
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('LOCKOUT_MAX_MINUTES', '60', 'Longest a lock after failed logins lasts, in minutes', 'INTEGER', 1, 1440);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('PATRON_CARD_YEARS', '3', 'Years a new patron card stays valid', 'INTEGER', 1, 10);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_MAX_ATTEMPTS', '8', 'Delivery attempts of a notice before it becomes a dead letter', 'INTEGER', 1, 50);
+INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('LOST_REFUND_PAID', '1', 'When a lost copy comes back and its policy refunds the lost charge: 1 = the part already paid is paid back, 0 = it is kept and only the unpaid rest is waived', 'INTEGER', 0, 1);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated', 'INTEGER', 0, 30);
 INSERT INTO app_settings (name, value, description, value_type) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)', 'TIME_ZONE');
 

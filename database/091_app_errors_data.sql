@@ -91,4 +91,6 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20981, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20982, 'INVALID_NOTICE_TEMPLATE', 422, 'The template is empty, too long or not valid Jinja2.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20480, 'UNSUBSCRIBE_LINK_INVALID', 400, 'The unsubscribe link is not valid.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20481, 'WEBHOOK_SIGNATURE_INVALID', 403, 'The event webhook request is unsigned, wrongly signed or too old.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20150, 'OVERRIDE_NOTE_REQUIRED', 422, 'An override needs a note saying why.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20151, 'RENEWAL_TOO_SOON', 409, 'Renewing now would not move the due date.');
 COMMIT;

@@ -25,6 +25,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 8 008_vocabulary.sql 008_vocabulary.oracle.sql
 @@sqlplus/migrate.sql 9 009_notice_delivery.sql 009_notice_delivery.oracle.sql
 @@sqlplus/migrate.sql 10 010_notice_content.sql 010_notice_content.oracle.sql
+@@sqlplus/migrate.sql 12 012_circ_desk.sql 012_circ_desk.oracle.sql
 SET DEFINE OFF
 
 -- packages, views and triggers, created again over what is there

@@ -68,6 +68,7 @@ AUDITED: dict[str, Audit] = {
     "circ_policies": Audit(),
     "loans": Audit(),
     "holds": Audit(),
+    "transits": Audit(),
     "fines": Audit(),
     "payments": Audit(),
     "notices": Audit(),

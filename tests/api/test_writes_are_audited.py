@@ -48,7 +48,7 @@ class Env:
         return b
 
     def checkout(self, patron_id: int, copy_id: int) -> int:
-        loan_id, _ = self.arrange.call("lib_circulation.checkout", patron_id, copy_id, None, "N", Out(int),
+        loan_id, _ = self.arrange.call("lib_circulation.checkout", patron_id, copy_id, None, "N", None, None, Out(int),
                                        Out(datetime))
         return loan_id
 
