@@ -1,6 +1,7 @@
 """Errors in the contract's shape, and the one place that maps database codes to HTTP.
 
-Every refusal leaves the API as {"error": {"code": NAME, "db_code": -20nnn | null, "message": ...}}.
+Every refusal leaves the API as {"error": {"code": NAME, "db_code": -20nnn | null, "message": ...}}; a refused
+checkout or renewal adds "reasons": [{"code", "overridable"}], every failing rule (code is the first).
 Database refusals (DbError with a -20nnn code) take their name and status from app_errors, read once
 at start-up; the API's own refusals (401, 403, 404, 422, 429) use fixed names below.
 """
@@ -16,7 +17,7 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from datalayer.errors import RETRY_AFTER_S, ErrorCatalog
+from datalayer.errors import RETRY_AFTER_S, ErrorCatalog, reasons_of
 from datalayer.gateway import DbUnavailable
 from datalayer.session import DbError
 
@@ -45,10 +46,17 @@ def not_found(message: str = "Not found.", code: str = "NOT_FOUND", db_code: int
     return ApiError(404, code, message, db_code=db_code)
 
 
+class Reason(BaseModel):
+    code: str = Field(examples=["PATRON_EXPIRED"])
+    overridable: bool = Field(examples=[True], description="an override (CIRC_OVERRIDE) may pass it")
+
+
 class ErrorBody(BaseModel):
     code: str = Field(examples=["COPY_NOT_AVAILABLE"])
     db_code: int | None = Field(default=None, examples=[-20104])
     message: str = Field(examples=["The copy is not available for checkout."])
+    reasons: list[Reason] | None = Field(
+        default=None, description="a refused checkout or renewal: every failing rule in order, `code` is the first")
 
 
 class ErrorResponse(BaseModel):
@@ -59,9 +67,11 @@ class ErrorResponse(BaseModel):
 
 
 def error_json(status: int, code: str, message: str, db_code: int | None = None,
-               headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": {"code": code, "db_code": db_code, "message": message}}, status_code=status,
-                        headers=headers)
+               headers: dict[str, str] | None = None, reasons: list[dict] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {"code": code, "db_code": db_code, "message": message}
+    if reasons is not None:
+        body["reasons"] = reasons
+    return JSONResponse({"error": body}, status_code=status, headers=headers)
 
 
 _HTTP_NAMES = {400: "BAD_REQUEST", 401: "NOT_AUTHENTICATED", 403: "FORBIDDEN", 404: "NOT_FOUND",
@@ -108,7 +118,7 @@ def install_handlers(app: FastAPI) -> None:
             log.error("database error %s %s: %s", exc.code, exc.sqlstate, exc.message, extra=_ctx(request))
             _record_error(request, status, name)
         return error_json(status, name, message, exc.code,
-                          headers={"Retry-After": RETRY_AFTER_S} if status == 503 else None)
+                          headers={"Retry-After": RETRY_AFTER_S} if status == 503 else None, reasons=reasons_of(exc))
 
     @app.exception_handler(DbUnavailable)
     async def db_unavailable(request: Request, exc: DbUnavailable) -> JSONResponse:

@@ -182,7 +182,7 @@ def bench_latency(s: Session, d: dict, iterations: int, patron_loans: int) -> No
                                      "checkin busy": []}
 
     def checkout(patron, copy):
-        return s.call("lib_circulation.checkout", patron, copy, None, None, Out(int), Out(datetime))
+        return s.call("lib_circulation.checkout", patron, copy, None, None, None, None, Out(int), Out(datetime))
 
     def checkin(copy):
         return s.call("lib_circulation.checkin", copy, None, None, None, Out(int), Out(int), Out(Decimal), Out(int))
@@ -216,7 +216,7 @@ def bench_hold_promotion(s: Session, d: dict, iterations: int, holds: int) -> No
     s.commit()
 
     def checkout(patron, copy):
-        return s.call("lib_circulation.checkout", patron, copy, None, None, Out(int), Out(datetime))
+        return s.call("lib_circulation.checkout", patron, copy, None, None, None, None, Out(int), Out(datetime))
 
     def checkin(copy):
         return s.call("lib_circulation.checkin", copy, None, None, None, Out(int), Out(int), Out(Decimal), Out(int))

@@ -89,7 +89,7 @@ def _in_days(s: Session, days: int) -> datetime:
 # ---- the two ways of doing a pair ------------------------------------------------------------------
 
 CHECKOUT_OUT = (Out(int), Out(int), Out(int), Out(datetime), Out(str))
-CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str))
+CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str), Out(int), Out(str))
 
 
 class BarePair:
@@ -102,7 +102,7 @@ class BarePair:
 
     def __call__(self, patron: int, copy: int) -> None:
         self.s.call_committed(self.actor, self.key, "lib_circulation.checkout_desk", patron, None, copy, None, None,
-                              "N", *CHECKOUT_OUT)
+                              "N", None, None, *CHECKOUT_OUT)
         self.s.call_committed(self.actor, self.key, "lib_circulation.checkin_desk", None, None, self.barcode, None,
                               None, None, *CHECKIN_OUT)
 

@@ -167,6 +167,7 @@ COMMENT ON COLUMN loans.checkout_by IS 'User who performed the checkout (FK to u
 COMMENT ON COLUMN loans.return_by IS 'User who performed the check-in (FK to users), NULL = not returned or not recorded';
 COMMENT ON COLUMN loans.return_condition IS 'Condition noted at check-in, NULL = none noted';
 COMMENT ON COLUMN loans.overridden IS 'Override flag: Y = a staff override with the CIRC_OVERRIDE permission let the checkout pass a blocking rule, N = normal checkout';
+COMMENT ON COLUMN loans.lost_at IS 'When the copy was declared lost (UTC), NULL = never: the overdue fine stops accruing then, also when the copy comes back';
 
 COMMENT ON TABLE holds IS 'Title-level hold requests of patrons on materials, queued by placed_at';
 COMMENT ON COLUMN holds.hold_id IS 'Primary key, identity-generated';
@@ -226,3 +227,15 @@ COMMENT ON COLUMN audit_log.row_id IS 'Key of the affected row: the first primar
 COMMENT ON COLUMN audit_log.action IS 'Audited event: INSERT = row created, UPDATE = row changed, DELETE = row removed, OVERRIDE = staff override of a circulation rule, LOGIN = successful login, LOGIN_FAILED = failed login attempt';
 COMMENT ON COLUMN audit_log.old_values IS 'Column values before the event as name=value pairs separated by semicolons (UPDATE: the key columns row_id does not hold, then only the changed columns; DELETE: every non-NULL column; password hashes written as ***), NULL when there was no prior row (INSERT) or for events';
 COMMENT ON COLUMN audit_log.new_values IS 'Column values after the event as name=value pairs separated by semicolons (UPDATE: the key columns row_id does not hold, then only the changed columns; INSERT: every non-NULL column; password hashes written as ***), details text for events (OVERRIDE, LOGIN, LOGIN_FAILED), NULL when no row remains (DELETE)';
+COMMENT ON TABLE transits IS 'A copy on its way between branches: to its home branch (no floating collection) or to the pickup branch of the hold it is trapped for. Open while received_at is NULL.';
+COMMENT ON COLUMN transits.transit_id IS 'Surrogate key';
+COMMENT ON COLUMN transits.copy_id IS 'Copy in transit (FK to copies)';
+COMMENT ON COLUMN transits.from_branch_id IS 'Branch where the copy was checked in and sent from (FK to branches)';
+COMMENT ON COLUMN transits.to_branch_id IS 'Destination: the copy''s home branch (reason HOME) or the hold''s pickup branch (reason HOLD) (FK to branches)';
+COMMENT ON COLUMN transits.reason IS 'HOME = going back to its home branch, HOLD = going to the pickup branch of hold_id';
+COMMENT ON COLUMN transits.hold_id IS 'Hold the copy is trapped for (FK to holds), set for reason HOLD, NULL for HOME';
+COMMENT ON COLUMN transits.sent_at IS 'When the copy was checked in and sent (UTC)';
+COMMENT ON COLUMN transits.sent_by IS 'User who checked the copy in at the sending branch (FK to users), NULL = system work';
+COMMENT ON COLUMN transits.received_at IS 'When the transit ended (UTC): checked in at a branch, or lent to the hold''s patron; NULL = on its way';
+COMMENT ON COLUMN transits.received_branch_id IS 'Branch where the transit ended (FK to branches): the destination, or another branch that checked it in (then a new transit may start there); NULL while open';
+COMMENT ON COLUMN transits.received_by IS 'User who ended the transit (FK to users), NULL = open or system work';

@@ -97,4 +97,6 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20172, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20173, 'PATRON_OVERDUE_LIMIT', 409, 'The patron has too many overdue loans.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20174, 'CONDITION_GRADE_NOT_FOUND', 422, 'No such condition grade.');
 UPDATE app_errors SET overridable = 'Y' WHERE name = 'PATRON_OVERDUE_LIMIT';
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20150, 'OVERRIDE_NOTE_REQUIRED', 422, 'An override needs a note saying why.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20151, 'RENEWAL_TOO_SOON', 409, 'Renewing now would not move the due date.');
 COMMIT;

@@ -2,6 +2,7 @@
 message) and the classes of errors outside it, alike on both engines. Both faces answer with these."""
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -27,11 +28,29 @@ class ErrorCatalog:
                 and time.monotonic() - self._loaded_at > self.RELOAD_AFTER_S)
 
     def resolve(self, err: DbError) -> tuple[int, str, str]:
-        """(status, name, message) for a database error."""
+        """(status, name, message) for a database error (the message without its list of reasons)."""
         if err.code is not None:
             name, status, default = self.entries.get(err.code, ("DB_ERROR", 500, "Unexpected database error."))
-            return status, name, err.message or default
+            return status, name, _REASONS.sub("", err.message).strip() or default
         return _non_catalog(err)
+
+
+# a refusal of lib_circulation names every failing rule at the end of its message:
+# "... [reasons=PATRON_EXPIRED/Y,COPY_ON_HOLD_FOR_OTHER/Y]" (Y = an override may pass it)
+_REASONS = re.compile(r"\s*\[reasons=([A-Z0-9_/,]*)\]\s*$")
+
+
+def reasons_of(err: DbError) -> list[dict[str, Any]] | None:
+    """Every failing rule of a refusal, in the package's order: [{"code", "overridable"}], the first one
+    the error's own; None when the error does not list them."""
+    m = _REASONS.search(err.message or "") if err.code is not None else None
+    if m is None:
+        return None
+    out = []
+    for item in filter(None, m.group(1).split(",")):
+        code, _, flag = item.partition("/")
+        out.append({"code": code, "overridable": flag == "Y"})
+    return out
 
 
 def _non_catalog(err: DbError) -> tuple[int, str, str]:

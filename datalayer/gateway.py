@@ -277,7 +277,7 @@ class Gateway:
 
     def run(self, actor: Actor | None, routine: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """A typed package call (datalayer.packages) in one round trip, as call(): its answer, typed.
-            out = gw.run(user, lib_circulation.checkout_desk, patron_id, None, copy_id, None, None, "N")"""
+            out = gw.run(user, lib_circulation.checkout_desk, patron_id, None, copy_id, None, None, "N", None, None)"""
         procedure, call_args, shape = prepared(routine, *args, **kwargs)
         out = self.call(actor, procedure, *call_args)
         return shape(*out) if shape is not None else None  # type: ignore[return-value]

@@ -569,7 +569,8 @@ BEGIN
             lib_audit.old_num('checkout_by', :OLD.checkout_by, :NEW.checkout_by) ||
             lib_audit.old_num('return_by', :OLD.return_by, :NEW.return_by) ||
             lib_audit.old_txt('return_condition', :OLD.return_condition, :NEW.return_condition) ||
-            lib_audit.old_txt('overridden', :OLD.overridden, :NEW.overridden),
+            lib_audit.old_txt('overridden', :OLD.overridden, :NEW.overridden) ||
+            lib_audit.old_date('lost_at', :OLD.lost_at, :NEW.lost_at),
         lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -585,7 +586,8 @@ BEGIN
             lib_audit.new_num('checkout_by', :OLD.checkout_by, :NEW.checkout_by) ||
             lib_audit.new_num('return_by', :OLD.return_by, :NEW.return_by) ||
             lib_audit.new_txt('return_condition', :OLD.return_condition, :NEW.return_condition) ||
-            lib_audit.new_txt('overridden', :OLD.overridden, :NEW.overridden)) IS NULL THEN
+            lib_audit.new_txt('overridden', :OLD.overridden, :NEW.overridden) ||
+            lib_audit.new_date('lost_at', :OLD.lost_at, :NEW.lost_at)) IS NULL THEN
         NULL;
     END IF;
 END loans_audit_trg;
@@ -630,6 +632,43 @@ BEGIN
         NULL;
     END IF;
 END holds_audit_trg;
+/
+
+-- Audit trail of transits: every insert, change and delete with the changed values.
+CREATE OR REPLACE TRIGGER transits_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON transits
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'transits',
+        NVL(:NEW.transit_id, :OLD.transit_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('transit_id', :OLD.transit_id, :NEW.transit_id) ||
+            lib_audit.old_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
+            lib_audit.old_num('from_branch_id', :OLD.from_branch_id, :NEW.from_branch_id) ||
+            lib_audit.old_num('to_branch_id', :OLD.to_branch_id, :NEW.to_branch_id) ||
+            lib_audit.old_txt('reason', :OLD.reason, :NEW.reason) ||
+            lib_audit.old_num('hold_id', :OLD.hold_id, :NEW.hold_id) ||
+            lib_audit.old_date('sent_at', :OLD.sent_at, :NEW.sent_at) ||
+            lib_audit.old_num('sent_by', :OLD.sent_by, :NEW.sent_by) ||
+            lib_audit.old_date('received_at', :OLD.received_at, :NEW.received_at) ||
+            lib_audit.old_num('received_branch_id', :OLD.received_branch_id, :NEW.received_branch_id) ||
+            lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by),
+        lib_audit.new_num('transit_id', :OLD.transit_id, :NEW.transit_id) ||
+            lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
+            lib_audit.new_num('from_branch_id', :OLD.from_branch_id, :NEW.from_branch_id) ||
+            lib_audit.new_num('to_branch_id', :OLD.to_branch_id, :NEW.to_branch_id) ||
+            lib_audit.new_txt('reason', :OLD.reason, :NEW.reason) ||
+            lib_audit.new_num('hold_id', :OLD.hold_id, :NEW.hold_id) ||
+            lib_audit.new_date('sent_at', :OLD.sent_at, :NEW.sent_at) ||
+            lib_audit.new_num('sent_by', :OLD.sent_by, :NEW.sent_by) ||
+            lib_audit.new_date('received_at', :OLD.received_at, :NEW.received_at) ||
+            lib_audit.new_num('received_branch_id', :OLD.received_branch_id, :NEW.received_branch_id) ||
+            lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by)) IS NULL THEN
+        NULL;
+    END IF;
+END transits_audit_trg;
 /
 
 -- Audit trail of fines: every insert, change and delete with the changed values.

@@ -133,6 +133,96 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         RETURN l_result;
     END refusals_of_kind;
 
+    -- Refuse with every failing rule of p_list: the first one's error, the whole list at the end of the
+    -- message as [reasons=NAME/Y,NAME/N] (Y = an override may pass it: app_errors.overridable when
+    -- p_can_override = 'Y'), which both faces read (datalayer.errors.reasons_of).
+    PROCEDURE refuse(p_list IN VARCHAR2, p_detail IN VARCHAR2, p_can_override IN VARCHAR2) IS
+        l_list   VARCHAR2(402);
+        l_marked VARCHAR2(1000);
+    BEGIN
+        l_list := ',' || p_list || ',';
+        FOR r_error IN (SELECT e.name, e.overridable
+                          FROM app_errors e
+                         WHERE INSTR(l_list, ',' || e.name || ',') > 0
+                         ORDER BY INSTR(l_list, ',' || e.name || ',')) LOOP
+            IF p_can_override = 'Y' THEN
+                l_marked := with_reason(l_marked, r_error.name || '/' || r_error.overridable);
+            ELSE
+                l_marked := with_reason(l_marked, r_error.name || '/N');
+            END IF;
+        END LOOP;
+        lib_err.raise_error(first_reason(p_list), p_detail || ' [reasons=' || l_marked || ']');
+    END refuse;
+
+    -- The names of p_list (comma-separated) that p_named does not name, in the order of p_list.
+    FUNCTION not_named(p_list IN VARCHAR2, p_named IN VARCHAR2) RETURN VARCHAR2 IS
+        l_list   VARCHAR2(402);
+        l_named  VARCHAR2(1002);
+        l_result VARCHAR2(400);
+    BEGIN
+        IF p_named IS NULL THEN
+            RETURN p_list; -- ',' || NULL is NULL on PostgreSQL
+        END IF;
+        l_list := ',' || p_list || ',';
+        l_named := ',' || UPPER(REPLACE(p_named, ' ', '')) || ',';
+        FOR r_error IN (SELECT e.name
+                          FROM app_errors e
+                         WHERE INSTR(l_list, ',' || e.name || ',') > 0
+                         ORDER BY INSTR(l_list, ',' || e.name || ',')) LOOP
+            IF INSTR(l_named, ',' || r_error.name || ',') = 0 THEN
+                l_result := with_reason(l_result, r_error.name);
+            END IF;
+        END LOOP;
+        RETURN l_result;
+    END not_named;
+
+    -- An open transit of the copy ends at p_branch_id (NULL = its destination): checked in there, or lent.
+    PROCEDURE end_transit(p_copy_id IN NUMBER, p_branch_id IN NUMBER) IS
+        l_copy_id copies.copy_id%TYPE := p_copy_id;
+    BEGIN
+        UPDATE transits
+           SET received_at = lib_clock.now_utc(),
+               received_branch_id = COALESCE(p_branch_id, to_branch_id),
+               received_by = lib_session.actor()
+         WHERE copy_id = l_copy_id
+           AND received_at IS NULL;
+    END end_transit;
+
+    -- Where a copy checked in at p_branch_id goes (its row locked by the caller): an open transit ends
+    -- here; the hold queue may trap it (lib_holds_core.on_checkin: READY here, or IN_TRANSIT to the
+    -- pickup branch); else it is AVAILABLE at its home branch, or IN_TRANSIT back home (no floating).
+    -- p_transit_to: the destination of the transit started here, NULL = none.
+    PROCEDURE route_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_hold_id OUT NUMBER, p_transit_to OUT NUMBER) IS
+        l_copy_id     copies.copy_id%TYPE := p_copy_id;
+        l_hold_id     holds.hold_id%TYPE;
+        l_hold_status holds.status%TYPE;
+        l_pickup_id   holds.pickup_branch_id%TYPE;
+        l_home_branch copies.branch_id%TYPE;
+    BEGIN
+        p_transit_to := NULL;
+        end_transit(p_copy_id, p_branch_id);
+        lib_holds_core.on_checkin(p_copy_id, p_branch_id, p_hold_id);
+        IF p_hold_id IS NOT NULL THEN
+            l_hold_id := p_hold_id;
+            SELECT h.status, h.pickup_branch_id INTO l_hold_status, l_pickup_id FROM holds h WHERE h.hold_id = l_hold_id;
+            IF l_hold_status = 'PENDING' AND l_pickup_id <> p_branch_id THEN
+                p_transit_to := l_pickup_id;
+                INSERT INTO transits (copy_id, from_branch_id, to_branch_id, reason, hold_id, sent_at, sent_by)
+                VALUES (p_copy_id, p_branch_id, l_pickup_id, 'HOLD', p_hold_id, lib_clock.now_utc(), lib_session.actor());
+            END IF;
+            RETURN;
+        END IF;
+        SELECT c.branch_id INTO l_home_branch FROM copies c WHERE c.copy_id = l_copy_id;
+        IF l_home_branch = p_branch_id THEN
+            UPDATE copies SET status = 'AVAILABLE', status_changed_at = lib_clock.now_utc() WHERE copy_id = l_copy_id;
+        ELSE
+            UPDATE copies SET status = 'IN_TRANSIT', status_changed_at = lib_clock.now_utc() WHERE copy_id = l_copy_id;
+            p_transit_to := l_home_branch;
+            INSERT INTO transits (copy_id, from_branch_id, to_branch_id, reason, hold_id, sent_at, sent_by)
+            VALUES (p_copy_id, p_branch_id, l_home_branch, 'HOME', NULL, lib_clock.now_utc(), lib_session.actor());
+        END IF;
+    END route_copy;
+
     PROCEDURE check_branch(p_branch_id IN NUMBER) IS
         l_branch_id branches.branch_id%TYPE := p_branch_id;
         l_found     NUMBER;
@@ -186,9 +276,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     -- Close a loan whose copy row the caller has locked, charge, and offer the copy to the holds.
     PROCEDURE close_loan(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                          p_condition IN VARCHAR2, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
-                         p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2) IS
+                         p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER, p_transit_to OUT NUMBER,
+                         p_condition_note IN VARCHAR2) IS
         l_loan_id     loans.loan_id%TYPE := p_loan_id;
-        l_copy_id     copies.copy_id%TYPE := p_copy_id;
+        l_lost_at     loans.lost_at%TYPE;
+        l_as_of       DATE;
         l_status      loans.status%TYPE;
         l_checkout_at loans.checkout_at%TYPE;
         l_open        loan_statuses.is_open%TYPE;
@@ -199,8 +291,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_to_repair   NUMBER; -- an OUT argument: the parameter's own type
     BEGIN
         BEGIN
-            SELECT l.status, l.checkout_at, l.patron_id
-              INTO l_status, l_checkout_at, l_patron_id
+            SELECT l.status, l.checkout_at, l.patron_id, l.lost_at
+              INTO l_status, l_checkout_at, l_patron_id, l_lost_at
               FROM loans l
              WHERE l.loan_id = l_loan_id
                FOR UPDATE;
@@ -226,20 +318,19 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                return_by = lib_session.actor(),
                return_condition = p_condition_note
          WHERE loan_id = l_loan_id;
+        -- the overdue fine of a lost copy stops at the day it was declared lost (Koha bug 22877)
+        l_as_of := l_returned_at;
         IF l_status = 'LOST' THEN
             lib_fines_core.settle_lost_return(p_loan_id, l_refund);
+            l_as_of := LEAST(l_returned_at, NVL(l_lost_at, l_returned_at));
         ELSE
             lib_policy.suspend_for_late_return(p_loan_id, l_returned_at);
         END IF;
-        lib_fines_core.charge_overdue(p_loan_id, l_returned_at, p_fine_id, p_fine_amount);
-        -- the condition graded at the desk: a copy sent to repair is neither shelved nor trapped for a hold
+        lib_fines_core.charge_overdue(p_loan_id, l_as_of, p_fine_id, p_fine_amount);
+        -- the condition graded at the desk: a copy sent to repair is neither routed nor trapped for a hold
         lib_inspections.record_checkin(p_copy_id, p_loan_id, p_condition, p_condition_note, l_to_repair);
-
         IF l_to_repair = 0 THEN
-            lib_holds_core.on_checkin(p_copy_id, p_branch_id, p_hold_id);
-        END IF;
-        IF p_hold_id IS NULL AND l_to_repair = 0 THEN
-            UPDATE copies SET status = 'AVAILABLE', status_changed_at = l_now WHERE copy_id = l_copy_id;
+            route_copy(p_copy_id, p_branch_id, p_hold_id, p_transit_to);
         END IF;
         lib_notices_core.queue('RETURN_RECEIPT', l_patron_id, p_loan_id, p_loan_id, NULL);
         IF p_fine_id IS NOT NULL AND p_fine_amount > 0 THEN
@@ -247,8 +338,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
     END close_loan;
 
-    -- Renew a loan, optionally only when it is p_patron_id's (NULL = any patron).
-    PROCEDURE do_renew(p_loan_id IN NUMBER, p_patron_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
+    -- Renew a loan, optionally only when it is p_patron_id's (NULL = any patron). Every failing rule is
+    -- found before anything changes; p_raise = 'Y' refuses with them all (refuse), 'N' answers them in
+    -- p_refusal (comma-separated names, NULL = renewed) without raising: renew_all goes on with the next loan.
+    PROCEDURE do_renew(p_loan_id IN NUMBER, p_patron_id IN NUMBER, p_raise IN VARCHAR2, p_due_at OUT DATE,
+                       p_renewals OUT NUMBER, p_refusal OUT VARCHAR2) IS
         l_loan_id        loans.loan_id%TYPE := p_loan_id;
         l_patron_id      loans.patron_id%TYPE;
         l_branch_id      loans.branch_id%TYPE;
@@ -265,7 +359,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_new_due        DATE;
         l_fine_id        NUMBER;
         l_fine_amount    NUMBER;
+        l_list           VARCHAR2(400);
+        l_peer_rule      app_errors.name%TYPE;
     BEGIN
+        p_refusal := NULL;
         BEGIN
             SELECT l.patron_id, l.branch_id, l.policy_id, l.status, l.due_at, l.renewals
               INTO l_patron_id, l_branch_id, l_policy_id, l_status, l_due_at, l_renewals
@@ -290,18 +387,16 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
           INTO l_max_renewals, l_renew_from_due, l_loan_days, l_threshold
           FROM circ_policies cp
          WHERE cp.policy_id = l_policy_id;
-        lib_patrons.check_standing(l_patron_id, l_threshold);
+        l_list := lib_patrons.standing(l_patron_id, l_threshold);
         IF l_renewals >= l_max_renewals THEN
-            lib_err.raise_error('RENEWAL_LIMIT_REACHED', 'loan ' || p_loan_id);
+            l_list := with_reason(l_list, 'RENEWAL_LIMIT_REACHED');
         END IF;
         IF lib_holds.blocks_renewal(p_loan_id) = 1 THEN
-            lib_err.raise_error('RENEWAL_BLOCKED_BY_HOLD', 'loan ' || p_loan_id);
+            l_list := with_reason(l_list, 'RENEWAL_BLOCKED_BY_HOLD');
         END IF;
-        lib_policy.check_renewal(p_loan_id); -- the peers' rules: overdue loans, too early
-
-        IF l_due_at < l_now THEN
-            -- overdue: the charge up to now is made now and stays
-            lib_fines_core.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
+        l_peer_rule := lib_policy.renewal_refusal(p_loan_id); -- the peers' rules: overdue loans, too early
+        IF l_peer_rule IS NOT NULL THEN
+            l_list := with_reason(l_list, l_peer_rule);
         END IF;
         IF l_renew_from_due = 'Y' THEN
             l_base := GREATEST(l_due_at, l_now);
@@ -309,6 +404,22 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             l_base := l_now;
         END IF;
         l_new_due := GREATEST(lib_policy.loan_due_at(l_patron_id, l_branch_id, l_base, l_loan_days), l_due_at);
+        -- a renewal that would not move the due date (e.g. on the day of checkout) spends nothing
+        IF l_new_due <= l_due_at THEN
+            l_list := with_reason(l_list, 'RENEWAL_TOO_SOON');
+        END IF;
+        IF l_list IS NOT NULL THEN
+            IF p_raise = 'Y' THEN
+                refuse(l_list, 'loan ' || p_loan_id, 'N');
+            END IF;
+            p_refusal := l_list;
+            RETURN;
+        END IF;
+
+        IF l_due_at < l_now THEN
+            -- overdue: the charge up to now is made now and stays
+            lib_fines_core.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
+        END IF;
 
         -- last_renewed_at read after the charge: a fine created above counts as before the renewal
         UPDATE loans
@@ -371,8 +482,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     END checkout_permit;
 
     -- The checkout itself, after the entry point checked CIRC_CHECKOUT. p_overridden: the overridable
-    -- reasons passed (comma-separated names), NULL when none was.
+    -- reasons passed (comma-separated names), NULL when none was. An override passes only the reasons
+    -- p_override_codes names, and needs a note.
     PROCEDURE lend(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                   p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
                    p_loan_id OUT NUMBER, p_due_at OUT DATE, p_overridden OUT VARCHAR2) IS
         l_patron_id     patrons.patron_id%TYPE := p_patron_id;
         l_copy_id       copies.copy_id%TYPE := p_copy_id;
@@ -396,6 +509,9 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         p_overridden := NULL;
         IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
+        END IF;
+        IF p_override = 'Y' AND COALESCE(LENGTH(TRIM(p_override_note)), 0) = 0 THEN
+            lib_err.raise_error('OVERRIDE_NOTE_REQUIRED', NULL);
         END IF;
         l_now := lib_clock.now_utc();
         -- a due date at midnight is a library day (due at its end): after today, at most 366 days on;
@@ -440,18 +556,22 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_hard := refusals_of_kind(l_all, 'N');
         l_soft := refusals_of_kind(l_all, 'Y');
         IF l_hard IS NOT NULL THEN
-            lib_err.raise_error(first_reason(l_hard), l_detail);
+            refuse(with_reason(l_hard, l_soft), l_detail, 'Y');
         END IF;
         l_overridden := 'N';
         IF l_soft IS NOT NULL THEN
             IF NVL(p_override, 'N') <> 'Y' THEN
-                lib_err.raise_error(first_reason(l_soft), l_detail);
+                refuse(l_soft, l_detail, 'Y');
             END IF;
             l_actor := lib_session.actor();
             IF l_actor IS NULL THEN
                 lib_auth.require_permission('CIRC_OVERRIDE'); -- system work only
             ELSIF lib_auth.has_permission(l_actor, 'CIRC_OVERRIDE') = 0 THEN
                 lib_err.raise_error('OVERRIDE_NOT_PERMITTED', l_soft);
+            END IF;
+            -- an override passes the reasons it names, never one the desk did not show (a held copy)
+            IF not_named(l_soft, p_override_codes) IS NOT NULL THEN
+                refuse(l_soft, l_detail, 'Y');
             END IF;
             l_overridden := 'Y';
             p_overridden := l_soft;
@@ -470,6 +590,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             -- overridden: the other patron's hold goes back to the queue
             lib_holds_core.release_copy(p_copy_id);
         END IF;
+        end_transit(p_copy_id, NULL); -- lent to the patron of the hold it travelled for
         INSERT INTO loans (copy_id, patron_id, branch_id, policy_id, status, checkout_at, due_at, renewals,
                            checkout_by, overridden)
         VALUES (p_copy_id, p_patron_id, l_copy_branch, l_policy_id, 'ACTIVE', l_now, p_due_at, 0,
@@ -479,20 +600,23 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         lib_holds_core.on_checkout(p_patron_id, p_copy_id, p_loan_id);
         lib_notices_core.queue('CHECKOUT_RECEIPT', p_patron_id, p_loan_id, p_loan_id, NULL);
         IF l_overridden = 'Y' THEN
-            lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', l_soft);
+            lib_audit.log_event('loans', p_loan_id, 'OVERRIDE', 'codes=' || l_soft || '; note=' || TRIM(p_override_note));
         END IF;
     END lend;
 
     PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                       p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
                        p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
         l_overridden CLOB; -- text on PostgreSQL: an OUT argument must have the parameter's exact type there
     BEGIN
         lib_auth.require_permission('CIRC_CHECKOUT');
-        lend(p_patron_id, p_copy_id, p_due_date, p_override, p_loan_id, p_due_at, l_overridden);
+        lend(p_patron_id, p_copy_id, p_due_date, p_override, p_override_codes, p_override_note, p_loan_id, p_due_at,
+             l_overridden);
     END checkout;
 
     PROCEDURE checkout_by_barcode(p_card_number IN VARCHAR2, p_copy_barcode IN VARCHAR2, p_due_date IN DATE,
-                                  p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
+                                  p_override IN VARCHAR2, p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
+                                  p_loan_id OUT NUMBER, p_due_at OUT DATE) IS
         l_patron_id  patrons.patron_id%TYPE;
         l_copy_id    copies.copy_id%TYPE;
         l_overridden CLOB; -- as in checkout
@@ -500,29 +624,35 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         lib_auth.require_permission('CIRC_CHECKOUT');
         l_patron_id := patron_of(NULL, p_card_number);
         l_copy_id := copy_of(NULL, p_copy_barcode);
-        lend(l_patron_id, l_copy_id, p_due_date, p_override, p_loan_id, p_due_at, l_overridden);
+        lend(l_patron_id, l_copy_id, p_due_date, p_override, p_override_codes, p_override_note, p_loan_id, p_due_at,
+             l_overridden);
     END checkout_by_barcode;
 
     PROCEDURE checkout_desk(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_copy_id IN NUMBER,
                             p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2,
+                            p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
                             p_loan_id OUT NUMBER, p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER,
                             p_due_at OUT DATE, p_overridden OUT VARCHAR2) IS
     BEGIN
         lib_auth.require_permission('CIRC_CHECKOUT');
         p_loan_patron_id := patron_of(p_patron_id, p_card_number);
         p_loan_copy_id := copy_of(p_copy_id, p_copy_barcode);
-        lend(p_loan_patron_id, p_loan_copy_id, p_due_date, p_override, p_loan_id, p_due_at, p_overridden);
+        lend(p_loan_patron_id, p_loan_copy_id, p_due_date, p_override, p_override_codes, p_override_note, p_loan_id,
+             p_due_at, p_overridden);
     END checkout_desk;
 
     ----------------------------------------------------------------------------------------------
     -- check-in
     ----------------------------------------------------------------------------------------------
 
-    -- Check in a copy, after the entry point checked CIRC_RETURN: its open loan closed, or its transit
-    -- received. p_returned_out: the return time recorded, NULL for a transit arrival.
+    -- Check in a copy, after the entry point checked CIRC_RETURN: its open loan closed, or, with no open
+    -- loan, its state resolved (route_copy) when it is on a shelf, a hold shelf or in transit
+    -- (copy_statuses.is_available, is_hold_trap); any other state (lost, damaged, withdrawn) is left as it
+    -- is. p_returned_out: the return time recorded, NULL when no loan was closed.
     PROCEDURE take_back(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                         p_loan_id OUT NUMBER, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
-                        p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2) IS
+                        p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER, p_transit_to OUT NUMBER,
+                         p_condition_note IN VARCHAR2) IS
         l_copy_id     copies.copy_id%TYPE := p_copy_id;
         CURSOR c_open_loan IS
             SELECT l.loan_id
@@ -533,6 +663,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_copy_status copies.status%TYPE;
         l_home_branch copies.branch_id%TYPE;
         l_branch_id   branches.branch_id%TYPE;
+        l_routed      NUMBER;
     BEGIN
         check_branch(p_branch_id);
         p_loan_id := NULL;
@@ -540,6 +671,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         p_fine_id := NULL;
         p_fine_amount := 0;
         p_hold_id := NULL;
+        p_transit_to := NULL;
         BEGIN
             SELECT c.status, c.branch_id
               INTO l_copy_status, l_home_branch
@@ -557,17 +689,17 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         CLOSE c_open_loan;
         IF p_loan_id IS NOT NULL THEN
             close_loan(p_loan_id, p_copy_id, l_branch_id, p_returned_at, p_condition, p_returned_out, p_fine_id,
-                       p_fine_amount, p_hold_id, p_condition_note);
-        ELSIF l_copy_status = 'IN_TRANSIT' THEN
-            -- arrival of a copy in transit: a hold waiting at this branch becomes READY
-            lib_holds_core.on_checkin(p_copy_id, l_branch_id, p_hold_id);
-            IF p_hold_id IS NULL THEN
-                UPDATE copies
-                   SET status = 'AVAILABLE', status_changed_at = lib_clock.now_utc()
-                 WHERE copy_id = l_copy_id;
-            END IF;
+                       p_fine_amount, p_hold_id, p_transit_to, p_condition_note);
         ELSE
-            lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_id || ' is not on loan');
+            -- check in anything: a transit ends or starts, a hold traps the copy, or it is confirmed on the shelf
+            SELECT COUNT(*)
+              INTO l_routed
+              FROM copy_statuses cs
+             WHERE cs.code = l_copy_status
+               AND (cs.is_available = 'Y' OR cs.is_hold_trap = 'Y');
+            IF l_routed > 0 THEN
+                route_copy(p_copy_id, l_branch_id, p_hold_id, p_transit_to);
+            END IF;
         END IF;
     END take_back;
 
@@ -575,7 +707,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     PROCEDURE take_back_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
                              p_condition IN VARCHAR2, p_copy_id OUT NUMBER, p_returned_out OUT DATE,
                              p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
-                             p_condition_note IN VARCHAR2) IS
+                             p_transit_to OUT NUMBER, p_condition_note IN VARCHAR2) IS
         l_loan_id     loans.loan_id%TYPE := p_loan_id;
         l_copy_id     loans.copy_id%TYPE;
         l_home_branch copies.branch_id%TYPE;
@@ -589,17 +721,18 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         SELECT c.branch_id INTO l_home_branch FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
         p_copy_id := l_copy_id;
         close_loan(p_loan_id, l_copy_id, NVL(p_branch_id, l_home_branch), p_returned_at, p_condition,
-                   p_returned_out, p_fine_id, p_fine_amount, p_hold_id, p_condition_note);
+                   p_returned_out, p_fine_id, p_fine_amount, p_hold_id, p_transit_to, p_condition_note);
     END take_back_loan;
 
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                       p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
                       p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_returned_at DATE;
+        l_transit_to  NUMBER;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         take_back(p_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, l_returned_at, p_fine_id,
-                  p_fine_amount, p_hold_id, p_condition_note);
+                  p_fine_amount, p_hold_id, l_transit_to, p_condition_note);
     END checkin;
 
     PROCEDURE checkin_by_barcode(p_copy_barcode IN VARCHAR2, p_branch_id IN NUMBER, p_returned_at IN DATE,
@@ -608,11 +741,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                                  p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_copy_id     copies.copy_id%TYPE;
         l_returned_at DATE;
+        l_transit_to  NUMBER;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         l_copy_id := copy_of(NULL, p_copy_barcode);
         take_back(l_copy_id, p_branch_id, p_returned_at, p_condition, p_loan_id, l_returned_at, p_fine_id,
-                  p_fine_amount, p_hold_id, p_condition_note);
+                  p_fine_amount, p_hold_id, l_transit_to, p_condition_note);
     END checkin_by_barcode;
 
     PROCEDURE checkin_loan(p_loan_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE,
@@ -620,19 +754,21 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                            p_hold_id OUT NUMBER, p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_copy_id     NUMBER; -- an OUT argument: the parameter's own type (numeric, not bigint, on PostgreSQL)
         l_returned_at DATE;
+        l_transit_to  NUMBER;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         take_back_loan(p_loan_id, p_branch_id, p_returned_at, p_condition, l_copy_id, l_returned_at, p_fine_id,
-                       p_fine_amount, p_hold_id, p_condition_note);
+                       p_fine_amount, p_hold_id, l_transit_to, p_condition_note);
     END checkin_loan;
 
     PROCEDURE checkin_desk(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2,
                            p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                            p_closed_loan_id OUT NUMBER, p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE,
                            p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
-                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2,
-                           p_condition_note IN VARCHAR2 DEFAULT NULL) IS
+                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2, p_transit_to OUT NUMBER,
+                           p_copy_status OUT VARCHAR2, p_condition_note IN VARCHAR2 DEFAULT NULL) IS
         l_hold_id holds.hold_id%TYPE;
+        l_copy_id copies.copy_id%TYPE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         p_hold_patron_id := NULL;
@@ -643,16 +779,18 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             END IF;
             p_closed_loan_id := p_loan_id;
             take_back_loan(p_loan_id, p_branch_id, p_returned_at, p_condition, p_closed_copy_id, p_returned_out,
-                           p_fine_id, p_fine_amount, p_hold_id, p_condition_note);
+                           p_fine_id, p_fine_amount, p_hold_id, p_transit_to, p_condition_note);
         ELSE
             p_closed_copy_id := copy_of(p_copy_id, p_copy_barcode);
             take_back(p_closed_copy_id, p_branch_id, p_returned_at, p_condition, p_closed_loan_id, p_returned_out,
-                      p_fine_id, p_fine_amount, p_hold_id, p_condition_note);
+                      p_fine_id, p_fine_amount, p_hold_id, p_transit_to, p_condition_note);
         END IF;
         IF p_hold_id IS NOT NULL THEN
             l_hold_id := p_hold_id;
             SELECT h.patron_id, h.status INTO p_hold_patron_id, p_hold_status FROM holds h WHERE h.hold_id = l_hold_id;
         END IF;
+        l_copy_id := p_closed_copy_id;
+        SELECT c.status INTO p_copy_status FROM copies c WHERE c.copy_id = l_copy_id;
     END checkin_desk;
 
     ----------------------------------------------------------------------------------------------
@@ -660,9 +798,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     ----------------------------------------------------------------------------------------------
 
     PROCEDURE renew(p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
+        l_refusal CLOB; -- as in checkout
     BEGIN
         lib_auth.require_permission('CIRC_RENEW');
-        do_renew(p_loan_id, NULL, p_due_at, p_renewals);
+        do_renew(p_loan_id, NULL, 'Y', p_due_at, p_renewals, l_refusal);
     END renew;
 
     PROCEDURE renew_own(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
@@ -670,6 +809,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_user_id   patrons.user_id%TYPE;
         l_found     NUMBER;
         l_actor     users.user_id%TYPE;
+        l_refusal   CLOB; -- as in checkout
     BEGIN
         SELECT COUNT(*), MAX(p.user_id) INTO l_found, l_user_id FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_found = 0 THEN
@@ -679,12 +819,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF l_actor IS NULL OR l_user_id IS NULL OR l_user_id <> l_actor THEN
             lib_auth.require_permission('CIRC_RENEW'); -- staff, or system work with no actor
         END IF;
-        do_renew(p_loan_id, p_patron_id, p_due_at, p_renewals);
+        do_renew(p_loan_id, p_patron_id, 'Y', p_due_at, p_renewals, l_refusal);
     END renew_own;
 
     PROCEDURE renew_by_barcode(p_copy_barcode IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE,
                                p_renewals OUT NUMBER) IS
         l_copy_id copies.copy_id%TYPE;
+        l_refusal CLOB; -- as in checkout
     BEGIN
         lib_auth.require_permission('CIRC_RENEW');
         SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
@@ -695,8 +836,44 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF p_loan_id IS NULL THEN
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_barcode || ' is not on loan');
         END IF;
-        do_renew(p_loan_id, NULL, p_due_at, p_renewals);
+        do_renew(p_loan_id, NULL, 'Y', p_due_at, p_renewals, l_refusal);
     END renew_by_barcode;
+
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+                        p_results OUT VARCHAR2) IS
+        l_patron_id patrons.patron_id%TYPE;
+        l_found     NUMBER;
+        l_due_at    DATE;
+        l_renewals  NUMBER;
+        l_refusal   CLOB; -- as in checkout
+        l_line      VARCHAR2(200);
+    BEGIN
+        lib_auth.require_permission('CIRC_RENEW');
+        l_patron_id := patron_of(p_patron_id, p_card_number);
+        SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = l_patron_id;
+        IF l_found = 0 THEN
+            lib_err.raise_error('PATRON_NOT_FOUND', 'patron ' || p_patron_id);
+        END IF;
+        p_renewed_patron_id := l_patron_id;
+        p_results := NULL;
+        FOR r_loan IN (SELECT l.loan_id
+                         FROM loans l
+                        WHERE l.patron_id = l_patron_id
+                          AND l.status = 'ACTIVE'
+                        ORDER BY l.due_at, l.loan_id) LOOP
+            do_renew(r_loan.loan_id, l_patron_id, 'N', l_due_at, l_renewals, l_refusal);
+            IF l_refusal IS NULL THEN
+                l_line := r_loan.loan_id || '|OK|' || TO_CHAR(l_due_at, 'YYYY-MM-DD HH24:MI:SS') || '|' || l_renewals;
+            ELSE
+                l_line := r_loan.loan_id || '|' || first_reason(l_refusal) || '|' || l_refusal;
+            END IF;
+            IF p_results IS NULL THEN
+                p_results := l_line;
+            ELSE
+                p_results := p_results || ';' || l_line;
+            END IF;
+        END LOOP;
+    END renew_all;
 
     ----------------------------------------------------------------------------------------------
     -- lost
@@ -725,7 +902,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
         l_now := lib_clock.now_utc();
         lib_fines_core.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
-        UPDATE loans SET status = 'LOST' WHERE loan_id = l_loan_id;
+        UPDATE loans SET status = 'LOST', lost_at = l_now WHERE loan_id = l_loan_id;
         UPDATE copies SET status = 'LOST', status_changed_at = l_now WHERE copy_id = l_copy_id;
         lib_fines_core.charge_lost(p_loan_id, l_lost_id);
     END mark_lost;

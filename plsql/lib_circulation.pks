@@ -21,18 +21,29 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * branch's closed days, at 23:59:59, capped by the card's expiry when DUE_DATE_BEFORE_EXPIRY says so
      * (lib_policy.loan_due_at).
      *
+     * Refusals list every failing rule: the error raised is the first one's, its message ends with
+     * [reasons=NAME/Y,NAME/N] naming them all in order (Y = an override may pass it), read by the faces.
+     *
      * Check-in closes the loan, charges the overdue fine as of the return time (lib_fines), suspends a
      * late patron as the policy says (lib_policy.suspend_for_late_return), records the condition grade
-     * (lib_inspections: a grade that sends to repair makes the copy IN_REPAIR, kept from the holds, and
-     * may charge damage), then offers the copy to the hold queue (lib_holds_core.on_checkin). A copy no hold
-     * wants becomes AVAILABLE (it keeps its home branch). A LOST loan whose copy comes back is
-     * RETURNED and its LOST charge is settled per policy (lib_fines_core.settle_lost_return).
+     * (lib_inspections: a grade that sends to repair makes the copy IN_REPAIR, neither routed nor trapped
+     * for a hold, and may charge damage), then routes the copy: an open transit of it ends; the hold queue may trap it
+     * (lib_holds_core.on_checkin: READY here, or IN_TRANSIT to the hold's pickup branch, with a transits
+     * row, reason HOLD); a copy no hold wants is AVAILABLE at its home branch or, checked in elsewhere,
+     * IN_TRANSIT home (transits row, reason HOME: no floating collection). A copy with no open loan checks in
+     * too (check in anything) and is routed the same way when it is on a shelf, a hold shelf or in transit
+     * (copy_statuses.is_available, is_hold_trap); a lost, damaged or withdrawn copy with no loan is left as it is.
+     * A LOST loan whose copy comes back is RETURNED, its LOST charge is settled per policy
+     * (lib_fines_core.settle_lost_return) and its overdue fine stops at loans.lost_at (Koha bug 22877).
      * The branch of a check-in, NULL = the copy's home branch.
      *
-     * Renewal: refused for blocked patrons (lib_patrons.check_standing with the loan's policy), at the renewal limit, or when another patron's hold
-     * needs the copy, then by the peers' rules (lib_policy.check_renewal: overdue loans, too early). An overdue loan may be renewed: its overdue fine up to now is charged and
-     * stays (Koha). New due date: loan_days from today (or, with renew_from_due = 'Y', from the later
-     * of the old due date and today), past closed days, never earlier than the old due date.
+     * Renewal: refused for blocked patrons (lib_patrons.standing with the loan's policy), at the renewal limit,
+     * when another patron's hold needs the copy, by the peers' rules (lib_policy.renewal_refusal: overdue loans,
+     * too early), or when it would not move the due date (RENEWAL_TOO_SOON, e.g. on the day of checkout; not
+     * counted). An overdue loan may be renewed: its overdue fine up to now
+     * is charged and stays (Koha). New due date: loan_days from today (or, with renew_from_due = 'Y', from
+     * the later of the old due date and today), past closed days, capped by the card's expiry
+     * (lib_policy.loan_due_at).
      *
      * Locks: the copy row first, then the patron or the loan, so two desks never lend one copy twice
      * and a patron's loan limit holds under concurrency. Nothing here commits.
@@ -56,15 +67,20 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      *                    most 366 days ahead (a typo such as 2062 for 2026 is refused). A date
      *                    without a time (midnight) means the end of that day. Taken as given
      *                    (not moved past closed days).
-     * @param p_override  'Y' = pass the overridable reasons when the actor holds CIRC_OVERRIDE (system
-     *                    work with no actor may too), audited as OVERRIDE with the reasons passed and
-     *                    loans.overridden = 'Y'. 'N' or NULL = no override. 'Y' when nothing fails is a
-     *                    plain checkout.
+     * @param p_override  'Y' = pass the overridable reasons p_override_codes names when the actor holds
+     *                    CIRC_OVERRIDE (system work with no actor may too), audited as OVERRIDE with the
+     *                    reasons passed and the note, and loans.overridden = 'Y'. A failing overridable reason
+     *                    it does not name refuses the checkout (every reason listed). 'N' or NULL = no
+     *                    override. 'Y' when nothing fails is a plain checkout.
+     * @param p_override_codes the overridable app_errors names the override passes, comma-separated (the
+     *                    reasons the desk showed and the manager confirmed)
+     * @param p_override_note  why: required (not blank) with p_override 'Y'
      * @param p_loan_id   OUT the new loans.loan_id
      * @param p_due_at    OUT its due date and time
      * @throws -20411 PERMISSION_DENIED no CIRC_CHECKOUT
      * @throws -20111 INVALID_DUE_DATE
      * @throws -20903 INVALID_ARGUMENT p_override not Y, N or NULL
+     * @throws -20150 OVERRIDE_NOTE_REQUIRED p_override 'Y' with a blank note
      * @throws -20113 OVERRIDE_NOT_PERMITTED override asked without CIRC_OVERRIDE
      * @throws -20401 PATRON_NOT_FOUND, -20102 COPY_NOT_FOUND, -20404 PATRON_INACTIVE,
      *         -20402 PATRON_SUSPENDED, -20106 COPY_LOST_OR_WITHDRAWN, -20103 COPY_ALREADY_ON_LOAN,
@@ -73,6 +89,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      *         the first failing reason, in the order of checkout_permit
      */
     PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
+                       p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
                        p_loan_id OUT NUMBER, p_due_at OUT DATE);
 
     /**
@@ -81,6 +98,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @param p_copy_barcode copies.barcode
      * @param p_due_date     as checkout
      * @param p_override     as checkout
+     * @param p_override_codes as checkout
+     * @param p_override_note  as checkout
      * @param p_loan_id      OUT the new loans.loan_id
      * @param p_due_at       OUT its due date and time
      * @throws -20401 PATRON_NOT_FOUND no patron with this card
@@ -88,7 +107,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws every error of checkout
      */
     PROCEDURE checkout_by_barcode(p_card_number IN VARCHAR2, p_copy_barcode IN VARCHAR2, p_due_date IN DATE,
-                                  p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE);
+                                  p_override IN VARCHAR2, p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
+                                  p_loan_id OUT NUMBER, p_due_at OUT DATE);
 
     /**
      * The desk's checkout (API and staff UI): the patron by id or by card, the copy by id or by barcode,
@@ -99,6 +119,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @param p_copy_barcode   copies.barcode, NULL when p_copy_id is given
      * @param p_due_date       as checkout
      * @param p_override       as checkout
+     * @param p_override_codes as checkout
+     * @param p_override_note  as checkout
      * @param p_loan_id        OUT the new loans.loan_id
      * @param p_loan_patron_id OUT the loan's patron (the card's when a card was given)
      * @param p_loan_copy_id   OUT the loan's copy (the barcode's when a barcode was given)
@@ -112,18 +134,19 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      */
     PROCEDURE checkout_desk(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_copy_id IN NUMBER,
                             p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2,
+                            p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
                             p_loan_id OUT NUMBER, p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER,
                             p_due_at OUT DATE, p_overridden OUT VARCHAR2);
 
     /**
-     * Check in a copy: closes its ACTIVE (or LOST) loan. A copy without such a loan that is
-     * IN_TRANSIT is received at p_branch_id (a hold waiting there becomes READY, otherwise the copy
-     * becomes AVAILABLE) and p_loan_id is NULL. Needs CIRC_RETURN.
+     * Check in a copy: closes its ACTIVE (or LOST) loan, and routes it (see the package comment). A copy
+     * without such a loan checks in too, p_loan_id NULL: a transit ends, a hold traps it, or it is
+     * confirmed on the shelf (or sent home). Needs CIRC_RETURN.
      * @param p_copy_id     copies.copy_id
      * @param p_branch_id   branch where the copy is checked in, NULL = the copy's home branch
      * @param p_returned_at back-dated return time (book drop), NULL = now. Between checkout and now.
      * @param p_condition   condition grade given at the desk (condition_grades.code, any case), NULL = not graded
-     * @param p_loan_id     OUT the loan closed, NULL for a transit arrival
+     * @param p_loan_id     OUT the loan closed, NULL when the copy was not on loan
      * @param p_fine_id     OUT the loan's OVERDUE fine, NULL = none owed
      * @param p_fine_amount OUT its amount, 0 when none
      * @param p_hold_id     OUT the hold the copy is now trapped for, NULL = none (copy AVAILABLE, or IN_REPAIR
@@ -133,7 +156,6 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws -20411 PERMISSION_DENIED
      * @throws -20102 COPY_NOT_FOUND
      * @throws -20505 BRANCH_NOT_FOUND
-     * @throws -20108 LOAN_NOT_ACTIVE the copy is not on loan and not in transit
      * @throws -20112 INVALID_RETURN_DATE
      * @throws -20174 CONDITION_GRADE_NOT_FOUND
      */
@@ -166,22 +188,25 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
     /**
      * The desk's check-in (API and staff UI): by loan, by copy id or by copy barcode (exactly one), the
      * whole answer in the OUT parameters, so the caller reads nothing after the call. Rules as checkin
-     * (a copy IN_TRANSIT with no open loan is received: p_closed_loan_id and p_returned_out NULL).
+     * (a copy with no open loan: p_closed_loan_id and p_returned_out NULL).
      * @param p_loan_id        loans.loan_id (ACTIVE or LOST), or NULL
      * @param p_copy_id        copies.copy_id, or NULL
      * @param p_copy_barcode   copies.barcode, or NULL
      * @param p_branch_id      as checkin
      * @param p_returned_at    as checkin
      * @param p_condition      as checkin
-     * @param p_closed_loan_id OUT the loan closed, NULL for a transit arrival
+     * @param p_closed_loan_id OUT the loan closed, NULL when the copy was not on loan
      * @param p_closed_copy_id OUT the copy checked in
-     * @param p_returned_out   OUT the return time recorded on the loan, NULL for a transit arrival
+     * @param p_returned_out   OUT the return time recorded on the loan, NULL when no loan was closed
      * @param p_fine_id        OUT the loan's OVERDUE fine, NULL = none owed
      * @param p_fine_amount    OUT its amount, 0 when none
      * @param p_hold_id        OUT the hold the copy is now trapped for, NULL = none
      * @param p_hold_patron_id OUT that hold's patron, NULL = none
      * @param p_hold_status    OUT that hold's status now: READY (on the hold shelf here) or PENDING (the copy
      *                         goes IN_TRANSIT to its pickup branch); NULL = none
+     * @param p_transit_to     OUT the branch the copy is now sent to (a transits row): the hold's pickup branch
+     *                         or its home branch; NULL = it stays here
+     * @param p_copy_status    OUT the copy's status now (copy_statuses.code)
      * @param p_condition_note as checkin
      * @throws -20903 INVALID_ARGUMENT a loan id together with a copy id or barcode, or a copy id and a barcode
      * @throws -20102 COPY_NOT_FOUND no copy with this id or barcode, or nothing given
@@ -191,8 +216,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
                            p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
                            p_closed_loan_id OUT NUMBER, p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE,
                            p_fine_id OUT NUMBER, p_fine_amount OUT fines.amount%TYPE, p_hold_id OUT NUMBER,
-                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2,
-                           p_condition_note IN VARCHAR2 DEFAULT NULL);
+                           p_hold_patron_id OUT NUMBER, p_hold_status OUT VARCHAR2, p_transit_to OUT NUMBER,
+                           p_copy_status OUT VARCHAR2, p_condition_note IN VARCHAR2 DEFAULT NULL);
 
     /**
      * Renew a loan at the desk. Needs CIRC_RENEW.
@@ -207,7 +232,9 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      *         -20405 PATRON_FINES_OVER_LIMIT: the patron is blocked
      * @throws -20109 RENEWAL_LIMIT_REACHED
      * @throws -20110 RENEWAL_BLOCKED_BY_HOLD
-     * @throws -20172 RENEWAL_BLOCKED_BY_OVERDUE, -20171 RENEWAL_TOO_EARLY (lib_policy.check_renewal)
+     * @throws -20172 RENEWAL_BLOCKED_BY_OVERDUE, -20171 RENEWAL_TOO_EARLY (lib_policy.renewal_refusal)
+     * @throws -20151 RENEWAL_TOO_SOON the new due date would not be later than the current one
+     *         (the patron's reasons and these three: the first failing one, every one in the message)
      */
     PROCEDURE renew(p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER);
 
@@ -239,7 +266,24 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
                                p_renewals OUT NUMBER);
 
     /**
-     * Declare the copy of an ACTIVE loan lost: loan LOST, copy LOST, a LOST fine at the material's
+     * Renew every ACTIVE loan of a patron (renew's rules, loan by loan): a refused loan is left as it is and
+     * the others are renewed. Needs CIRC_RENEW.
+     * @param p_patron_id         patrons.patron_id, NULL when p_card_number is given
+     * @param p_card_number       patrons.card_number, NULL when p_patron_id is given
+     * @param p_renewed_patron_id OUT the patron
+     * @param p_results           OUT one entry per loan in due date order, separated by ';':
+     *                            loan_id|OK|new due (YYYY-MM-DD HH24:MI:SS, UTC)|renewals, or
+     *                            loan_id|first reason|every reason (comma-separated app_errors names);
+     *                            NULL when the patron has no loan
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20401 PATRON_NOT_FOUND
+     * @throws -20903 INVALID_ARGUMENT both an id and a card given
+     */
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+                        p_results OUT VARCHAR2);
+
+    /**
+     * Declare the copy of an ACTIVE loan lost: loan LOST (lost_at now), copy LOST, a LOST fine at the material's
      * replacement cost (one per loan), the overdue fine charged up to now and kept.
      * Needs CIRC_RETURN (system work with no actor, the nightly job, passes).
      * @param p_loan_id loans.loan_id

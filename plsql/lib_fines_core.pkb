@@ -297,9 +297,11 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
         l_amount_paid fines.amount_paid%TYPE;
         l_status      fines.status%TYPE;
         l_now         DATE;
+        l_refund_paid app_settings.value%TYPE;
     BEGIN
         l_now := lib_clock.now_utc();
         p_refund_amount := 0;
+        SELECT MAX(s.value) INTO l_refund_paid FROM app_settings s WHERE s.name = 'LOST_REFUND_PAID';
         SELECT MAX(p.lost_refund)
           INTO l_refund
           FROM loans l
@@ -322,7 +324,10 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
         IF l_fine_id IS NULL OR (l_status <> 'OPEN' AND l_status <> 'PAID') THEN
             RETURN;
         END IF;
-        IF l_amount_paid > 0 THEN
+        IF l_amount_paid > 0 AND NVL(l_refund_paid, '1') = '0' THEN
+            -- the paid part is kept (setting LOST_REFUND_PAID = 0): the charge ends at what was paid
+            UPDATE fines SET amount = amount_paid, status = 'PAID', closed_at = l_now WHERE fine_id = l_fine_id;
+        ELSIF l_amount_paid > 0 THEN
             INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
             VALUES (l_fine_id, l_patron_id, l_amount_paid, 'REFUND', l_now, lib_session.actor(),
                     'Lost copy returned: replacement charge refunded');

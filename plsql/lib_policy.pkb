@@ -119,7 +119,7 @@ CREATE OR REPLACE PACKAGE BODY lib_policy AS
         RETURN NULL;
     END checkout_refusals;
 
-    PROCEDURE check_renewal(p_loan_id IN NUMBER) IS
+    FUNCTION renewal_refusal(p_loan_id IN NUMBER) RETURN VARCHAR2 IS
         l_loan_id   loans.loan_id%TYPE := p_loan_id;
         l_patron_id loans.patron_id%TYPE;
         l_due_at    loans.due_at%TYPE;
@@ -136,7 +136,7 @@ CREATE OR REPLACE PACKAGE BODY lib_policy AS
         l_now := lib_clock.now_utc();
         l_mode := setting_number('OVERDUE_BLOCKS_RENEWAL');
         IF l_mode = 1 AND l_due_at < l_now THEN
-            lib_err.raise_error('RENEWAL_BLOCKED_BY_OVERDUE', 'loan ' || p_loan_id || ' is overdue');
+            RETURN 'RENEWAL_BLOCKED_BY_OVERDUE';
         ELSIF l_mode = 2 THEN
             SELECT COUNT(*)
               INTO l_overdue
@@ -145,15 +145,14 @@ CREATE OR REPLACE PACKAGE BODY lib_policy AS
                AND l.status = 'ACTIVE'
                AND l.due_at < l_now;
             IF l_overdue > 0 THEN
-                lib_err.raise_error('RENEWAL_BLOCKED_BY_OVERDUE', 'patron ' || l_patron_id || ' has '
-                                    || l_overdue || ' overdue loans');
+                RETURN 'RENEWAL_BLOCKED_BY_OVERDUE';
             END IF;
         END IF;
         IF l_before IS NOT NULL AND lib_clock.today() < lib_clock.local_day(l_due_at) - l_before THEN
-            lib_err.raise_error('RENEWAL_TOO_EARLY', 'loan ' || p_loan_id || ': renewable from '
-                                || TO_CHAR(lib_clock.local_day(l_due_at) - l_before, 'YYYY-MM-DD'));
+            RETURN 'RENEWAL_TOO_EARLY';
         END IF;
-    END check_renewal;
+        RETURN NULL;
+    END renewal_refusal;
 
     PROCEDURE suspend_for_late_return(p_loan_id IN NUMBER, p_returned_at IN DATE) IS
         l_loan_id   loans.loan_id%TYPE := p_loan_id;

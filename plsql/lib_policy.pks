@@ -75,15 +75,14 @@ CREATE OR REPLACE PACKAGE lib_policy AS
     FUNCTION checkout_refusals(p_patron_id IN NUMBER, p_policy_id IN NUMBER) RETURN VARCHAR2;
 
     /**
-     * Refuse the renewal of an ACTIVE loan by the peers' renewal rules (after the patron's standing and the
-     * renewal limit): the setting OVERDUE_BLOCKS_RENEWAL (1 = this loan is overdue, 2 = any loan of the
-     * patron is), then the policy's no_renewal_before_days (the library's today is earlier than that many
-     * days before the due day).
+     * The peers' renewal rule an ACTIVE loan's renewal fails, if any (checked after the patron's standing
+     * and the renewal limit, listed with them by lib_circulation): the setting OVERDUE_BLOCKS_RENEWAL
+     * (1 = this loan is overdue, 2 = any loan of the patron is), then the policy's no_renewal_before_days
+     * (the library's today is earlier than that many days before the due day).
      * @param p_loan_id loans.loan_id
-     * @throws -20172 RENEWAL_BLOCKED_BY_OVERDUE
-     * @throws -20171 RENEWAL_TOO_EARLY
+     * @return 'RENEWAL_BLOCKED_BY_OVERDUE', 'RENEWAL_TOO_EARLY' (app_errors.name) or NULL when none fails
      */
-    PROCEDURE check_renewal(p_loan_id IN NUMBER);
+    FUNCTION renewal_refusal(p_loan_id IN NUMBER) RETURN VARCHAR2;
 
     /**
      * For lib_circulation check-in of an ACTIVE loan returned after its due day: suspend the patron's

@@ -15,6 +15,7 @@ from starlette.responses import Response
 
 from admin_ui import web
 from datalayer.clock import library_clock
+from datalayer.errors import reasons_of
 from datalayer.packages import lib_circulation
 from datalayer.reads import catalog
 from datalayer.reads import desk as q
@@ -42,7 +43,8 @@ def _refused(ctx: web.Ctx, exc: DbError, **details) -> dict:
     """The refusal in the catalog's words (the package's detail names internal ids: the page names the copy,
     its title and its borrower beside it instead)."""
     r = ctx.refusal(exc)
-    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, **details)
+    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, reasons=reasons_of(exc),
+                   **details)
 
 
 def _item(row: dict | None) -> dict | None:
@@ -108,7 +110,8 @@ def checkout_scan(ctx: web.Ctx) -> Response:
             copy = q.scanned(s, barcode=barcode)
         try:
             loan_id, _, _, due_at, overridden = ctx.run(lib_circulation.checkout_desk, None, card, None, barcode,
-                                                        due, override)
+                                                        due, override, ctx.arg("override_codes") or None,
+                                                        ctx.text("override_note", 400) or None)
             result = _result("ok", "Checked out", loan={"loan_id": loan_id, "title": copy and copy["title"],
                                                          "barcode": barcode},
                              due_at=due_at, barcode=barcode, overridden=bool(overridden))
@@ -116,7 +119,9 @@ def checkout_scan(ctx: web.Ctx) -> Response:
             r = _refused(ctx, exc, barcode=barcode, item=_item(copy))
             with ctx.read() as s:  # the refusals CIRC_OVERRIDE may pass: app_errors.overridable (checked again)
                 r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
-                                     and vocabulary.overridable(s, r["code"]))
+                                     and vocabulary.overridable(s, r["code"])
+                                     and all(x["overridable"] for x in r["reasons"] or []))
+            r["override_codes"] = ",".join(x["code"] for x in r["reasons"] or [{"code": r["code"]}])
             result = r
     # the patron panel beside the answer: the page's view of the patron, read as any page view is
     with ctx.read() as s:
@@ -158,7 +163,7 @@ def return_scan(ctx: web.Ctx) -> Response:
                          status=422)
     else:
         try:
-            loan_id, _, _, fine_id, amount, hold_id, _, hold_status = ctx.run(
+            loan_id, _, _, fine_id, amount, hold_id, _, hold_status, transit_to, _ = ctx.run(
                 lib_circulation.checkin_desk, None, None, barcode, branch_id, None, None, condition)  # a note
             slip = None
             if hold_id is not None:
@@ -171,7 +176,7 @@ def return_scan(ctx: web.Ctx) -> Response:
             result = _result("ok" if loan_id else "info", "Returned" if loan_id else "Received in transit",
                              loan=loan, item=_item(copy), barcode=barcode,
                              fine={"fine_id": fine_id, "amount": amount} if fine_id and amount else None,
-                             slip=slip, away=(copy and copy["branch_id"] != branch_id and slip is None))
+                             slip=slip, away=(transit_to is not None and slip is None))
         except DbError as exc:
             result = _refused(ctx, exc, barcode=barcode, item=_item(copy))
     return _answer(ctx, "desk/return.html", result, title="Return", branch=branch, action="return")

@@ -1,6 +1,8 @@
 """The circulation desk: checkout, return, renew."""
 from __future__ import annotations
 
+from typing import Annotated
+
 from pydantic import Field, model_validator
 
 from api import vocabulary
@@ -17,7 +19,13 @@ class CheckoutIn(RequestModel):
                                      examples=["30000000000017"])
     due_date: InTimestamp | None = Field(default=None, description="overrides the policy's loan period")
     override: bool = Field(default=False, strict=True,
-                           description="override an overridable refusal (needs CIRC_OVERRIDE); JSON true or false")
+                           description="override overridable refusals (needs CIRC_OVERRIDE); JSON true or false")
+    override_codes: list[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,39}$")]] = Field(
+        default_factory=list, max_length=20, examples=[["PATRON_EXPIRED"]],
+        description="the refusals the override passes, as listed in error.reasons: a failing reason not named "
+                    "here refuses the checkout")
+    override_note: str | None = Field(default=None, max_length=400, examples=["card renewed at the desk today"],
+                                      description="why: required with override (else 422 OVERRIDE_NOTE_REQUIRED)")
 
     @model_validator(mode="after")
     def _one_of_each(self) -> "CheckoutIn":
@@ -74,12 +82,18 @@ class HoldRef(ApiModel):
     status: str = Field(examples=["READY"])
 
 
+class TransitRef(ApiModel):
+    to_branch_id: int = Field(examples=[2], description="the copy's home branch, or the pickup branch of its hold")
+
+
 class ReturnOut(ApiModel):
-    loan_id: int | None = Field(examples=[9001], description="NULL when an in-transit copy arrived (no loan closed)")
+    loan_id: int | None = Field(examples=[9001], description="NULL when the copy was not on loan (check in anything)")
     copy_id: int | None = Field(default=None, examples=[5001])
     returned_at: Timestamp | None = Field(examples=["2026-11-24T15:02:11Z"])
     fine: FineRef | None = None
     hold: HoldRef | None = None
+    transit: TransitRef | None = Field(default=None, description="set when the copy is now IN_TRANSIT from here")
+    copy_status: str | None = Field(default=None, examples=["AVAILABLE"], description="the copy's status now")
 
 
 class RenewIn(RequestModel):
@@ -90,3 +104,44 @@ class RenewOut(ApiModel):
     loan_id: int = Field(examples=[9001])
     due_at: Timestamp = Field(examples=["2026-12-15T23:59:59Z"])
     renewals: int = Field(examples=[1])
+
+
+class RenewAllIn(RequestModel):
+    patron_id: Id | None = None
+    patron_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
+                                       description="library card number", examples=["20000000000017"])
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "RenewAllIn":
+        if (self.patron_id is None) == (self.patron_barcode is None):
+            raise ValueError("give exactly one of patron_id and patron_barcode")
+        return self
+
+
+class RenewAllItem(ApiModel):
+    loan_id: int = Field(examples=[9001])
+    ok: bool = Field(examples=[True])
+    due_at: Timestamp | None = Field(default=None, examples=["2026-12-15T23:59:59Z"], description="the new due date")
+    renewals: int | None = Field(default=None, examples=[1])
+    code: str | None = Field(default=None, examples=["RENEWAL_BLOCKED_BY_HOLD"], description="the first refusal")
+    reasons: list[str] = Field(default_factory=list, description="every refusal (app_errors names)")
+
+
+class RenewAllOut(ApiModel):
+    patron_id: int = Field(examples=[17])
+    results: list[RenewAllItem]
+
+
+class TransitOut(ApiModel):
+    transit_id: int = Field(examples=[41])
+    copy_id: int = Field(examples=[5001])
+    barcode: str = Field(examples=["30000000000017"])
+    title: str = Field(examples=["Middlemarch"])
+    from_branch_id: int = Field(examples=[2])
+    from_branch: str = Field(examples=["East"])
+    to_branch_id: int = Field(examples=[1])
+    to_branch: str = Field(examples=["Main"])
+    reason: str = Field(examples=["HOME"], description="HOME = back to its home branch, HOLD = to the hold's pickup")
+    hold_id: int | None = Field(default=None, examples=[None])
+    sent_at: Timestamp = Field(examples=["2026-11-24T15:02:11Z"])
+

@@ -70,6 +70,7 @@ AUDITED: dict[str, Audit] = {
     "copy_inspections": Audit(),
     "loans": Audit(),
     "holds": Audit(),
+    "transits": Audit(),
     "fines": Audit(),
     "payments": Audit(),
     "notices": Audit(),

@@ -32,14 +32,16 @@ def checkout(
     copy_id: int | None,
     due_date: datetime | None,
     override: str | None,
+    override_codes: str | None,
+    override_note: str | None,
 ) -> CheckoutOut:
     """Lend a copy to a patron. Needs CIRC_CHECKOUT, and CIRC_OVERRIDE to override.
 
     PROCEDURE checkout(p_patron_id IN NUMBER, p_copy_id IN NUMBER, p_due_date IN DATE, p_override IN VARCHAR2,
-        p_loan_id OUT NUMBER, p_due_at OUT DATE)
+        p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE)
     """
-    return CheckoutOut(*s.call("lib_circulation.checkout", patron_id, copy_id, due_date, override, Out(int),
-            Out(datetime)))
+    return CheckoutOut(*s.call("lib_circulation.checkout", patron_id, copy_id, due_date, override, override_codes,
+            override_note, Out(int), Out(datetime)))
 
 
 class CheckoutByBarcodeOut(NamedTuple):
@@ -54,14 +56,17 @@ def checkout_by_barcode(
     copy_barcode: str | None,
     due_date: datetime | None,
     override: str | None,
+    override_codes: str | None,
+    override_note: str | None,
 ) -> CheckoutByBarcodeOut:
     """checkout by the scanned card number and copy barcode.
 
     PROCEDURE checkout_by_barcode(p_card_number IN VARCHAR2, p_copy_barcode IN VARCHAR2, p_due_date IN DATE,
-        p_override IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE)
+        p_override IN VARCHAR2, p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_loan_id OUT NUMBER,
+        p_due_at OUT DATE)
     """
     return CheckoutByBarcodeOut(*s.call("lib_circulation.checkout_by_barcode", card_number, copy_barcode, due_date,
-            override, Out(int), Out(datetime)))
+            override, override_codes, override_note, Out(int), Out(datetime)))
 
 
 class CheckoutDeskOut(NamedTuple):
@@ -81,16 +86,19 @@ def checkout_desk(
     copy_barcode: str | None,
     due_date: datetime | None,
     override: str | None,
+    override_codes: str | None,
+    override_note: str | None,
 ) -> CheckoutDeskOut:
     """The desk's checkout (API and staff UI): the patron by id or by card, the copy by id or by barcode,
     and the whole answer in the OUT parameters, so the caller reads nothing after the call.
 
     PROCEDURE checkout_desk(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_copy_id IN NUMBER,
-        p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2, p_loan_id OUT NUMBER,
-        p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER, p_due_at OUT DATE, p_overridden OUT VARCHAR2)
+        p_copy_barcode IN VARCHAR2, p_due_date IN DATE, p_override IN VARCHAR2, p_override_codes IN VARCHAR2,
+        p_override_note IN VARCHAR2, p_loan_id OUT NUMBER, p_loan_patron_id OUT NUMBER, p_loan_copy_id OUT NUMBER,
+        p_due_at OUT DATE, p_overridden OUT VARCHAR2)
     """
     return CheckoutDeskOut(*s.call("lib_circulation.checkout_desk", patron_id, card_number, copy_id, copy_barcode,
-            due_date, override, Out(int), Out(int), Out(int), Out(datetime), Out(str)))
+            due_date, override, override_codes, override_note, Out(int), Out(int), Out(int), Out(datetime), Out(str)))
 
 
 class CheckinOut(NamedTuple):
@@ -109,9 +117,9 @@ def checkin(
     condition: str | None,
     condition_note: str | None = None,
 ) -> CheckinOut:
-    """Check in a copy: closes its ACTIVE (or LOST) loan. A copy without such a loan that is
-    IN_TRANSIT is received at p_branch_id (a hold waiting there becomes READY, otherwise the copy
-    becomes AVAILABLE) and p_loan_id is NULL. Needs CIRC_RETURN.
+    """Check in a copy: closes its ACTIVE (or LOST) loan, and routes it (see the package comment). A copy
+    without such a loan checks in too, p_loan_id NULL: a transit ends, a hold traps it, or it is
+    confirmed on the shelf (or sent home). Needs CIRC_RETURN.
 
     PROCEDURE checkin(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2,
         p_loan_id OUT NUMBER, p_fine_id OUT NUMBER, p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER,
@@ -182,6 +190,8 @@ class CheckinDeskOut(NamedTuple):
     hold_id: int | None
     hold_patron_id: int | None
     hold_status: str | None
+    transit_to: int | None
+    copy_status: str | None
 
 
 def checkin_desk(
@@ -196,17 +206,18 @@ def checkin_desk(
 ) -> CheckinDeskOut:
     """The desk's check-in (API and staff UI): by loan, by copy id or by copy barcode (exactly one), the
     whole answer in the OUT parameters, so the caller reads nothing after the call. Rules as checkin
-    (a copy IN_TRANSIT with no open loan is received: p_closed_loan_id and p_returned_out NULL).
+    (a copy with no open loan: p_closed_loan_id and p_returned_out NULL).
 
     PROCEDURE checkin_desk(p_loan_id IN NUMBER, p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2,
         p_branch_id IN NUMBER, p_returned_at IN DATE, p_condition IN VARCHAR2, p_closed_loan_id OUT NUMBER,
         p_closed_copy_id OUT NUMBER, p_returned_out OUT DATE, p_fine_id OUT NUMBER,
         p_fine_amount OUT FINES.AMOUNT%TYPE, p_hold_id OUT NUMBER, p_hold_patron_id OUT NUMBER,
-        p_hold_status OUT VARCHAR2, p_condition_note IN VARCHAR2 DEFAULT NULL)
+        p_hold_status OUT VARCHAR2, p_transit_to OUT NUMBER, p_copy_status OUT VARCHAR2,
+        p_condition_note IN VARCHAR2 DEFAULT NULL)
     """
     return CheckinDeskOut(*s.call("lib_circulation.checkin_desk", loan_id, copy_id, copy_barcode, branch_id,
             returned_at, condition, Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int),
-            Out(str), condition_note))
+            Out(str), Out(int), Out(str), condition_note))
 
 
 class RenewOut(NamedTuple):
@@ -256,8 +267,24 @@ def renew_by_barcode(s: Session, copy_barcode: str | None) -> RenewByBarcodeOut:
             Out(int)))
 
 
+class RenewAllOut(NamedTuple):
+    """The OUT values of lib_circulation.renew_all."""
+    renewed_patron_id: int | None
+    results: str | None
+
+
+def renew_all(s: Session, patron_id: int | None, card_number: str | None) -> RenewAllOut:
+    """Renew every ACTIVE loan of a patron (renew's rules, loan by loan): a refused loan is left as it is and
+    the others are renewed. Needs CIRC_RENEW.
+
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+        p_results OUT VARCHAR2)
+    """
+    return RenewAllOut(*s.call("lib_circulation.renew_all", patron_id, card_number, Out(int), Out(str)))
+
+
 def mark_lost(s: Session, loan_id: int | None) -> None:
-    """Declare the copy of an ACTIVE loan lost: loan LOST, copy LOST, a LOST fine at the material's
+    """Declare the copy of an ACTIVE loan lost: loan LOST (lost_at now), copy LOST, a LOST fine at the material's
     replacement cost (one per loan), the overdue fine charged up to now and kept.
     Needs CIRC_RETURN (system work with no actor, the nightly job, passes).
 

@@ -72,15 +72,15 @@ def checkout_refusals(s: Session, patron_id: int | None, policy_id: int | None) 
     return s.fn("lib_policy.checkout_refusals", patron_id, policy_id, returns=str)
 
 
-def check_renewal(s: Session, loan_id: int | None) -> None:
-    """Refuse the renewal of an ACTIVE loan by the peers' renewal rules (after the patron's standing and the
-    renewal limit): the setting OVERDUE_BLOCKS_RENEWAL (1 = this loan is overdue, 2 = any loan of the
-    patron is), then the policy's no_renewal_before_days (the library's today is earlier than that many
-    days before the due day).
+def renewal_refusal(s: Session, loan_id: int | None) -> str | None:
+    """The peers' renewal rule an ACTIVE loan's renewal fails, if any (checked after the patron's standing
+    and the renewal limit, listed with them by lib_circulation): the setting OVERDUE_BLOCKS_RENEWAL
+    (1 = this loan is overdue, 2 = any loan of the patron is), then the policy's no_renewal_before_days
+    (the library's today is earlier than that many days before the due day).
 
-    PROCEDURE check_renewal(p_loan_id IN NUMBER)
+    FUNCTION renewal_refusal(p_loan_id IN NUMBER) RETURN VARCHAR2
     """
-    s.call("lib_policy.check_renewal", loan_id)
+    return s.fn("lib_policy.renewal_refusal", loan_id, returns=str)
 
 
 def suspend_for_late_return(s: Session, loan_id: int | None, returned_at: datetime | None) -> None:

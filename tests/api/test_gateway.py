@@ -40,8 +40,8 @@ def test_failed_call_rolls_back_and_clears_actor(gw, people, arrange):
     copy = arrange.copy()
     with pytest.raises(DbError) as err:
         with gw.transaction(acct.actor) as s:
-            s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
-            s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
+            s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", None, None, Out(int), Out(int))
+            s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", None, None, Out(int), Out(int))
     assert err.value.code == -20103  # COPY_ALREADY_ON_LOAN
     with gw.read() as s:
         assert _actor(s) is None
@@ -53,7 +53,7 @@ def test_committed_work_is_visible_and_audited_as_the_actor(gw, people, arrange)
     patron = people.make("PATRON")
     copy = arrange.copy()
     with gw.transaction(acct.actor) as s:
-        loan_id, _ = s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", Out(int), Out(int))
+        loan_id, _ = s.call("lib_circulation.checkout", patron.patron_id, copy, None, "N", None, None, Out(int), Out(int))
     with gw.statements() as s:
         assert s.scalar("SELECT checkout_by FROM loans WHERE loan_id = :l", {"l": loan_id}) == acct.user_id
         actors = s.rows("SELECT DISTINCT actor_user_id FROM audit_log WHERE table_name = 'loans' AND row_id = :l",
@@ -73,7 +73,7 @@ def test_one_round_trip_call_commits_as_the_actor_and_clears_it(gw, people, arra
     patron = people.make("PATRON")
     copy = arrange.copy()
     loan_id, patron_id, copy_id, due_at, _ = gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id,
-                                                     None, copy, None, None, "N", *CHECKOUT_OUT)
+                                                     None, copy, None, None, "N", None, None, *CHECKOUT_OUT)
     with gw.statements() as s:
         assert _actor(s) is None
         row = s.one("SELECT patron_id, copy_id, due_at, checkout_by FROM loans WHERE loan_id = :l", {"l": loan_id})
@@ -92,7 +92,7 @@ def test_a_refused_one_round_trip_call_writes_nothing_and_the_connection_serves_
     arrange.execute("UPDATE user_sessions SET last_seen_at = :t WHERE user_id = :u", {"t": hour_ago, "u": acct.user_id})
     arrange.execute("UPDATE copies SET status = 'ON_LOAN' WHERE copy_id = :c", {"c": copy})
     with pytest.raises(DbError) as err:
-        gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id, None, copy, None, None, "N",
+        gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id, None, copy, None, None, "N", None, None,
                 *CHECKOUT_OUT)
     assert err.value.code == -20103  # COPY_ALREADY_ON_LOAN
     assert _seen(arrange, acct) == hour_ago  # set_actor's write went with the refused call
@@ -100,7 +100,7 @@ def test_a_refused_one_round_trip_call_writes_nothing_and_the_connection_serves_
         assert _actor(s) is None
         assert s.scalar("SELECT COUNT(*) FROM loans WHERE copy_id = :c", {"c": copy}) == 0
     arrange.execute("UPDATE copies SET status = 'AVAILABLE' WHERE copy_id = :c", {"c": copy})
-    loan_id = gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id, None, copy, None, None, "N",
+    loan_id = gw.call(acct.actor, "lib_circulation.checkout_desk", patron.patron_id, None, copy, None, None, "N", None, None,
                       *CHECKOUT_OUT)[0]
     assert arrange.scalar("SELECT copy_id FROM loans WHERE loan_id = :l", {"l": loan_id}) == copy
     assert _seen(arrange, acct) > hour_ago

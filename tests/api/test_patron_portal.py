@@ -115,9 +115,16 @@ def test_cancel_closed_hold_is_409(client, people, arrange, unchanged):
     assert r.status_code == 409 and error_code(r) == "HOLD_NOT_ACTIVE"
 
 
+def _lent_days_ago(arrange, loan: int, days: int) -> None:
+    """Move a loan back in time: a renewal on the day of checkout is RENEWAL_TOO_SOON."""
+    arrange.execute("UPDATE loans SET checkout_at = checkout_at - :d, due_at = due_at - :d WHERE loan_id = :l",
+                    {"d": days, "l": loan})
+
+
 def test_renew_own_loan(client, people, staff, arrange):
     a = people.make("PATRON")
     loan = _checkout(client, staff, a.patron_id, arrange.copy())
+    _lent_days_ago(arrange, loan, 10)
     r = client.post(f"/api/patron/me/renew/{loan}", headers=a.headers)
     assert r.status_code == 200, r.text
     assert r.json()["loan_id"] == loan and r.json()["renewals"] == 1
@@ -135,7 +142,9 @@ def test_renew_beyond_limit_is_409(client, people, staff, arrange, unchanged):
     a = people.make("PATRON")
     loan = _checkout(client, staff, a.patron_id, arrange.copy())
     for _ in range(2):  # default policy: max_renewals 2
+        _lent_days_ago(arrange, loan, 10)  # each renewal moves the due date
         assert client.post(f"/api/patron/me/renew/{loan}", headers=a.headers).status_code == 200
+    _lent_days_ago(arrange, loan, 10)
     with unchanged():
         r = client.post(f"/api/patron/me/renew/{loan}", headers=a.headers)
     assert r.status_code == 409 and error_code(r) == "RENEWAL_LIMIT_REACHED"

@@ -49,7 +49,7 @@ class Env:
         return b
 
     def checkout(self, patron_id: int, copy_id: int) -> int:
-        loan_id, _ = self.arrange.call("lib_circulation.checkout", patron_id, copy_id, None, "N", Out(int),
+        loan_id, _ = self.arrange.call("lib_circulation.checkout", patron_id, copy_id, None, "N", None, None, Out(int),
                                        Out(datetime))
         return loan_id
 
@@ -135,7 +135,7 @@ def _cancel_own_hold(e: Env) -> Case:
 @api("POST /api/patron/me/renew/{loan_id}")
 def _renew_own(e: Env) -> Case:
     a = e.people.make("PATRON")
-    loan = e.checkout(a.patron_id, e.arrange.copy())
+    loan = _lent_days_ago(e, a.patron_id)
     return Case(a.user_id, lambda: e.client.post(f"/api/patron/me/renew/{loan}", headers=a.headers))
 
 
@@ -153,11 +153,27 @@ def _return(e: Env) -> Case:
     return Case(a.user_id, lambda: e.client.post("/api/circulation/return", json={"loan_id": loan}, headers=a.headers))
 
 
+def _lent_days_ago(e: Env, patron: int, days: int = 10) -> int:
+    """A loan lent `days` ago: a renewal moves its due date (on the day of checkout it is RENEWAL_TOO_SOON)."""
+    loan = e.checkout(patron, e.arrange.copy())
+    e.arrange.execute("UPDATE loans SET checkout_at = checkout_at - :d, due_at = due_at - :d WHERE loan_id = :l",
+                      {"d": days, "l": loan})
+    return loan
+
+
 @api("POST /api/circulation/renew")
 def _renew(e: Env) -> Case:
     a = e.people.make("LIBRARIAN")
-    loan = e.checkout(e.arrange.patron(), e.arrange.copy())
+    loan = _lent_days_ago(e, e.arrange.patron())
     return Case(a.user_id, lambda: e.client.post("/api/circulation/renew", json={"loan_id": loan}, headers=a.headers))
+
+
+@api("POST /api/circulation/renew-all")
+def _renew_all(e: Env) -> Case:
+    a, patron = e.people.make("LIBRARIAN"), e.arrange.patron()
+    _lent_days_ago(e, patron)
+    return Case(a.user_id, lambda: e.client.post("/api/circulation/renew-all", json={"patron_id": patron},
+                                                 headers=a.headers))
 
 
 @api("POST /api/patrons")
@@ -296,8 +312,8 @@ def _desk_return(e: Env) -> Case:
 @staff("/desk/renew")
 def _desk_renew(e: Env) -> Case:
     a, ui = e.staff("LIBRARIAN")
-    copy = e.arrange.copy()
-    e.checkout(e.arrange.patron(), copy)
+    loan = _lent_days_ago(e, e.arrange.patron())
+    copy = e.arrange.scalar("SELECT copy_id FROM loans WHERE loan_id = :l", {"l": loan})
     return Case(a.user_id, lambda: ui.post("/desk/renew", {"barcode": e.arrange.barcode(copy)}))
 
 

@@ -59,9 +59,12 @@ class CirculationDesk:
 
     # ---- the packages ----------------------------------------------------------------------------
 
-    def checkout(self, patron, copy, due=None, override=None):
-        """(loan_id, due_at)"""
-        return self.db.call("lib_circulation.checkout", patron, copy, due, override, Out(int), Out(datetime))
+    def checkout(self, patron, copy, due=None, override=None, codes=None, note=None):
+        """(loan_id, due_at); an override names the reasons it passes (codes) and says why (note: a default one)"""
+        if override == "Y" and note is None:
+            note = "checked at the desk"
+        return self.db.call("lib_circulation.checkout", patron, copy, due, override, codes, note, Out(int),
+                            Out(datetime))
 
     def checkin(self, copy, branch=None, returned_at=None, condition=None, note=None):
         """(loan_id, fine_id, fine_amount, hold_id); condition: a condition grade, note: the condition note"""

@@ -258,7 +258,7 @@ def test_delete_policy_refuses_the_default_and_a_policy_loans_refer_to(db, f, sy
     branch_id = f.branch()
     (policy_id,) = db.call("lib_admin.create_policy", *policy_args(branch_id, None, None), Out(int))
     db.set_actor(None)
-    db.call("lib_circulation.checkout", f.patron(), f.copy(branch_id=branch_id), None, "N", Out(int), Out(datetime))
+    db.call("lib_circulation.checkout", f.patron(), f.copy(branch_id=branch_id), None, "N", None, None, Out(int), Out(datetime))
     assert db.scalar("SELECT COUNT(*) FROM loans WHERE policy_id = :p", {"p": policy_id}) == 1
     db.set_actor(sysadmin)
     refused_leaving(db, POLICY_IN_USE, lambda: db.call("lib_admin.delete_policy", policy_id), POLICIES)

@@ -268,7 +268,7 @@ def test_with_no_actor_the_application_role_is_refused_every_guarded_call_and_ch
     bare = f.user()  # an account without a patron record
     copy = f.copy()
     (fine_id,) = committed.call("lib_fines.add_charge", patron, None, "MANUAL", 5, "Damaged cover", Out(int))
-    (loan_id, _) = committed.call("lib_circulation.checkout", patron, copy, None, None, Out(int), Out(datetime))
+    (loan_id, _) = committed.call("lib_circulation.checkout", patron, copy, None, None, None, None, Out(int), Out(datetime))
     material = f.material()  # its one copy out: a title the patron may place a hold on
     f.copy(material_id=material, status="ON_LOAN")
     committed.commit()

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 
+from datalayer.errors import reasons_of
 from datalayer.session import DbError, Out
 from tests.db.conftest import refused_leaving
 from tests.db.desk import END_OF_DAY, CirculationDesk
@@ -11,9 +12,9 @@ from tests.factories import today
 
 
 class Desk(CirculationDesk):
-    def refused(self, code, patron, copy, due=None, override=None):
+    def refused(self, code, patron, copy, due=None, override=None, codes=None, note=None):
         """The checkout is refused with `code` and leaves no loan and the copy as it was."""
-        refused_leaving(self.db, code, lambda: self.checkout(patron, copy, due, override),
+        refused_leaving(self.db, code, lambda: self.checkout(patron, copy, due, override, codes, note),
                         ("SELECT status, status_changed_at FROM copies WHERE copy_id = :c", {"c": copy}),
                         "SELECT COUNT(*) FROM loans")
 
@@ -96,7 +97,7 @@ def test_checkout_by_barcode_lends_the_scanned_copy_to_the_card_holder(db):
     desk = Desk(db)
     patron, copy = desk.patron(), desk.copy()
     card = db.scalar("SELECT card_number FROM patrons WHERE patron_id = :p", {"p": patron})
-    loan_id, due_at = db.call("lib_circulation.checkout_by_barcode", card, desk.f.barcode(copy), None, None,
+    loan_id, due_at = db.call("lib_circulation.checkout_by_barcode", card, desk.f.barcode(copy), None, None, None, None,
                               Out(int), Out(datetime))
     assert db.one("SELECT patron_id, copy_id FROM loans WHERE loan_id = :l", {"l": loan_id}) == \
         {"patron_id": patron, "copy_id": copy}
@@ -109,7 +110,7 @@ def test_checkout_by_barcode_refused_for_unknown_card_and_unknown_barcode(db):
     for args, code in (((card + "X", desk.f.barcode(copy)), -20401), ((card, "NO-SUCH-BARCODE"), -20102)):
         with pytest.raises(DbError) as err:
             with db.savepoint():
-                db.call("lib_circulation.checkout_by_barcode", *args, None, None, Out(int), Out(datetime))
+                db.call("lib_circulation.checkout_by_barcode", *args, None, None, None, None, Out(int), Out(datetime))
         assert err.value.code == code
 
 
@@ -309,19 +310,21 @@ def test_override_by_a_manager_passes_the_loan_limit_and_is_audited(db):
     desk = Desk(db, role="BRANCH_MANAGER", loan_limit=1)
     patron = desk.patron()
     desk.checkout(patron, desk.copy())
-    loan_id, _ = desk.checkout(patron, desk.copy(), override="Y")
+    loan_id, _ = desk.checkout(patron, desk.copy(), override="Y", codes="LOAN_LIMIT_REACHED",
+                               note="regular reader, limit raised next week")
     assert db.scalar("SELECT overridden FROM loans WHERE loan_id = :l", {"l": loan_id}) == "Y"
     audit = db.one("SELECT actor_user_id, new_values FROM audit_log WHERE table_name = 'loans' "
                    "AND row_id = :l AND action = 'OVERRIDE'", {"l": loan_id})
     assert audit["actor_user_id"] == desk.user
-    assert "LOAN_LIMIT_REACHED" in audit["new_values"]
+    assert "codes=LOAN_LIMIT_REACHED" in audit["new_values"]
+    assert "regular reader, limit raised next week" in audit["new_values"]
 
 
 def test_override_passes_expired_card_and_fines_over_threshold(db):
     desk = Desk(db, role="BRANCH_MANAGER", fine_block_threshold=1)
     patron = desk.patron(expires_on=today() - timedelta(days=3))
     _charge(db, patron, "3.00")
-    loan_id, _ = desk.checkout(patron, desk.copy(), override="Y")
+    loan_id, _ = desk.checkout(patron, desk.copy(), override="Y", codes="PATRON_EXPIRED, PATRON_FINES_OVER_LIMIT")
     assert db.scalar("SELECT overridden FROM loans WHERE loan_id = :l", {"l": loan_id}) == "Y"
 
 
@@ -331,7 +334,7 @@ def test_override_of_copy_on_hold_for_another_patron_puts_the_hold_back_in_the_q
     copy = desk.copy(material)
     hold_id = _trap_for_hold(desk, material, copy, desk.patron())
     walk_in = desk.patron()
-    loan_id, _ = desk.checkout(walk_in, copy, override="Y")
+    loan_id, _ = desk.checkout(walk_in, copy, override="Y", codes="COPY_ON_HOLD_FOR_OTHER")
     assert db.one("SELECT status, copy_id FROM holds WHERE hold_id = :h", {"h": hold_id}) == \
         {"status": "PENDING", "copy_id": None}
     assert db.scalar("SELECT patron_id FROM loans WHERE loan_id = :l", {"l": loan_id}) == walk_in
@@ -367,3 +370,62 @@ def test_override_asked_when_nothing_fails_is_a_normal_checkout(db):
 def test_checkout_refused_when_override_flag_is_not_y_or_n(db):
     desk = Desk(db)
     desk.refused(-20903, desk.patron(), desk.copy(), override="X")
+
+
+# ---- every reason, and overrides that name what they pass (issue 13) --------------------------------
+
+def _reasons(db, call):
+    with pytest.raises(DbError) as err:
+        with db.savepoint():
+            call()
+    return err.value.code, reasons_of(err.value)
+
+
+def test_refusal_lists_every_failing_reason_first_one_raised(db):
+    desk = Desk(db, loan_limit=0)
+    patron = desk.patron(expires_on=today() - timedelta(days=1))
+    code, reasons = _reasons(db, lambda: desk.checkout(patron, desk.copy()))
+    assert code == -20403
+    assert reasons == [{"code": "PATRON_EXPIRED", "overridable": True},
+                       {"code": "LOAN_LIMIT_REACHED", "overridable": True}]
+
+
+def test_refusal_lists_hard_reasons_first_and_marks_them_not_overridable(db):
+    desk = Desk(db, loan_limit=0)
+    code, reasons = _reasons(db, lambda: desk.checkout(desk.patron(), desk.copy(status="LOST")))
+    assert code == -20106
+    assert reasons == [{"code": "COPY_LOST_OR_WITHDRAWN", "overridable": False},
+                       {"code": "LOAN_LIMIT_REACHED", "overridable": True}]
+
+
+def test_override_of_the_expired_card_does_not_give_away_a_copy_held_for_another(db):
+    """The defect: an override that named only the expired card also passed COPY_ON_HOLD_FOR_OTHER."""
+    desk = Desk(db, role="BRANCH_MANAGER")
+    material = desk.f.material()
+    copy = desk.copy(material)
+    hold_id = _trap_for_hold(desk, material, copy, desk.patron())
+    expired = desk.patron(expires_on=today() - timedelta(days=1))
+    desk.refused(-20403, expired, copy, override="Y", codes="PATRON_EXPIRED")
+    assert db.one("SELECT status, copy_id FROM holds WHERE hold_id = :h", {"h": hold_id}) == \
+        {"status": "READY", "copy_id": copy}
+    code, reasons = _reasons(db, lambda: desk.checkout(expired, copy, override="Y", codes="PATRON_EXPIRED"))
+    assert [r["code"] for r in reasons] == ["PATRON_EXPIRED", "COPY_ON_HOLD_FOR_OTHER"]
+
+
+def test_override_without_a_note_is_refused(db):
+    desk = Desk(db, role="BRANCH_MANAGER", loan_limit=0)
+    for note in ("", "   "):
+        desk.refused(-20150, desk.patron(), desk.copy(), override="Y", codes="LOAN_LIMIT_REACHED", note=note)
+
+
+def test_override_naming_no_code_passes_nothing(db):
+    desk = Desk(db, role="BRANCH_MANAGER", loan_limit=0)
+    desk.refused(-20107, desk.patron(), desk.copy(), override="Y", codes=None)
+
+
+def test_override_answers_only_the_reasons_it_passed(db):
+    desk = Desk(db, role="BRANCH_MANAGER", loan_limit=0)
+    out = db.call("lib_circulation.checkout_desk", desk.patron(), None, desk.copy(), None, None, "Y",
+                  "LOAN_LIMIT_REACHED,PATRON_EXPIRED", "ok", Out(int), Out(int), Out(int), Out(datetime), Out(str))
+    assert out[4] == "LOAN_LIMIT_REACHED"
+

@@ -122,7 +122,7 @@ def test_card_expiry_is_checked_against_the_library_day(db, tz):
     last_day = local_today(tz)
     valid = desk.patron(expires_on=midnight(last_day))
     expired = desk.patron(expires_on=midnight(last_day - timedelta(days=1)))
-    refused(db, PATRON_EXPIRED, "lib_circulation.checkout", expired, desk.copy(), None, None, Out(int),
+    refused(db, PATRON_EXPIRED, "lib_circulation.checkout", expired, desk.copy(), None, None, None, None, Out(int),
             Out(datetime))
     desk.checkout(valid, desk.copy())
 

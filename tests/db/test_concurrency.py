@@ -38,7 +38,7 @@ def _desk(new_session, librarian):
 
 
 def _checkout(s, patron, copy):
-    return s.call("lib_circulation.checkout", patron, copy, None, None, Out(int), Out(datetime))
+    return s.call("lib_circulation.checkout", patron, copy, None, None, None, None, Out(int), Out(datetime))
 
 
 def _checkin(s, copy, branch):

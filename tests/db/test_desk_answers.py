@@ -10,17 +10,21 @@ from tests.db.desk import CirculationDesk
 from tests.factories import today
 
 CHECKOUT_OUT = (Out(int), Out(int), Out(int), Out(datetime), Out(str))
-CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str))
+CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str), Out(int), Out(str))
 
 
 class Desk(CirculationDesk):
-    def checkout_desk(self, patron=None, card=None, copy=None, barcode=None, due=None, override=None):
+    def checkout_desk(self, patron=None, card=None, copy=None, barcode=None, due=None, override=None, codes=None,
+                      note=None):
         """(loan_id, patron_id, copy_id, due_at, overridden)"""
-        return self.db.call("lib_circulation.checkout_desk", patron, card, copy, barcode, due, override,
+        if override == "Y" and note is None:
+            note = "checked at the desk"
+        return self.db.call("lib_circulation.checkout_desk", patron, card, copy, barcode, due, override, codes, note,
                             *CHECKOUT_OUT)
 
     def checkin_desk(self, loan=None, copy=None, barcode=None, branch=None, returned_at=None, condition=None):
-        """(loan_id, copy_id, returned_at, fine_id, fine_amount, hold_id, hold_patron_id, hold_status)"""
+        """(loan_id, copy_id, returned_at, fine_id, fine_amount, hold_id, hold_patron_id, hold_status, transit_to,
+        copy_status)"""
         return self.db.call("lib_circulation.checkin_desk", loan, copy, barcode, branch, returned_at, condition,
                             *CHECKIN_OUT)
 
@@ -50,7 +54,8 @@ def test_checkout_answers_what_it_wrote_for_every_way_of_naming_the_two_sides(db
 def test_an_override_answers_the_reasons_it_passed(db):
     desk = Desk(db, role="BRANCH_MANAGER")
     patron = desk.patron(expires_on=today() - timedelta(days=1))
-    loan_id, _, _, _, overridden = desk.checkout_desk(patron=patron, copy=desk.copy(), override="Y")
+    loan_id, _, _, _, overridden = desk.checkout_desk(patron=patron, copy=desk.copy(), override="Y",
+                                                      codes="PATRON_EXPIRED")
     assert overridden == "PATRON_EXPIRED"
     assert _loan(db, loan_id)["overridden"] == "Y"
     # nothing to override: a plain checkout, nothing passed
@@ -75,7 +80,7 @@ def test_checkin_answers_what_it_wrote_with_the_fine(db):
     patron, copy = desk.patron(), desk.copy()
     loan_id = desk.checkout_desk(patron=patron, copy=copy)[0]
     desk.due_days_ago(loan_id, 3)
-    closed, copy_id, returned_at, fine_id, amount, hold_id, hold_patron, hold_status = \
+    closed, copy_id, returned_at, fine_id, amount, hold_id, hold_patron, hold_status, transit_to, status = \
         desk.checkin_desk(barcode=desk.f.barcode(copy), condition="worn")
     row = _loan(db, loan_id)
     assert (closed, copy_id) == (loan_id, copy) and row["status"] == "RETURNED"
@@ -94,7 +99,7 @@ def test_checkin_by_loan_or_copy_id_answers_the_hold_it_trapped(db):
         waiting = desk.patron()
         hold = desk.place_hold(waiting, material)
         answer = desk.checkin_desk(loan=loan_id) if by == "loan" else desk.checkin_desk(copy=copy)
-        closed, copy_id, returned_at, fine_id, amount, hold_id, hold_patron, hold_status = answer
+        closed, copy_id, returned_at, fine_id, amount, hold_id, hold_patron, hold_status, _, _ = answer
         assert (closed, copy_id, fine_id, amount) == (loan_id, copy, None, 0)
         assert returned_at == _loan(db, loan_id)["returned_at"]
         row = db.one("SELECT patron_id, status, copy_id FROM holds WHERE hold_id = :h", {"h": hold})

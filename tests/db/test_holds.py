@@ -695,7 +695,7 @@ def test_a_return_through_circulation_traps_the_copy_for_the_next_hold(db, f):
     material_id = f.material()
     copy_id = f.copy(material_id=material_id)
     borrower = f.patron()
-    loan_id, _ = db.call("lib_circulation.checkout", borrower, copy_id, None, None, Out(int), Out(datetime))
+    loan_id, _ = db.call("lib_circulation.checkout", borrower, copy_id, None, None, None, None, Out(int), Out(datetime))
     hold_id, _ = place(db, f.patron(), material_id)
     result = db.call("lib_circulation.checkin", copy_id, f.main_branch(), None, None,
                      Out(int), Out(int), Out(Decimal), Out(int))
@@ -710,7 +710,7 @@ def test_a_checkout_through_circulation_fulfils_the_ready_hold(db, f):
     patron_id = f.patron()
     hold_id, _ = place(db, patron_id, material_id)
     checkin(db, copy_id, f.main_branch())
-    loan_id, _ = db.call("lib_circulation.checkout", patron_id, copy_id, None, None, Out(int), Out(datetime))
+    loan_id, _ = db.call("lib_circulation.checkout", patron_id, copy_id, None, None, None, None, Out(int), Out(datetime))
     h = hold(db, hold_id)
     assert (h["status"], h["loan_id"]) == ("FULFILLED", loan_id)
 

@@ -19,7 +19,7 @@ class Desk(CirculationDesk):
     def checkin_desk(self, barcode, condition=None, note=None):
         return self.db.call("lib_circulation.checkin_desk", None, None, barcode, None, None, condition,
                             Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str),
-                            note)
+                            Out(int), Out(str), note)
 
     def history(self, copy):
         return self.db.rows("SELECT loan_id, grade, note, inspected_by, fine_id FROM copy_inspections "

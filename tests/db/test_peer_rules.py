@@ -16,7 +16,10 @@ INVALID_POLICY = -20917
 
 class Desk(CirculationDesk):
     def lend(self, patron=None, material=None) -> int:
-        return self.checkout(patron or self.patron(), self.copy(material))[0]
+        """A loan lent some days ago, due in two days: a renewal moves its due date (not RENEWAL_TOO_SOON)."""
+        loan_id = self.checkout(patron or self.patron(), self.copy(material))[0]
+        self.set_due(loan_id, today() + timedelta(days=2) + END_OF_DAY)
+        return loan_id
 
     def setting(self, name, value) -> None:
         self.db.execute("UPDATE app_settings SET value = :v WHERE name = :n", {"v": str(value), "n": name})
@@ -235,7 +238,7 @@ def test_n_overdue_loans_refuse_checkout_and_an_override_passes(db):
                      {"p": patron, "c": copy}) == "PATRON_OVERDUE_LIMIT"
     manager = desk.f.user(roles=("BRANCH_MANAGER",), home_branch_id=desk.branch)
     db.set_actor(manager)
-    assert desk.checkout(patron, copy, override="Y")[0]
+    assert desk.checkout(patron, copy, override="Y", codes="PATRON_OVERDUE_LIMIT")[0]
 
 
 # ---- the policy's peer rules are set through lib_policy -----------------------------------------------

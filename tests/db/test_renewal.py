@@ -12,8 +12,11 @@ from tests.factories import today
 
 class Desk(CirculationDesk):
     def lend(self, patron=None, material=None) -> int:
+        """A loan lent some days ago, due in two days: a renewal moves its due date."""
         copy = self.copy(material)
-        return self.checkout(patron or self.patron(), copy)[0]
+        loan_id = self.checkout(patron or self.patron(), copy)[0]
+        self.set_due(loan_id, today() + timedelta(days=2) + END_OF_DAY)
+        return loan_id
 
     def refused(self, code, call):
         refused_leaving(self.db, code, call,
@@ -45,12 +48,20 @@ def test_renew_from_the_due_date_of_an_overdue_loan_counts_from_today(db):
     assert desk.renew(loan_id)[0] == today() + timedelta(days=14) + END_OF_DAY
 
 
-def test_renew_never_shortens_the_loan(db):
+def test_renew_that_would_not_move_the_due_date_is_refused_and_not_counted(db):
+    """Never shortens the loan, and spends no renewal on nothing (issue 13: RENEWAL_TOO_SOON)."""
     desk = Desk(db, loan_days=7)
     loan_id = desk.lend()
     far = today() + timedelta(days=20) + END_OF_DAY
     desk.set_due(loan_id, far)
-    assert desk.renew(loan_id)[0] == far
+    desk.refused(-20151, lambda: desk.renew(loan_id))
+
+
+def test_renew_on_the_day_of_checkout_is_refused_too_soon(db):
+    desk = Desk(db, loan_days=14)
+    loan_id = desk.checkout(desk.patron(), desk.copy())[0]
+    desk.refused(-20151, lambda: desk.renew(loan_id))
+    assert db.scalar("SELECT renewals FROM loans WHERE loan_id = :l", {"l": loan_id}) == 0
 
 
 def test_renew_due_date_moves_past_closed_days(db):
@@ -65,7 +76,9 @@ def test_renew_counts_renewals_up_to_the_limit(db):
     desk = Desk(db, max_renewals=2)
     loan_id = desk.lend()
     assert desk.renew(loan_id)[1] == 1
+    desk.set_due(loan_id, today() + END_OF_DAY)
     assert desk.renew(loan_id)[1] == 2
+    desk.set_due(loan_id, today() + END_OF_DAY)
     desk.refused(-20109, lambda: desk.renew(loan_id))
 
 

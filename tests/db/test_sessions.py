@@ -378,7 +378,7 @@ def _loan_fine(db, f, branch):
     patron = f.patron(branch)
     copy = f.copy(branch_id=branch)
     db.set_actor(None)
-    loan, _ = db.call("lib_circulation.checkout", patron, copy, None, None, Out(int), Out(datetime))
+    loan, _ = db.call("lib_circulation.checkout", patron, copy, None, None, None, None, Out(int), Out(datetime))
     (fine,) = db.call("lib_fines.add_charge", patron, loan, "DAMAGE", Decimal("3.00"), "torn page", Out(int))
     return fine
 

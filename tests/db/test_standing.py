@@ -55,12 +55,12 @@ def test_checkout_renewal_and_hold_placement_refuse_a_patron_with_the_same_code(
                                                                               expected):
     desk = CirculationDesk(db)
     patron, material = desk.patron(), desk.f.material()
-    loan_id, _ = db.call("lib_circulation.checkout", patron, desk.copy(material), None, None, Out(int), Out(datetime))
+    loan_id, _ = db.call("lib_circulation.checkout", patron, desk.copy(material), None, None, None, None, Out(int), Out(datetime))
     _into_state(desk, patron, status, card_expired, fines)
     other_copy, other_title = desk.copy(), desk.f.material()
 
     got = {
-        "checkout": _code(db, "lib_circulation.checkout", patron, other_copy, None, None, Out(int), Out(datetime)),
+        "checkout": _code(db, "lib_circulation.checkout", patron, other_copy, None, None, None, None, Out(int), Out(datetime)),
         "renewal": _code(db, "lib_circulation.renew", loan_id, Out(datetime), Out(int)),
         "hold": _code(db, "lib_holds.place", patron, other_title, None, Out(int), Out(int)),
     }

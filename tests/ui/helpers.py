@@ -62,7 +62,7 @@ def named_patron(s: Session, branch_id: int, first: str, last: str, **values) ->
 def checkout(s: Session, patron_id: int, copy_id: int) -> int:
     """A loan made by the package as the system (arrange step), committed."""
     s.set_actor(None)
-    loan_id, _ = s.call("lib_circulation.checkout", patron_id, copy_id, None, "N", Out(int), Out(datetime))
+    loan_id, _ = s.call("lib_circulation.checkout", patron_id, copy_id, None, "N", None, None, Out(int), Out(datetime))
     s.commit()
     return loan_id
 

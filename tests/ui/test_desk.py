@@ -86,6 +86,7 @@ def test_override_button_is_offered_only_to_staff_with_circ_override(new_page, s
     manager.goto(f"/staff/desk?card={card}")
     refused = scan(manager, barcodes[1])
     expect(refused).to_have_attribute("data-code", "PATRON_EXPIRED")
+    refused.get_by_test_id("override-note").fill("card renewed at the desk")
     refused.get_by_role("button", name="Override and check out").click()
     overridden = manager.get_by_test_id("scan-result").first
     expect(overridden).to_have_attribute("data-kind", "ok")
@@ -100,6 +101,10 @@ def test_librarian_renews_a_loan_by_scanning_its_copy(page, factory, committed):
     copy_id = factory.copy(factory.material(title="The Patient Harbor"), main)
     committed.commit()
     loan_id = checkout(committed, patron_id, copy_id)
+    # lent ten days ago: a renewal moves the due date (on the day of checkout it is RENEWAL_TOO_SOON)
+    committed.execute("UPDATE loans SET checkout_at = checkout_at - 10, due_at = due_at - 10 WHERE loan_id = :l",
+                      {"l": loan_id})
+    committed.commit()
 
     login(page, "librarian")
     page.goto("/staff/desk/renew")
