@@ -27,6 +27,11 @@ DECLARE
         END IF;
     END drop_object;
 BEGIN
+    drop_object('PACKAGE', 'LIB_INSPECTIONS');
+    drop_object('TRIGGER', 'CLOSED_WEEKDAYS_AUDIT_TRG');
+    drop_object('TRIGGER', 'CONDITION_GRADES_AUDIT_TRG');
+    drop_object('TRIGGER', 'COPY_INSPECTIONS_AUDIT_TRG');
+    drop_object('TRIGGER', 'TRANSITS_AUDIT_TRG');
     drop_object('PACKAGE', 'LIB_ADMIN');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_REFRESH_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_MARK_TRG');
@@ -98,6 +103,10 @@ BEGIN
     drop_object('VIEW', 'PATRON_CURRENT_LOANS_V');
     drop_object('VIEW', 'COPY_AVAILABILITY_V');
 
+    drop_object('TABLE', 'CLOSED_WEEKDAYS');
+    drop_object('TABLE', 'CONDITION_GRADES');
+    drop_object('TABLE', 'COPY_INSPECTIONS');
+    drop_object('TABLE', 'TRANSITS');
     drop_object('TABLE', 'ROLE_REQUESTS');
     drop_object('TABLE', 'USER_SESSIONS');
     drop_object('TABLE', 'NOTICE_PREFERENCES');
