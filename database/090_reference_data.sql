@@ -68,6 +68,7 @@ INSERT INTO app_settings (name, value, description, value_type, min_value, max_v
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_MAX_ATTEMPTS', '8', 'Delivery attempts of a notice before it becomes a dead letter', 'INTEGER', 1, 50);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('NOTICE_DUE_DAYS', '3', 'Days before the due date at which a due-soon notice is generated', 'INTEGER', 0, 30);
 INSERT INTO app_settings (name, value, description, value_type, min_value, max_value) VALUES ('SEARCH_EXACT_TOTAL_MAX', '1000', 'Catalog search counts its matches exactly up to this many; above it the answer says total_exact false and total is this number (a lower bound)', 'INTEGER', 1, 100000);
+INSERT INTO app_settings (name, value, description, value_type) VALUES ('DUPLICATE_ISBN', 'WARN', 'What adding or changing a title does when another title has the same ISBN: REFUSE = refused (DUPLICATE_ISBN), WARN = accepted, the screens warn', 'TEXT');
 INSERT INTO app_settings (name, value, description, value_type) VALUES ('LIBRARY_TIME_ZONE', 'UTC', 'Time zone of the library, a region name such as Europe/Paris: the calendar days of due dates, closed days, fines, card and pickup expiry and the nightly jobs (times are stored in UTC)', 'TIME_ZONE');
 
 INSERT INTO branches (code, name, address) VALUES ('MAIN', 'Main Library', '1 Library Square');
