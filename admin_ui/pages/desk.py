@@ -84,7 +84,8 @@ def checkout_scan(ctx: web.Ctx) -> Response:
             loan_id, _, _, due_at, overridden = ctx.run(lib_circulation.checkout_desk, None, card, None, barcode,
                                                         due, override)
             result = _result("ok", "Checked out", loan={"loan_id": loan_id, "title": copy and copy["title"],
-                                                         "barcode": barcode},
+                                                         "barcode": barcode, "material_id": copy and copy["material_id"],
+                                                         "cover_image": copy and copy["cover_image"]},
                              due_at=due_at, barcode=barcode, overridden=bool(overridden))
         except DbError as exc:
             r = _refused(ctx, exc, barcode=barcode)
