@@ -383,13 +383,15 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_run  VARCHAR2(4000); -- the digits being read
         l_char VARCHAR2(4);
         l_dot  BOOLEAN := FALSE; -- a '.' was read in this word: its digits are decimals
+        l_last PLS_INTEGER;
     BEGIN
         l_text := UPPER(TRIM(SUBSTR(p_call_number, 1, 400)));
         IF NVL(LENGTH(l_text), 0) = 0 THEN
             RETURN NULL;
         END IF;
-        FOR i IN 1 .. LENGTH(l_text) + 1 LOOP
-            IF i <= LENGTH(l_text) THEN
+        l_last := LENGTH(l_text) + 1; -- one step past the end: a bound the syntax gate parses
+        FOR i IN 1 .. l_last LOOP
+            IF i < l_last THEN
                 l_char := SUBSTR(l_text, i, 1);
             ELSE
                 l_char := ' '; -- ends the last run of digits
