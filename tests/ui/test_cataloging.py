@@ -60,6 +60,12 @@ def _confirm(page: Page, button: str) -> None:
     page.wait_for_load_state("domcontentloaded")
 
 
+def _row_action(page: Page, title: str, action: str) -> None:
+    """A row action of a title, from the titles list searched for it."""
+    page.goto(f"/staff/admin/material/list?q={title.split()[-1]}")
+    page.locator("tbody tr", has_text=title).get_by_role("link", name=action).click()
+
+
 def test_title_page_shows_the_cover_and_the_holdings_with_status_due_date_and_borrower(page, committed, factory,
                                                                                          tmp_path):
     main = factory.main_branch()
@@ -116,7 +122,8 @@ def test_title_page_shows_the_cover_and_the_holdings_with_status_due_date_and_bo
 
 def test_cataloger_edits_a_copy_and_a_branch_change_on_loan_is_refused(page, committed, factory):
     main = factory.main_branch()
-    other = factory.branch("Riverside test branch")
+    other_name = f"Riverside {uuid.uuid4().hex[:6]}"
+    factory.branch(other_name)
     material_id = _title(committed, f"The Copper Atlas {uuid.uuid4().hex[:6]}")
     copy_id, _ = _copy(committed, material_id, main)
     lent, _ = _copy(committed, material_id, main)
@@ -137,7 +144,11 @@ def test_cataloger_edits_a_copy_and_a_branch_change_on_loan_is_refused(page, com
         ("QA76.73 .P98", "QA000000076.73 .P98", "Computing", "31.50")
 
     page.goto(f"/staff/admin/copy/edit?pk={lent}")
-    page.locator("#branch").select_option(str(other))
+    page.locator("#branch + .select2 .select2-selection").click()  # the branch picker (select2)
+    search = page.locator(".select2-container--open .select2-search__field")
+    search.press_sequentially(other_name)
+    expect(page.locator(".select2-results__option--highlighted")).to_contain_text(other_name)
+    search.press("Enter")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".invalid-feedback").first).to_contain_text("COPY_BRANCH_LOCKED")
     assert committed.scalar("SELECT branch_id FROM copies WHERE copy_id = :c", {"c": lent}) == main
@@ -146,23 +157,22 @@ def test_cataloger_edits_a_copy_and_a_branch_change_on_loan_is_refused(page, com
 def test_delete_and_hide_are_refused_while_a_title_circulates_or_has_history(page, committed, factory):
     main = factory.main_branch()
     word = uuid.uuid4().hex[:6]
-    busy = _title(committed, f"The Busy Lighthouse {word}")
+    busy_title, fresh_title = f"The Busy Lighthouse {word}", f"The Unread Meridian {word}"
+    busy = _title(committed, busy_title)
     busy_copy, _ = _copy(committed, busy, main)
     patron_id, _ = named_patron(committed, main, "Lena", "Okafor")
     committed.commit()
     checkout(committed, patron_id, busy_copy)
-    fresh = _title(committed, f"The Unread Meridian {word}")
+    fresh = _title(committed, fresh_title)
 
     login(page, "cataloger")
-    page.goto(f"/staff/admin/material/detail?pk={busy}")
-    page.get_by_role("link", name="Hide from the catalog").click()
+    _row_action(page, busy_title, "Hide from the catalog")
     _confirm(page, "Hide")
     expect(page.locator("body")).to_contain_text("MATERIAL_IN_CIRCULATION")
     assert committed.scalar("SELECT is_hidden FROM materials WHERE material_id = :m", {"m": busy}) == "N"
 
-    page.goto(f"/staff/admin/material/detail?pk={busy}")
-    page.get_by_role("link", name="Delete").click()
-    _confirm(page, "Delete")
+    _row_action(page, busy_title, "Delete")
+    _confirm(page, "Yes, delete")
     expect(page.locator("body")).to_contain_text("MATERIAL_IN_CIRCULATION")
     assert committed.scalar("SELECT COUNT(*) FROM materials WHERE material_id = :m", {"m": busy}) == 1
 
@@ -170,20 +180,19 @@ def test_delete_and_hide_are_refused_while_a_title_circulates_or_has_history(pag
     committed.set_actor(None)
     committed.call("lib_circulation.checkin", busy_copy, None, None, None, Out(int), Out(int), Out(float), Out(int))
     committed.commit()
-    page.goto(f"/staff/admin/material/detail?pk={busy}")
-    page.get_by_role("link", name="Delete").click()
-    _confirm(page, "Delete")
+    _row_action(page, busy_title, "Delete")
+    _confirm(page, "Yes, delete")
     expect(page.locator("body")).to_contain_text("MATERIAL_HAS_HISTORY")
-    page.goto(f"/staff/admin/material/detail?pk={busy}")
-    page.get_by_role("link", name="Hide from the catalog").click()
+    _row_action(page, busy_title, "Hide from the catalog")
     _confirm(page, "Hide")
+    expect(page.locator("body")).to_contain_text("The title is hidden from the public catalog.")
+    page.goto(f"/staff/admin/material/detail?pk={busy}")
     expect(page.get_by_test_id("title-hidden")).to_be_visible()
     assert committed.scalar("SELECT is_hidden FROM materials WHERE material_id = :m", {"m": busy}) == "Y"
 
-    page.goto(f"/staff/admin/material/detail?pk={fresh}")
-    page.get_by_role("link", name="Delete").click()
-    _confirm(page, "Delete")
-    expect(page).to_have_url("/staff/admin/material/list")
+    _row_action(page, fresh_title, "Delete")
+    _confirm(page, "Yes, delete")
+    expect(page.locator("tbody tr", has_text=fresh_title)).to_have_count(0)
     assert committed.scalar("SELECT COUNT(*) FROM materials WHERE material_id = :m", {"m": fresh}) == 0
 
 
