@@ -20,6 +20,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from services import covers
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,7 +43,7 @@ class UiSettings:
                    session_secure=env.get("ILS_SESSION_SECURE", "0").lower() in ("1", "true", "yes"),
                    session_max_age_s=int(env.get("ILS_SESSION_MAX_AGE_S") or 8 * 3600),
                    health_sample_s=max(float(env.get("ILS_HEALTH_SAMPLE_S") or 5), 0.5),
-                   media_dir=Path(env.get("ILS_MEDIA_DIR") or ROOT / ".ils" / "media"),
+                   media_dir=covers.media_dir(env),
                    cover_max_bytes=int(env.get("ILS_COVER_MAX_BYTES") or 5 * 1024 * 1024),
                    cover_max_pixels=int(env.get("ILS_COVER_MAX_PIXELS") or 12_000_000))
 

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from services import covers as cover_files
+
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 MAX_SIDE = 1200
 THUMB_SIDE = 240
@@ -95,8 +97,7 @@ def _jpeg(img: Image.Image) -> bytes:
 
 
 def paths(media_dir: Path, material_id: int) -> tuple[Path, Path]:
-    base = media_dir / "covers"
-    return base / f"{int(material_id)}.jpg", base / f"{int(material_id)}-thumb.jpg"
+    return cover_files.paths(media_dir, material_id)
 
 
 def store(media_dir: Path, material_id: int, cover: bytes, thumb: bytes) -> tuple[Path, Path]:

@@ -146,6 +146,7 @@ class Material(Base):
     replacement_cost: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=25)
     cover_image: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(Stamp)
+    is_hidden: Mapped[str] = mapped_column(CHAR(1), default="N")
     genre: Mapped[Genre | None] = relationship(lazy="selectin")
     authors: Mapped[list[Author]] = relationship(secondary=material_authors, order_by=material_authors.c.author_order,
                                                  viewonly=True, lazy="selectin")
@@ -169,6 +170,8 @@ class Copy(Base):
     condition_note: Mapped[str | None] = mapped_column(String(400))
     price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     acquired_on: Mapped[datetime] = mapped_column(Stamp)
+    call_number: Mapped[str | None] = mapped_column(String(60))
+    call_number_sort: Mapped[str | None] = mapped_column(String(200))
     material: Mapped[Material] = relationship(lazy="selectin")
     branch: Mapped[Branch] = relationship(lazy="selectin")
 

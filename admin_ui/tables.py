@@ -7,7 +7,8 @@ Every view is guarded by the permission it needs, read from the signed-in staff 
     audit log (read-only) .................... AUDIT_VIEW
 Every write is a package call through the API's gateway acting as the signed-in user, so the rules, the
 permission check and the audit trail are the packages' (the database checks the permission again):
-    titles, copies ....... lib_catalog.add_material / update_material / add_copy / withdraw_copy
+    titles, copies ....... lib_catalog.add_material / update_material / set_hidden / delete_material,
+                           add_copy / update_copy / withdraw_copy
     genres, authors ...... lib_catalog.add_genre / update_genre / delete_genre, add_author / update_author /
                            delete_author
     branches ............. lib_admin.create_branch / update_branch
@@ -32,8 +33,9 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 import anyio.to_thread
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, event, false, text
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -55,14 +57,16 @@ from starlette_admin.auth import AdminUser, BaseAuthProvider
 from starlette_admin.contrib.sqla import Admin, ModelView
 from starlette_admin.exceptions import ActionFailed, FormValidationError
 from starlette_admin.fields import BaseField
+from starlette_admin.types import RequestAction
 from starlette_admin.flash import flash
 from starlette_admin.views import Link
 
 from admin_ui import models as m
-from admin_ui import web
+from admin_ui import nav, web
 from admin_ui.admin_csrf import bind_csrf_to_session
-from admin_ui.auth import current_user, revalidate, sign_out
+from admin_ui.auth import csrf_token, current_user, revalidate, sign_out
 from datalayer.packages import lib_admin, lib_auth, lib_catalog
+from datalayer.reads import catalog
 from datalayer.session import DbError
 from services.accounts import SignedIn
 from services.passwords import hash_password
@@ -293,10 +297,23 @@ def _day(v: Any) -> datetime | None:
 
 # ---- catalog --------------------------------------------------------------------------------------
 
+def _cover_thumb(request: Request, obj: Any) -> str | None:
+    """The staff URL of a title's cover thumbnail, None when no cover is recorded (lib_catalog.set_cover)."""
+    return f"{web.PREFIX}/covers/{obj.material_id}/image?size=thumb" if obj.cover_image else None
+
+
 class MaterialView(TableView):
+    """Titles. The title page (detail) shows the cover and the holdings: every copy with its status, due date
+    and, for staff holding PATRON_VIEW, who has it. Search finds words of the title, subtitle and authors, an
+    ISBN or a copy barcode (datalayer.reads.catalog's search, hidden titles included)."""
     label, name, identity = "Titles", "Title", "material"
     view_permission = ("CATALOG_EDIT",)
+    allow_delete = True
+    detail_template = "material_detail.html"
     fields = [IntegerField("material_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              StringField("cover", label="Cover", getter=_cover_thumb, exclude_from_create=True,
+                          exclude_from_edit=True, list_template="fields/list/cover.html",
+                          detail_template="fields/detail/cover.html", null_template="fields/detail/_no_cover.html"),
               StringField("title", required=True, maxlength=500),
               StringField("subtitle", maxlength=500, exclude_from_list=True),
               StringField("author_names", label="Authors", help_text="In credit order, separated by |",
@@ -309,14 +326,39 @@ class MaterialView(TableView):
               StringField("language_code", label="Language", help_text="ISO 639-2, e.g. eng", exclude_from_list=True),
               TextAreaField("description", exclude_from_list=True),
               DecimalField("replacement_cost", exclude_from_list=True),
-              StringField("cover_image", label="Cover", exclude_from_create=True, exclude_from_edit=True,
-                          exclude_from_list=True),
+              StringField("hidden", label="Hidden", getter=lambda request, obj: "hidden" if obj.is_hidden == "Y" else None,
+                          exclude_from_create=True, exclude_from_edit=True),
               DateTimeField("created_at", exclude_from_create=True, exclude_from_edit=True, exclude_from_list=True)]
     searchable_fields = ["title", "isbn", "publisher"]
     sortable_fields = ["material_id", "title", "publication_year", "material_type"]
     fields_default_sort = [("material_id", True)]
     first_field = "title"
-    error_fields = {"INVALID_ISBN": "isbn", "GENRE_NOT_FOUND": "genre"}
+    error_fields = {"INVALID_ISBN": "isbn", "GENRE_NOT_FOUND": "genre", "DUPLICATE_ISBN": "isbn"}
+
+    async def build_full_text_search_query(self, request: Request, term: str, model: Any) -> Any:
+        """The catalog's search (full text over title, subtitle and authors; an ISBN or a barcode exactly)
+        instead of starlette-admin's LIKE on each column: the list shows the titles it finds."""
+        gw = request.app.state.gateway
+
+        def find() -> list[int]:
+            with gw.read() as s:
+                return catalog.search_ids(s, term)
+        ids = await anyio.to_thread.run_sync(find)
+        return m.Material.material_id.in_(ids) if ids else false()
+
+    async def serialize(self, obj: Any, request: Request, include_relationships: bool = True,
+                        include_select2: bool = False) -> dict[str, Any]:
+        out = await super().serialize(obj, request, include_relationships, include_select2)
+        if getattr(request.state, "action", None) == RequestAction.DETAIL:
+            gw, with_patrons = request.app.state.gateway, allowed(request, "PATRON_VIEW")
+
+            def read() -> list[dict]:
+                with gw.read() as s:
+                    return catalog.holdings(s, int(obj.material_id), with_patrons)
+            out["_holdings"] = await anyio.to_thread.run_sync(read)
+            out["_with_patrons"] = with_patrons
+            out["_hidden"] = obj.is_hidden == "Y"
+        return out
 
     @staticmethod
     def _args(data: dict) -> list:
@@ -330,15 +372,51 @@ class MaterialView(TableView):
         authors = data.get("author_names")
         return "|".join(a.strip() for a in authors.split("|") if a.strip()) if authors else None
 
+    @staticmethod
+    def _warn_duplicates(request: Request, duplicates: Any) -> None:
+        """DUPLICATE_ISBN = WARN: the title was saved, and the cataloger is told."""
+        if duplicates:
+            flash(request, f"Saved, but {int(duplicates)} other title(s) have the same ISBN (DUPLICATE_ISBN).",
+                  "warning")
+
     async def create(self, request: Request, data: dict) -> Any:
-        (material_id,) = await self.call(request, lambda s: lib_catalog.add_material(
-            s, *self._args(data), self._authors(data)))
+        def work(s: Any) -> tuple[int, Any]:
+            (material_id,) = lib_catalog.add_material(s, *self._args(data), self._authors(data))
+            (duplicates,) = lib_catalog.duplicate_isbns(s, data.get("isbn"), material_id)
+            return material_id, duplicates
+        material_id, duplicates = await self.call(request, work)
+        self._warn_duplicates(request, duplicates)
         return await self.load(request, material_id)
 
     async def edit(self, request: Request, pk: Any, data: dict) -> Any:
-        await self.call(request, lambda s: lib_catalog.update_material(s, int(pk), *self._args(data),
-                                                                       self._authors(data)))
+        def work(s: Any) -> Any:
+            lib_catalog.update_material(s, int(pk), *self._args(data), self._authors(data))
+            return lib_catalog.duplicate_isbns(s, data.get("isbn"), int(pk)).count
+        self._warn_duplicates(request, await self.call(request, work))
         return await self.load(request, pk)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        """lib_catalog.delete_material: only titles that never circulated (else MATERIAL_HAS_HISTORY)."""
+        return await self.delete_each(request, pks, lib_catalog.delete_material)
+
+    async def is_row_action_allowed_for_obj(self, request: Request, name: str, obj: Any) -> bool:
+        if name == "hide":
+            return obj.is_hidden != "Y"
+        if name == "show":
+            return obj.is_hidden == "Y"
+        return await super().is_row_action_allowed_for_obj(request, name, obj)
+
+    @row_action(name="hide", text="Hide from the catalog", icon_class="fa-solid fa-eye-slash",
+                confirmation="Hide this title from the public catalog? Staff still see it.", submit_btn_text="Hide")
+    async def hide_row_action(self, request: Request, pk: Any) -> str:
+        await self.act(request, lambda s: lib_catalog.set_hidden(s, int(pk), "Y"))
+        return self.done(request, "The title is hidden from the public catalog.")
+
+    @row_action(name="show", text="Show in the catalog", icon_class="fa-solid fa-eye",
+                confirmation="Show this title in the public catalog again?", submit_btn_text="Show")
+    async def show_row_action(self, request: Request, pk: Any) -> str:
+        await self.act(request, lambda s: lib_catalog.set_hidden(s, int(pk), "N"))
+        return self.done(request, "The title is shown in the public catalog again.")
 
     @link_row_action(name="cover", text="Upload cover", icon_class="fa-solid fa-image")
     def cover_row_action(self, request: Request, pk: Any) -> str:
@@ -346,30 +424,46 @@ class MaterialView(TableView):
 
 
 class CopyView(TableView):
+    """Copies: added with lib_catalog.add_copy, changed with update_copy (branch, call number, shelf, price:
+    the package refuses a withdrawn copy, or a new branch while the copy is on loan or kept for a hold)."""
     label, name, identity = "Copies", "Copy", "copy"
     view_permission = ("CATALOG_EDIT",)
-    allow_edit = False
-    fields = [IntegerField("copy_id", label="Id", exclude_from_create=True),
-              StringField("barcode", help_text="Leave empty to generate one"),
-              HasOne("material", key="material", required=True, label="Title"),
+    fields = [IntegerField("copy_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              StringField("barcode", help_text="Leave empty to generate one", exclude_from_edit=True),
+              HasOne("material", key="material", required=True, label="Title", exclude_from_edit=True),
               HasOne("branch", key="branch", required=True),
-              StringField("status", exclude_from_create=True),
-              StringField("shelf_location"),
+              EnumField("status", choices_loader=vocabulary("copy_statuses"), exclude_from_create=True,
+                        exclude_from_edit=True),
+              StringField("call_number", maxlength=60, help_text="As on the spine label, e.g. 823.7 AUS"),
+              StringField("shelf_location", maxlength=60),
               DecimalField("price"),
-              StringField("condition_note", exclude_from_create=True, exclude_from_list=True),
-              DateTimeField("acquired_on", exclude_from_create=True, exclude_from_list=True)]
-    searchable_fields = ["barcode", "status", "shelf_location"]
-    sortable_fields = ["copy_id", "barcode", "status"]
+              StringField("condition_note", exclude_from_create=True, exclude_from_edit=True, exclude_from_list=True),
+              DateTimeField("acquired_on", exclude_from_create=True, exclude_from_edit=True, exclude_from_list=True)]
+    searchable_fields = ["barcode", "status", "call_number", "shelf_location"]
+    sortable_fields = ["copy_id", "barcode", "status", "call_number"]
     fields_default_sort = [("copy_id", True)]
     first_field = "barcode"
     error_fields = {"MATERIAL_NOT_FOUND": "material", "BRANCH_NOT_FOUND": "branch", "BARCODE_TAKEN": "barcode",
-                    "INVALID_MATERIAL_DATA": "price"}
+                    "INVALID_MATERIAL_DATA": "price", "COPY_BRANCH_LOCKED": "branch", "COPY_WITHDRAWN": "branch"}
+
+    sortable_field_mapping = {"call_number": m.Copy.call_number_sort}  # by the key: as on the shelves
 
     async def create(self, request: Request, data: dict) -> Any:
-        (copy_id,) = await self.call(request, lambda s: lib_catalog.add_copy(
-            s, _pk(data.get("material")), _pk(data.get("branch")), data.get("barcode"),
-            data.get("shelf_location"), data.get("price")))
+        def work(s: Any) -> int:
+            (copy_id,) = lib_catalog.add_copy(s, _pk(data.get("material")), _pk(data.get("branch")),
+                                              data.get("barcode"), data.get("shelf_location"), data.get("price"))
+            if data.get("call_number"):
+                lib_catalog.update_copy(s, copy_id, _pk(data.get("branch")), data.get("call_number"),
+                                        data.get("shelf_location"), data.get("price"))
+            return copy_id
+        copy_id = await self.call(request, work)
         return await self.load(request, copy_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: lib_catalog.update_copy(
+            s, int(pk), _pk(data.get("branch")), data.get("call_number"), data.get("shelf_location"),
+            data.get("price")))
+        return await self.load(request, pk)
 
     @row_action(name="withdraw", text="Withdraw", confirmation="Withdraw this copy from circulation?",
                 submit_btn_text="Withdraw", icon_class="fa-solid fa-box-archive",
@@ -775,12 +869,37 @@ VIEWS = ((MaterialView, m.Material), (CopyView, m.Copy), (AuthorView, m.Author),
          (UserView, m.User), (RoleView, m.Role), (AuditLogView, m.AuditLog))
 
 
+_ERROR_TITLES = {403: ("Not allowed", "You do not have the permission for this page."),
+                 404: ("Not found", "There is no such page or row."),
+                 405: ("Not allowed", "This page does not take that request.")}
+
+
+class StaffAdmin(Admin):
+    """starlette-admin with the staff UI's error page (web.error_page) instead of its own."""
+
+    async def _render_error(self, request: Request, exc: Exception = HTTPException(status_code=500)) -> Response:
+        status = exc.status_code if isinstance(exc, HTTPException) else 500
+        title, message = _ERROR_TITLES.get(status, ("Something went wrong",
+                                                    "The page could not be shown. The error has been logged."))
+        return await anyio.to_thread.run_sync(lambda: web.error_page(request, status, title, message, staff(request)))
+
+
+def _frame_globals(admin: Admin) -> None:
+    """What tables/layout.html needs to draw the desk's top bar and navigation."""
+    admin.templates.env.globals.update(
+        staff_user=staff,
+        staff_url=lambda path: web.PREFIX + path,
+        staff_static=lambda name: admin.app.state.static_url(name),
+        staff_csrf=csrf_token,
+        staff_nav=lambda request: nav.build(staff(request), request.url.path))
+
+
 def attach(ui: Any, api_app: Any) -> Admin:
     """Build the admin and mount it on the staff app at /admin."""
     settings = api_app.state.settings
-    admin = Admin(make_sessionmaker(settings.database_url), title="Library staff · Tables", base_url="/admin",
-                  route_name="admin", auth_provider=StaffAuth(), templates_dir=str(TEMPLATES),
-                  secret_key=ui.state.ui_settings.session_secret + ":admin")
+    admin = StaffAdmin(make_sessionmaker(settings.database_url), title="Library staff · Tables", base_url="/admin",
+                       route_name="admin", auth_provider=StaffAuth(), templates_dir=str(TEMPLATES),
+                       secret_key=ui.state.ui_settings.session_secret + ":admin")
     admin.add_link(Link(menu_label="← Staff desk", url=web.PREFIX + "/"))
     for view_cls, model in VIEWS:
         admin.add_view(view_cls(model, display_name=view_cls.name, menu_label=view_cls.label, key=view_cls.identity))
@@ -789,4 +908,5 @@ def attach(ui: Any, api_app: Any) -> Admin:
     admin.mount_to(ui)
     for name in ("gateway", "error_catalog", "settings", "ui_settings", "static_url", "recent_errors", "session_checks"):
         setattr(admin.app.state, name, getattr(ui.state, name))
+    _frame_globals(admin)
     return admin

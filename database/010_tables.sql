@@ -183,13 +183,15 @@ CREATE TABLE materials (
     replacement_cost NUMBER(10,2) DEFAULT 25 NOT NULL,
     cover_image     VARCHAR2(400 CHAR),
     created_at      DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
+    is_hidden       CHAR(1 CHAR) DEFAULT 'N' NOT NULL,
     CONSTRAINT materials_pk PRIMARY KEY (material_id),
     CONSTRAINT materials_genre_id_fk FOREIGN KEY (genre_id) REFERENCES genres (genre_id),
     CONSTRAINT materials_type_fk FOREIGN KEY (material_type) REFERENCES material_types (code),
     CONSTRAINT materials_replacement_cost_ck CHECK ((replacement_cost >= 0)),
     CONSTRAINT materials_isbn_ck CHECK ((isbn IS NULL OR LENGTH(isbn) = 10 OR LENGTH(isbn) = 13)),
     CONSTRAINT materials_title_ck CHECK ((COALESCE(LENGTH(TRIM(title)), 0) > 0)),
-    CONSTRAINT materials_language_code_ck CHECK ((COALESCE(LENGTH(TRIM(language_code)), 0) > 0))
+    CONSTRAINT materials_language_code_ck CHECK ((COALESCE(LENGTH(TRIM(language_code)), 0) > 0)),
+    CONSTRAINT materials_is_hidden_ck CHECK ((is_hidden IN ('Y', 'N')))
 );
 
 CREATE TABLE material_authors (
@@ -214,6 +216,8 @@ CREATE TABLE copies (
     price           NUMBER(10,2),
     acquired_on     DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
     status_changed_at DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
+    call_number     VARCHAR2(60 CHAR),
+    call_number_sort VARCHAR2(200 CHAR),
     CONSTRAINT copies_pk PRIMARY KEY (copy_id),
     CONSTRAINT copies_barcode_uk UNIQUE (barcode),
     CONSTRAINT copies_material_id_fk FOREIGN KEY (material_id) REFERENCES materials (material_id),

@@ -32,6 +32,7 @@ CREATE INDEX materials_type_i ON materials (material_type);
 CREATE INDEX material_authors_author_id_i ON material_authors (author_id);
 CREATE INDEX copies_material_id_i ON copies (material_id, status);
 CREATE INDEX copies_branch_id_i ON copies (branch_id, status);
+CREATE INDEX copies_call_number_sort_i ON copies (branch_id, call_number_sort);
 CREATE INDEX circ_policies_category_i ON circ_policies (patron_category);
 CREATE INDEX circ_policies_type_i ON circ_policies (material_type);
 -- active loans by patron and by copy: the checkout limit and the check-in lookup

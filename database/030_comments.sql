@@ -105,6 +105,7 @@ COMMENT ON COLUMN materials.description IS 'Summary or notes shown in the catalo
 COMMENT ON COLUMN materials.replacement_cost IS 'Currency amount charged to the patron when a copy is lost (default 25), not negative';
 COMMENT ON COLUMN materials.cover_image IS 'Path or URL of the cover image, NULL = no cover';
 COMMENT ON COLUMN materials.created_at IS 'Date and time the record was catalogued';
+COMMENT ON COLUMN materials.is_hidden IS 'Y = hidden: left out of the public catalog (search and title pages), still shown to staff; N = shown';
 
 COMMENT ON TABLE material_authors IS 'Credits of each material: which authors, in which order and role (many-to-many between materials and authors)';
 COMMENT ON COLUMN material_authors.material_id IS 'Credited material (FK to materials)';
@@ -123,6 +124,8 @@ COMMENT ON COLUMN copies.condition_note IS 'Free-text note on the physical condi
 COMMENT ON COLUMN copies.price IS 'Purchase price of this copy as a currency amount, NULL = unknown';
 COMMENT ON COLUMN copies.acquired_on IS 'Date the copy was acquired';
 COMMENT ON COLUMN copies.status_changed_at IS 'Date and time of the last status change';
+COMMENT ON COLUMN copies.call_number IS 'Call number as printed on the spine label (Dewey, LC or local), NULL = none';
+COMMENT ON COLUMN copies.call_number_sort IS 'Sort key of the call number, computed by lib_catalog.call_number_key: upper case, every run of digits padded so 9 sorts before 10; NULL = no call number';
 
 COMMENT ON TABLE circ_policies IS 'Circulation rules as a sparse matrix of branch, patron category and material type where NULL = any, the most specific matching row wins';
 COMMENT ON COLUMN circ_policies.policy_id IS 'Primary key, identity-generated';

@@ -66,6 +66,11 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20509, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20510, 'INVALID_GENRE_DATA', 422, 'The genre data is incomplete or invalid.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20511, 'AUTHOR_IN_USE', 409, 'Titles still credit this author.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20512, 'INVALID_AUTHOR_DATA', 422, 'The author data is incomplete or invalid.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20580, 'DUPLICATE_ISBN', 409, 'Another title already has this ISBN.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20581, 'MATERIAL_IN_CIRCULATION', 409, 'A copy of this title is on loan or kept for a hold, or holds wait for it: check the copies in and settle the holds first.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20582, 'MATERIAL_HAS_HISTORY', 409, 'This title has loan or hold history and cannot be deleted: hide it, or withdraw its copies.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20583, 'COPY_BRANCH_LOCKED', 409, 'The copy cannot change branch while it is on loan or kept for a hold.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20584, 'COPY_WITHDRAWN', 409, 'The copy is withdrawn from the collection and can no longer be edited.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20901, 'UNKNOWN_ERROR_NAME', 500, 'Internal error: an unknown error name was raised.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20902, 'AUDIT_LOG_APPEND_ONLY', 409, 'The audit log is append-only.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20903, 'INVALID_ARGUMENT', 422, 'A required value is missing or invalid.');

@@ -372,7 +372,8 @@ BEGIN
             lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.old_money('replacement_cost', :OLD.replacement_cost, :NEW.replacement_cost) ||
             lib_audit.old_txt('cover_image', :OLD.cover_image, :NEW.cover_image) ||
-            lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at),
+            lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.old_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden),
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_txt('title', :OLD.title, :NEW.title) ||
             lib_audit.new_txt('subtitle', :OLD.subtitle, :NEW.subtitle) ||
@@ -385,7 +386,8 @@ BEGIN
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.new_money('replacement_cost', :OLD.replacement_cost, :NEW.replacement_cost) ||
             lib_audit.new_txt('cover_image', :OLD.cover_image, :NEW.cover_image) ||
-            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at)) IS NULL THEN
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.new_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden)) IS NULL THEN
         NULL;
     END IF;
 END materials_audit_trg;
@@ -434,7 +436,9 @@ BEGIN
             lib_audit.old_txt('condition_note', :OLD.condition_note, :NEW.condition_note) ||
             lib_audit.old_money('price', :OLD.price, :NEW.price) ||
             lib_audit.old_date('acquired_on', :OLD.acquired_on, :NEW.acquired_on) ||
-            lib_audit.old_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at),
+            lib_audit.old_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
+            lib_audit.old_txt('call_number', :OLD.call_number, :NEW.call_number) ||
+            lib_audit.old_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort),
         lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
@@ -444,7 +448,9 @@ BEGIN
             lib_audit.new_txt('condition_note', :OLD.condition_note, :NEW.condition_note) ||
             lib_audit.new_money('price', :OLD.price, :NEW.price) ||
             lib_audit.new_date('acquired_on', :OLD.acquired_on, :NEW.acquired_on) ||
-            lib_audit.new_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at)) IS NULL THEN
+            lib_audit.new_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
+            lib_audit.new_txt('call_number', :OLD.call_number, :NEW.call_number) ||
+            lib_audit.new_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort)) IS NULL THEN
         NULL;
     END IF;
 END copies_audit_trg;

@@ -74,6 +74,43 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         RETURN TRIM(p_value);
     END blank_null;
 
+    -- How many titles other than p_material_id have the (normalised, non-NULL) ISBN.
+    FUNCTION isbn_holders(p_isbn IN materials.isbn%TYPE, p_material_id IN materials.material_id%TYPE) RETURN NUMBER IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*)
+          INTO l_count
+          FROM materials
+         WHERE isbn = p_isbn
+           AND (p_material_id IS NULL OR material_id <> p_material_id);
+        RETURN l_count;
+    END isbn_holders;
+
+    -- DUPLICATE_ISBN when another title has the ISBN and the setting DUPLICATE_ISBN says REFUSE.
+    PROCEDURE check_duplicate_isbn(p_isbn IN materials.isbn%TYPE, p_material_id IN materials.material_id%TYPE) IS
+        l_mode app_settings.value%TYPE;
+    BEGIN
+        IF p_isbn IS NULL THEN
+            RETURN;
+        END IF;
+        SELECT MAX(UPPER(TRIM(value))) INTO l_mode FROM app_settings WHERE name = 'DUPLICATE_ISBN';
+        IF l_mode = 'REFUSE' AND isbn_holders(p_isbn, p_material_id) > 0 THEN
+            lib_err.raise_error('DUPLICATE_ISBN', p_isbn);
+        END IF;
+    END check_duplicate_isbn;
+
+    PROCEDURE duplicate_isbns(p_isbn IN VARCHAR2, p_material_id IN NUMBER, p_count OUT NUMBER) IS
+        l_isbn        VARCHAR2(4000);
+        l_material_id materials.material_id%TYPE := p_material_id;
+    BEGIN
+        l_isbn := normalize_isbn(p_isbn);
+        IF NVL(LENGTH(l_isbn), 0) = 0 OR LENGTH(l_isbn) > 13 THEN
+            p_count := 0;
+            RETURN;
+        END IF;
+        p_count := isbn_holders(l_isbn, l_material_id);
+    END duplicate_isbns;
+
     -- INVALID_MATERIAL_DATA / GENRE_NOT_FOUND unless the title data is acceptable.
     PROCEDURE check_material_data(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_material_type IN VARCHAR2,
                        p_genre_id IN genres.genre_id%TYPE, p_publisher IN VARCHAR2, p_publication_year IN NUMBER,
@@ -211,6 +248,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         check_material_data(p_title, p_subtitle, l_type, l_genre_id, p_publisher, p_publication_year, l_lang,
                  p_description, l_cost);
         l_isbn := checked_isbn(p_isbn);
+        check_duplicate_isbn(l_isbn, NULL);
         -- body-only functions may not appear in SQL on Oracle (PLS-00231): computed here
         l_subtitle := blank_null(p_subtitle);
         l_publisher := blank_null(p_publisher);
@@ -234,6 +272,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_material_id materials.material_id%TYPE := p_material_id;
         l_genre_id    materials.genre_id%TYPE := p_genre_id;
         l_found       materials.material_id%TYPE;
+        l_old_isbn    materials.isbn%TYPE;
         l_isbn  materials.isbn%TYPE;
         l_type  VARCHAR2(4000); -- unchecked input: wider than the columns until checked
         l_lang  VARCHAR2(4000);
@@ -243,8 +282,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_description materials.description%TYPE;
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
-        FOR r_material IN (SELECT material_id FROM materials WHERE material_id = l_material_id FOR UPDATE) LOOP
+        FOR r_material IN (SELECT material_id, isbn FROM materials WHERE material_id = l_material_id FOR UPDATE) LOOP
             l_found := r_material.material_id;
+            l_old_isbn := r_material.isbn;
         END LOOP;
         IF l_found IS NULL THEN
             lib_err.raise_error('MATERIAL_NOT_FOUND', 'material ' || TO_CHAR(p_material_id));
@@ -255,6 +295,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         check_material_data(p_title, p_subtitle, l_type, l_genre_id, p_publisher, p_publication_year, l_lang,
                  p_description, l_cost);
         l_isbn := checked_isbn(p_isbn);
+        IF NVL(l_isbn, '-') <> NVL(l_old_isbn, '-') THEN -- titles that already share one stay editable
+            check_duplicate_isbn(l_isbn, l_material_id);
+        END IF;
         l_subtitle := blank_null(p_subtitle); -- not inside the UPDATE: PLS-00231
         l_publisher := blank_null(p_publisher);
         l_description := blank_null(p_description);
@@ -333,6 +376,202 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 lib_err.raise_error('BARCODE_TAKEN', l_barcode);
         END;
     END add_copy;
+
+    FUNCTION call_number_key(p_call_number IN VARCHAR2) RETURN VARCHAR2 IS
+        l_text VARCHAR2(4000);
+        l_out  VARCHAR2(4000);
+        l_run  VARCHAR2(4000); -- the digits being read
+        l_char VARCHAR2(4);
+        l_dot  BOOLEAN := FALSE; -- a '.' was read in this word: its digits are decimals
+        l_last PLS_INTEGER;
+    BEGIN
+        l_text := UPPER(TRIM(SUBSTR(p_call_number, 1, 400)));
+        IF NVL(LENGTH(l_text), 0) = 0 THEN
+            RETURN NULL;
+        END IF;
+        l_last := LENGTH(l_text) + 1; -- one step past the end: a bound the syntax gate parses
+        FOR i IN 1 .. l_last LOOP
+            IF i < l_last THEN
+                l_char := SUBSTR(l_text, i, 1);
+            ELSE
+                l_char := ' '; -- ends the last run of digits
+            END IF;
+            IF INSTR('0123456789', l_char) > 0 THEN
+                l_run := NVL(l_run, '') || l_char; -- NVL: a NULL run concatenates as '' on both engines
+            ELSE
+                IF NVL(LENGTH(l_run), 0) > 0 THEN
+                    IF l_dot OR LENGTH(l_run) >= 9 THEN
+                        l_out := NVL(l_out, '') || l_run;
+                    ELSE
+                        l_out := NVL(l_out, '') || LPAD(l_run, 9, '0');
+                    END IF;
+                    l_run := NULL;
+                END IF;
+                IF l_char = '.' THEN
+                    l_dot := TRUE;
+                    l_out := NVL(l_out, '') || '.';
+                ELSIF UPPER(l_char) <> LOWER(l_char) THEN -- a letter (of any alphabet)
+                    l_out := NVL(l_out, '') || l_char;
+                ELSE -- a separator: one space between words
+                    l_dot := FALSE;
+                    IF NVL(LENGTH(l_out), 0) > 0 AND SUBSTR(l_out, LENGTH(l_out), 1) <> ' ' THEN
+                        l_out := l_out || ' ';
+                    END IF;
+                END IF;
+            END IF;
+        END LOOP;
+        l_out := TRIM(l_out);
+        IF NVL(LENGTH(l_out), 0) = 0 THEN
+            RETURN NULL;
+        END IF;
+        RETURN SUBSTR(l_out, 1, 200);
+    END call_number_key;
+
+    PROCEDURE update_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_call_number IN VARCHAR2,
+                          p_shelf_location IN VARCHAR2, p_price IN copies.price%TYPE) IS
+        l_copy_id     copies.copy_id%TYPE := p_copy_id;
+        l_branch_id   copies.branch_id%TYPE := p_branch_id;
+        l_old_branch  copies.branch_id%TYPE;
+        l_status      copies.status%TYPE;
+        l_in_coll     copy_statuses.in_collection%TYPE;
+        l_trap        copy_statuses.is_hold_trap%TYPE;
+        l_open        NUMBER;
+        l_count       NUMBER;
+        l_call        copies.call_number%TYPE;
+        l_sort        copies.call_number_sort%TYPE;
+        l_shelf       copies.shelf_location%TYPE;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        FOR r_copy IN (SELECT branch_id, status FROM copies WHERE copy_id = l_copy_id FOR UPDATE) LOOP
+            l_old_branch := r_copy.branch_id;
+            l_status := r_copy.status;
+        END LOOP;
+        IF l_status IS NULL THEN
+            lib_err.raise_error('COPY_NOT_FOUND', 'copy ' || TO_CHAR(p_copy_id));
+        END IF;
+        SELECT in_collection, is_hold_trap INTO l_in_coll, l_trap FROM copy_statuses WHERE code = l_status;
+        IF l_in_coll = 'N' THEN
+            lib_err.raise_error('COPY_WITHDRAWN', 'copy ' || TO_CHAR(p_copy_id));
+        END IF;
+        IF LENGTH(p_call_number) > 60 OR LENGTH(p_shelf_location) > 60 THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'call number and shelf location at most 60 characters');
+        END IF;
+        IF p_price < 0 OR p_price >= 100000000 THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'price out of range');
+        END IF;
+        IF l_branch_id IS NULL THEN
+            lib_err.raise_error('BRANCH_NOT_FOUND', 'branch required');
+        END IF;
+        IF l_branch_id <> l_old_branch THEN
+            SELECT COUNT(*) INTO l_count FROM branches WHERE branch_id = l_branch_id AND is_active = 'Y';
+            IF l_count = 0 THEN
+                lib_err.raise_error('BRANCH_NOT_FOUND', 'branch ' || TO_CHAR(p_branch_id));
+            END IF;
+            SELECT COUNT(*)
+              INTO l_open
+              FROM loans l JOIN loan_statuses ls ON ls.code = l.status
+             WHERE l.copy_id = l_copy_id AND ls.is_open = 'Y';
+            IF l_open > 0 OR l_trap = 'Y' THEN
+                lib_err.raise_error('COPY_BRANCH_LOCKED', 'copy ' || TO_CHAR(p_copy_id) || ' is ' || l_status);
+            END IF;
+        END IF;
+        l_call := blank_null(p_call_number); -- not inside the UPDATE: PLS-00231
+        l_sort := call_number_key(l_call);
+        l_shelf := blank_null(p_shelf_location);
+        UPDATE copies
+           SET branch_id = l_branch_id,
+               call_number = l_call,
+               call_number_sort = l_sort,
+               shelf_location = l_shelf,
+               price = p_price
+         WHERE copy_id = l_copy_id;
+    END update_copy;
+
+    -- MATERIAL_NOT_FOUND unless the title exists; locks it.
+    PROCEDURE lock_material(p_material_id IN materials.material_id%TYPE) IS
+        l_found materials.material_id%TYPE;
+    BEGIN
+        FOR r_material IN (SELECT material_id FROM materials WHERE material_id = p_material_id FOR UPDATE) LOOP
+            l_found := r_material.material_id;
+        END LOOP;
+        IF l_found IS NULL THEN
+            lib_err.raise_error('MATERIAL_NOT_FOUND', 'material ' || TO_CHAR(p_material_id));
+        END IF;
+    END lock_material;
+
+    -- MATERIAL_IN_CIRCULATION while a copy is on loan or kept for a hold, or holds are open on the title.
+    PROCEDURE assert_not_circulating(p_material_id IN materials.material_id%TYPE) IS
+        l_lent  NUMBER;
+        l_kept  NUMBER;
+        l_holds NUMBER;
+    BEGIN
+        SELECT COUNT(*)
+          INTO l_lent
+          FROM loans l
+          JOIN copies c ON c.copy_id = l.copy_id
+          JOIN loan_statuses ls ON ls.code = l.status
+         WHERE c.material_id = p_material_id AND ls.is_open = 'Y';
+        SELECT COUNT(*)
+          INTO l_kept
+          FROM copies c JOIN copy_statuses cs ON cs.code = c.status
+         WHERE c.material_id = p_material_id AND cs.is_hold_trap = 'Y';
+        SELECT COUNT(*)
+          INTO l_holds
+          FROM holds h JOIN hold_statuses hs ON hs.code = h.status
+         WHERE h.material_id = p_material_id AND hs.is_active = 'Y';
+        IF l_lent > 0 OR l_kept > 0 OR l_holds > 0 THEN
+            lib_err.raise_error('MATERIAL_IN_CIRCULATION', TO_CHAR(l_lent) || ' on loan, ' || TO_CHAR(l_kept)
+                                || ' kept for holds, ' || TO_CHAR(l_holds) || ' open holds');
+        END IF;
+    END assert_not_circulating;
+
+    PROCEDURE set_hidden(p_material_id IN NUMBER, p_hidden IN VARCHAR2) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        IF p_hidden IS NULL OR p_hidden NOT IN ('Y', 'N') THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'hidden must be Y or N');
+        END IF;
+        lock_material(l_material_id);
+        IF p_hidden = 'Y' THEN
+            assert_not_circulating(l_material_id);
+        END IF;
+        UPDATE materials SET is_hidden = p_hidden WHERE material_id = l_material_id;
+    END set_hidden;
+
+    PROCEDURE delete_material(p_material_id IN NUMBER) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+        l_loans       NUMBER;
+        l_holds       NUMBER;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        lock_material(l_material_id);
+        assert_not_circulating(l_material_id);
+        SELECT COUNT(*)
+          INTO l_loans
+          FROM loans l JOIN copies c ON c.copy_id = l.copy_id
+         WHERE c.material_id = l_material_id;
+        SELECT COUNT(*) INTO l_holds FROM holds WHERE material_id = l_material_id;
+        IF l_loans > 0 OR l_holds > 0 THEN
+            lib_err.raise_error('MATERIAL_HAS_HISTORY', TO_CHAR(l_loans) || ' loans, ' || TO_CHAR(l_holds) || ' holds');
+        END IF;
+        DELETE FROM copies WHERE material_id = l_material_id;
+        DELETE FROM material_authors WHERE material_id = l_material_id;
+        DELETE FROM materials WHERE material_id = l_material_id;
+    END delete_material;
+
+    PROCEDURE set_cover(p_material_id IN NUMBER, p_cover_image IN VARCHAR2) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+        l_cover       materials.cover_image%TYPE;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        IF LENGTH(p_cover_image) > 400 THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'cover image name longer than 400 characters');
+        END IF;
+        lock_material(l_material_id);
+        l_cover := blank_null(p_cover_image); -- not inside the UPDATE: PLS-00231
+        UPDATE materials SET cover_image = l_cover WHERE material_id = l_material_id;
+    END set_cover;
 
     PROCEDURE withdraw_copy(p_copy_id IN NUMBER, p_reason IN VARCHAR2) IS
         l_copy_id copies.copy_id%TYPE := p_copy_id;

@@ -4,6 +4,8 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * system work with no actor (an import job) passes. ISBNs are stored normalised: hyphens and spaces removed,
      * an ISBN-10 check digit X in upper case; ISBN-10 and ISBN-13 (978/979) check digits are verified.
      * Material types: BOOK, DVD, AUDIOBOOK, MAGAZINE, EBOOK, MAP.
+     * Duplicate ISBNs: app_settings DUPLICATE_ISBN = REFUSE refuses a title whose ISBN another title has
+     * (DUPLICATE_ISBN), WARN (or any other value) accepts it and the screens warn (duplicate_isbns).
      */
 
     /**
@@ -25,6 +27,7 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * @throws -20502 INVALID_ISBN
      * @throws -20504 GENRE_NOT_FOUND
      * @throws -20506 INVALID_MATERIAL_DATA
+     * @throws -20580 DUPLICATE_ISBN another title has the ISBN and DUPLICATE_ISBN is REFUSE
      */
     PROCEDURE add_material(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_isbn IN VARCHAR2,
                            p_material_type IN VARCHAR2, p_genre_id IN NUMBER, p_publisher IN VARCHAR2,
@@ -41,6 +44,7 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * @throws -20502 INVALID_ISBN
      * @throws -20504 GENRE_NOT_FOUND
      * @throws -20506 INVALID_MATERIAL_DATA
+     * @throws -20580 DUPLICATE_ISBN the ISBN changes to one another title has and DUPLICATE_ISBN is REFUSE
      */
     PROCEDURE update_material(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
                               p_isbn IN VARCHAR2, p_material_type IN VARCHAR2, p_genre_id IN NUMBER,
@@ -64,6 +68,74 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      */
     PROCEDURE add_copy(p_material_id IN NUMBER, p_branch_id IN NUMBER, p_barcode IN VARCHAR2,
                        p_shelf_location IN VARCHAR2, p_price IN copies.price%TYPE, p_copy_id OUT NUMBER);
+
+    /**
+     * How many other titles have this ISBN (the warning of DUPLICATE_ISBN = WARN).
+     * @param p_isbn        ISBN, hyphens and spaces allowed; NULL or blank = none
+     * @param p_material_id the title to leave out (the one being edited), NULL = none
+     * @param p_count       OUT the number of other titles with the normalised ISBN
+     */
+    PROCEDURE duplicate_isbns(p_isbn IN VARCHAR2, p_material_id IN NUMBER, p_count OUT NUMBER);
+
+    /**
+     * Change a copy: call number, shelf location, price and owning branch. A withdrawn copy is no longer
+     * edited; the branch does not change while the copy is on loan or kept for a hold.
+     * @param p_copy_id        copies.copy_id
+     * @param p_branch_id      owning branch, active
+     * @param p_call_number    optional, at most 60 characters; its sort key is computed (call_number_key)
+     * @param p_shelf_location optional, at most 60 characters
+     * @param p_price          optional, not negative
+     * @throws -20102 COPY_NOT_FOUND
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20505 BRANCH_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA too long or negative
+     * @throws -20583 COPY_BRANCH_LOCKED a new branch while on loan or kept for a hold
+     * @throws -20584 COPY_WITHDRAWN
+     */
+    PROCEDURE update_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_call_number IN VARCHAR2,
+                          p_shelf_location IN VARCHAR2, p_price IN copies.price%TYPE);
+
+    /**
+     * The sort key of a call number (copies.call_number_sort), so shelves sort as they stand: upper case;
+     * letters, digits and '.' kept, any other character a single space; in each word, a run of digits
+     * before the first '.' is padded with zeros to 9 digits (Dewey 9 before 10, LC class QA76 before QA100),
+     * digits after it are decimals and kept as they are (823.12 before 823.9, LC cutter .A12 before .A9).
+     * @return the key, at most 200 characters; NULL for NULL or blank
+     */
+    FUNCTION call_number_key(p_call_number IN VARCHAR2) RETURN VARCHAR2;
+
+    /**
+     * Hide a title from the public catalog (search and title pages) or show it again. Hiding is refused
+     * while a copy is on loan or kept for a hold or holds wait for the title.
+     * @param p_material_id materials.material_id
+     * @param p_hidden      'Y' hide, 'N' show
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA p_hidden not Y or N
+     * @throws -20581 MATERIAL_IN_CIRCULATION
+     */
+    PROCEDURE set_hidden(p_material_id IN NUMBER, p_hidden IN VARCHAR2);
+
+    /**
+     * Delete a title with its copies and credits, only when it never circulated: no copy was ever lent and
+     * no hold was ever placed (else hide it, or withdraw its copies).
+     * @param p_material_id materials.material_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20581 MATERIAL_IN_CIRCULATION a copy on loan or kept for a hold, holds waiting
+     * @throws -20582 MATERIAL_HAS_HISTORY past loans of its copies or past holds on it
+     */
+    PROCEDURE delete_material(p_material_id IN NUMBER);
+
+    /**
+     * Record a title's cover image (the file the staff UI stored), or that it has none.
+     * @param p_material_id materials.material_id
+     * @param p_cover_image file name of the cover in the media folder's covers/, NULL = no cover
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA longer than 400 characters
+     */
+    PROCEDURE set_cover(p_material_id IN NUMBER, p_cover_image IN VARCHAR2);
 
     /**
      * Withdraw a copy from circulation (status WITHDRAWN). A copy trapped for a hold is released

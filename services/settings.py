@@ -10,6 +10,9 @@ import ipaddress
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
+
+from services import covers
 
 
 class SettingsError(RuntimeError):
@@ -85,6 +88,7 @@ class Settings:
     metrics_enabled: bool = True
     trusted_proxies: str = ""
     metrics_token: str = field(default="", repr=False)
+    media_dir: Path = covers.DEFAULT_MEDIA_DIR  # ILS_MEDIA_DIR: cover images (services/covers.py)
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -118,6 +122,7 @@ class Settings:
             metrics_enabled=env.get("ILS_METRICS", "1") not in ("0", "false", "no"),
             trusted_proxies=trusted_proxies(env),
             metrics_token=env.get("ILS_METRICS_TOKEN", ""),
+            media_dir=covers.media_dir(env),
         )
         if s.metrics_token and len(s.metrics_token) < 16:
             raise SettingsError("ILS_METRICS_TOKEN is too short: use at least 16 (better 32+) random characters")

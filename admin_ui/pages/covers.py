@@ -1,7 +1,8 @@
 """Cover images of titles: upload (CATALOG_EDIT) and serve (any staff) at /staff/covers/...
 
-The files live outside the database (ILS_MEDIA_DIR/covers/<material_id>.jpg). lib_catalog has no
-routine to record a cover path yet, so the page finds covers by that naming rule.
+The files live outside the database (ILS_MEDIA_DIR/covers/<material_id>.jpg); an upload records the file
+in materials.cover_image through lib_catalog.set_cover, which is what the title page, the desk, the catalog
+lists and the API's cover URLs go by (services/covers.py).
 """
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from starlette.datastructures import UploadFile
 from starlette.responses import FileResponse, Response
 
 from admin_ui import covers, web
+from datalayer.packages import lib_catalog
+from services import covers as cover_files
 
 
 def _material(ctx: web.Ctx, material_id: int) -> dict | None:
@@ -50,6 +53,7 @@ def upload_cover(ctx: web.Ctx) -> Response:
     except covers.CoversBusy as exc:  # 503: the page wrapper adds Retry-After
         return _page(ctx, material, error=str(exc), status=503)
     covers.store(settings.media_dir, material["material_id"], cover, thumb)
+    ctx.run(lib_catalog.set_cover, material["material_id"], cover_files.file_name(material["material_id"]))
     return _page(ctx, material, done=f"Cover saved ({w} × {h} pixels, metadata removed).")
 
 

@@ -113,7 +113,8 @@ def checkout_scan(ctx: web.Ctx) -> Response:
                                                         due, override, ctx.arg("override_codes") or None,
                                                         ctx.text("override_note", 400) or None)
             result = _result("ok", "Checked out", loan={"loan_id": loan_id, "title": copy and copy["title"],
-                                                         "barcode": barcode},
+                                                         "barcode": barcode, "material_id": copy and copy["material_id"],
+                                                         "cover_image": copy and copy["cover_image"]},
                              due_at=due_at, barcode=barcode, overridden=bool(overridden))
         except DbError as exc:
             r = _refused(ctx, exc, barcode=barcode, item=_item(copy))

@@ -17,6 +17,10 @@ class SearchItem(ApiModel):
     year: int | None = Field(default=None, examples=[1813])
     available_copies: int = Field(examples=[2])
     total_copies: int = Field(examples=[3])
+    cover_url: str | None = Field(default=None, examples=["/api/catalog/book/101/cover"],
+                                  description="the cover image (JPEG), null when the title has none")
+    cover_thumb_url: str | None = Field(default=None, examples=["/api/catalog/book/101/cover?size=thumb"],
+                                        description="its thumbnail, at most 240 pixels")
 
 
 class SearchPage(ApiModel):
@@ -37,6 +41,7 @@ class CopyOut(ApiModel):
     branch_name: str | None = Field(default=None, examples=["Main Library"])
     status: str = Field(examples=["AVAILABLE"])
     shelf_location: str | None = Field(default=None, examples=["FIC AUS"])
+    call_number: str | None = Field(default=None, examples=["823.7 AUS"])
 
 
 class BranchAvailability(ApiModel):

@@ -34,6 +34,8 @@ class MaterialOut(ApiModel):
     isbn: str | None = Field(default=None, examples=["9780141439518"])
     material_type: str = Field(examples=["BOOK"])
     authors: list[str] = Field(examples=[["Jane Austen"]])
+    duplicate_isbns: int = Field(default=0, examples=[0],
+                                 description="other titles with the same ISBN (accepted when the setting DUPLICATE_ISBN is WARN)")
 
 
 class CopyIn(RequestModel):
@@ -50,3 +52,14 @@ class CopyCreated(ApiModel):
     branch_id: int = Field(examples=[1])
     barcode: str = Field(examples=["30000000000017"])
     status: str = Field(examples=["AVAILABLE"])
+
+
+class CopyUpdate(RequestModel):
+    branch_id: Id = Field(examples=[1], description="owning branch; changes only while the copy is on the shelf")
+    call_number: str | None = Field(default=None, max_length=60, examples=["823.7 AUS"])
+    shelf_location: str | None = Field(default=None, max_length=60, examples=["FIC AUS"])
+    price: Decimal | None = Field(default=None, ge=0, le=Decimal("99999999.99"), decimal_places=2, examples=["18.99"])
+
+
+class HiddenIn(RequestModel):
+    hidden: bool = Field(examples=[True], description="true hides the title from the public catalog")

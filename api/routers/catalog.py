@@ -1,9 +1,10 @@
 """The public catalog and branches: /api/catalog, /api/branches."""
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import FileResponse
 
 from api import vocabulary
 from api.deps import Db, public
@@ -11,6 +12,7 @@ from api.errors import ApiError, not_found, responses
 from api.models.catalog import BookOut, BranchOut, SearchPage
 from api.models.common import PathId, text
 from datalayer.reads import catalog as q
+from services import covers
 
 router = APIRouter(tags=["catalog"])
 
@@ -33,7 +35,14 @@ async def search_catalog(db: Db,
         r = await db.query(lambda s: q.search_page(s, q_, genre, type_, available, page, page_size, after or None))
     except q.BadCursor:
         raise ApiError(422, "VALIDATION_ERROR", "after: not a cursor of this search (use the next of its previous page)") from None
-    return SearchPage(items=r.items, total=r.total, total_exact=r.total_exact, page=page, page_size=page_size, next=r.next)
+    return SearchPage(items=[_with_cover(i) for i in r.items], total=r.total, total_exact=r.total_exact, page=page,
+                      page_size=page_size, next=r.next)
+
+
+def _with_cover(row: dict) -> dict:
+    """The row with its cover URLs (services/covers.py), None when the title has no cover."""
+    row["cover_url"], row["cover_thumb_url"] = covers.api_urls(row["material_id"], row.get("cover_image"))
+    return row
 
 
 @router.get("/api/catalog/book/{material_id}", response_model=BookOut, dependencies=[Depends(public())],
@@ -41,9 +50,24 @@ async def search_catalog(db: Db,
 async def read_book(material_id: PathId, db: Db) -> BookOut:
     """A title with its copies and availability per branch (public)."""
     book = await db.query(lambda s: q.book(s, material_id))
-    if book is None:
+    if book is None or book["is_hidden"] == "Y":  # a hidden title is the staff's only
         raise not_found("No such title.", "MATERIAL_NOT_FOUND", -20501)
-    return BookOut(**book)
+    return BookOut(**_with_cover(book))
+
+
+@router.get("/api/catalog/book/{material_id}/cover", response_class=FileResponse, dependencies=[Depends(public())],
+            responses={200: {"content": {"image/jpeg": {}}, "description": "the cover, JPEG"}, **responses(404, 422)})
+async def read_cover(material_id: PathId, request: Request, db: Db,
+                     size: Annotated[Literal["full", "thumb"], Query(description="thumb: at most 240 pixels")] = "full"):
+    """A title's cover image (public): the one the staff uploaded, metadata removed; 404 when it has none."""
+    row = await db.query(lambda s: q.cover_of(s, material_id))
+    if row is None or row["is_hidden"] == "Y" or not row["cover_image"]:
+        raise not_found("This title has no cover.", "NOT_FOUND")
+    full, thumb = covers.paths(request.app.state.settings.media_dir, material_id)
+    path = thumb if size == "thumb" else full
+    if not path.is_file():
+        raise not_found("This title has no cover.", "NOT_FOUND")
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=300"})
 
 
 @router.get("/api/branches", response_model=list[BranchOut], dependencies=[Depends(public())])

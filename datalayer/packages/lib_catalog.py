@@ -89,6 +89,73 @@ def add_copy(
     return AddCopyOut(*s.call("lib_catalog.add_copy", material_id, branch_id, barcode, shelf_location, price, Out(int)))
 
 
+class DuplicateIsbnsOut(NamedTuple):
+    """The OUT values of lib_catalog.duplicate_isbns."""
+    count: int | None
+
+
+def duplicate_isbns(s: Session, isbn: str | None, material_id: int | None) -> DuplicateIsbnsOut:
+    """How many other titles have this ISBN (the warning of DUPLICATE_ISBN = WARN).
+
+    PROCEDURE duplicate_isbns(p_isbn IN VARCHAR2, p_material_id IN NUMBER, p_count OUT NUMBER)
+    """
+    return DuplicateIsbnsOut(*s.call("lib_catalog.duplicate_isbns", isbn, material_id, Out(int)))
+
+
+def update_copy(
+    s: Session,
+    copy_id: int | None,
+    branch_id: int | None,
+    call_number: str | None,
+    shelf_location: str | None,
+    price: Decimal | None,
+) -> None:
+    """Change a copy: call number, shelf location, price and owning branch. A withdrawn copy is no longer
+    edited; the branch does not change while the copy is on loan or kept for a hold.
+
+    PROCEDURE update_copy(p_copy_id IN NUMBER, p_branch_id IN NUMBER, p_call_number IN VARCHAR2,
+        p_shelf_location IN VARCHAR2, p_price IN COPIES.PRICE%TYPE)
+    """
+    s.call("lib_catalog.update_copy", copy_id, branch_id, call_number, shelf_location, price)
+
+
+def call_number_key(s: Session, call_number: str | None) -> str | None:
+    """The sort key of a call number (copies.call_number_sort), so shelves sort as they stand: upper case;
+    letters, digits and '.' kept, any other character a single space; in each word, a run of digits
+    before the first '.' is padded with zeros to 9 digits (Dewey 9 before 10, LC class QA76 before QA100),
+    digits after it are decimals and kept as they are (823.12 before 823.9, LC cutter .A12 before .A9).
+
+    FUNCTION call_number_key(p_call_number IN VARCHAR2) RETURN VARCHAR2
+    """
+    return s.fn("lib_catalog.call_number_key", call_number, returns=str)
+
+
+def set_hidden(s: Session, material_id: int | None, hidden: str | None) -> None:
+    """Hide a title from the public catalog (search and title pages) or show it again. Hiding is refused
+    while a copy is on loan or kept for a hold or holds wait for the title.
+
+    PROCEDURE set_hidden(p_material_id IN NUMBER, p_hidden IN VARCHAR2)
+    """
+    s.call("lib_catalog.set_hidden", material_id, hidden)
+
+
+def delete_material(s: Session, material_id: int | None) -> None:
+    """Delete a title with its copies and credits, only when it never circulated: no copy was ever lent and
+    no hold was ever placed (else hide it, or withdraw its copies).
+
+    PROCEDURE delete_material(p_material_id IN NUMBER)
+    """
+    s.call("lib_catalog.delete_material", material_id)
+
+
+def set_cover(s: Session, material_id: int | None, cover_image: str | None) -> None:
+    """Record a title's cover image (the file the staff UI stored), or that it has none.
+
+    PROCEDURE set_cover(p_material_id IN NUMBER, p_cover_image IN VARCHAR2)
+    """
+    s.call("lib_catalog.set_cover", material_id, cover_image)
+
+
 def withdraw_copy(s: Session, copy_id: int | None, reason: str | None) -> None:
     """Withdraw a copy from circulation (status WITHDRAWN). A copy trapped for a hold is released
     and the hold goes back to the queue.

@@ -29,7 +29,7 @@ from datalayer.session import Session
 _COUNTS = """(SELECT COUNT(*) FROM copies c WHERE c.material_id = m.material_id AND c.status = 'AVAILABLE') AS available_copies,
        (SELECT COUNT(*) FROM copies c WHERE c.material_id = m.material_id AND c.status <> 'WITHDRAWN') AS total_copies"""
 _SELECT = f"""SELECT m.material_id, m.title, m.subtitle, m.isbn, m.material_type, g.name AS genre,
-       m.publication_year AS year, {_COUNTS}"""
+       m.publication_year AS year, m.cover_image, m.is_hidden, {_COUNTS}"""
 _ISBN = re.compile(r"^(\d{9}[\dX]|\d{13})$")
 _CODE = re.compile(r"^[0-9A-Za-z-]{4,30}$")  # one token that may be an ISBN or a copy barcode
 _WORD = re.compile(r"[^\W_]+")  # letters and digits
@@ -74,8 +74,11 @@ def _decode(cursor: str, mode: str, types: tuple) -> list:
     return value[1:]
 
 
-def _filters(genre: str | None, material_type: str | None, available: bool | None) -> tuple[list[str], dict]:
+def _filters(genre: str | None, material_type: str | None, available: bool | None,
+             include_hidden: bool = False) -> tuple[list[str], dict]:
     clauses, binds = [], {}
+    if not include_hidden:  # hidden titles (lib_catalog.set_hidden) are the staff's only
+        clauses.append("m.is_hidden = 'N'")
     if genre:
         if genre.isdigit():
             clauses.append("m.genre_id = :genre_id")
@@ -224,9 +227,11 @@ def _full_text(s: Session, words: list[str], clauses: list[str], binds: dict, af
 
 
 def search_page(s: Session, q: str | None, genre: str | None, material_type: str | None, available: bool | None,
-                page: int = 1, page_size: int = 20, after: str | None = None) -> SearchResult:
-    """One page of a catalog search (see the module's doc); raises BadCursor for an `after` not handed out."""
-    clauses, binds = _filters(genre, material_type, available)
+                page: int = 1, page_size: int = 20, after: str | None = None,
+                include_hidden: bool = False) -> SearchResult:
+    """One page of a catalog search (see the module's doc); raises BadCursor for an `after` not handed out.
+    Hidden titles are left out unless include_hidden (the staff's catalog screens)."""
+    clauses, binds = _filters(genre, material_type, available, include_hidden)
     text = (q or "").strip()
     if text.endswith("*"):
         return _title_order(s, text.rstrip("*").strip().upper(), clauses, binds, after, page, page_size, "p")
@@ -267,21 +272,59 @@ def authors_of(s: Session, material_ids: list[int]) -> dict[int, list[str]]:
 
 
 def book(s: Session, material_id: int) -> dict | None:
-    row = s.one(f"""{_SELECT}, m.publisher, m.language_code, m.description, m.cover_image,
+    """A title with its copies in the collection and its availability per branch (hidden ones too: is_hidden)."""
+    row = s.one(f"""{_SELECT}, m.publisher, m.language_code, m.description,
        (SELECT COUNT(*) FROM holds h WHERE h.material_id = m.material_id AND h.status = 'PENDING') AS holds_waiting
   FROM materials m LEFT JOIN genres g ON g.genre_id = m.genre_id WHERE m.material_id = :m""", {"m": material_id})
     if row is None:
         return None
     row["authors"] = authors_of(s, [material_id]).get(material_id, [])
-    row["copies"] = s.rows("""SELECT c.copy_id, c.barcode, c.branch_id, b.name AS branch_name, c.status, c.shelf_location
+    row["copies"] = s.rows("""SELECT c.copy_id, c.barcode, c.branch_id, b.name AS branch_name, c.status, c.shelf_location,
+                                     c.call_number
                                 FROM copies c JOIN branches b ON b.branch_id = c.branch_id
-                               WHERE c.material_id = :m AND c.status <> 'WITHDRAWN' ORDER BY c.branch_id, c.copy_id""",
+                               WHERE c.material_id = :m AND c.status <> 'WITHDRAWN'
+                               ORDER BY c.branch_id, c.call_number_sort, c.copy_id""",
                            {"m": material_id})
     row["availability"] = s.rows("""SELECT v.branch_id, b.name AS branch_name, v.total_copies, v.available_copies,
                                            v.on_loan_copies, v.on_hold_shelf_copies
                                       FROM copy_availability_v v JOIN branches b ON b.branch_id = v.branch_id
                                      WHERE v.material_id = :m ORDER BY b.name""", {"m": material_id})
     return row
+
+
+def holdings(s: Session, material_id: int, with_patrons: bool) -> list[dict]:
+    """Every copy of a title, withdrawn ones too, branch by branch in call number order: its status with the
+    vocabulary's label, the due date of its open loan and, with_patrons (staff holding PATRON_VIEW), who has
+    it: the borrower, or the patron a copy kept for a hold waits for."""
+    people = """, l.patron_id, p.first_name, p.last_name, p.card_number,
+                  h.patron_id AS hold_patron_id, hp.first_name AS hold_first_name, hp.last_name AS hold_last_name,
+                  hp.card_number AS hold_card_number""" if with_patrons else ""
+    joins = """LEFT JOIN patrons p ON p.patron_id = l.patron_id
+               LEFT JOIN holds h ON h.copy_id = c.copy_id
+                     AND h.status IN (SELECT hs.code FROM hold_statuses hs WHERE hs.is_active = 'Y')
+                     AND cs.is_hold_trap = 'Y'
+               LEFT JOIN patrons hp ON hp.patron_id = h.patron_id""" if with_patrons else ""
+    return s.rows(f"""SELECT c.copy_id, c.barcode, c.status, cs.label AS status_label, cs.in_collection, c.branch_id,
+                            b.name AS branch_name, c.call_number, c.shelf_location, c.price, l.due_at{people}
+                       FROM copies c
+                       JOIN copy_statuses cs ON cs.code = c.status
+                       JOIN branches b ON b.branch_id = c.branch_id
+                       LEFT JOIN loans l ON l.copy_id = c.copy_id
+                             AND l.status IN (SELECT ls.code FROM loan_statuses ls WHERE ls.is_open = 'Y')
+                       {joins}
+                      WHERE c.material_id = :m
+                      ORDER BY b.name, c.call_number_sort, c.barcode""", {"m": material_id})
+
+
+def cover_of(s: Session, material_id: int) -> dict | None:
+    """cover_image and is_hidden of a title, None when there is no such title."""
+    return s.one("SELECT cover_image, is_hidden FROM materials WHERE material_id = :m", {"m": material_id})
+
+
+def search_ids(s: Session, q: str, limit: int = 500) -> list[int]:
+    """The titles a staff catalog search finds (hidden ones included), best first, at most `limit`."""
+    r = search_page(s, q, None, None, None, 1, limit, include_hidden=True)
+    return [int(item["material_id"]) for item in r.items]
 
 
 def branches(s: Session) -> list[dict]:

@@ -118,7 +118,7 @@ def scanned(s: Session, barcode: str | None = None, loan_id: int | None = None) 
     where, binds = ("c.barcode = :k", {"k": barcode}) if loan_id is None else \
         ("c.copy_id = (SELECT k.copy_id FROM loans k WHERE k.loan_id = :k)", {"k": loan_id})
     return s.one(f"""SELECT c.copy_id, c.barcode, c.status, c.branch_id, b.name AS branch_name, c.shelf_location,
-                            m.material_id, m.title, m.material_type, l.loan_id, l.patron_id, l.due_at, l.renewals,
+                            m.material_id, m.title, m.material_type, m.cover_image, l.loan_id, l.patron_id, l.due_at, l.renewals,
                             p.first_name, p.last_name, p.card_number
                        FROM copies c JOIN materials m ON m.material_id = c.material_id
                        JOIN branches b ON b.branch_id = c.branch_id
@@ -157,7 +157,7 @@ def copy_of_hold(s: Session, hold_id: int) -> dict | None:
 def loan(s: Session, loan_id: int) -> dict | None:
     return s.one("""SELECT l.loan_id, l.status, l.checkout_at, l.due_at, l.returned_at, l.renewals, l.patron_id,
                            p.first_name, p.last_name, p.card_number, c.copy_id, c.barcode, c.status AS copy_status,
-                           m.title, m.material_id
+                           m.title, m.material_id, m.cover_image
                       FROM loans l JOIN patrons p ON p.patron_id = l.patron_id
                       JOIN copies c ON c.copy_id = l.copy_id JOIN materials m ON m.material_id = c.material_id
                      WHERE l.loan_id = :l""", {"l": loan_id})

@@ -66,15 +66,20 @@ def counts(s: Session) -> dict:
 
 def pull_list(s: Session, branch_id: int, limit: int = 100) -> list[dict]:
     """Titles with holds waiting for a copy (PENDING, none trapped yet) and an AVAILABLE copy on this
-    branch's shelves, oldest hold first: one copy to pull each (the lowest barcode, with its shelf)."""
+    branch's shelves: one copy to pull each (the first in call number order, then the lowest barcode, with
+    its call number and shelf), in the order of the shelves (copies.call_number_sort, copies without a call
+    number last, then the oldest hold first)."""
     return s.rows("""SELECT m.material_id, m.title, w.waiting, w.first_placed, a.copies_here, a.barcode,
-                            (SELECT k.shelf_location FROM copies k WHERE k.barcode = a.barcode) AS shelf_location
+                            a.call_number, a.shelf_location
                        FROM (SELECT h.material_id, COUNT(*) AS waiting, MIN(h.placed_at) AS first_placed
                                FROM holds h WHERE h.status = 'PENDING' AND h.copy_id IS NULL
                               GROUP BY h.material_id) w
-                       JOIN (SELECT c.material_id, COUNT(*) AS copies_here, MIN(c.barcode) AS barcode
-                               FROM copies c WHERE c.status = 'AVAILABLE' AND c.branch_id = :b
-                              GROUP BY c.material_id) a ON a.material_id = w.material_id
+                       JOIN (SELECT c.material_id, c.barcode, c.call_number, c.call_number_sort, c.shelf_location,
+                                    COUNT(*) OVER (PARTITION BY c.material_id) AS copies_here,
+                                    ROW_NUMBER() OVER (PARTITION BY c.material_id
+                                                       ORDER BY c.call_number_sort, c.barcode) AS pick
+                               FROM copies c WHERE c.status = 'AVAILABLE' AND c.branch_id = :b) a
+                         ON a.material_id = w.material_id AND a.pick = 1
                        JOIN materials m ON m.material_id = w.material_id
-                      ORDER BY w.first_placed, m.material_id
+                      ORDER BY a.call_number_sort NULLS LAST, w.first_placed, m.material_id
                       FETCH FIRST :lim ROWS ONLY""", {"b": branch_id, "lim": limit})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -44,7 +45,8 @@ def api_settings(installed_db, app_database_url) -> Settings:
     env.setdefault("ILS_JWT_SECRET", "test-secret-" + unique("s"))
     env.update(app_env(installed_db))
     env.update({"ILS_LOGIN_RATE_PER_IP": "100000", "ILS_LOGIN_RATE_PER_USER": "1000",
-                "ILS_DB_POOL_MIN": "2", "ILS_DB_POOL_MAX": "20", "ILS_ACCESS_LOG": "0", "ILS_LOG_LEVEL": "WARNING"})
+                "ILS_DB_POOL_MIN": "2", "ILS_DB_POOL_MAX": "20", "ILS_ACCESS_LOG": "0", "ILS_LOG_LEVEL": "WARNING",
+                "ILS_MEDIA_DIR": tempfile.mkdtemp(prefix="ils-api-media-")})
     return Settings.from_env(env)
 
 

@@ -225,6 +225,26 @@ def _add_copy(e: Env) -> Case:
                                                  json={"branch_id": branch, "price": "12.50"}, headers=a.headers))
 
 
+@api("PUT /api/materials/copies/{copy_id}")
+def _update_copy(e: Env) -> Case:
+    a, copy_id, branch = e.people.make("CATALOGER"), e.arrange.copy(), e.arrange.main_branch()
+    return Case(a.user_id, lambda: e.client.put(f"/api/materials/copies/{copy_id}", headers=a.headers,
+                                                json={"branch_id": branch, "call_number": "823 AUD", "price": "7.50"}))
+
+
+@api("PUT /api/materials/{material_id}/hidden")
+def _hide_material(e: Env) -> Case:
+    a, material = e.people.make("CATALOGER"), e.arrange.material()
+    return Case(a.user_id, lambda: e.client.put(f"/api/materials/{material}/hidden", json={"hidden": True},
+                                                headers=a.headers))
+
+
+@api("DELETE /api/materials/{material_id}")
+def _delete_material(e: Env) -> Case:
+    a, material = e.people.make("CATALOGER"), e.arrange.material()
+    return Case(a.user_id, lambda: e.client.delete(f"/api/materials/{material}", headers=a.headers))
+
+
 @api("POST /api/admin/users/{user_id}/roles")
 def _set_roles(e: Env) -> Case:
     a, target = e.people.make("IT_ADMIN"), e.people.make("LIBRARIAN")
@@ -273,7 +293,6 @@ STAFF: dict[str, Callable[[Env], Case]] = {}
 NO_DATABASE_WRITE = {
     "/logout": "ends the cookie session only",
     "/desk/branch": "keeps the desk's branch in the cookie session",
-    "/covers/{material_id:int}": "stores the cover image files under ILS_MEDIA_DIR; no table holds covers",
 }
 
 
@@ -443,6 +462,48 @@ def _admin_copy_withdraw(e: Env) -> Case:
     c = e.arrange.copy()
     return Case(a.user_id, lambda: ui.admin_post("copy", f"_api/copy/row-action?name=withdraw&pk={c}",
                                                  {"reason": "Worn out"}))
+
+
+@staff("admin copy edit")
+def _admin_copy_edit(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    c, b = e.arrange.copy(), e.arrange.main_branch()
+    return Case(a.user_id, lambda: ui.admin_post("copy", f"copy/edit?pk={c}", {
+        "branch": str(b), "call_number": "823.7 AUD", "shelf_location": "FIC", "price": "9.99"}))
+
+
+@staff("admin material delete")
+def _admin_material_delete(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    m = e.arrange.material()
+    return Case(a.user_id, lambda: ui.admin_post("material", f"_api/material/action?name=delete&pks={m}", {}))
+
+
+@staff("admin material row-action hide")
+def _admin_material_hide(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    m = e.arrange.material()
+    return Case(a.user_id, lambda: ui.admin_post("material", f"_api/material/row-action?name=hide&pk={m}", {}))
+
+
+@staff("admin material row-action show")
+def _admin_material_show(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    m = e.arrange.material()
+    e.arrange.call("lib_catalog.set_hidden", m, "Y")
+    return Case(a.user_id, lambda: ui.admin_post("material", f"_api/material/row-action?name=show&pk={m}", {}))
+
+
+@staff("/covers/{material_id:int}")
+def _upload_cover(e: Env) -> Case:
+    import io
+
+    from PIL import Image
+    a, ui = e.staff("CATALOGER")
+    m = e.arrange.material()
+    image = io.BytesIO()
+    Image.new("RGB", (120, 180), (10, 80, 40)).save(image, "PNG")
+    return Case(a.user_id, lambda: ui.post(f"/covers/{m}", files={"cover": ("c.png", image.getvalue(), "image/png")}))
 
 
 @staff("admin author create")
