@@ -95,7 +95,7 @@ def test_delete_is_refused_for_a_title_with_history_and_done_for_a_fresh_one(cli
     kept = _title(arrange, unique("Kept "))
     copy_id = arrange.copy(kept)
     patron = arrange.patron()
-    arrange.call("lib_circulation.checkout", patron, copy_id, None, None, Out(int), Out(datetime))
+    arrange.call("lib_circulation.checkout", patron, copy_id, None, None, None, None, Out(int), Out(datetime))
     r = client.delete(f"/api/materials/{kept}", headers=h)
     assert r.status_code == 409 and error_code(r) == "MATERIAL_IN_CIRCULATION"
     r = client.put(f"/api/materials/{kept}/hidden", json={"hidden": True}, headers=h)

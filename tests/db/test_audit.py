@@ -218,6 +218,11 @@ def _cases():
         i = db.insert("copy_inspections", {"copy_id": f.copy(), "grade": "WORN", "note": "test"}, "inspection_id")
         return {"inspection_id": i}, i, "", ("note", "torn"), {"note": ("test", "torn")}
 
+    def transits(db, f):
+        t = db.insert("transits", {"copy_id": f.copy(), "from_branch_id": f.branch(), "to_branch_id": f.branch(),
+                                   "reason": "HOME"}, "transit_id")
+        return {"transit_id": t}, t, "", ("to_branch_id", f.branch()), None
+
     def patrons(db, f):
         p = f.patron()
         return {"patron_id": p}, p, "", ("phone", "555"), None
@@ -314,7 +319,7 @@ def _cases():
         return {"job_name": name}, None, f"job_name={name}", ("run_hour", 3), {"run_hour": ("1", "3")}
 
     return {fn.__name__: fn for fn in (users, roles, permissions, user_roles, role_permissions, role_requests,
-                                       branches, closed_days, closed_weekdays, copy_inspections, patrons, genres, authors, materials, material_authors,
+                                       branches, closed_days, closed_weekdays, copy_inspections, transits, patrons, genres, authors, materials, material_authors,
                                        copies, circ_policies, loans, holds, fines, payments, notices, notice_items,
                                        notice_templates, notice_preferences, app_settings,
                                        app_errors, jobs)}
