@@ -91,4 +91,9 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20981, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20982, 'INVALID_NOTICE_TEMPLATE', 422, 'The template is empty, too long or not valid Jinja2.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20480, 'UNSUBSCRIBE_LINK_INVALID', 400, 'The unsubscribe link is not valid.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20481, 'WEBHOOK_SIGNATURE_INVALID', 403, 'The event webhook request is unsigned, wrongly signed or too old.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20560, 'IMPORT_NOT_FOUND', 404, 'No such import.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20561, 'INVALID_IMPORT_DATA', 422, 'The import data is incomplete or invalid.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20562, 'IMPORT_NOT_CONFIRMABLE', 409, 'The import is not in a state that allows this: only a finished dry run is confirmed, only a queued import started.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20563, 'INVALID_IDENTIFIER', 422, 'The identifier is of an unknown type, malformed or its check digit is wrong.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20564, 'INVALID_SUBJECT', 422, 'The subject heading is too long or there are too many.');
 COMMIT;

@@ -27,7 +27,10 @@ DECLARE
         END IF;
     END drop_object;
 BEGIN
+    drop_object('PACKAGE', 'LIB_IMPORTS');
     drop_object('PACKAGE', 'LIB_ADMIN');
+    drop_object('TRIGGER', 'SUBJECTS_SEARCH_REFRESH_TRG');
+    drop_object('TRIGGER', 'SUBJECTS_SEARCH_MARK_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_REFRESH_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_MARK_TRG');
     drop_object('TRIGGER', 'CREDITS_SEARCH_REFRESH_TRG');
@@ -115,6 +118,10 @@ BEGIN
     drop_object('TABLE', 'LOANS');
     drop_object('TABLE', 'CIRC_POLICIES');
     drop_object('TABLE', 'COPIES');
+    drop_object('TABLE', 'CATALOG_IMPORT_RECORDS');
+    drop_object('TABLE', 'CATALOG_IMPORTS');
+    drop_object('TABLE', 'MATERIAL_SUBJECTS');
+    drop_object('TABLE', 'MATERIAL_IDENTIFIERS');
     drop_object('TABLE', 'SEARCH_DOCUMENTS');
     drop_object('TABLE', 'MATERIAL_AUTHORS');
     drop_object('TABLE', 'MATERIALS');

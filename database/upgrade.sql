@@ -26,6 +26,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 9 009_notice_delivery.sql 009_notice_delivery.oracle.sql
 @@sqlplus/migrate.sql 10 010_notice_content.sql 010_notice_content.oracle.sql
 @@sqlplus/migrate.sql 11 011_search.sql 011_search.oracle.sql
+@@sqlplus/migrate.sql 14 014_catalog_identifiers.sql 014_catalog_identifiers.oracle.sql
 SET DEFINE OFF
 
 -- the Oracle Text index of the search documents, created when missing (not SQL a migration may hold)

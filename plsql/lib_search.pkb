@@ -49,6 +49,9 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
                             FROM material_authors ma
                             JOIN authors a ON a.author_id = ma.author_id
                            WHERE ma.material_id = d.material_id),
+               subjects = (SELECT LISTAGG(s.heading, '; ') WITHIN GROUP (ORDER BY s.heading_order)
+                             FROM material_subjects s
+                            WHERE s.material_id = d.material_id),
                title = (SELECT m.title FROM materials m WHERE m.material_id = d.material_id)
          WHERE d.authors_stale = 'Y';
         l_count := SQL%ROWCOUNT;
@@ -59,14 +62,18 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     BEGIN
         DELETE FROM search_documents;
         -- one pass over the credits grouped by title (hash joins), not a lookup per title
-        INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
-        SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names
+        INSERT INTO search_documents (material_id, title, subtitle, isbn, authors, subjects)
+        SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names, h.headings
           FROM materials m
           LEFT JOIN (SELECT ma.material_id,
                             LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name) AS names
                        FROM material_authors ma
                        JOIN authors a ON a.author_id = ma.author_id
-                      GROUP BY ma.material_id) c ON c.material_id = m.material_id;
+                      GROUP BY ma.material_id) c ON c.material_id = m.material_id
+          LEFT JOIN (SELECT s.material_id,
+                            LISTAGG(s.heading, '; ') WITHIN GROUP (ORDER BY s.heading_order) AS headings
+                       FROM material_subjects s
+                      GROUP BY s.material_id) h ON h.material_id = m.material_id;
     END rebuild_documents;
 
 END lib_search;
