@@ -7,6 +7,7 @@ from api.routers import (
     circulation,
     fines,
     holds,
+    imports,
     materials,
     notices,
     patrons,
@@ -15,4 +16,4 @@ from api.routers import (
     system,
 )
 
-ROUTERS = (system, auth, catalog, portal, circulation, holds, patrons, fines, materials, reports, admin, notices)
+ROUTERS = (system, auth, catalog, portal, circulation, holds, patrons, fines, materials, reports, admin, notices, imports)

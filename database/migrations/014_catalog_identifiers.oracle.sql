@@ -18,7 +18,7 @@ CREATE TABLE material_identifiers (
     id_source       VARCHAR2(60 CHAR),
     qualifier       VARCHAR2(100 CHAR),
     CONSTRAINT material_identifiers_pk PRIMARY KEY (identifier_id),
-    CONSTRAINT material_identifiers_material_fk FOREIGN KEY (material_id) REFERENCES materials (material_id),
+    CONSTRAINT material_idents_material_fk FOREIGN KEY (material_id) REFERENCES materials (material_id),
     CONSTRAINT material_identifiers_type_ck CHECK ((id_type IN ('ISBN', 'ISSN', 'LCCN', 'CONTROL'))),
     CONSTRAINT material_identifiers_value_ck CHECK ((COALESCE(LENGTH(TRIM(id_value)), 0) > 0))
 );
@@ -72,12 +72,12 @@ CREATE TABLE catalog_import_records (
     error_name      VARCHAR2(40 CHAR),
     detail          VARCHAR2(2000 CHAR),
     CONSTRAINT catalog_import_records_pk PRIMARY KEY (import_id, record_no),
-    CONSTRAINT catalog_import_records_import_fk FOREIGN KEY (import_id) REFERENCES catalog_imports (import_id),
-    CONSTRAINT catalog_import_records_outcome_ck CHECK ((outcome IN ('CREATED', 'MATCHED', 'REJECTED')))
+    CONSTRAINT catalog_import_recs_import_fk FOREIGN KEY (import_id) REFERENCES catalog_imports (import_id),
+    CONSTRAINT catalog_import_recs_outcome_ck CHECK ((outcome IN ('CREATED', 'MATCHED', 'REJECTED')))
 );
 
 CREATE INDEX material_identifiers_value_i ON material_identifiers (id_value, id_type);
-CREATE INDEX material_identifiers_material_i ON material_identifiers (material_id);
+CREATE INDEX material_idents_material_i ON material_identifiers (material_id);
 CREATE INDEX catalog_imports_created_i ON catalog_imports (created_at);
 CREATE INDEX catalog_imports_status_i ON catalog_imports (status);
 CREATE INDEX catalog_imports_user_i ON catalog_imports (created_by);

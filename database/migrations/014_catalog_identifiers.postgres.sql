@@ -25,7 +25,7 @@ COMMENT ON COLUMN material_identifiers.id_value IS E'The identifier: an ISBN-10 
 COMMENT ON COLUMN material_identifiers.identifier_id IS E'Primary key, identity-generated';
 COMMENT ON COLUMN material_identifiers.material_id IS E'The title (FK to materials)';
 COMMENT ON COLUMN material_identifiers.qualifier IS E'What the identifier identifies, e.g. hardcover (MARC 020 $q), NULL = none';
-CREATE INDEX material_identifiers_material_i ON material_identifiers (material_id);
+CREATE INDEX material_idents_material_i ON material_identifiers (material_id);
 CREATE INDEX material_identifiers_value_i ON material_identifiers (id_value, id_type);
 ALTER TABLE material_identifiers ADD CONSTRAINT material_identifiers_pk PRIMARY KEY (identifier_id);
 ALTER TABLE material_identifiers ADD CONSTRAINT material_identifiers_type_ck CHECK ((id_type IN ('ISBN', 'ISSN', 'LCCN', 'CONTROL')));
@@ -112,11 +112,11 @@ COMMENT ON COLUMN catalog_import_records.outcome IS E'CREATED, MATCHED (an exist
 COMMENT ON COLUMN catalog_import_records.patron_id IS E'The patron created or matched (no FK: a dry run keeps none), NULL for titles and rejections';
 COMMENT ON COLUMN catalog_import_records.record_no IS E'Position of the record in the file, from 1';
 ALTER TABLE catalog_import_records ADD CONSTRAINT catalog_import_records_pk PRIMARY KEY (import_id,record_no);
-ALTER TABLE catalog_import_records ADD CONSTRAINT catalog_import_records_outcome_ck CHECK ((outcome IN ('CREATED', 'MATCHED', 'REJECTED')));
-ALTER TABLE catalog_import_records ADD CONSTRAINT catalog_import_records_import_fk FOREIGN KEY (import_id) REFERENCES catalog_imports(import_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
+ALTER TABLE catalog_import_records ADD CONSTRAINT catalog_import_recs_outcome_ck CHECK ((outcome IN ('CREATED', 'MATCHED', 'REJECTED')));
+ALTER TABLE catalog_import_records ADD CONSTRAINT catalog_import_recs_import_fk FOREIGN KEY (import_id) REFERENCES catalog_imports(import_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
 ALTER TABLE catalog_imports ADD CONSTRAINT catalog_imports_confirms_fk FOREIGN KEY (confirms_import_id) REFERENCES catalog_imports(import_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
 ALTER TABLE catalog_imports ADD CONSTRAINT catalog_imports_user_fk FOREIGN KEY (created_by) REFERENCES users(user_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
-ALTER TABLE material_identifiers ADD CONSTRAINT material_identifiers_material_fk FOREIGN KEY (material_id) REFERENCES materials(material_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
+ALTER TABLE material_identifiers ADD CONSTRAINT material_idents_material_fk FOREIGN KEY (material_id) REFERENCES materials(material_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
 ALTER TABLE material_subjects ADD CONSTRAINT material_subjects_material_fk FOREIGN KEY (material_id) REFERENCES materials(material_id) ON DELETE NO ACTION INITIALLY IMMEDIATE;
 
 INSERT INTO role_permissions (role_id, permission_id)
