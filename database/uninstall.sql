@@ -29,8 +29,6 @@ DECLARE
 BEGIN
     drop_object('PACKAGE', 'LIB_IMPORTS');
     drop_object('PACKAGE', 'LIB_ADMIN');
-    drop_object('TRIGGER', 'SUBJECTS_SEARCH_REFRESH_TRG');
-    drop_object('TRIGGER', 'SUBJECTS_SEARCH_MARK_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_REFRESH_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_MARK_TRG');
     drop_object('TRIGGER', 'CREDITS_SEARCH_REFRESH_TRG');

@@ -777,7 +777,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
     END add_identifier;
 
-    -- Replace a title's subject headings (the triggers of material_subjects refresh its search document).
+    -- Replace a title's subject headings and copy them into its search document.
     PROCEDURE replace_subjects(p_material_id IN materials.material_id%TYPE, p_subjects IN VARCHAR2) IS
         l_entry   VARCHAR2(4000);
         l_heading VARCHAR2(4000);
@@ -809,6 +809,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 VALUES (p_material_id, l_order, l_heading, l_thes);
             END IF;
         END LOOP;
+        IF lib_search.subjects_changed(p_material_id) IS NULL THEN
+            NULL;
+        END IF;
     END replace_subjects;
 
     PROCEDURE set_subjects(p_material_id IN NUMBER, p_subjects IN VARCHAR2) IS

@@ -6,9 +6,10 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * columns are copied by the row trigger of materials; a change of credits (material_authors) or of an
      * author's name marks the documents concerned stale, and the statement's end refreshes them (a row
      * trigger may not query its own table: ORA-04091). A bulk load that bypasses the triggers calls
-     * rebuild_documents. Subjects: the headings of material_subjects in order, joined by '; ', filled by
-     * refresh_stale and rebuild_documents; the triggers of material_subjects mark documents stale as those
-     * of material_authors do.
+     * rebuild_documents. Subjects: the headings of material_subjects in order, joined by '; ': lib_catalog,
+     * the only writer of material_subjects, calls subjects_changed once after replacing a title's headings
+     * (one update of the document, not one per heading as row triggers would make on PostgreSQL);
+     * refresh_stale and rebuild_documents fill them too.
      * @internal called only by the triggers and the bulk loader: the application role gets no EXECUTE on it.
      */
 
@@ -33,8 +34,14 @@ CREATE OR REPLACE PACKAGE lib_search AS
     FUNCTION title_removed(p_material_id IN NUMBER) RETURN NUMBER;
 
     /**
-     * Mark a title's document stale: its credits or subject headings changed (refresh_stale brings it up
-     * to date).
+     * Copy a title's subject headings (material_subjects) into its document.
+     * @param p_material_id materials.material_id
+     * @return 1
+     */
+    FUNCTION subjects_changed(p_material_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * Mark a title's document stale: its credits changed (refresh_stale brings it up to date).
      * @param p_material_id materials.material_id
      * @return 1
      */

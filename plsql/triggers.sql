@@ -66,34 +66,6 @@ BEGIN
 END credits_search_refresh_trg;
 /
 
--- A title's subject headings (material_subjects) mark its document stale as its credits do; the refresh
--- after the statement copies the headings into search_documents.subjects.
-CREATE OR REPLACE TRIGGER subjects_search_mark_trg
-AFTER INSERT OR UPDATE OR DELETE ON material_subjects
-FOR EACH ROW
-BEGIN
-    IF INSERTING OR UPDATING THEN
-        IF lib_search.credits_changed(:NEW.material_id) IS NULL THEN
-            NULL;
-        END IF;
-    END IF;
-    IF DELETING OR UPDATING THEN
-        IF lib_search.credits_changed(:OLD.material_id) IS NULL THEN
-            NULL;
-        END IF;
-    END IF;
-END subjects_search_mark_trg;
-/
-
-CREATE OR REPLACE TRIGGER subjects_search_refresh_trg
-AFTER INSERT OR UPDATE OR DELETE ON material_subjects
-BEGIN
-    IF lib_search.refresh_stale() IS NULL THEN
-        NULL;
-    END IF;
-END subjects_search_refresh_trg;
-/
-
 CREATE OR REPLACE TRIGGER authors_search_mark_trg
 AFTER UPDATE OF full_name ON authors
 FOR EACH ROW
