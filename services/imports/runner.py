@@ -236,6 +236,20 @@ class ImportQueue:
                 out.write(chunk)
         return size
 
+    def save_file(self, source: IO[bytes], dest: Path) -> int:
+        """save_upload from a file object (the staff page's spooled upload)."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        size = 0
+        with open(dest, "wb") as out:
+            while chunk := source.read(1024 * 1024):
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    out.close()
+                    dest.unlink(missing_ok=True)
+                    raise UploadTooLarge
+                out.write(chunk)
+        return size
+
     def submit(self, actor: Actor, import_id: int, kind: str, path: Path, dry_run: bool) -> None:
         self._pool.submit(self._run, actor, import_id, kind, path, dry_run)
 
