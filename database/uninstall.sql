@@ -59,6 +59,9 @@ BEGIN
     drop_object('TRIGGER', 'CIRC_POLICIES_AUDIT_TRG');
     drop_object('TRIGGER', 'COPIES_AUDIT_TRG');
     drop_object('TRIGGER', 'MATERIAL_AUTHORS_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_IDENTIFIERS_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_SUBJECTS_AUDIT_TRG');
+    drop_object('TRIGGER', 'CATALOG_IMPORTS_AUDIT_TRG');
     drop_object('TRIGGER', 'MATERIALS_AUDIT_TRG');
     drop_object('TRIGGER', 'AUTHORS_AUDIT_TRG');
     drop_object('TRIGGER', 'GENRES_AUDIT_TRG');

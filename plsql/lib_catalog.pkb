@@ -554,14 +554,18 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     FUNCTION item_of(p_list IN VARCHAR2, p_sep IN VARCHAR2, p_n IN PLS_INTEGER) RETURN VARCHAR2 IS
         l_start PLS_INTEGER := 1;
         l_end   PLS_INTEGER;
+        l_seen  PLS_INTEGER := 1;
     BEGIN
-        FOR i IN 1 .. p_n - 1 LOOP
+        WHILE l_seen < p_n AND l_start > 0 LOOP
             l_start := INSTR(p_list, p_sep, l_start);
-            IF l_start = 0 THEN
-                RETURN NULL;
+            IF l_start > 0 THEN
+                l_start := l_start + 1;
             END IF;
-            l_start := l_start + 1;
+            l_seen := l_seen + 1;
         END LOOP;
+        IF l_start = 0 THEN
+            RETURN NULL;
+        END IF;
         l_end := INSTR(p_list, p_sep, l_start);
         IF l_end = 0 THEN
             RETURN blank_null(SUBSTR(p_list, l_start));
