@@ -27,6 +27,7 @@ from services.request_body import BodyTooLarge, read_body, replaying
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 FIELD = "csrf_token"
 HEADER = b"x-csrf-token"
+STREAM_PATHS = frozenset({"/imports/upload"})  # uploads not read into memory here: token in the URL
 
 PAGE_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
             "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
@@ -50,6 +51,19 @@ class CsrfMiddleware:
             return
         route_path = get_route_path(scope)
         if any(route_path == p or route_path.startswith(p + "/") for p in self.exempt):
+            await self.app(scope, receive, send)
+            return
+        if route_path in STREAM_PATHS:
+            # a file upload: the token comes in the URL (or the header), the body goes on unread (the page
+            # bounds the file while it copies it to disk)
+            expected = (scope.get("session") or {}).get("csrf")
+            submitted = dict(scope.get("headers") or ()).get(HEADER, b"").decode("latin-1") or \
+                dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"))).get(FIELD, "")
+            if not expected or not submitted or not hmac.compare_digest(str(expected), submitted):
+                response = self.deny(Request(scope), 403, "The form was not accepted: its security token is "
+                                     "missing or out of date. Reload the page and try again.")
+                await response(scope, receive, send)
+                return
             await self.app(scope, receive, send)
             return
         try:

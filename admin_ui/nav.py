@@ -33,6 +33,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("holds", "Holds", "/holds", ("HOLD_MANAGE",), "People"),
     Entry("fines", "Fines", "/fines", ("FINE_COLLECT",), "People"),
     Entry("catalog", "Catalog", "/admin/", ("CATALOG_EDIT",), "Catalog"),
+    Entry("imports", "Imports", "/imports", ("CATALOG_IMPORT",), "Catalog"),
     Entry("settings", "Branches & policies", "/admin/", ("SYS_CONFIG",), "Administration"),
     Entry("notice_templates", "Notice templates", "/notices/templates", ("SYS_CONFIG",), "Administration"),
     Entry("users", "Users & roles", "/admin/user/list", ("USER_ADMIN",), "Administration"),

@@ -184,6 +184,8 @@ CREATE TABLE materials (
     cover_image     VARCHAR2(400 CHAR),
     created_at      DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
     is_hidden       CHAR(1 CHAR) DEFAULT 'N' NOT NULL,
+    edition         VARCHAR2(200 CHAR),
+    extent          VARCHAR2(200 CHAR),
     CONSTRAINT materials_pk PRIMARY KEY (material_id),
     CONSTRAINT materials_genre_id_fk FOREIGN KEY (genre_id) REFERENCES genres (genre_id),
     CONSTRAINT materials_type_fk FOREIGN KEY (material_type) REFERENCES material_types (code),

@@ -95,6 +95,8 @@ COMMENT ON TABLE materials IS 'Bibliographic records (titles) of the catalogue, 
 COMMENT ON COLUMN materials.material_id IS 'Primary key, identity-generated';
 COMMENT ON COLUMN materials.title IS 'Main title';
 COMMENT ON COLUMN materials.subtitle IS 'Subtitle, NULL = none';
+COMMENT ON COLUMN materials.edition IS 'Edition statement (MARC 250), NULL = none';
+COMMENT ON COLUMN materials.extent IS 'Physical description, e.g. 320 p. (MARC 300), NULL = none';
 COMMENT ON COLUMN materials.isbn IS 'ISBN-10 or ISBN-13 without hyphens (10 or 13 characters), NULL = none';
 COMMENT ON COLUMN materials.material_type IS 'Format used to pick the circulation policy: BOOK = printed book, DVD = video disc, AUDIOBOOK = audio book, MAGAZINE = periodical issue, EBOOK = electronic book, MAP = map';
 COMMENT ON COLUMN materials.genre_id IS 'Genre (FK to genres), NULL = unclassified';

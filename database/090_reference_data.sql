@@ -48,7 +48,7 @@ SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'CATALOGER' AND p.code IN ('CATALOG_EDIT', 'CATALOG_IMPORT');
 INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
- WHERE r.code = 'IT_ADMIN' AND p.code IN ('USER_ADMIN', 'SYS_HEALTH', 'AUDIT_VIEW', 'SYS_CONFIG');
+ WHERE r.code = 'IT_ADMIN' AND p.code IN ('USER_ADMIN', 'SYS_HEALTH', 'AUDIT_VIEW', 'SYS_CONFIG', 'CATALOG_IMPORT');
 INSERT INTO role_permissions (role_id, permission_id)
 SELECT r.role_id, p.permission_id FROM roles r CROSS JOIN permissions p
  WHERE r.code = 'LIBRARY_DIRECTOR' AND (p.code LIKE 'RPT\_%' ESCAPE '\' OR p.code = 'AUDIT_VIEW');

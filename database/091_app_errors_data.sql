@@ -104,4 +104,9 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20174, 
 UPDATE app_errors SET overridable = 'Y' WHERE name = 'PATRON_OVERDUE_LIMIT';
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20150, 'OVERRIDE_NOTE_REQUIRED', 422, 'An override needs a note saying why.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20151, 'RENEWAL_TOO_SOON', 409, 'Renewing now would not move the due date.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20560, 'IMPORT_NOT_FOUND', 404, 'No such import.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20561, 'INVALID_IMPORT_DATA', 422, 'The import data is incomplete or invalid.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20562, 'IMPORT_NOT_CONFIRMABLE', 409, 'The import is not in a state that allows this: only a finished dry run is confirmed, only a queued import started.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20563, 'INVALID_IDENTIFIER', 422, 'The identifier is of an unknown type, malformed or its check digit is wrong.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20564, 'INVALID_SUBJECT', 422, 'The subject heading is too long or there are too many.');
 COMMIT;

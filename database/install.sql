@@ -21,6 +21,7 @@ PROMPT == tables, indexes, comments
 @@010_tables.sql
 @@015_search_documents.sql
 @@016_search_index_oracle.sql
+@@017_catalog_records.sql
 @@020_indexes.sql
 @@030_comments.sql
 @@050_app_errors.sql

@@ -35,6 +35,8 @@ PROMPT == package specs
 @@../plsql/lib_search.pks
 -- specs: configuration (branches, closed days, policies, settings)
 @@../plsql/lib_admin.pks
+-- specs: bulk imports of catalog records
+@@../plsql/lib_imports.pks
 
 PROMPT == package bodies
 @@../plsql/lib_err.pkb
@@ -63,6 +65,8 @@ PROMPT == package bodies
 @@../plsql/lib_search.pkb
 -- bodies: configuration
 @@../plsql/lib_admin.pkb
+-- bodies: bulk imports
+@@../plsql/lib_imports.pkb
 
 PROMPT == triggers
 -- the append-only guard of audit_log, then the generated audit triggers (scripts/ils audit-triggers)

@@ -32,6 +32,7 @@ BEGIN
     drop_object('TRIGGER', 'CONDITION_GRADES_AUDIT_TRG');
     drop_object('TRIGGER', 'COPY_INSPECTIONS_AUDIT_TRG');
     drop_object('TRIGGER', 'TRANSITS_AUDIT_TRG');
+    drop_object('PACKAGE', 'LIB_IMPORTS');
     drop_object('PACKAGE', 'LIB_ADMIN');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_REFRESH_TRG');
     drop_object('TRIGGER', 'AUTHORS_SEARCH_MARK_TRG');
@@ -63,6 +64,9 @@ BEGIN
     drop_object('TRIGGER', 'CIRC_POLICIES_AUDIT_TRG');
     drop_object('TRIGGER', 'COPIES_AUDIT_TRG');
     drop_object('TRIGGER', 'MATERIAL_AUTHORS_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_IDENTIFIERS_AUDIT_TRG');
+    drop_object('TRIGGER', 'MATERIAL_SUBJECTS_AUDIT_TRG');
+    drop_object('TRIGGER', 'CATALOG_IMPORTS_AUDIT_TRG');
     drop_object('TRIGGER', 'MATERIALS_AUDIT_TRG');
     drop_object('TRIGGER', 'AUTHORS_AUDIT_TRG');
     drop_object('TRIGGER', 'GENRES_AUDIT_TRG');
@@ -124,6 +128,10 @@ BEGIN
     drop_object('TABLE', 'LOANS');
     drop_object('TABLE', 'CIRC_POLICIES');
     drop_object('TABLE', 'COPIES');
+    drop_object('TABLE', 'CATALOG_IMPORT_RECORDS');
+    drop_object('TABLE', 'CATALOG_IMPORTS');
+    drop_object('TABLE', 'MATERIAL_SUBJECTS');
+    drop_object('TABLE', 'MATERIAL_IDENTIFIERS');
     drop_object('TABLE', 'SEARCH_DOCUMENTS');
     drop_object('TABLE', 'MATERIAL_AUTHORS');
     drop_object('TABLE', 'MATERIALS');

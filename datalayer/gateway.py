@@ -450,6 +450,14 @@ def prepared(routine: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[st
     return recorder.request[0], recorder.request[1], type(shape) if shape is not None else None
 
 
+def run_guarded(s: Session, routine: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """A typed package call (datalayer.packages) in the session's transaction whose failure undoes only
+    itself (Session.call_guarded: a savepoint, one round trip on PostgreSQL): its answer, typed."""
+    procedure, call_args, shape = prepared(routine, *args, **kwargs)
+    out = s.call_guarded(procedure, *call_args)
+    return shape(*out) if shape is not None else None  # type: ignore[return-value]
+
+
 def _sql_int(value: int | None) -> str:
     return "NULL" if value is None else str(int(value))
 

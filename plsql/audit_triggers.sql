@@ -373,7 +373,9 @@ BEGIN
             lib_audit.old_money('replacement_cost', :OLD.replacement_cost, :NEW.replacement_cost) ||
             lib_audit.old_txt('cover_image', :OLD.cover_image, :NEW.cover_image) ||
             lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) ||
-            lib_audit.old_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden),
+            lib_audit.old_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden) ||
+            lib_audit.old_txt('edition', :OLD.edition, :NEW.edition) ||
+            lib_audit.old_txt('extent', :OLD.extent, :NEW.extent),
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_txt('title', :OLD.title, :NEW.title) ||
             lib_audit.new_txt('subtitle', :OLD.subtitle, :NEW.subtitle) ||
@@ -387,7 +389,9 @@ BEGIN
             lib_audit.new_money('replacement_cost', :OLD.replacement_cost, :NEW.replacement_cost) ||
             lib_audit.new_txt('cover_image', :OLD.cover_image, :NEW.cover_image) ||
             lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
-            lib_audit.new_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden)) IS NULL THEN
+            lib_audit.new_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden) ||
+            lib_audit.new_txt('edition', :OLD.edition, :NEW.edition) ||
+            lib_audit.new_txt('extent', :OLD.extent, :NEW.extent)) IS NULL THEN
         NULL;
     END IF;
 END materials_audit_trg;
@@ -454,6 +458,108 @@ BEGIN
         NULL;
     END IF;
 END copies_audit_trg;
+/
+
+-- Audit trail of material_identifiers: every insert, change and delete with the changed values.
+CREATE OR REPLACE TRIGGER material_identifiers_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON material_identifiers
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'material_identifiers',
+        NVL(:NEW.identifier_id, :OLD.identifier_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('identifier_id', :OLD.identifier_id, :NEW.identifier_id) ||
+            lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
+            lib_audit.old_txt('id_type', :OLD.id_type, :NEW.id_type) ||
+            lib_audit.old_txt('id_value', :OLD.id_value, :NEW.id_value) ||
+            lib_audit.old_txt('id_source', :OLD.id_source, :NEW.id_source) ||
+            lib_audit.old_txt('qualifier', :OLD.qualifier, :NEW.qualifier),
+        lib_audit.new_num('identifier_id', :OLD.identifier_id, :NEW.identifier_id) ||
+            lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
+            lib_audit.new_txt('id_type', :OLD.id_type, :NEW.id_type) ||
+            lib_audit.new_txt('id_value', :OLD.id_value, :NEW.id_value) ||
+            lib_audit.new_txt('id_source', :OLD.id_source, :NEW.id_source) ||
+            lib_audit.new_txt('qualifier', :OLD.qualifier, :NEW.qualifier)) IS NULL THEN
+        NULL;
+    END IF;
+END material_identifiers_audit_trg;
+/
+
+-- Audit trail of material_subjects: every insert, change and delete with the changed values.
+-- row_id is the material_id, heading_order heads the values of an UPDATE.
+CREATE OR REPLACE TRIGGER material_subjects_audit_trg
+AFTER INSERT OR UPDATE OR DELETE ON material_subjects
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'material_subjects',
+        NVL(:NEW.material_id, :OLD.material_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        lib_audit.key_num('heading_order', :OLD.heading_order, :NEW.heading_order),
+        lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
+            lib_audit.old_num('heading_order', :OLD.heading_order, :NEW.heading_order) ||
+            lib_audit.old_txt('heading', :OLD.heading, :NEW.heading) ||
+            lib_audit.old_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus),
+        lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
+            lib_audit.new_num('heading_order', :OLD.heading_order, :NEW.heading_order) ||
+            lib_audit.new_txt('heading', :OLD.heading, :NEW.heading) ||
+            lib_audit.new_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus)) IS NULL THEN
+        NULL;
+    END IF;
+END material_subjects_audit_trg;
+/
+
+-- Audit trail of catalog_imports: every insert, change and delete with the changed values.
+-- An import's upload, start and end; its progress (the counts alone, one change per record read) is not
+-- audited: the report rows and the records it writes are.
+CREATE OR REPLACE TRIGGER catalog_imports_audit_trg
+AFTER INSERT OR UPDATE OF import_id, import_kind, file_name, file_bytes, dry_run, status, confirms_import_id, created_by, created_at, started_at, message OR DELETE ON catalog_imports
+FOR EACH ROW
+BEGIN
+    IF lib_audit.log_change(
+        'catalog_imports',
+        NVL(:NEW.import_id, :OLD.import_id),
+        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        NULL,
+        lib_audit.old_num('import_id', :OLD.import_id, :NEW.import_id) ||
+            lib_audit.old_txt('import_kind', :OLD.import_kind, :NEW.import_kind) ||
+            lib_audit.old_txt('file_name', :OLD.file_name, :NEW.file_name) ||
+            lib_audit.old_num('file_bytes', :OLD.file_bytes, :NEW.file_bytes) ||
+            lib_audit.old_txt('dry_run', :OLD.dry_run, :NEW.dry_run) ||
+            lib_audit.old_txt('status', :OLD.status, :NEW.status) ||
+            lib_audit.old_num('confirms_import_id', :OLD.confirms_import_id, :NEW.confirms_import_id) ||
+            lib_audit.old_num('created_by', :OLD.created_by, :NEW.created_by) ||
+            lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.old_date('started_at', :OLD.started_at, :NEW.started_at) ||
+            lib_audit.old_date('finished_at', :OLD.finished_at, :NEW.finished_at) ||
+            lib_audit.old_num('records_read', :OLD.records_read, :NEW.records_read) ||
+            lib_audit.old_num('created_count', :OLD.created_count, :NEW.created_count) ||
+            lib_audit.old_num('matched_count', :OLD.matched_count, :NEW.matched_count) ||
+            lib_audit.old_num('rejected_count', :OLD.rejected_count, :NEW.rejected_count) ||
+            lib_audit.old_num('copies_added', :OLD.copies_added, :NEW.copies_added) ||
+            lib_audit.old_txt('message', :OLD.message, :NEW.message),
+        lib_audit.new_num('import_id', :OLD.import_id, :NEW.import_id) ||
+            lib_audit.new_txt('import_kind', :OLD.import_kind, :NEW.import_kind) ||
+            lib_audit.new_txt('file_name', :OLD.file_name, :NEW.file_name) ||
+            lib_audit.new_num('file_bytes', :OLD.file_bytes, :NEW.file_bytes) ||
+            lib_audit.new_txt('dry_run', :OLD.dry_run, :NEW.dry_run) ||
+            lib_audit.new_txt('status', :OLD.status, :NEW.status) ||
+            lib_audit.new_num('confirms_import_id', :OLD.confirms_import_id, :NEW.confirms_import_id) ||
+            lib_audit.new_num('created_by', :OLD.created_by, :NEW.created_by) ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.new_date('started_at', :OLD.started_at, :NEW.started_at) ||
+            lib_audit.new_date('finished_at', :OLD.finished_at, :NEW.finished_at) ||
+            lib_audit.new_num('records_read', :OLD.records_read, :NEW.records_read) ||
+            lib_audit.new_num('created_count', :OLD.created_count, :NEW.created_count) ||
+            lib_audit.new_num('matched_count', :OLD.matched_count, :NEW.matched_count) ||
+            lib_audit.new_num('rejected_count', :OLD.rejected_count, :NEW.rejected_count) ||
+            lib_audit.new_num('copies_added', :OLD.copies_added, :NEW.copies_added) ||
+            lib_audit.new_txt('message', :OLD.message, :NEW.message)) IS NULL THEN
+        NULL;
+    END IF;
+END catalog_imports_audit_trg;
 /
 
 -- Audit trail of circ_policies: every insert, change and delete with the changed values.

@@ -777,5 +777,513 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         DELETE FROM authors WHERE author_id = l_author_id;
     END delete_author;
 
+    -- ---- identifiers and subjects (issue 14) ------------------------------------------------------
+
+    -- MATERIAL_NOT_FOUND unless the title exists.
+    PROCEDURE assert_material(p_material_id IN materials.material_id%TYPE) IS
+        l_count NUMBER;
+    BEGIN
+        SELECT COUNT(*) INTO l_count FROM materials WHERE material_id = p_material_id;
+        IF l_count = 0 THEN
+            lib_err.raise_error('MATERIAL_NOT_FOUND', 'material ' || TO_CHAR(p_material_id));
+        END IF;
+    END assert_material;
+
+    -- The n-th item (from 1) of a list separated by p_sep, NULL past the end.
+    FUNCTION item_of(p_list IN VARCHAR2, p_sep IN VARCHAR2, p_n IN PLS_INTEGER) RETURN VARCHAR2 IS
+        l_start PLS_INTEGER := 1;
+        l_end   PLS_INTEGER;
+        l_seen  PLS_INTEGER := 1;
+    BEGIN
+        WHILE l_seen < p_n AND l_start > 0 LOOP
+            l_start := INSTR(p_list, p_sep, l_start);
+            IF l_start > 0 THEN
+                l_start := l_start + 1;
+            END IF;
+            l_seen := l_seen + 1;
+        END LOOP;
+        IF l_start = 0 THEN
+            RETURN NULL;
+        END IF;
+        l_end := INSTR(p_list, p_sep, l_start);
+        IF l_end = 0 THEN
+            RETURN blank_null(SUBSTR(p_list, l_start));
+        END IF;
+        RETURN blank_null(SUBSTR(p_list, l_start, l_end - l_start));
+    END item_of;
+
+    -- The number of items of a list separated by p_sep (0 for a blank list).
+    FUNCTION item_count(p_list IN VARCHAR2, p_sep IN VARCHAR2) RETURN PLS_INTEGER IS
+        l_count PLS_INTEGER := 1;
+        l_pos   PLS_INTEGER := 1;
+    BEGIN
+        IF NVL(LENGTH(TRIM(p_list)), 0) = 0 THEN
+            RETURN 0;
+        END IF;
+        LOOP
+            l_pos := INSTR(p_list, p_sep, l_pos);
+            EXIT WHEN l_pos = 0;
+            l_count := l_count + 1;
+            l_pos := l_pos + 1;
+        END LOOP;
+        RETURN l_count;
+    END item_count;
+
+    -- The other form of a valid ISBN for matching: ISBN-10 <-> ISBN-13 (978 prefix); NULL when none.
+    FUNCTION isbn_other_form(p_isbn IN VARCHAR2) RETURN VARCHAR2 IS
+        l_core VARCHAR2(20);
+        l_sum  PLS_INTEGER := 0;
+        l_check PLS_INTEGER;
+    BEGIN
+        IF LENGTH(p_isbn) = 10 THEN
+            l_core := '978' || SUBSTR(p_isbn, 1, 9);
+            FOR i IN 1 .. 12 LOOP
+                IF MOD(i, 2) = 1 THEN
+                    l_sum := l_sum + TO_NUMBER(SUBSTR(l_core, i, 1));
+                ELSE
+                    l_sum := l_sum + 3 * TO_NUMBER(SUBSTR(l_core, i, 1));
+                END IF;
+            END LOOP;
+            RETURN l_core || TO_CHAR(MOD(10 - MOD(l_sum, 10), 10));
+        ELSIF LENGTH(p_isbn) = 13 AND SUBSTR(p_isbn, 1, 3) = '978' THEN
+            l_core := SUBSTR(p_isbn, 4, 9);
+            FOR i IN 1 .. 9 LOOP
+                l_sum := l_sum + (11 - i) * TO_NUMBER(SUBSTR(l_core, i, 1));
+            END LOOP;
+            l_check := MOD(11 - MOD(l_sum, 11), 11);
+            IF l_check = 10 THEN
+                RETURN l_core || 'X';
+            END IF;
+            RETURN l_core || TO_CHAR(l_check);
+        END IF;
+        RETURN NULL;
+    END isbn_other_form;
+
+    -- An ISSN as NNNN-NNNC when its check digit is right, else NULL.
+    FUNCTION issn_of(p_issn IN VARCHAR2) RETURN VARCHAR2 IS
+        l_issn  VARCHAR2(100);
+        l_sum   PLS_INTEGER := 0;
+        l_check VARCHAR2(1);
+    BEGIN
+        l_issn := UPPER(REPLACE(REPLACE(p_issn, '-', ''), ' ', ''));
+        IF NVL(LENGTH(l_issn), 0) <> 8
+           OR LENGTH(TRIM(TRANSLATE(SUBSTR(l_issn, 1, 7), '0123456789', '          '))) > 0 THEN
+            RETURN NULL;
+        END IF;
+        FOR i IN 1 .. 7 LOOP
+            l_sum := l_sum + (9 - i) * TO_NUMBER(SUBSTR(l_issn, i, 1));
+        END LOOP;
+        IF MOD(11 - MOD(l_sum, 11), 11) = 10 THEN
+            l_check := 'X';
+        ELSE
+            l_check := TO_CHAR(MOD(11 - MOD(l_sum, 11), 11));
+        END IF;
+        IF SUBSTR(l_issn, 8, 1) <> l_check THEN
+            RETURN NULL;
+        END IF;
+        RETURN SUBSTR(l_issn, 1, 4) || '-' || SUBSTR(l_issn, 5, 4);
+    END issn_of;
+
+    -- Store one identifier of a title unless it has it already; the stored value (checked), or
+    -- INVALID_ISBN / INVALID_IDENTIFIER.
+    FUNCTION put_identifier(p_material_id IN materials.material_id%TYPE, p_id_type IN VARCHAR2,
+                            p_id_value IN VARCHAR2, p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2)
+        RETURN VARCHAR2 IS
+        l_type   VARCHAR2(4000);
+        l_value  VARCHAR2(4000);
+        l_source material_identifiers.id_source%TYPE;
+        l_qual   material_identifiers.qualifier%TYPE;
+        l_count  NUMBER;
+    BEGIN
+        l_type := UPPER(blank_null(p_id_type));
+        l_value := blank_null(p_id_value);
+        IF l_value IS NULL OR LENGTH(l_value) > 60 THEN
+            lib_err.raise_error('INVALID_IDENTIFIER', NVL(l_type, '?') || ': a value of 1 to 60 characters');
+        END IF;
+        IF l_type = 'ISBN' THEN
+            l_value := checked_isbn(l_value);
+        ELSIF l_type = 'ISSN' THEN
+            l_value := issn_of(p_id_value);
+            IF l_value IS NULL THEN
+                lib_err.raise_error('INVALID_IDENTIFIER', 'ISSN ' || SUBSTR(p_id_value, 1, 20));
+            END IF;
+        ELSIF l_type IS NULL OR l_type NOT IN ('LCCN', 'CONTROL') THEN
+            lib_err.raise_error('INVALID_IDENTIFIER', 'unknown identifier type ' || SUBSTR(NVL(l_type, '?'), 1, 20));
+        END IF;
+        l_source := SUBSTR(blank_null(p_id_source), 1, 60);
+        l_qual := SUBSTR(blank_null(p_qualifier), 1, 100);
+        SELECT COUNT(*)
+          INTO l_count
+          FROM material_identifiers
+         WHERE id_value = l_value AND id_type = l_type AND material_id = p_material_id
+           AND COALESCE(id_source, '-') = COALESCE(l_source, '-');
+        IF l_count = 0 THEN
+            INSERT INTO material_identifiers (material_id, id_type, id_value, id_source, qualifier)
+            VALUES (p_material_id, l_type, l_value, l_source, l_qual);
+        END IF;
+        RETURN l_value;
+    END put_identifier;
+
+    -- A part of one entry of an identifier list, TYPE:value[;qualifier] ((source)value for CONTROL):
+    -- 1 the type (upper case), 2 the value, 3 the source, 4 the qualifier; NULL for a blank entry.
+    -- (Functions, not a procedure with OUT parameters: PostgreSQL cannot pass a VARCHAR2 local to them.)
+    FUNCTION id_part(p_entry IN VARCHAR2, p_part IN PLS_INTEGER) RETURN VARCHAR2 IS
+        l_type  VARCHAR2(4000);
+        l_rest  VARCHAR2(4000);
+        l_qual  VARCHAR2(4000);
+        l_source VARCHAR2(4000);
+        l_pos   PLS_INTEGER;
+    BEGIN
+        IF p_entry IS NULL THEN
+            RETURN NULL;
+        END IF;
+        l_pos := INSTR(p_entry, ':');
+        IF l_pos = 0 THEN
+            lib_err.raise_error('INVALID_IDENTIFIER', 'TYPE:value expected, not ' || SUBSTR(p_entry, 1, 40));
+        END IF;
+        l_type := UPPER(TRIM(SUBSTR(p_entry, 1, l_pos - 1)));
+        l_rest := SUBSTR(p_entry, l_pos + 1);
+        l_pos := INSTR(l_rest, ';', -1);
+        IF l_pos > 0 THEN
+            l_qual := blank_null(SUBSTR(l_rest, l_pos + 1));
+            l_rest := SUBSTR(l_rest, 1, l_pos - 1);
+        END IF;
+        l_rest := blank_null(l_rest);
+        IF l_type = 'CONTROL' AND SUBSTR(l_rest, 1, 1) = '(' AND INSTR(l_rest, ')') > 0 THEN
+            l_source := blank_null(SUBSTR(l_rest, 2, INSTR(l_rest, ')') - 2));
+            l_rest := blank_null(SUBSTR(l_rest, INSTR(l_rest, ')') + 1));
+        END IF;
+        IF p_part = 1 THEN
+            RETURN l_type;
+        ELSIF p_part = 2 THEN
+            RETURN l_rest;
+        ELSIF p_part = 3 THEN
+            RETURN l_source;
+        END IF;
+        RETURN l_qual;
+    END id_part;
+
+    -- Add every identifier of a list to a title; invalid ISBNs are skipped and named in the answer when
+    -- p_lenient is 1, else refused. The answer: the skipped ISBNs, NULL when none.
+    FUNCTION add_identifiers(p_material_id IN materials.material_id%TYPE, p_identifiers IN VARCHAR2,
+                             p_lenient IN PLS_INTEGER) RETURN VARCHAR2 IS
+        p_skipped VARCHAR2(1000);
+        l_entry  VARCHAR2(4000);
+        l_type   VARCHAR2(4000);
+        l_value  VARCHAR2(4000);
+        l_source VARCHAR2(4000);
+        l_qual   VARCHAR2(4000);
+    BEGIN
+        p_skipped := NULL;
+        FOR i IN 1 .. item_count(p_identifiers, '|') LOOP
+            l_entry := item_of(p_identifiers, '|', i);
+            l_type := id_part(l_entry, 1);
+            l_value := id_part(l_entry, 2);
+            l_source := id_part(l_entry, 3);
+            l_qual := id_part(l_entry, 4);
+            IF l_type = 'ISBN' AND p_lenient = 1 AND isbn_valid(l_value) = 0 THEN
+                IF p_skipped IS NULL THEN
+                    p_skipped := SUBSTR(NVL(l_value, '?'), 1, 40);
+                ELSE
+                    p_skipped := SUBSTR(p_skipped || ', ' || SUBSTR(NVL(l_value, '?'), 1, 40), 1, 1000);
+                END IF;
+            ELSIF l_type IS NOT NULL THEN
+                IF put_identifier(p_material_id, l_type, l_value, l_source, l_qual) IS NULL THEN
+                    NULL; -- the stored value, unused here
+                END IF;
+            END IF;
+        END LOOP;
+        RETURN p_skipped;
+    END add_identifiers;
+
+    PROCEDURE set_identifiers(p_material_id IN NUMBER, p_identifiers IN VARCHAR2) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        assert_material(l_material_id);
+        DELETE FROM material_identifiers WHERE material_id = l_material_id;
+        IF add_identifiers(l_material_id, p_identifiers, 0) IS NOT NULL THEN
+            NULL; -- not lenient: an invalid ISBN was refused
+        END IF;
+    END set_identifiers;
+
+    PROCEDURE add_identifier(p_material_id IN NUMBER, p_id_type IN VARCHAR2, p_id_value IN VARCHAR2,
+                             p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+        l_stored      VARCHAR2(4000);
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        assert_material(l_material_id);
+        l_stored := put_identifier(l_material_id, p_id_type, p_id_value, p_id_source, p_qualifier);
+        IF l_stored IS NULL THEN -- put_identifier answers the stored value or raises
+            lib_err.raise_error('INVALID_IDENTIFIER', SUBSTR(p_id_value, 1, 40));
+        END IF;
+    END add_identifier;
+
+    -- Replace a title's subject headings and copy them into its search document.
+    PROCEDURE replace_subjects(p_material_id IN materials.material_id%TYPE, p_subjects IN VARCHAR2) IS
+        l_entry   VARCHAR2(4000);
+        l_heading VARCHAR2(4000);
+        l_thes    material_subjects.thesaurus%TYPE;
+        l_pos     PLS_INTEGER;
+        l_order   PLS_INTEGER := 0;
+        l_items   PLS_INTEGER;
+    BEGIN
+        l_items := item_count(p_subjects, '|');
+        IF l_items > 200 THEN
+            lib_err.raise_error('INVALID_SUBJECT', 'at most 200 headings');
+        END IF;
+        DELETE FROM material_subjects WHERE material_id = p_material_id;
+        FOR i IN 1 .. l_items LOOP
+            l_entry := item_of(p_subjects, '|', i);
+            l_thes := NULL;
+            l_heading := l_entry;
+            l_pos := INSTR(l_entry, ';', -1);
+            IF l_pos > 0 THEN
+                l_thes := SUBSTR(blank_null(SUBSTR(l_entry, l_pos + 1)), 1, 20);
+                l_heading := blank_null(SUBSTR(l_entry, 1, l_pos - 1));
+            END IF;
+            IF LENGTH(l_heading) > 400 THEN
+                lib_err.raise_error('INVALID_SUBJECT', 'a heading of at most 400 characters');
+            END IF;
+            IF l_heading IS NOT NULL THEN
+                l_order := l_order + 1;
+                INSERT INTO material_subjects (material_id, heading_order, heading, thesaurus)
+                VALUES (p_material_id, l_order, l_heading, l_thes);
+            END IF;
+        END LOOP;
+        IF lib_search.subjects_changed(p_material_id) IS NULL THEN
+            NULL;
+        END IF;
+    END replace_subjects;
+
+    PROCEDURE set_subjects(p_material_id IN NUMBER, p_subjects IN VARCHAR2) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+    BEGIN
+        lib_auth.require_permission('CATALOG_EDIT');
+        assert_material(l_material_id);
+        replace_subjects(l_material_id, p_subjects);
+    END set_subjects;
+
+    -- The title an import record matches: by any valid ISBN (either form), then by a control number
+    -- (same issuing organisation); p_matched_by says which. NULL when none.
+    PROCEDURE matching_title(p_identifiers IN VARCHAR2, p_material_id OUT materials.material_id%TYPE,
+                             p_matched_by OUT VARCHAR2) IS
+        l_entry  VARCHAR2(4000);
+        l_type   VARCHAR2(4000);
+        l_value  VARCHAR2(4000);
+        l_source VARCHAR2(4000);
+        l_isbn   VARCHAR2(20);
+        l_other  VARCHAR2(20);
+        l_found  materials.material_id%TYPE;
+    BEGIN
+        p_matched_by := NULL;
+        p_material_id := NULL;
+        FOR l_pass IN 1 .. 2 LOOP
+            FOR i IN 1 .. item_count(p_identifiers, '|') LOOP
+                l_entry := item_of(p_identifiers, '|', i);
+                l_type := id_part(l_entry, 1);
+                l_value := id_part(l_entry, 2);
+                l_source := id_part(l_entry, 3);
+                IF l_pass = 1 AND l_type = 'ISBN' AND isbn_valid(l_value) = 1 THEN
+                    l_isbn := normalize_isbn(l_value);
+                    l_other := NVL(isbn_other_form(l_isbn), l_isbn);
+                    SELECT MIN(material_id) INTO l_found
+                      FROM material_identifiers
+                     WHERE id_value IN (l_isbn, l_other) AND id_type = 'ISBN';
+                    IF l_found IS NULL THEN
+                        SELECT MIN(material_id) INTO l_found FROM materials WHERE isbn IN (l_isbn, l_other);
+                    END IF;
+                    IF l_found IS NOT NULL THEN
+                        p_matched_by := 'ISBN ' || l_isbn;
+                        p_material_id := l_found;
+                        RETURN;
+                    END IF;
+                ELSIF l_pass = 2 AND l_type = 'CONTROL' AND l_value IS NOT NULL THEN
+                    SELECT MIN(material_id) INTO l_found
+                      FROM material_identifiers
+                     WHERE id_value = l_value AND id_type = 'CONTROL'
+                       AND COALESCE(id_source, '-') = COALESCE(l_source, '-');
+                    IF l_found IS NOT NULL THEN
+                        IF l_source IS NULL THEN
+                            p_matched_by := SUBSTR('CONTROL ' || l_value, 1, 100);
+                        ELSE
+                            p_matched_by := SUBSTR('CONTROL (' || l_source || ')' || l_value, 1, 100);
+                        END IF;
+                        p_material_id := l_found;
+                        RETURN;
+                    END IF;
+                END IF;
+            END LOOP;
+        END LOOP;
+    END matching_title;
+
+    -- Add the holdings of an import record (CHR(30)-separated, fields CHR(31)-separated: barcode, branch
+    -- code, shelf location, price) as copies; a barcode the title has already is skipped.
+    PROCEDURE import_copies(p_material_id IN materials.material_id%TYPE, p_copies IN VARCHAR2,
+                            p_added OUT NUMBER, p_kept OUT NUMBER) IS
+        l_entry     VARCHAR2(4000);
+        l_barcode   VARCHAR2(4000);
+        l_code      VARCHAR2(4000);
+        l_shelf     VARCHAR2(4000);
+        l_price_txt VARCHAR2(4000);
+        l_call      VARCHAR2(4000);
+        l_call_key  copies.call_number_sort%TYPE;
+        l_price     copies.price%TYPE;
+        l_branch_id branches.branch_id%TYPE;
+        l_owner     copies.material_id%TYPE;
+        l_new       copies.barcode%TYPE;
+    BEGIN
+        p_added := 0;
+        p_kept := 0;
+        FOR i IN 1 .. item_count(p_copies, CHR(30)) LOOP
+            l_entry := item_of(p_copies, CHR(30), i);
+            IF l_entry IS NOT NULL THEN
+                l_barcode := UPPER(item_of(l_entry, CHR(31), 1));
+                l_code := UPPER(item_of(l_entry, CHR(31), 2));
+                l_shelf := item_of(l_entry, CHR(31), 3);
+                l_price_txt := item_of(l_entry, CHR(31), 4);
+                l_call := TRIM(item_of(l_entry, CHR(31), 5));
+                IF LENGTH(l_call) > 60 THEN
+                    lib_err.raise_error('INVALID_MATERIAL_DATA', 'call number longer than 60 characters');
+                END IF;
+                l_call_key := call_number_key(l_call);
+                IF LENGTH(l_barcode) > 30 OR INSTR(l_barcode, ' ') > 0 THEN
+                    lib_err.raise_error('INVALID_MATERIAL_DATA', 'barcode at most 30 characters without spaces');
+                END IF;
+                IF LENGTH(l_shelf) > 60 THEN
+                    lib_err.raise_error('INVALID_MATERIAL_DATA', 'shelf location longer than 60 characters');
+                END IF;
+                l_price := NULL;
+                IF l_price_txt IS NOT NULL THEN
+                    IF LENGTH(l_price_txt) > 11 OR INSTR(l_price_txt, '.', 1, 2) > 0
+                       OR LENGTH(TRIM(TRANSLATE(l_price_txt, '0123456789.', '           '))) > 0
+                       OR l_price_txt = '.' THEN
+                        lib_err.raise_error('INVALID_MATERIAL_DATA', 'price ' || SUBSTR(l_price_txt, 1, 20));
+                    END IF;
+                    l_price := ROUND(TO_NUMBER(l_price_txt), 2);
+                END IF;
+                SELECT MIN(branch_id) INTO l_branch_id FROM branches WHERE code = l_code AND is_active = 'Y';
+                IF l_branch_id IS NULL THEN
+                    lib_err.raise_error('BRANCH_NOT_FOUND', 'branch code ' || SUBSTR(NVL(l_code, '(none)'), 1, 20));
+                END IF;
+                l_owner := NULL;
+                IF l_barcode IS NOT NULL THEN
+                    SELECT MIN(material_id) INTO l_owner FROM copies WHERE barcode = l_barcode;
+                END IF;
+                IF l_owner = p_material_id THEN
+                    p_kept := p_kept + 1;
+                ELSIF l_owner IS NOT NULL THEN
+                    lib_err.raise_error('BARCODE_TAKEN', l_barcode);
+                ELSE
+                    l_new := l_barcode;
+                    IF l_new IS NULL THEN
+                        l_new := new_barcode();
+                    END IF;
+                    INSERT INTO copies (material_id, branch_id, barcode, status, shelf_location, price, acquired_on,
+                                        status_changed_at, call_number, call_number_sort)
+                    VALUES (p_material_id, l_branch_id, l_new, 'AVAILABLE', l_shelf, l_price,
+                            lib_clock.now_utc(), lib_clock.now_utc(), l_call, l_call_key);
+                    p_added := p_added + 1;
+                END IF;
+            END IF;
+        END LOOP;
+    END import_copies;
+
+    PROCEDURE import_title(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_identifiers IN VARCHAR2,
+                           p_material_type IN VARCHAR2, p_genre_name IN VARCHAR2, p_publisher IN VARCHAR2,
+                           p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
+                           p_edition IN VARCHAR2, p_extent IN VARCHAR2, p_authors IN VARCHAR2,
+                           p_subjects IN VARCHAR2, p_copies IN VARCHAR2, p_material_id OUT NUMBER,
+                           p_outcome OUT VARCHAR2, p_matched_by OUT VARCHAR2, p_copies_added OUT NUMBER,
+                           p_note OUT VARCHAR2) IS
+        l_material_id materials.material_id%TYPE;
+        l_genre_id    materials.genre_id%TYPE;
+        l_type        VARCHAR2(4000);
+        l_lang        VARCHAR2(4000);
+        l_isbn        materials.isbn%TYPE;
+        l_subtitle    materials.subtitle%TYPE;
+        l_publisher   materials.publisher%TYPE;
+        l_description materials.description%TYPE;
+        l_edition     materials.edition%TYPE;
+        l_extent      materials.extent%TYPE;
+        l_skipped     VARCHAR2(1000);
+        l_kept        NUMBER;
+        l_entry_type  VARCHAR2(4000);
+        l_value       VARCHAR2(4000);
+        l_entry       VARCHAR2(4000);
+        l_new_type    VARCHAR2(4000); -- the record's type, NULL when it says none (an update keeps the title's)
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        l_new_type := UPPER(blank_null(p_material_type));
+        l_type := type_of(p_material_type);
+        l_lang := language_of(p_language);
+        IF LENGTH(p_edition) > 200 OR LENGTH(p_extent) > 200 THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'edition or extent longer than 200 characters');
+        END IF;
+        IF blank_null(p_genre_name) IS NOT NULL THEN
+            SELECT MIN(genre_id) INTO l_genre_id FROM genres WHERE UPPER(name) = UPPER(TRIM(p_genre_name));
+        END IF;
+        check_material_data(p_title, p_subtitle, l_type, l_genre_id, p_publisher, p_publication_year, l_lang,
+                 p_description, 25);
+        -- the first valid ISBN of the record is the title's own (materials.isbn)
+        FOR i IN 1 .. item_count(p_identifiers, '|') LOOP
+            l_entry := item_of(p_identifiers, '|', i);
+            l_entry_type := id_part(l_entry, 1);
+            l_value := id_part(l_entry, 2);
+            IF l_isbn IS NULL AND l_entry_type = 'ISBN' AND isbn_valid(l_value) = 1 THEN
+                l_isbn := normalize_isbn(l_value);
+            END IF;
+        END LOOP;
+        l_subtitle := blank_null(p_subtitle); -- not inside the SQL: PLS-00231
+        l_publisher := blank_null(p_publisher);
+        l_description := blank_null(p_description);
+        l_edition := blank_null(p_edition);
+        l_extent := blank_null(p_extent);
+        matching_title(p_identifiers, l_material_id, p_matched_by);
+        IF l_material_id IS NULL THEN
+            INSERT INTO materials (title, subtitle, isbn, material_type, genre_id, publisher, publication_year,
+                                   language_code, description, replacement_cost, created_at, edition, extent)
+            VALUES (TRIM(p_title), l_subtitle, l_isbn, l_type, l_genre_id, l_publisher, p_publication_year, l_lang,
+                    l_description, 25, lib_clock.now_utc(), l_edition, l_extent)
+            RETURNING material_id INTO l_material_id;
+            p_outcome := 'CREATED';
+        ELSE
+            -- the record's data replaces the title's; what the record lacks is kept
+            UPDATE materials
+               SET title = TRIM(p_title),
+                   subtitle = NVL(l_subtitle, subtitle),
+                   isbn = NVL(isbn, l_isbn),
+                   material_type = NVL(l_new_type, material_type),
+                   genre_id = NVL(l_genre_id, genre_id),
+                   publisher = NVL(l_publisher, publisher),
+                   publication_year = NVL(p_publication_year, publication_year),
+                   language_code = l_lang,
+                   description = NVL(l_description, description),
+                   edition = NVL(l_edition, edition),
+                   extent = NVL(l_extent, extent)
+             WHERE material_id = l_material_id;
+            p_outcome := 'MATCHED';
+        END IF;
+        l_skipped := add_identifiers(l_material_id, p_identifiers, 1);
+        IF LENGTH(TRIM(p_authors)) > 0 THEN
+            set_authors(l_material_id, p_authors);
+        END IF;
+        IF LENGTH(TRIM(p_subjects)) > 0 THEN
+            replace_subjects(l_material_id, p_subjects);
+        END IF;
+        import_copies(l_material_id, p_copies, p_copies_added, l_kept);
+        p_note := NULL;
+        IF l_skipped IS NOT NULL THEN
+            p_note := SUBSTR('invalid ISBN left out: ' || l_skipped, 1, 1000);
+        END IF;
+        IF l_kept > 0 AND p_note IS NULL THEN
+            p_note := TO_CHAR(l_kept) || ' copies already there';
+        ELSIF l_kept > 0 THEN
+            p_note := SUBSTR(p_note || '; ' || TO_CHAR(l_kept) || ' copies already there', 1, 1000);
+        END IF;
+        p_material_id := l_material_id;
+    END import_title;
+
 END lib_catalog;
 /

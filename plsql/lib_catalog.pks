@@ -223,5 +223,88 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * @throws -20511 AUTHOR_IN_USE titles credit the author
      */
     PROCEDURE delete_author(p_author_id IN NUMBER);
+    /**
+     * Replace the identifiers of a title (material_identifiers) with a list. Entries are separated by '|',
+     * each TYPE:value, optionally followed by ;qualifier: 'ISBN:978-0-14-143951-8;pbk.|LCCN:2001012345|
+     * CONTROL:(OCoLC)12345'. TYPE is ISBN (stored normalised, check digit verified), ISSN (NNNN-NNNC, check
+     * digit verified), LCCN or CONTROL (a control number, the issuing organisation in parentheses first,
+     * none = unknown). Repeated entries are kept once. NULL or blank = no identifiers.
+     * @param p_material_id materials.material_id
+     * @param p_identifiers the list
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20502 INVALID_ISBN
+     * @throws -20563 INVALID_IDENTIFIER unknown type, malformed ISSN, value longer than 60 characters
+     */
+    PROCEDURE set_identifiers(p_material_id IN NUMBER, p_identifiers IN VARCHAR2);
+
+    /**
+     * Add one identifier to a title, unless the title has it already; arguments as one entry of set_identifiers.
+     * @param p_material_id materials.material_id
+     * @param p_id_type     ISBN, ISSN, LCCN or CONTROL
+     * @param p_id_value    the identifier
+     * @param p_id_source   for CONTROL the issuing organisation (e.g. OCoLC), NULL = unknown
+     * @param p_qualifier   optional, e.g. hardcover
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20502 INVALID_ISBN
+     * @throws -20563 INVALID_IDENTIFIER
+     */
+    PROCEDURE add_identifier(p_material_id IN NUMBER, p_id_type IN VARCHAR2, p_id_value IN VARCHAR2,
+                             p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2);
+
+    /**
+     * Replace the subject headings of a title (material_subjects), in order; the title's search document
+     * takes them. Entries are separated by '|', each a heading optionally followed by ;thesaurus
+     * ('Whales -- Fiction;lcsh'). NULL or blank = none.
+     * @param p_material_id materials.material_id
+     * @param p_subjects    the list, at most 400 characters a heading and 200 headings
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20564 INVALID_SUBJECT heading too long, too many headings
+     */
+    PROCEDURE set_subjects(p_material_id IN NUMBER, p_subjects IN VARCHAR2);
+
+    /**
+     * Import one catalog record (a MARC record or a CSV row): match it to a title by any of its ISBNs
+     * (ISBN-10 and ISBN-13 forms alike), then by its control numbers; update that title (MATCHED) or add
+     * one (CREATED). Invalid ISBNs are left out and said in p_note (the record is kept); identifiers are
+     * added to the title's, subjects and authors replace the title's when the record has some; each
+     * holding becomes a copy unless the title has that barcode already. Needs CATALOG_IMPORT.
+     * @param p_title            required (MARC 245 $a)
+     * @param p_subtitle         optional
+     * @param p_identifiers      as set_identifiers
+     * @param p_material_type    NULL = BOOK (an update keeps the title's)
+     * @param p_genre_name       a genre's name; used only when a genre of that name exists (ignoring case)
+     * @param p_publisher        optional
+     * @param p_publication_year optional, 1 to next year
+     * @param p_language         ISO 639-2 code, NULL = eng
+     * @param p_description      optional summary
+     * @param p_edition          optional edition statement
+     * @param p_extent           optional physical description
+     * @param p_authors          as add_material
+     * @param p_subjects         as set_subjects
+     * @param p_copies           holdings separated by CHR(30), each barcode, branch code, shelf location,
+     *                           price (with a point) and call number separated by CHR(31); barcode NULL =
+     *                           generated
+     * @param p_material_id      OUT the title created or matched
+     * @param p_outcome          OUT CREATED or MATCHED
+     * @param p_matched_by       OUT the identifier that matched (ISBN 9780141439518, CONTROL (OCoLC)123)
+     * @param p_copies_added     OUT copies added
+     * @param p_note             OUT what was left out (invalid ISBNs, copies already there), NULL = nothing
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20503 BARCODE_TAKEN a holding's barcode belongs to another title
+     * @throws -20505 BRANCH_NOT_FOUND a holding's branch code
+     * @throws -20506 INVALID_MATERIAL_DATA no title, bad year, bad holding
+     * @throws -20563 INVALID_IDENTIFIER
+     * @throws -20564 INVALID_SUBJECT
+     */
+    PROCEDURE import_title(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_identifiers IN VARCHAR2,
+                           p_material_type IN VARCHAR2, p_genre_name IN VARCHAR2, p_publisher IN VARCHAR2,
+                           p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
+                           p_edition IN VARCHAR2, p_extent IN VARCHAR2, p_authors IN VARCHAR2,
+                           p_subjects IN VARCHAR2, p_copies IN VARCHAR2, p_material_id OUT NUMBER,
+                           p_outcome OUT VARCHAR2, p_matched_by OUT VARCHAR2, p_copies_added OUT NUMBER,
+                           p_note OUT VARCHAR2);
 END lib_catalog;
 /

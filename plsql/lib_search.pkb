@@ -3,38 +3,58 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     -- The authors of a document: names in credit order joined by '; ', not cut to the column's 4000
     -- bytes (LISTAGG's ON OVERFLOW does not translate): a title credits a handful of people.
 
+    -- Keys are copied into locals anchored to the key column before any SQL: on PostgreSQL a NUMBER
+    -- (numeric) compared with the bigint key defeats its index (a scan of every document per call).
+
     FUNCTION title_changed(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
                            p_isbn IN VARCHAR2) RETURN NUMBER IS
+        l_material_id search_documents.material_id%TYPE := p_material_id;
     BEGIN
         UPDATE search_documents
            SET title = p_title, subtitle = p_subtitle, isbn = p_isbn
-         WHERE material_id = p_material_id;
+         WHERE material_id = l_material_id;
         IF SQL%ROWCOUNT = 0 THEN
             -- a new title: no credits yet (they are inserted after it, and mark it stale then)
             INSERT INTO search_documents (material_id, title, subtitle, isbn)
-            VALUES (p_material_id, p_title, p_subtitle, p_isbn);
+            VALUES (l_material_id, p_title, p_subtitle, p_isbn);
         END IF;
         RETURN 1;
     END title_changed;
 
     FUNCTION title_removed(p_material_id IN NUMBER) RETURN NUMBER IS
+        l_material_id search_documents.material_id%TYPE := p_material_id;
     BEGIN
-        DELETE FROM search_documents WHERE material_id = p_material_id;
+        DELETE FROM search_documents WHERE material_id = l_material_id;
         RETURN 1;
     END title_removed;
 
     FUNCTION credits_changed(p_material_id IN NUMBER) RETURN NUMBER IS
+        l_material_id search_documents.material_id%TYPE := p_material_id;
     BEGIN
         UPDATE search_documents SET authors_stale = 'Y'
-         WHERE material_id = p_material_id AND authors_stale IS NULL;
+         WHERE material_id = l_material_id AND authors_stale IS NULL;
         RETURN 1;
     END credits_changed;
 
+    FUNCTION subjects_changed(p_material_id IN NUMBER) RETURN NUMBER IS
+        l_material_id search_documents.material_id%TYPE := p_material_id;
+    BEGIN
+        -- title written again too: see refresh_stale (Oracle Text sees changes of its indexed column only)
+        UPDATE search_documents d
+           SET subjects = (SELECT LISTAGG(s.heading, '; ') WITHIN GROUP (ORDER BY s.heading_order)
+                             FROM material_subjects s
+                            WHERE s.material_id = l_material_id),
+               title = (SELECT m.title FROM materials m WHERE m.material_id = l_material_id)
+         WHERE d.material_id = l_material_id;
+        RETURN 1;
+    END subjects_changed;
+
     FUNCTION author_renamed(p_author_id IN NUMBER) RETURN NUMBER IS
+        l_author_id material_authors.author_id%TYPE := p_author_id;
     BEGIN
         UPDATE search_documents SET authors_stale = 'Y'
          WHERE authors_stale IS NULL
-           AND material_id IN (SELECT ma.material_id FROM material_authors ma WHERE ma.author_id = p_author_id);
+           AND material_id IN (SELECT ma.material_id FROM material_authors ma WHERE ma.author_id = l_author_id);
         RETURN 1;
     END author_renamed;
 
@@ -49,6 +69,9 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
                             FROM material_authors ma
                             JOIN authors a ON a.author_id = ma.author_id
                            WHERE ma.material_id = d.material_id),
+               subjects = (SELECT LISTAGG(s.heading, '; ') WITHIN GROUP (ORDER BY s.heading_order)
+                             FROM material_subjects s
+                            WHERE s.material_id = d.material_id),
                title = (SELECT m.title FROM materials m WHERE m.material_id = d.material_id)
          WHERE d.authors_stale = 'Y';
         l_count := SQL%ROWCOUNT;
@@ -59,14 +82,18 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     BEGIN
         DELETE FROM search_documents;
         -- one pass over the credits grouped by title (hash joins), not a lookup per title
-        INSERT INTO search_documents (material_id, title, subtitle, isbn, authors)
-        SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names
+        INSERT INTO search_documents (material_id, title, subtitle, isbn, authors, subjects)
+        SELECT m.material_id, m.title, m.subtitle, m.isbn, c.names, h.headings
           FROM materials m
           LEFT JOIN (SELECT ma.material_id,
                             LISTAGG(a.full_name, '; ') WITHIN GROUP (ORDER BY ma.author_order, a.full_name) AS names
                        FROM material_authors ma
                        JOIN authors a ON a.author_id = ma.author_id
-                      GROUP BY ma.material_id) c ON c.material_id = m.material_id;
+                      GROUP BY ma.material_id) c ON c.material_id = m.material_id
+          LEFT JOIN (SELECT s.material_id,
+                            LISTAGG(s.heading, '; ') WITHIN GROUP (ORDER BY s.heading_order) AS headings
+                       FROM material_subjects s
+                      GROUP BY s.material_id) h ON h.material_id = m.material_id;
     END rebuild_documents;
 
 END lib_search;

@@ -6,9 +6,10 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * columns are copied by the row trigger of materials; a change of credits (material_authors) or of an
      * author's name marks the documents concerned stale, and the statement's end refreshes them (a row
      * trigger may not query its own table: ORA-04091). A bulk load that bypasses the triggers calls
-     * rebuild_documents. Subjects: the catalog records none yet (the column stays NULL); when it does,
-     * rebuild_documents and refresh_stale fill the column from them, and the triggers of their table mark
-     * documents stale as those of material_authors do.
+     * rebuild_documents. Subjects: the headings of material_subjects in order, joined by '; ': lib_catalog,
+     * the only writer of material_subjects, calls subjects_changed once after replacing a title's headings
+     * (one update of the document, not one per heading as row triggers would make on PostgreSQL);
+     * refresh_stale and rebuild_documents fill them too.
      * @internal called only by the triggers and the bulk loader: the application role gets no EXECUTE on it.
      */
 
@@ -31,6 +32,13 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * @return 1
      */
     FUNCTION title_removed(p_material_id IN NUMBER) RETURN NUMBER;
+
+    /**
+     * Copy a title's subject headings (material_subjects) into its document.
+     * @param p_material_id materials.material_id
+     * @return 1
+     */
+    FUNCTION subjects_changed(p_material_id IN NUMBER) RETURN NUMBER;
 
     /**
      * Mark a title's document stale: its credits changed (refresh_stale brings it up to date).

@@ -20,6 +20,7 @@ from datalayer.errors import ErrorCatalog
 from datalayer.gateway import Gateway
 from services import metrics
 from services.accounts import SessionCheck
+from services.imports.runner import ImportQueue, ImportSettings
 from services.ratelimit import SlidingWindowLimiter
 from services.settings import Settings, get_settings
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
             yield
         finally:
             updater.stop()
+            app.state.imports.shutdown()
             await gw.aclose()
             gw.close()
             metrics.mark_process_dead()
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None, gateway: Gateway | None = None)
     app.state.route_stats = metrics.RouteStats()
     app.state.recent_errors = metrics.RecentErrors()
     app.state.session_checks = SessionCheck(settings.session_check_s)  # shared with the staff UI
+    app.state.imports = ImportQueue(gw, ImportSettings.from_env())  # bulk imports: a thread of this process
     window = settings.login_rate_window_s
     app.state.limiters = {"login_ip": SlidingWindowLimiter(settings.login_rate_per_ip, window),
                           "login_user": SlidingWindowLimiter(settings.login_rate_per_user, window),

@@ -8,6 +8,7 @@ from api.routers import (
     copies,
     fines,
     holds,
+    imports,
     materials,
     notices,
     patrons,
@@ -16,4 +17,5 @@ from api.routers import (
     system,
 )
 
-ROUTERS = (system, auth, catalog, portal, circulation, copies, holds, patrons, fines, materials, reports, admin, notices)
+ROUTERS = (system, auth, catalog, portal, circulation, copies, holds, patrons, fines, materials, reports, admin, notices,
+           imports)

@@ -66,6 +66,13 @@ AUDITED: dict[str, Audit] = {
     "materials": Audit(),
     "material_authors": Audit(note="row_id is the material_id, author_id heads the values of an UPDATE."),
     "copies": Audit(),
+    "material_identifiers": Audit(),
+    "material_subjects": Audit(note="row_id is the material_id, heading_order heads the values of an UPDATE."),
+    "catalog_imports": Audit(quiet=("records_read", "created_count", "matched_count", "rejected_count",
+                                    "copies_added", "finished_at"),
+                             note="An import's upload, start and end; its progress (the counts alone, one "
+                                  "change per record read) is not audited: the report rows and the records "
+                                  "it writes are."),
     "circ_policies": Audit(),
     "copy_inspections": Audit(),
     "loans": Audit(),
@@ -99,6 +106,8 @@ EXEMPT: dict[str, str] = {
     "schema_version": "the install and upgrade history, written only by the installers as the schema owner",
     "search_documents": "derived data: each title's search text, rewritten by lib_search from materials, material_authors "
                         "and authors, whose own triggers audit every change",
+    "catalog_import_records": "a log itself: the per-record report of an import (lib_imports); the titles, copies "
+                              "and patrons an import writes are audited by their own triggers",
     "job_runs": "a log itself: one row per nightly job run with its times, counts and outcome, written by lib_jobs",
 }
 

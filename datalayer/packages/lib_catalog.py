@@ -252,3 +252,85 @@ def delete_author(s: Session, author_id: int | None) -> None:
     PROCEDURE delete_author(p_author_id IN NUMBER)
     """
     s.call("lib_catalog.delete_author", author_id)
+
+
+def set_identifiers(s: Session, material_id: int | None, identifiers: str | None) -> None:
+    """Replace the identifiers of a title (material_identifiers) with a list. Entries are separated by '|',
+    each TYPE:value, optionally followed by ;qualifier: 'ISBN:978-0-14-143951-8;pbk.|LCCN:2001012345|
+    CONTROL:(OCoLC)12345'. TYPE is ISBN (stored normalised, check digit verified), ISSN (NNNN-NNNC, check
+    digit verified), LCCN or CONTROL (a control number, the issuing organisation in parentheses first,
+    none = unknown). Repeated entries are kept once. NULL or blank = no identifiers.
+
+    PROCEDURE set_identifiers(p_material_id IN NUMBER, p_identifiers IN VARCHAR2)
+    """
+    s.call("lib_catalog.set_identifiers", material_id, identifiers)
+
+
+def add_identifier(
+    s: Session,
+    material_id: int | None,
+    id_type: str | None,
+    id_value: str | None,
+    id_source: str | None,
+    qualifier: str | None,
+) -> None:
+    """Add one identifier to a title, unless the title has it already; arguments as one entry of set_identifiers.
+
+    PROCEDURE add_identifier(p_material_id IN NUMBER, p_id_type IN VARCHAR2, p_id_value IN VARCHAR2,
+        p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2)
+    """
+    s.call("lib_catalog.add_identifier", material_id, id_type, id_value, id_source, qualifier)
+
+
+def set_subjects(s: Session, material_id: int | None, subjects: str | None) -> None:
+    """Replace the subject headings of a title (material_subjects), in order; the title's search document
+    takes them. Entries are separated by '|', each a heading optionally followed by ;thesaurus
+    ('Whales -- Fiction;lcsh'). NULL or blank = none.
+
+    PROCEDURE set_subjects(p_material_id IN NUMBER, p_subjects IN VARCHAR2)
+    """
+    s.call("lib_catalog.set_subjects", material_id, subjects)
+
+
+class ImportTitleOut(NamedTuple):
+    """The OUT values of lib_catalog.import_title."""
+    material_id: int | None
+    outcome: str | None
+    matched_by: str | None
+    copies_added: int | None
+    note: str | None
+
+
+def import_title(
+    s: Session,
+    title: str | None,
+    subtitle: str | None,
+    identifiers: str | None,
+    material_type: str | None,
+    genre_name: str | None,
+    publisher: str | None,
+    publication_year: int | None,
+    language: str | None,
+    description: str | None,
+    edition: str | None,
+    extent: str | None,
+    authors: str | None,
+    subjects: str | None,
+    copies: str | None,
+) -> ImportTitleOut:
+    """Import one catalog record (a MARC record or a CSV row): match it to a title by any of its ISBNs
+    (ISBN-10 and ISBN-13 forms alike), then by its control numbers; update that title (MATCHED) or add
+    one (CREATED). Invalid ISBNs are left out and said in p_note (the record is kept); identifiers are
+    added to the title's, subjects and authors replace the title's when the record has some; each
+    holding becomes a copy unless the title has that barcode already. Needs CATALOG_IMPORT.
+
+    PROCEDURE import_title(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_identifiers IN VARCHAR2,
+        p_material_type IN VARCHAR2, p_genre_name IN VARCHAR2, p_publisher IN VARCHAR2,
+        p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2, p_edition IN VARCHAR2,
+        p_extent IN VARCHAR2, p_authors IN VARCHAR2, p_subjects IN VARCHAR2, p_copies IN VARCHAR2,
+        p_material_id OUT NUMBER, p_outcome OUT VARCHAR2, p_matched_by OUT VARCHAR2, p_copies_added OUT NUMBER,
+        p_note OUT VARCHAR2)
+    """
+    return ImportTitleOut(*s.call("lib_catalog.import_title", title, subtitle, identifiers, material_type, genre_name,
+            publisher, publication_year, language, description, edition, extent, authors, subjects, copies, Out(int),
+            Out(str), Out(str), Out(int), Out(str)))

@@ -218,6 +218,23 @@ def _cases():
         i = db.insert("copy_inspections", {"copy_id": f.copy(), "grade": "WORN", "note": "test"}, "inspection_id")
         return {"inspection_id": i}, i, "", ("note", "torn"), {"note": ("test", "torn")}
 
+    def material_identifiers(db, f):
+        i = db.insert("material_identifiers", {"material_id": f.material(), "id_type": "CONTROL", "id_value": "ocm1",
+                                               "id_source": "OCoLC"}, "identifier_id")
+        return {"identifier_id": i}, i, "", ("id_value", "ocm2"), {"id_value": ("ocm1", "ocm2")}
+
+    def material_subjects(db, f):
+        m = f.material()
+        db.execute("INSERT INTO material_subjects (material_id, heading_order, heading) VALUES (:m, 1, 'Whales')",
+                   {"m": m})
+        return {"material_id": m, "heading_order": 1}, m, "heading_order=1", ("heading", "Whaling"), \
+            {"heading": ("Whales", "Whaling")}
+
+    def catalog_imports(db, f):
+        i = db.insert("catalog_imports", {"import_kind": "MARC", "file_name": "test.mrc", "file_bytes": 10},
+                      "import_id")
+        return {"import_id": i}, i, "", ("status", "RUNNING"), {"status": ("QUEUED", "RUNNING")}
+
     def transits(db, f):
         t = db.insert("transits", {"copy_id": f.copy(), "from_branch_id": f.branch(), "to_branch_id": f.branch(),
                                    "reason": "HOME"}, "transit_id")
@@ -319,7 +336,8 @@ def _cases():
         return {"job_name": name}, None, f"job_name={name}", ("run_hour", 3), {"run_hour": ("1", "3")}
 
     return {fn.__name__: fn for fn in (users, roles, permissions, user_roles, role_permissions, role_requests,
-                                       branches, closed_days, closed_weekdays, copy_inspections, transits, patrons, genres, authors, materials, material_authors,
+                                       branches, closed_days, closed_weekdays, copy_inspections, transits, material_identifiers, material_subjects,
+                                       catalog_imports, patrons, genres, authors, materials, material_authors,
                                        copies, circ_policies, loans, holds, fines, payments, notices, notice_items,
                                        notice_templates, notice_preferences, app_settings,
                                        app_errors, jobs)}

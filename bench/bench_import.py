@@ -1,0 +1,142 @@
+"""MARC21 import at scale (issue 14): prints figures, asserts nothing.
+
+    .venv/bin/python -m bench.bench_import [--records 100000] [--batch 500] [--db ils_bench_import] [--skip-build]
+
+Builds a fresh database (--db, default ils_bench_import) in the embedded cluster, writes --records MARC21
+records with pymarc to a temporary file (a streamed write: each record has two ISBNs, a control number, an
+author, two subject headings and one 952 holding at the main branch), then imports the file as the
+application role acting as a cataloger, exactly as the server's import queue does (services/imports/runner:
+a batch per transaction, a savepoint per record, every outcome reported to lib_imports). Prints records/s
+and the peak memory of the import: tracemalloc's peak of Python allocations, and the growth of the process's
+maximum RSS (resource.getrusage), for the whole file and for its first tenth, to show memory flat in file
+size. Target: >= 1,000 records/s.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import secrets
+import tempfile
+import time
+import tracemalloc
+
+import pymarc
+from pymarc import Field, Indicators, Record, Subfield
+
+from database.postgres import build
+from datalayer.gateway import Gateway, SessionActor
+from datalayer.packages import lib_imports
+from datalayer.session import connect
+from scripts import cluster
+from services.accounts import key_hash
+from services.imports.runner import Importer
+
+
+def isbn13(n: int) -> str:
+    core = f"979{n:09d}"
+    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core))
+    return core + str((10 - total % 10) % 10)
+
+
+WORDS = ("whale", "garden", "river", "night", "stone", "winter", "letters", "house", "sea", "war", "peace", "island")
+
+
+def write_file(path: str, count: int, first: int = 0) -> int:
+    rnd = random.Random(first)
+    with open(path, "wb") as out:
+        for i in range(first, first + count):
+            r = Record(force_utf8=True)
+            r.leader = pymarc.Leader("     nam a22     7a 4500")
+            r.add_field(Field(tag="001", data=f"b{i:08d}"), Field(tag="003", data="BENCH"),
+                        Field(tag="008", data="000000s2001    xx            000 0 eng d"))
+            for n in (2 * i, 2 * i + 1):
+                r.add_field(Field(tag="020", indicators=Indicators(" ", " "), subfields=[Subfield("a", isbn13(n))]))
+            r.add_field(Field(tag="100", indicators=Indicators("1", " "),
+                              subfields=[Subfield("a", f"Author{rnd.randrange(20000)}, Ann,")]))
+            title = " ".join(rnd.choice(WORDS) for _ in range(3)).capitalize()
+            r.add_field(Field(tag="245", indicators=Indicators("1", "0"),
+                              subfields=[Subfield("a", f"{title} {i} :"), Subfield("b", "a bench record /")]))
+            r.add_field(Field(tag="264", indicators=Indicators(" ", "1"),
+                              subfields=[Subfield("b", "Bench Press,"), Subfield("c", str(1900 + i % 120))]))
+            r.add_field(Field(tag="300", indicators=Indicators(" ", " "), subfields=[Subfield("a", f"{100 + i % 400} p.")]))
+            for w in rnd.sample(WORDS, 2):
+                r.add_field(Field(tag="650", indicators=Indicators(" ", "0"),
+                                  subfields=[Subfield("a", w.capitalize()), Subfield("x", "Fiction.")]))
+            r.add_field(Field(tag="952", indicators=Indicators(" ", " "),
+                              subfields=[Subfield("a", "MAIN"), Subfield("p", f"BENCH{i:09d}"), Subfield("o", f"813 B{i}"),
+                                         Subfield("g", "19.99")]))
+            out.write(r.as_marc())
+    return os.path.getsize(path)
+
+
+def cataloger(owner_url: str) -> SessionActor:
+    s = connect(owner_url)
+    try:
+        user = s.insert("users", {"username": f"bench_cat_{secrets.token_hex(3)}", "password_hash": "x",
+                                  "full_name": "Bench cataloger"}, "user_id")
+        s.execute("INSERT INTO user_roles (user_id, role_id) SELECT :u, role_id FROM roles WHERE code = 'CATALOGER'",
+                  {"u": user})
+        key = secrets.token_urlsafe(24)
+        s.execute("""INSERT INTO user_sessions (user_id, key_hash, kind, created_at, last_seen_at, expires_at)
+                     VALUES (:u, :k, 'API', CURRENT_TIMESTAMP AT TIME ZONE 'UTC', CURRENT_TIMESTAMP AT TIME ZONE 'UTC',
+                             (CURRENT_TIMESTAMP AT TIME ZONE 'UTC') + interval '1 day')""",
+                  {"u": user, "k": key_hash(key)})
+        s.commit()
+    finally:
+        s.close()
+    return SessionActor(user, key)
+
+
+def run(gw: Gateway, actor: SessionActor, path: str, batch: int, label: str) -> None:
+    with gw.transaction(actor) as s:
+        (import_id,) = lib_imports.start_import(s, "MARC", os.path.basename(path), os.path.getsize(path), "N", None)
+        lib_imports.begin_import(s, import_id)
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    with open(path, "rb") as stream:
+        counts = Importer(gw, actor, batch).run(import_id, "MARC", stream, dry_run=False)
+    elapsed = time.perf_counter() - t0
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    with gw.transaction(actor) as s:
+        lib_imports.finish_import(s, import_id, "DONE", None)
+    print(f"{label}: {counts['read']} records ({counts['CREATED']} created, {counts['MATCHED']} matched, "
+          f"{counts['REJECTED']} rejected, {counts['copies']} copies) in {elapsed:.1f} s = "
+          f"{counts['read'] / elapsed:,.0f} records/s; tracemalloc peak {peak / 1e6:.1f} MB; "
+          f"max RSS +{(rss1 - rss0) / 1024:.1f} MB (now {rss1 / 1024:.0f} MB)", flush=True)
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(prog="bench.bench_import")
+    p.add_argument("--records", type=int, default=100_000)
+    p.add_argument("--batch", type=int, default=500)
+    p.add_argument("--db", default="ils_bench_import")
+    p.add_argument("--skip-build", action="store_true", help="reuse --db as it is")
+    args = p.parse_args()
+    cluster.start()
+    if not args.skip_build:
+        t = time.perf_counter()
+        build.install(cluster.admin_url(), args.db)
+        print(f"database {args.db} built in {time.perf_counter() - t:.0f} s", flush=True)
+    actor = cataloger(cluster.admin_url(args.db))
+    gw = Gateway(cluster.app_url(args.db), min_size=1, max_size=2).open()
+    with tempfile.TemporaryDirectory() as tmp:
+        small, big = os.path.join(tmp, "small.mrc"), os.path.join(tmp, "big.mrc")
+        t = time.perf_counter()
+        size = write_file(big, args.records)
+        print(f"wrote {args.records} records ({size / 1e6:.1f} MB) with pymarc in {time.perf_counter() - t:.1f} s",
+              flush=True)
+        write_file(small, args.records // 10, first=args.records)  # other titles: numbered after the big file's
+        run(gw, actor, small, args.batch, f"first tenth ({args.records // 10} records)")
+        run(gw, actor, big, args.batch, f"whole file ({args.records} records)")
+        load = os.getloadavg()
+        print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
+    gw.close()
+
+
+if __name__ == "__main__":
+    main()

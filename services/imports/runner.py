@@ -1,0 +1,280 @@
+"""Running an import: the file read record by record, a batch of records per transaction through the
+packages as the uploader, a savepoint per record so a bad one is reported and the batch goes on, each
+record's outcome reported to lib_imports (the progress a client polls). A dry run does all of it and rolls
+each batch back, then keeps only the report: what it says is what the import would do (except that two
+records of one file in different batches cannot match each other in a dry run).
+
+Where it runs: a thread pool of the server process (ImportQueue), not a worker process of its own. An
+import acts as the cataloger who uploaded it (their permissions checked by the packages, their name in the
+audit trail); a separate process could only do that by holding their session key or through a service
+account with every catalog right. The cost: an import dies with its server process; lib_imports.fail_abandoned
+marks it FAILED when the next import is uploaded (no record reported for 10 minutes), what its committed batches wrote is kept, and importing the file again
+matches those records instead of duplicating them.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from datalayer.gateway import Actor, Gateway, run_guarded
+from datalayer.packages import lib_catalog, lib_imports, lib_patrons
+from datalayer.reads import imports as reads
+from datalayer.session import DbError, Session
+from services.imports import marc, tabular
+
+log = logging.getLogger("ils.imports")
+KINDS = ("MARC", "MARCXML", "CSV_TITLES", "CSV_PATRONS")
+BATCH = 500
+
+
+@dataclass
+class Outcome:
+    record_no: int
+    outcome: str                      # CREATED, MATCHED, REJECTED
+    label: str | None = None
+    material_id: int | None = None
+    patron_id: int | None = None
+    matched_by: str | None = None
+    error_name: str | None = None
+    detail: str | None = None
+    copies_added: int = 0
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's batch so the transaction rolls back."""
+
+
+def kind_of(file_name: str, declared: str | None = None) -> str:
+    """The import kind of an upload: as declared, else by the file's extension."""
+    if declared:
+        return declared.upper()
+    name = file_name.lower()
+    if name.endswith((".xml", ".marcxml")):
+        return "MARCXML"
+    if name.endswith(".csv"):
+        return "CSV_TITLES"
+    return "MARC"
+
+
+def records(kind: str, stream: IO[bytes]) -> Iterator[Any]:
+    if kind == "MARC":
+        return marc.read_marc(stream)
+    if kind == "MARCXML":
+        return marc.read_marcxml(stream)
+    return tabular.rows(stream)
+
+
+
+def _reason(exc: DbError) -> str:
+    msg = str(exc)
+    return msg.split(": ", 1)[-1][:1000] if exc.code is not None else msg[:1000]
+
+
+class Importer:
+    """Reads one file and imports it (see the module's doc)."""
+
+    def __init__(self, gw: Gateway, actor: Actor | None, batch: int = BATCH,
+                 on_batch: Callable[[int], None] | None = None):
+        self.gw, self.actor, self.batch, self.on_batch = gw, actor, batch, on_batch
+        self._catalog: dict[int, tuple[str, int, str]] | None = None
+        self._branches: dict[str, int] | None = None
+
+    def error_name(self, exc: DbError) -> str:
+        if self._catalog is None:
+            self._catalog = self.gw.error_catalog()
+        entry = self._catalog.get(exc.code) if exc.code is not None else None
+        return entry[0] if entry else "DATABASE_ERROR"
+
+    # ---- one record ----------------------------------------------------------------------------------
+    def _title(self, s: Session, no: int, item: Any, kind: str) -> Outcome:
+        if isinstance(item, (marc.Unreadable, tabular.BadRow)):
+            name = "MARC_UNREADABLE" if isinstance(item, marc.Unreadable) else "CSV_ROW_INVALID"
+            return Outcome(no, "REJECTED", error_name=name, detail=str(item)[:1000])
+        try:
+            record = tabular.to_title(item) if kind == "CSV_TITLES" else marc.to_title(item)
+        except tabular.BadRow as exc:
+            return Outcome(no, "REJECTED", label=(item.get("title") or None), error_name="CSV_ROW_INVALID",
+                           detail=str(exc))
+        except Exception as exc:  # a record pymarc read but whose fields do not hold together
+            return Outcome(no, "REJECTED", label=marc.label_of(item) if kind != "CSV_TITLES" else None,
+                           error_name="MARC_UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:1000])
+        try:
+            out = run_guarded(s, lib_catalog.import_title, *record.args())
+        except DbError as exc:
+            return Outcome(no, "REJECTED", label=record.title, error_name=self.error_name(exc), detail=_reason(exc))
+        notes = [out.note] if out.note else []
+        if out.copies_added:
+            notes.append(f"{out.copies_added} copies added")
+        return Outcome(no, out.outcome, label=record.title, material_id=out.material_id, matched_by=out.matched_by,
+                       detail="; ".join(notes)[:2000] or None, copies_added=out.copies_added or 0)
+
+    def _patron(self, s: Session, no: int, item: Any) -> Outcome:
+        if isinstance(item, tabular.BadRow):
+            return Outcome(no, "REJECTED", error_name="CSV_ROW_INVALID", detail=str(item))
+        label = " ".join(p for p in (item.get("first_name"), item.get("last_name")) if p) or None
+        if self._branches is None:
+            self._branches = reads.branch_ids(s)
+        code = (item.get("home_branch") or "").upper()
+        branch_id = self._branches.get(code) if code else None
+        if code and branch_id is None:
+            return Outcome(no, "REJECTED", label=label, error_name="BRANCH_NOT_FOUND", detail=f"branch code {code[:20]}")
+        card = item.get("card_number") or None
+        found = reads.patron_by_card(s, card) if card else None
+        args = (item.get("first_name") or None, item.get("last_name") or None, item.get("email") or None,
+                item.get("phone") or None, item.get("address") or None, (item.get("category") or "").upper() or None)
+        try:
+            if found:
+                run_guarded(s, lib_patrons.update_patron, found["patron_id"], *args,
+                            branch_id or found["home_branch_id"])
+                return Outcome(no, "MATCHED", label=label, patron_id=found["patron_id"], matched_by=f"CARD {card}")
+            out = run_guarded(s, lib_patrons.register, *args, branch_id, card)
+            return Outcome(no, "CREATED", label=label, patron_id=out.patron_id)
+        except DbError as exc:
+            return Outcome(no, "REJECTED", label=label, error_name=self.error_name(exc), detail=_reason(exc))
+
+    # ---- a file -----------------------------------------------------------------------------------------
+    def _report(self, s: Session, import_id: int | None, outcomes: list[Outcome]) -> None:
+        if import_id is None:
+            return
+        for o in outcomes:
+            lib_imports.record_result(s, import_id, o.record_no, o.outcome, o.material_id, o.patron_id,
+                                      (o.label or "")[:500] or None, o.matched_by, o.error_name, o.detail,
+                                      o.copies_added)
+
+    def run(self, import_id: int | None, kind: str, stream: IO[bytes], dry_run: bool) -> dict[str, int]:
+        """Import every record of the stream; the counts. import_id None: no report (the bench's bare run)."""
+        counts = {"CREATED": 0, "MATCHED": 0, "REJECTED": 0, "copies": 0, "read": 0}
+        source = records(kind, stream)
+        no = 0
+        done = False
+        while not done:
+            outcomes: list[Outcome] = []
+
+            def batch(s: Session) -> None:
+                nonlocal no, done
+                for item in source:
+                    no += 1
+                    o = self._patron(s, no, item) if kind == "CSV_PATRONS" else self._title(s, no, item, kind)
+                    outcomes.append(o)
+                    if len(outcomes) >= self.batch:
+                        return
+                done = True
+            try:
+                with self.gw.transaction(self.actor) as s:
+                    batch(s)
+                    if dry_run:
+                        raise _DryRun
+                    self._report(s, import_id, outcomes)
+            except _DryRun:
+                with self.gw.transaction(self.actor) as s:
+                    self._report(s, import_id, outcomes)
+            for o in outcomes:
+                counts[o.outcome] += 1
+                counts["copies"] += o.copies_added
+            counts["read"] += len(outcomes)
+            if self.on_batch:
+                self.on_batch(counts["read"])
+        return counts
+
+
+# ---- the queue in the server process -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ImportSettings:
+    directory: Path
+    max_bytes: int
+    batch: int = BATCH
+
+    @classmethod
+    def from_env(cls, env: dict | None = None) -> "ImportSettings":
+        env = dict(os.environ if env is None else env)
+        directory = Path(env.get("ILS_IMPORT_DIR") or Path(tempfile.gettempdir()) / "ils-imports")
+        return cls(directory=directory, max_bytes=int(env.get("ILS_IMPORT_MAX_MB") or 200) * 1024 * 1024,
+                   batch=int(env.get("ILS_IMPORT_BATCH") or BATCH))
+
+
+class UploadTooLarge(Exception):
+    pass
+
+
+class ImportQueue:
+    """Imports run one at a time on a thread of the server process (see the module's doc)."""
+
+    def __init__(self, gw: Gateway, settings: ImportSettings):
+        self.gw, self.settings = gw, settings
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ils-import")
+        self._started = threading.Event()
+
+    def file_of(self, import_id: int) -> Path:
+        return self.settings.directory / f"{int(import_id)}.upload"
+
+    async def save_upload(self, chunks, dest: Path) -> int:
+        """Write an upload (async iterator of bytes) to dest, bounded by max_bytes; its size."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        size = 0
+        with open(dest, "wb") as out:
+            async for chunk in chunks:
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    out.close()
+                    dest.unlink(missing_ok=True)
+                    raise UploadTooLarge
+                out.write(chunk)
+        return size
+
+    def save_file(self, source: IO[bytes], dest: Path) -> int:
+        """save_upload from a file object (the staff page's spooled upload)."""
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        size = 0
+        with open(dest, "wb") as out:
+            while chunk := source.read(1024 * 1024):
+                size += len(chunk)
+                if size > self.settings.max_bytes:
+                    out.close()
+                    dest.unlink(missing_ok=True)
+                    raise UploadTooLarge
+                out.write(chunk)
+        return size
+
+    def submit(self, actor: Actor, import_id: int, kind: str, path: Path, dry_run: bool) -> None:
+        self._pool.submit(self._run, actor, import_id, kind, path, dry_run)
+
+    def _run(self, actor: Actor, import_id: int, kind: str, path: Path, dry_run: bool) -> None:
+        t0 = time.perf_counter()
+        try:
+            with self.gw.transaction(actor) as s:
+                lib_imports.begin_import(s, import_id)
+            with open(path, "rb") as stream:
+                counts = Importer(self.gw, actor, self.settings.batch).run(import_id, kind, stream, dry_run)
+            message = (f"{counts['read']} records in {time.perf_counter() - t0:.1f}s"
+                       + (" (dry run: nothing kept)" if dry_run else ""))
+            with self.gw.transaction(actor) as s:
+                lib_imports.finish_import(s, import_id, "DONE", message)
+        except Exception as exc:
+            log.exception("import %s failed", import_id)
+            try:
+                with self.gw.transaction(actor) as s:
+                    lib_imports.finish_import(s, import_id, "FAILED", f"{type(exc).__name__}: {exc}"[:1000])
+            except Exception:
+                log.exception("import %s: could not record the failure", import_id)
+        finally:
+            if not dry_run:
+                path.unlink(missing_ok=True)  # a dry run's file waits for its confirmation
+
+    def copy_for(self, dry_import_id: int, import_id: int) -> Path:
+        """The file of a confirmed dry run, under the new import's name."""
+        src, dest = self.file_of(dry_import_id), self.file_of(import_id)
+        shutil.move(src, dest)
+        return dest
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
