@@ -826,6 +826,49 @@ def _pay_all(e: Env) -> Case:
                                                               "method": "CASH"}))
 
 
+def _marc_file() -> bytes:
+    from pymarc import Field, Indicators, Record, Subfield
+    r = Record(force_utf8=True)
+    r.add_field(Field(tag="001", data=uuid.uuid4().hex[:12]), Field(tag="003", data="AUDIT"),
+                Field(tag="245", indicators=Indicators("1", "0"), subfields=[Subfield("a", unique("Audited import"))]))
+    return r.as_marc()
+
+
+def _dry_run(e: Env, who: Account) -> int:
+    """A finished dry run of a one-record MARC file, uploaded over the API by `who`."""
+    import time
+    r = e.client.post("/api/catalog/imports", headers=who.headers, files={"file": ("one.mrc", _marc_file())},
+                      data={"dry_run": "true"})
+    assert r.status_code == 202, r.text
+    import_id = r.json()["import_id"]
+    deadline = time.monotonic() + 30
+    while e.client.get(f"/api/catalog/imports/{import_id}", headers=who.headers).json()["status"] != "DONE":
+        assert time.monotonic() < deadline, "the dry run did not finish"
+        time.sleep(0.2)
+    return import_id
+
+
+@api("POST /api/catalog/imports")
+def _import_upload(e: Env) -> Case:
+    a = e.people.make("CATALOGER")
+    return Case(a.user_id, lambda: e.client.post("/api/catalog/imports", headers=a.headers,
+                                                 files={"file": ("one.mrc", _marc_file())}, data={"dry_run": "true"}))
+
+
+@staff("/imports/upload")
+def _staff_import_upload(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    return Case(a.user_id, lambda: ui.c.post("/staff/imports/upload", params={"csrf_token": ui.token("/staff/imports")},
+                                             files={"file": ("one.mrc", _marc_file())}, data={"dry_run": "Y"}))
+
+
+@staff("/imports/{import_id:int}/confirm")
+def _staff_import_confirm(e: Env) -> Case:
+    a, ui = e.staff("CATALOGER")
+    dry = _dry_run(e, a)
+    return Case(a.user_id, lambda: ui.post(f"/imports/{dry}/confirm"))
+
+
 def api_writes(app) -> set[str]:
     return {f"{m} {p}" for m, p, _ in api_routes(app) if m in WRITE_METHODS}
 
