@@ -37,7 +37,6 @@ import tempfile
 import threading
 import time
 from datetime import datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +45,9 @@ sys.path.insert(0, str(ROOT))
 
 from jose import jwt  # noqa: E402
 
-from datalayer.session import Out, Session, connect  # noqa: E402
+from datalayer.gateway import prepared  # noqa: E402
+from datalayer.packages import lib_circulation  # noqa: E402
+from datalayer.session import Session, connect  # noqa: E402
 from services.passwords import hash_password  # noqa: E402
 from services.settings import serve_command  # noqa: E402
 
@@ -88,8 +89,6 @@ def _in_days(s: Session, days: int) -> datetime:
 
 # ---- the two ways of doing a pair ------------------------------------------------------------------
 
-CHECKOUT_OUT = (Out(int), Out(int), Out(int), Out(datetime), Out(str))
-CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str), Out(int), Out(str))
 
 
 class BarePair:
@@ -101,10 +100,11 @@ class BarePair:
         self.actor, self.key, self.barcode = actor, session_key, barcode
 
     def __call__(self, patron: int, copy: int) -> None:
-        self.s.call_committed(self.actor, self.key, "lib_circulation.checkout_desk", patron, None, copy, None, None,
-                              "N", None, None, *CHECKOUT_OUT)
-        self.s.call_committed(self.actor, self.key, "lib_circulation.checkin_desk", None, None, self.barcode, None,
-                              None, None, *CHECKIN_OUT)
+        # the typed calls the gateway sends, each in one round trip (datalayer.gateway.prepared)
+        procedure, args, _ = prepared(lib_circulation.checkout_desk, patron, None, copy, None, None, "N", None, None)
+        self.s.call_committed(self.actor, self.key, procedure, *args)
+        procedure, args, _ = prepared(lib_circulation.checkin_desk, None, None, self.barcode, None, None, None)
+        self.s.call_committed(self.actor, self.key, procedure, *args)
 
     def close(self) -> None:
         self.s.close()
