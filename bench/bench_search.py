@@ -24,23 +24,19 @@ import json
 import os
 import random
 import secrets
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench_http as bh  # noqa: E402  (the desk bench's server start and percentiles)
+from bench_http import pct  # noqa: E402
 
 from datalayer.session import connect  # noqa: E402
-from services.settings import serve_command  # noqa: E402
-
-
-def pct(values: list[float], p: float) -> float:
-    v = sorted(values)
-    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))] * 1000 if v else float("nan")
 
 
 def sample_queries(url: str, n: int, seed: int) -> dict[str, list[str]]:
@@ -80,26 +76,6 @@ def sample_queries(url: str, n: int, seed: int) -> dict[str, list[str]]:
     return out
 
 
-def start_server(url: str, port: int, workers: int) -> subprocess.Popen:
-    env = dict(os.environ, ILS_DATABASE_URL=url, ILS_JWT_SECRET=secrets.token_urlsafe(32),
-               ILS_DB_POOL_MIN="2", ILS_DB_POOL_MAX="4", ILS_ACCESS_LOG="0", ILS_LOG_LEVEL="WARNING",
-               PROMETHEUS_MULTIPROC_DIR=tempfile.mkdtemp(prefix="ils-bench-metrics-"), PYTHONPATH=str(ROOT))
-    args = [sys.executable, *serve_command("127.0.0.1", port, workers=workers, env=env),
-            "--log-level", "warning", "--no-access-log"]
-    proc = subprocess.Popen(args, env=env, cwd=ROOT, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/healthz")
-            if c.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.2)
-    proc.kill()
-    raise RuntimeError("uvicorn did not start")
-
-
 class Client:
     def __init__(self, base: str):
         parts = urlsplit(base)
@@ -133,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     base = args.base
     if not base:
         port = args.port or 18000 + secrets.randbelow(2000)
-        proc = start_server(args.url, port, args.workers)
+        proc = bh.start_server(args.url, port, args.workers, pool_max=4, access_log=False)
         base = f"http://127.0.0.1:{port}"
     try:
         client = Client(base)
