@@ -46,3 +46,18 @@ def rows(table: str, path: Path) -> list[dict]:
                 raise ValueError(f"{path.name}: {len(cols)} columns, {len(vals)} values: {line}")
             found.append(dict(zip(cols, vals)))
     return found
+
+
+def write_or_check(output: Path, text: str, *, check: bool, command: str, source: str, summary: str) -> int:
+    """The end of a generator of one file from the data: --check compares (exit 1 when the committed file is
+    not what the data makes), else writes. Returns the exit status."""
+    rel = output.relative_to(REPO_ROOT)
+    if check:
+        if not output.exists() or output.read_text() != text:
+            print(f"{rel} is not what {source} makes: run {command}")
+            return 1
+        print(f"{rel}: current ({summary})")
+        return 0
+    output.write_text(text)
+    print(f"{rel}: {summary} (written)")
+    return 0

@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from database.tooling.data_rows import DATABASE_DIR, rows
+from database.tooling.data_rows import DATABASE_DIR, rows, write_or_check
 from database.tooling.sources import REPO_ROOT
 
 DATA_FILE = DATABASE_DIR / "091_app_errors_data.sql"
@@ -76,18 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--check", action="store_true", help="write nothing; exit 1 when the committed file is stale")
     args = ap.parse_args(argv)
-    text = render()
-    rel = OUTPUT.relative_to(REPO_ROOT)
-    if args.check:
-        if OUTPUT.read_text() != text:
-            print(f"{rel} is not what {DATA_FILE.name} makes: run scripts/ils lib-err")
-            return 1
-        print(f"{rel}: current ({len(codes())} raise branches)")
-        return 0
-    OUTPUT.write_text(text)
-    print(f"{rel}: {len(codes())} raise branches (written)")
-    return 0
-
+    return write_or_check(OUTPUT, render(), check=args.check, command="scripts/ils lib-err", source=DATA_FILE.name,
+                          summary=f"{len(codes())} raise branches")
 
 if __name__ == "__main__":
     sys.exit(main())
