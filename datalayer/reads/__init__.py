@@ -17,15 +17,9 @@ def in_list(prefix: str, values: list) -> tuple[str, dict]:
     return "(" + ", ".join(f":{k}" for k in binds) + ")", binds
 
 
-def like_pattern(text: str) -> str:
-    """'%TEXT%' upper-cased with LIKE's special characters escaped by backslash."""
-    escaped = text.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def prefix_pattern(text: str) -> str:
     """'TEXT%' upper-cased with LIKE's special characters escaped by backslash: "starts with"."""
-    return like_pattern(text)[1:]
+    return text.upper().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 # the paging rule of both faces: page numbers from 1, PAGE_SIZE rows unless the client asks otherwise
