@@ -352,12 +352,15 @@ CREATE TABLE payments (
     paid_at         DATE DEFAULT SYS_EXTRACT_UTC(SYSTIMESTAMP) NOT NULL,
     received_by     NUMBER(18),
     note            VARCHAR2(400 CHAR),
+    refund_method   VARCHAR2(20 CHAR),
     CONSTRAINT payments_pk PRIMARY KEY (payment_id),
     CONSTRAINT payments_fine_id_fk FOREIGN KEY (fine_id) REFERENCES fines (fine_id),
     CONSTRAINT payments_patron_id_fk FOREIGN KEY (patron_id) REFERENCES patrons (patron_id),
     CONSTRAINT payments_received_by_fk FOREIGN KEY (received_by) REFERENCES users (user_id),
     CONSTRAINT payments_amount_ck CHECK ((amount > 0)),
-    CONSTRAINT payments_method_fk FOREIGN KEY (method) REFERENCES payment_methods (code)
+    CONSTRAINT payments_method_fk FOREIGN KEY (method) REFERENCES payment_methods (code),
+    CONSTRAINT payments_refund_method_fk FOREIGN KEY (refund_method) REFERENCES payment_methods (code),
+    CONSTRAINT payments_refund_method_ck CHECK ((refund_method IS NULL OR method = 'REFUND'))
 );
 
 CREATE TABLE copy_inspections (

@@ -222,6 +222,7 @@ COMMENT ON COLUMN payments.method IS 'Payment method: CASH = cash at the desk, C
 COMMENT ON COLUMN payments.paid_at IS 'Date and time of the transaction';
 COMMENT ON COLUMN payments.received_by IS 'Staff user who took the payment (FK to users), NULL = no staff user (e.g. ONLINE)';
 COMMENT ON COLUMN payments.note IS 'Free-text note (e.g. receipt number), NULL = none';
+COMMENT ON COLUMN payments.refund_method IS 'A REFUND row written by staff (lib_fines.refund, its reason is the note): how the money went back to the patron, a tender method (CASH, CARD...). NULL = not a refund, or a refund the rules wrote (lost copy returned)';
 
 COMMENT ON TABLE audit_log IS 'Append-only audit trail of data changes, overrides and logins, never updated or deleted. Every table but audit_log, schema_version and job_runs writes its inserts, changes and deletes here through the triggers of plsql/audit_triggers.sql';
 COMMENT ON COLUMN audit_log.audit_id IS 'Primary key, identity-generated, increasing';

@@ -71,6 +71,11 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20581, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20582, 'MATERIAL_HAS_HISTORY', 409, 'This title has loan or hold history and cannot be deleted: hide it, or withdraw its copies.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20583, 'COPY_BRANCH_LOCKED', 409, 'The copy cannot change branch while it is on loan or kept for a hold.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20584, 'COPY_WITHDRAWN', 409, 'The copy is withdrawn from the collection and can no longer be edited.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20600, 'INVALID_REFUND_AMOUNT', 422, 'The refund amount must be positive with at most two decimals.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20601, 'REFUND_EXCEEDS_PAID', 422, 'The refund is larger than what was paid on the fine and not yet refunded.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20602, 'FINE_NOT_PAID', 409, 'Nothing has been paid on this fine: there is nothing to refund.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20603, 'FINE_ALREADY_REFUNDED', 409, 'All that was paid on this fine has already been refunded.');
+INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20604, 'REFUND_REASON_REQUIRED', 422, 'A reason is required to refund a payment.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20901, 'UNKNOWN_ERROR_NAME', 500, 'Internal error: an unknown error name was raised.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20902, 'AUDIT_LOG_APPEND_ONLY', 409, 'The audit log is append-only.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20903, 'INVALID_ARGUMENT', 422, 'A required value is missing or invalid.');

@@ -841,7 +841,8 @@ BEGIN
             lib_audit.old_txt('method', :OLD.method, :NEW.method) ||
             lib_audit.old_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
             lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by) ||
-            lib_audit.old_txt('note', :OLD.note, :NEW.note),
+            lib_audit.old_txt('note', :OLD.note, :NEW.note) ||
+            lib_audit.old_txt('refund_method', :OLD.refund_method, :NEW.refund_method),
         lib_audit.new_num('payment_id', :OLD.payment_id, :NEW.payment_id) ||
             lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -849,7 +850,8 @@ BEGIN
             lib_audit.new_txt('method', :OLD.method, :NEW.method) ||
             lib_audit.new_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
             lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by) ||
-            lib_audit.new_txt('note', :OLD.note, :NEW.note)) IS NULL THEN
+            lib_audit.new_txt('note', :OLD.note, :NEW.note) ||
+            lib_audit.new_txt('refund_method', :OLD.refund_method, :NEW.refund_method)) IS NULL THEN
         NULL;
     END IF;
 END payments_audit_trg;

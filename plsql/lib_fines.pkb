@@ -213,6 +213,69 @@ CREATE OR REPLACE PACKAGE BODY lib_fines AS
          WHERE fine_id = l_fine_id;
     END waive;
 
+    PROCEDURE refund(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2,
+                     p_reason IN VARCHAR2, p_refund_id OUT NUMBER, p_refunded OUT fines.amount%TYPE,
+                     p_refundable OUT fines.amount%TYPE, p_balance OUT fines.amount%TYPE,
+                     p_status OUT fines.status%TYPE) IS
+        l_fine_id     fines.fine_id%TYPE := p_fine_id;
+        l_patron_id   fines.patron_id%TYPE;
+        l_amount      fines.amount%TYPE;
+        l_amount_paid fines.amount_paid%TYPE;
+        l_status      fines.status%TYPE;
+        l_branch_id   branches.branch_id%TYPE;
+        l_refunded    NUMBER;
+        l_now         DATE;
+    BEGIN
+        lib_auth.require_permission('FINE_WAIVE');
+        IF NVL(LENGTH(TRIM(p_reason)), 0) = 0 THEN -- blank is no reason (see waive)
+            lib_err.raise_error('REFUND_REASON_REQUIRED', 'fine ' || p_fine_id);
+        END IF;
+        -- the lock serialises refunds (and payments) of the fine: the sum below counts every committed one
+        BEGIN
+            SELECT f.patron_id, f.amount, f.amount_paid, f.status
+              INTO l_patron_id, l_amount, l_amount_paid, l_status
+              FROM fines f
+             WHERE f.fine_id = l_fine_id
+               FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('FINE_NOT_FOUND', 'fine ' || p_fine_id);
+        END;
+        SELECT COALESCE(l.branch_id, p.home_branch_id)
+          INTO l_branch_id
+          FROM fines f
+          JOIN patrons p ON p.patron_id = f.patron_id
+          LEFT JOIN loans l ON l.loan_id = f.loan_id
+         WHERE f.fine_id = l_fine_id;
+        lib_auth.require_permission_at('FINE_WAIVE', l_branch_id);
+        check_amount(p_amount, 'INVALID_REFUND_AMOUNT');
+        check_method(p_method);
+        SELECT NVL(SUM(y.amount), 0) INTO l_refunded
+          FROM payments y
+         WHERE y.fine_id = l_fine_id
+           AND y.method = 'REFUND';
+        IF l_amount_paid = 0 THEN
+            lib_err.raise_error('FINE_NOT_PAID', 'fine ' || p_fine_id);
+        ELSIF l_status = 'REFUNDED' OR l_refunded >= l_amount_paid THEN
+            lib_err.raise_error('FINE_ALREADY_REFUNDED', 'fine ' || p_fine_id || ' refunded '
+                                || money_text(l_refunded));
+        ELSIF p_amount > l_amount_paid - l_refunded THEN
+            lib_err.raise_error('REFUND_EXCEEDS_PAID', 'refundable ' || money_text(l_amount_paid - l_refunded));
+        END IF;
+        l_now := lib_clock.now_utc();
+        INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note, refund_method)
+        VALUES (p_fine_id, l_patron_id, p_amount, 'REFUND', l_now, lib_session.actor(), TRIM(p_reason), p_method)
+        RETURNING payment_id INTO p_refund_id;
+        p_refunded := l_refunded + p_amount;
+        p_refundable := l_amount_paid - p_refunded;
+        p_status := l_status;
+        IF p_refundable = 0 AND l_status <> 'OPEN' THEN
+            UPDATE fines SET status = 'REFUNDED', closed_at = l_now WHERE fine_id = l_fine_id;
+            p_status := 'REFUNDED';
+        END IF;
+        p_balance := CASE WHEN p_status = 'OPEN' THEN l_amount - l_amount_paid ELSE 0 END;
+    END refund;
+
     PROCEDURE add_charge(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_fine_type IN VARCHAR2,
                          p_amount IN fines.amount%TYPE, p_description IN VARCHAR2, p_fine_id OUT NUMBER) IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;

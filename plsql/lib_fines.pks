@@ -24,7 +24,12 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * under its paid amount sets it to the paid amount (no automatic refund).
      *
      * Balance = sum of (amount - amount_paid) over the patron's OPEN fines.
-     * Permissions: pay and pay_all need FINE_COLLECT, waive needs FINE_WAIVE, add_charge needs
+     * A refund pays back money paid on a fine: a payments row with method REFUND (as the refund of a lost
+     * copy returned, lib_fines_core.settle_lost_return). It lowers the charge and what was paid on it by
+     * the same amount, so amount and amount_paid stay as they are and what is owed does not change. Once all
+     * that was paid is refunded, a fine that owes nothing (PAID or WAIVED) becomes REFUNDED, final like a
+     * waiver (no more overdue charge for the loan); an OPEN fine stays OPEN for its unpaid rest.
+     * Permissions: pay and pay_all need FINE_COLLECT, waive and refund need FINE_WAIVE, add_charge needs
      * FINE_COLLECT. The nightly accrual and the charges lib_circulation makes are in lib_fines_core.
      */
 
@@ -117,6 +122,36 @@ CREATE OR REPLACE PACKAGE lib_fines AS
      * @throws -20202 FINE_NOT_OPEN
      */
     PROCEDURE waive(p_fine_id IN NUMBER, p_reason IN VARCHAR2);
+
+    /**
+     * Refund (pay back) all or part of what was paid on one fine: one payments row with method REFUND,
+     * the reason as its note and the way the money goes back as its refund_method. Needs FINE_WAIVE for
+     * the fine's branch, as waive does. The fine row is locked first: two refunds at once never pay back
+     * more than was paid.
+     * @param p_fine_id    fines.fine_id
+     * @param p_amount     positive, at most two decimals, not above what was paid and not yet refunded
+     * @param p_method     how the money goes back: a way a patron pays (payment_methods.is_tender), e.g. CASH
+     * @param p_reason     why, required (not blank); kept trimmed
+     * @param p_refund_id  OUT the new payments.payment_id
+     * @param p_refunded   OUT all that has been refunded on this fine, this refund included
+     * @param p_refundable OUT what may still be refunded on this fine
+     * @param p_balance    OUT what is still owed on this fine (0 unless it is OPEN)
+     * @param p_status     OUT the fine's status now: REFUNDED when all that was paid is refunded and nothing
+     *                     is owed, else as it was
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20604 REFUND_REASON_REQUIRED
+     * @throws -20201 FINE_NOT_FOUND
+     * @throws -20453 OUTSIDE_HOME_BRANCH the actor may refund fines of their home branch only, not this one's
+     * @throws -20600 INVALID_REFUND_AMOUNT
+     * @throws -20205 INVALID_PAYMENT_METHOD
+     * @throws -20602 FINE_NOT_PAID nothing was paid on the fine
+     * @throws -20603 FINE_ALREADY_REFUNDED all that was paid has been refunded
+     * @throws -20601 REFUND_EXCEEDS_PAID
+     */
+    PROCEDURE refund(p_fine_id IN NUMBER, p_amount IN payments.amount%TYPE, p_method IN VARCHAR2,
+                     p_reason IN VARCHAR2, p_refund_id OUT NUMBER, p_refunded OUT fines.amount%TYPE,
+                     p_refundable OUT fines.amount%TYPE, p_balance OUT fines.amount%TYPE,
+                     p_status OUT fines.status%TYPE);
 
     /**
      * Charge a patron by hand: damage, processing fee or another manual charge. Needs FINE_COLLECT.

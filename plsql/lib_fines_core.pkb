@@ -298,6 +298,7 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
         l_status      fines.status%TYPE;
         l_now         DATE;
         l_refund_paid app_settings.value%TYPE;
+        l_refunded    NUMBER;
     BEGIN
         l_now := lib_clock.now_utc();
         p_refund_amount := 0;
@@ -324,15 +325,19 @@ CREATE OR REPLACE PACKAGE BODY lib_fines_core AS
         IF l_fine_id IS NULL OR (l_status <> 'OPEN' AND l_status <> 'PAID') THEN
             RETURN;
         END IF;
+        -- what staff refunded already (lib_fines.refund) is not paid back twice
+        SELECT NVL(SUM(y.amount), 0) INTO l_refunded FROM payments y WHERE y.fine_id = l_fine_id AND y.method = 'REFUND';
         IF l_amount_paid > 0 AND NVL(l_refund_paid, '1') = '0' THEN
             -- the paid part is kept (setting LOST_REFUND_PAID = 0): the charge ends at what was paid
             UPDATE fines SET amount = amount_paid, status = 'PAID', closed_at = l_now WHERE fine_id = l_fine_id;
         ELSIF l_amount_paid > 0 THEN
-            INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
-            VALUES (l_fine_id, l_patron_id, l_amount_paid, 'REFUND', l_now, lib_session.actor(),
-                    'Lost copy returned: replacement charge refunded');
+            IF l_amount_paid > l_refunded THEN
+                INSERT INTO payments (fine_id, patron_id, amount, method, paid_at, received_by, note)
+                VALUES (l_fine_id, l_patron_id, l_amount_paid - l_refunded, 'REFUND', l_now, lib_session.actor(),
+                        'Lost copy returned: replacement charge refunded');
+            END IF;
             UPDATE fines SET status = 'REFUNDED', closed_at = l_now WHERE fine_id = l_fine_id;
-            p_refund_amount := l_amount_paid;
+            p_refund_amount := l_amount_paid - l_refunded;
         ELSE
             UPDATE fines
                SET status = 'WAIVED', closed_at = l_now, waived_by = lib_session.actor(),

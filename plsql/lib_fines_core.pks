@@ -63,8 +63,8 @@ CREATE OR REPLACE PACKAGE lib_fines_core AS
     /**
      * For lib_circulation check-in of a lost copy that came back. When the loan's policy says
      * lost_refund = 'Y', the loan's LOST fine is closed: with nothing paid it becomes WAIVED
-     * (reason 'Lost copy returned'), with something paid it becomes REFUNDED and the paid amount
-     * is paid back as a payments row with method REFUND, unless the setting LOST_REFUND_PAID is 0: then the
+     * (reason 'Lost copy returned'), with something paid it becomes REFUNDED and the paid amount staff
+     * have not refunded yet (lib_fines.refund) is paid back as a payments row with method REFUND, unless the setting LOST_REFUND_PAID is 0: then the
      * paid part is kept and the charge ends at it (PAID, the unpaid rest dropped). With lost_refund = 'N'
      * the charge stands.
      * @param p_loan_id       loans.loan_id

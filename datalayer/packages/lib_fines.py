@@ -107,6 +107,35 @@ def waive(s: Session, fine_id: int | None, reason: str | None) -> None:
     s.call("lib_fines.waive", fine_id, reason)
 
 
+class RefundOut(NamedTuple):
+    """The OUT values of lib_fines.refund."""
+    refund_id: int | None
+    refunded: Decimal | None
+    refundable: Decimal | None
+    balance: Decimal | None
+    status: str | None
+
+
+def refund(
+    s: Session,
+    fine_id: int | None,
+    amount: Decimal | None,
+    method: str | None,
+    reason: str | None,
+) -> RefundOut:
+    """Refund (pay back) all or part of what was paid on one fine: one payments row with method REFUND,
+    the reason as its note and the way the money goes back as its refund_method. Needs FINE_WAIVE for
+    the fine's branch, as waive does. The fine row is locked first: two refunds at once never pay back
+    more than was paid.
+
+    PROCEDURE refund(p_fine_id IN NUMBER, p_amount IN PAYMENTS.AMOUNT%TYPE, p_method IN VARCHAR2,
+        p_reason IN VARCHAR2, p_refund_id OUT NUMBER, p_refunded OUT FINES.AMOUNT%TYPE,
+        p_refundable OUT FINES.AMOUNT%TYPE, p_balance OUT FINES.AMOUNT%TYPE, p_status OUT FINES.STATUS%TYPE)
+    """
+    return RefundOut(*s.call("lib_fines.refund", fine_id, amount, method, reason, Out(int), Out(Decimal), Out(Decimal),
+            Out(Decimal), Out(str)))
+
+
 class AddChargeOut(NamedTuple):
     """The OUT values of lib_fines.add_charge."""
     fine_id: int | None
