@@ -204,6 +204,15 @@ def _waive(e: Env) -> Case:
                                                  headers=a.headers))
 
 
+@api("POST /api/fines/{fine_id}/refund")
+def _refund(e: Env) -> Case:
+    a, fine = e.people.make("BRANCH_MANAGER"), e.arrange.charge(e.arrange.patron(), 4)
+    e.arrange.execute("UPDATE fines SET amount_paid = amount, status = 'PAID' WHERE fine_id = :f", {"f": fine})
+    return Case(a.user_id, lambda: e.client.post(f"/api/fines/{fine}/refund",
+                                                 json={"amount": "1.50", "reason": "Charged twice", "method": "CASH"},
+                                                 headers=a.headers))
+
+
 @api("POST /api/materials")
 def _add_material(e: Env) -> Case:
     a = e.people.make("CATALOGER")
@@ -410,6 +419,15 @@ def _desk_waive(e: Env) -> Case:
     a, ui = e.staff("BRANCH_MANAGER")
     fine = e.arrange.charge(e.arrange.patron(), 4)
     return Case(a.user_id, lambda: ui.post(f"/fines/{fine}/waive", {"reason": "First offence"}))
+
+
+@staff("/fines/{fine_id:int}/refund")
+def _desk_refund(e: Env) -> Case:
+    a, ui = e.staff("BRANCH_MANAGER")
+    fine = e.arrange.charge(e.arrange.patron(), 4)
+    e.arrange.execute("UPDATE fines SET amount_paid = amount, status = 'PAID' WHERE fine_id = :f", {"f": fine})
+    return Case(a.user_id, lambda: ui.post(f"/fines/{fine}/refund", {"amount": "2.00", "method": "CASH",
+                                                                      "reason": "Charged twice"}))
 
 
 @staff("/account/password")
