@@ -1,7 +1,8 @@
-"""Fines: outstanding fines, payments, waivers with a reason, payment history (/staff/fines...).
+"""Fines: outstanding fines, payments, waivers with a reason, refunds, payment history (/staff/fines...).
 
-Paying is lib_fines.pay (FINE_COLLECT), waiving lib_fines.waive (FINE_WAIVE): the waive button is
-only drawn for users with FINE_WAIVE, and the waive address answers 403 to anyone else.
+Paying is lib_fines.pay (FINE_COLLECT), waiving lib_fines.waive and refunding lib_fines.refund (FINE_WAIVE):
+the waive and refund buttons are only drawn for users with FINE_WAIVE, and their addresses answer 403 to
+anyone else.
 """
 from __future__ import annotations
 
@@ -40,6 +41,7 @@ def list_fines(ctx: web.Ctx) -> Response:
     return ctx.render("fines/list.html", title="Fines", rows=rows, total=total, status=status, patron=patron,
                       outstanding=outstanding, methods=methods, statuses=statuses, paging=paging,
                       receipt=ctx.int_arg("receipt") if patron else None,
+                      refund_receipt=ctx.int_arg("refund") if patron else None,
                       pages=paging.pages(total))
 
 
@@ -89,13 +91,20 @@ def pay_all(ctx: web.Ctx) -> Response:
 
 @web.page("/fines/receipt", "FINE_COLLECT")
 def payment_receipt(ctx: web.Ctx) -> Response:
-    """The receipt of the patron's last `n` payments (those just taken: pay is one, pay all one per fine)."""
+    """The receipt of the patron's last `n` payments (those just taken: pay is one, pay all one per fine), or
+    with `refund` the receipt of that refund."""
     patron_id = ctx.int_arg("patron_id")
     n = min(max(ctx.int_arg("n") or 1, 1), 100)
+    refund_id = ctx.int_arg("refund")
     with ctx.read() as s:
         patron = dq.patron(s, patron_id) if patron_id else None
-        if patron is None:
-            return web.error_page(ctx.request, 404, "No such patron", "There is no such patron.", ctx.user)
+        refund = q.refund(s, patron_id, refund_id) if patron and refund_id else None
+        if patron is None or (refund_id and refund is None):
+            return web.error_page(ctx.request, 404, "No such patron", "There is no such patron or refund.", ctx.user)
+        if refund:
+            outstanding = q.outstanding_total(s, patron_id)
+            return ctx.render("fines/receipt.html", title="Refund receipt", patron=patron, refund=refund,
+                              rows=[refund], total=refund["amount"], outstanding=outstanding)
         rows, _ = pq.payments(s, patron_id, n, 0)
         outstanding = q.outstanding_total(s, patron_id)
     total = sum((Decimal(str(r["amount"])) for r in rows), Decimal("0"))
@@ -114,6 +123,27 @@ def waive_fine(ctx: web.Ctx) -> Response:
         r = ctx.refusal(exc)
         return ctx.redirect(_back(ctx), f"Not waived: {r.plain} ({r.code})", "error")
     return ctx.redirect(_back(ctx), "Fine waived.")
+
+
+@web.page("/fines/{fine_id:int}/refund", "FINE_WAIVE", methods=["POST"], name="refund_fine")
+def refund_fine(ctx: web.Ctx) -> Response:
+    """lib_fines.refund: pay back the amount (default: all that may be refunded) by the chosen method, with the
+    reason given (required)."""
+    fine_id = ctx.request.path_params["fine_id"]
+    try:
+        amount = Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
+    except InvalidOperation:
+        return ctx.redirect(_back(ctx), "Enter the amount to refund, e.g. 2.50.", "error")
+    try:
+        with ctx.tx() as s:
+            out = lib_fines.refund(s, fine_id, amount, ctx.arg("method").upper(), ctx.text("reason", 400))
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return ctx.redirect(_back(ctx), f"Not refunded: {r.plain} ({r.code})", "error")
+    patron_id = ctx.int_arg("patron_id")
+    back = f"/fines?patron_id={patron_id}&status=ALL&refund={out.refund_id}" if patron_id else "/fines"
+    rest = " The fine is refunded." if out.status == "REFUNDED" else f" {web.money(out.refundable)} may still be refunded."
+    return ctx.redirect(back, f"Refund of {web.money(amount)} paid back.{rest}")
 
 
 @web.page("/fines/payments", "FINE_COLLECT")

@@ -6,6 +6,10 @@ from datalayer.reads.patron_activity import FINE_COLS
 from datalayer.session import Session
 
 
+# what has been paid back on a fine (lib_fines.refund, a lost copy returned): its REFUND payments rows
+REFUNDED = "(SELECT COALESCE(SUM(y.amount), 0) FROM payments y WHERE y.fine_id = f.fine_id AND y.method = 'REFUND')"
+
+
 def search(s: Session, patron_id: int | None, status: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
     clauses, binds = [], {}
     for col, key, value in (("f.patron_id", "p", patron_id), ("f.status", "st", status)):
@@ -31,7 +35,7 @@ def listing(s: Session, patron_id: int | None, status: str, limit: int = 50, off
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     total = s.scalar(f"SELECT COUNT(*) FROM fines f{where}", binds) or 0
     rows = s.rows(f"""SELECT f.fine_id, f.patron_id, f.loan_id, f.fine_type, f.amount, f.amount_paid,
-                             {FINE_BALANCE} AS owed, f.status, f.assessed_at, f.closed_at, f.description,
+                             {FINE_BALANCE} AS owed, {REFUNDED} AS refunded, f.status, f.assessed_at, f.closed_at, f.description,
                              f.waive_reason, u.username AS waived_by, p.first_name, p.last_name, p.card_number, m.title
                         FROM fines f JOIN patrons p ON p.patron_id = f.patron_id
                         LEFT JOIN users u ON u.user_id = f.waived_by
@@ -50,3 +54,13 @@ def outstanding_total(s: Session, patron_id: int | None) -> float:
 
 def fine(s: Session, fine_id: int) -> dict | None:
     return s.one("SELECT fine_id, patron_id, amount, amount_paid, status FROM fines WHERE fine_id = :f", {"f": fine_id})
+
+
+def refund(s: Session, patron_id: int, payment_id: int) -> dict | None:
+    """One refund (a REFUND payments row) of the patron, for its receipt."""
+    return s.one("""SELECT y.payment_id, y.fine_id, y.amount, y.refund_method, y.paid_at, y.note,
+                           u.username AS refunded_by, f.fine_type, f.amount_paid
+                      FROM payments y JOIN fines f ON f.fine_id = y.fine_id
+                      LEFT JOIN users u ON u.user_id = y.received_by
+                     WHERE y.payment_id = :y AND y.patron_id = :p AND y.method = 'REFUND'""",
+                 {"y": payment_id, "p": patron_id})

@@ -84,7 +84,7 @@ def fines(s: Session, patron_id: int, limit: int = 100) -> list[dict]:
 def payments(s: Session, patron_id: int | None = None, limit: int = 100, offset: int = 0) -> tuple[list[dict], int]:
     where, binds = ("WHERE y.patron_id = :p", {"p": patron_id}) if patron_id is not None else ("", {})
     total = s.scalar(f"SELECT COUNT(*) FROM payments y {where}", binds) or 0
-    rows = s.rows(f"""SELECT y.payment_id, y.fine_id, y.patron_id, y.amount, y.method, y.paid_at, y.note,
+    rows = s.rows(f"""SELECT y.payment_id, y.fine_id, y.patron_id, y.amount, y.method, y.refund_method, y.paid_at, y.note,
                              u.username AS received_by, p.first_name, p.last_name, f.fine_type
                         FROM payments y JOIN patrons p ON p.patron_id = y.patron_id
                         JOIN fines f ON f.fine_id = y.fine_id LEFT JOIN users u ON u.user_id = y.received_by
