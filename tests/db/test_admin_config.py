@@ -1,5 +1,5 @@
-"""lib_admin: branches, closed days, circulation policies and settings change only through the package,
-with SYS_CONFIG, validated; every refusal leaves the rows as they were."""
+"""lib_admin: branches, closed days, weekly closures, circulation policies and settings change only through the
+package, with SYS_CONFIG, validated; every refusal leaves the rows as they were."""
 from datetime import datetime
 from decimal import Decimal
 
