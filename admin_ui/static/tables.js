@@ -11,7 +11,8 @@ StarletteAdmin.registerFieldInitializer(function (element) {
     const draw = picker.options.get("templateSelection");
     const drawResult = picker.options.get("templateResult");
     picker.options.set("templateSelection", (item) => (item.id ? draw(item) : words));
-    picker.options.set("templateResult", (item) => (item.id ? drawResult(item) : item.loading ? "Searching…" : words));
+    picker.options.set("templateResult",
+                       (item) => (item.id ? drawResult(item) : item.loading ? "Searching…" : words));
     el.trigger("change.select2");
   });
 });
