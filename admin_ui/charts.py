@@ -42,7 +42,8 @@ def bar_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]
     bar_w = max(min(group_w * 0.7 / max(len(series), 1), 28), 1)
     gap = min(2.0, bar_w / 4)  # between the bars of a group: never the whole bar when groups are narrow
     parts = _head(width, height, title, labels, series, unit) + _y_grid(ticks, ymax, left, width - right, top, plot_h)
-    shown = _shown_labels(len(labels), max(plot_w // 44, 1))
+    room = max(44, 7 * max((len(label) for label in labels), default=0) + 12)  # a label's width: "Dec 2025" ~ 68
+    shown = _shown_labels(len(labels), max(int(plot_w // room), 1))
     for i, label in enumerate(labels):
         gx = left + group_w * i + (group_w - bar_w * len(series)) / 2
         for k, (name, values) in enumerate(series):

@@ -80,6 +80,16 @@ class ClosedDay(Base):
     branch: Mapped[Branch | None] = relationship(lazy="selectin")
 
 
+class ClosedWeekday(Base):
+    """A weekly closure (closed every Sunday): lib_calendar skips it like a closed day."""
+    __tablename__ = "closed_weekdays"
+    closed_weekday_id: Mapped[int] = _id("closed_weekday_id")
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branches.branch_id"))
+    iso_weekday: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    branch: Mapped[Branch | None] = relationship(lazy="selectin")
+
+
 class CircPolicy(Base):
     __tablename__ = "circ_policies"
     policy_id: Mapped[int] = _id("policy_id")
@@ -99,6 +109,13 @@ class CircPolicy(Base):
     holdable: Mapped[str] = mapped_column(CHAR(1), default="Y")
     lost_after_days: Mapped[int] = mapped_column(Integer, default=60)
     lost_refund: Mapped[str] = mapped_column(CHAR(1), default="Y")
+    cap_fine_to_price: Mapped[str] = mapped_column(CHAR(1), default="N")
+    suspension_days_per_day: Mapped[int] = mapped_column(Integer, default=0)
+    max_suspension_days: Mapped[int | None] = mapped_column(Integer)
+    no_renewal_before_days: Mapped[int | None] = mapped_column(Integer)
+    max_overdue_loans: Mapped[int | None] = mapped_column(Integer)
+    damage_fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    damage_fee_share: Mapped[Decimal | None] = mapped_column(Numeric(3, 2))
     branch: Mapped[Branch | None] = relationship(lazy="selectin")
 
 

@@ -2,7 +2,8 @@
 
 Every view is guarded by the permission it needs, read from the signed-in staff session:
     titles, copies, authors, genres .......... CATALOG_EDIT
-    branches, closed days, policies, settings  SYS_CONFIG
+    branches, closed days, weekly closures,
+    policies, settings ....................... SYS_CONFIG
     users and roles .......................... USER_ADMIN
     audit log (read-only) .................... AUDIT_VIEW
 Every write is a package call through the API's gateway acting as the signed-in user, so the rules, the
@@ -13,6 +14,7 @@ permission check and the audit trail are the packages' (the database checks the 
                            delete_author
     branches ............. lib_admin.create_branch / update_branch
     closed days .......... lib_admin.add_closed_day / update_closed_day / delete_closed_day
+    weekly closures ...... lib_admin.add_closed_weekday / update_closed_weekday / delete_closed_weekday
     policies ............. lib_admin.create_policy / update_policy / delete_policy
     settings ............. lib_admin.set_setting
     accounts ............. lib_auth.create_user / update_user / set_roles / set_active / deactivate_user /
@@ -25,7 +27,9 @@ to the staff session (admin_ui/admin_csrf.py).
 from __future__ import annotations
 
 import logging
+import re
 import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from html import escape
 from pathlib import Path
@@ -33,6 +37,7 @@ from typing import Any, Callable
 from urllib.parse import quote
 
 import anyio.to_thread
+from markupsafe import Markup
 from sqlalchemy import create_engine, event, false, text
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.exceptions import HTTPException
@@ -85,9 +90,31 @@ def vocabulary(table: str) -> Callable[[Request], list[tuple[str, str]]]:
 
 
 YES_NO = [("Y", "Yes"), ("N", "No")]
+WEEKDAYS = [(1, "Monday"), (2, "Tuesday"), (3, "Wednesday"), (4, "Thursday"), (5, "Friday"), (6, "Saturday"),
+            (7, "Sunday")]
 ANY = "fields/detail/_any.html"              # a NULL that means "any" (policy scope)
 EVERY_BRANCH = "fields/detail/_every_branch.html"
 LABELS = "fields/list/labels.html"           # the labels of a multiple choice, comma-separated
+
+
+@dataclass
+class Pick(HasOne):
+    """A HasOne whose select shows `placeholder` when empty (see fields/form/relation.html)."""
+    placeholder: str | None = None
+
+
+SEARCH_PLACEHOLDER = "Type to search"  # a select left empty where no empty meaning is given
+
+
+def with_placeholder(html: str, field: BaseField) -> Markup:
+    """starlette-admin's select (fields/form/enum.html, relation.html) with the desk's words for its empty choice
+    instead of its "Select <field>": field.placeholder says what empty means ("Any branch", "Every branch")."""
+    words = escape(getattr(field, "placeholder", None) or SEARCH_PLACEHOLDER)
+    html = _PLACEHOLDER.sub(f'data-placeholder="{words}"', str(html), count=1)
+    return Markup(html.replace("<option></option>", f'<option value="">{words}</option>', 1))
+
+
+_PLACEHOLDER = re.compile(r'data-placeholder="[^"]*"')
 
 
 # ---- engine: reads only ---------------------------------------------------------------------------
@@ -232,7 +259,11 @@ class TableView(ModelView):
             return await anyio.to_thread.run_sync(work)
         except DbError as exc:
             r = web.refusal_of(request, exc)
-            raise FormValidationError({self.error_fields.get(r.code, self.first_field): f"{r.message} ({r.code})"})
+            raise FormValidationError({self.error_field(r.code, r.message): f"{r.message} ({r.code})"})
+
+    def error_field(self, code: str, message: str) -> str:
+        """The form field a refusal is shown under."""
+        return self.error_fields.get(code, self.first_field)
 
     async def act(self, request: Request, fn: Callable[[Any], Any]) -> Any:
         """call() for a row action or delete: a refusal is the action's failure message."""
@@ -319,8 +350,9 @@ class MaterialView(TableView):
               StringField("author_names", label="Authors", help_text="In credit order, separated by |",
                           exclude_from_list=False),
               StringField("isbn", label="ISBN", help_text="ISBN-10 or ISBN-13, hyphens allowed"),
-              EnumField("material_type", label="Type", choices_loader=vocabulary("material_types")),
-              HasOne("genre", key="genre"),
+              EnumField("material_type", label="Type", choices_loader=vocabulary("material_types"),
+                        placeholder="Book (when not chosen)"),
+              Pick("genre", key="genre", placeholder="No genre"),
               StringField("publisher", exclude_from_list=True),
               IntegerField("publication_year", label="Year"),
               StringField("language_code", label="Language", help_text="ISO 639-2, e.g. eng", exclude_from_list=True),
@@ -430,8 +462,9 @@ class CopyView(TableView):
     view_permission = ("CATALOG_EDIT",)
     fields = [IntegerField("copy_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
               StringField("barcode", help_text="Leave empty to generate one", exclude_from_edit=True),
-              HasOne("material", key="material", required=True, label="Title", exclude_from_edit=True),
-              HasOne("branch", key="branch", required=True),
+              Pick("material", key="material", required=True, label="Title", exclude_from_edit=True,
+                   placeholder="Type part of the title"),
+              Pick("branch", key="branch", required=True, placeholder="Type part of the branch name"),
               EnumField("status", choices_loader=vocabulary("copy_statuses"), exclude_from_create=True,
                         exclude_from_edit=True),
               StringField("call_number", maxlength=60, help_text="As on the spine label, e.g. 823.7 AUS"),
@@ -509,7 +542,7 @@ class GenreView(TableView):
     allow_delete = True
     fields = [IntegerField("genre_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
               StringField("name", required=True, maxlength=100),
-              HasOne("parent", key="genre", help_text="Empty = a top genre")]
+              Pick("parent", key="genre", help_text="Empty = a top genre", placeholder="None: a top genre")]
     searchable_fields = ["name"]
     sortable_fields = ["genre_id", "name"]
     error_fields = {"GENRE_NOT_FOUND": "parent"}
@@ -574,7 +607,8 @@ class ClosedDayView(TableView):
     allow_delete = True
     fields = [IntegerField("closed_day_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
               DateField("closed_on", required=True),
-              HasOne("branch", key="branch", help_text="Empty = every branch", null_template=EVERY_BRANCH),
+              Pick("branch", key="branch", help_text="Empty = every branch", null_template=EVERY_BRANCH,
+                   placeholder="Every branch"),
               StringField("reason", maxlength=200)]
     fields_default_sort = [("closed_on", True)]
     searchable_fields = ["reason"]
@@ -598,8 +632,56 @@ class ClosedDayView(TableView):
         return await self.delete_each(request, pks, lib_admin.delete_closed_day)
 
 
+class ClosedWeekdayView(TableView):
+    """Weekly closures (closed every Sunday): due dates and overdue fines skip them as they skip closed days."""
+    label, name, identity = "Weekly closures", "Weekly closure", "closed-weekday"
+    view_permission = ("SYS_CONFIG",)
+    allow_delete = True
+    fields = [IntegerField("closed_weekday_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
+              EnumField("iso_weekday", label="Closed every", choices=WEEKDAYS, coerce=int, required=True,
+                        help_text="The branch is closed on this day every week: no loan falls due on it and it "
+                                  "costs no overdue fine"),
+              Pick("branch", key="branch", help_text="Empty = every branch", null_template=EVERY_BRANCH,
+                   placeholder="Every branch"),
+              StringField("reason", maxlength=200, help_text="e.g. Closed on Sundays")]
+    fields_default_sort = ["iso_weekday"]
+    searchable_fields = ["reason"]
+    sortable_fields = ["closed_weekday_id", "iso_weekday"]
+    first_field = "iso_weekday"
+    error_fields = {"BRANCH_NOT_FOUND": "branch"}
+
+    @staticmethod
+    def _args(data: dict) -> list:
+        return [_pk(data.get("branch")), data.get("iso_weekday"), data.get("reason")]
+
+    async def create(self, request: Request, data: dict) -> Any:
+        (weekday_id,) = await self.call(request, lambda s: lib_admin.add_closed_weekday(s, *self._args(data)))
+        return await self.load(request, weekday_id)
+
+    async def edit(self, request: Request, pk: Any, data: dict) -> Any:
+        await self.call(request, lambda s: lib_admin.update_closed_weekday(s, int(pk), *self._args(data)))
+        return await self.load(request, pk)
+
+    async def delete(self, request: Request, pks: list[Any]) -> int | None:
+        return await self.delete_each(request, pks, lib_admin.delete_closed_weekday)
+
+
 POLICY_RULES = ("loan_days", "max_renewals", "renew_from_due", "loan_limit", "hold_limit", "daily_fine", "grace_days",
-                "max_fine", "fine_block_threshold", "hold_pickup_days", "holdable", "lost_after_days", "lost_refund")
+                "max_fine", "fine_block_threshold", "hold_pickup_days", "holdable", "lost_after_days", "lost_refund",
+                "cap_fine_to_price", "suspension_days_per_day", "max_suspension_days", "no_renewal_before_days",
+                "max_overdue_loans", "damage_fee", "damage_fee_share")
+# the words lib_admin's INVALID_POLICY names a rule by ("<words> must be ...") -> the form field
+POLICY_RULE_WORDS = {"loan days": "loan_days", "maximum renewals": "max_renewals", "renew from due": "renew_from_due",
+                     "loan limit": "loan_limit", "hold limit": "hold_limit", "daily fine": "daily_fine",
+                     "grace days": "grace_days", "maximum fine": "max_fine",
+                     "fine block threshold": "fine_block_threshold", "hold pickup days": "hold_pickup_days",
+                     "holdable": "holdable", "lost after days": "lost_after_days", "lost refund": "lost_refund",
+                     "cap fine to price": "cap_fine_to_price",
+                     "suspension days per day late": "suspension_days_per_day",
+                     "maximum suspension days": "max_suspension_days",
+                     "no renewal before days": "no_renewal_before_days",
+                     "maximum overdue loans": "max_overdue_loans", "damage fee": "damage_fee",
+                     "damage fee share": "damage_fee_share"}
 
 
 class PolicyView(TableView):
@@ -607,11 +689,11 @@ class PolicyView(TableView):
     view_permission = ("SYS_CONFIG",)
     allow_delete = True
     fields = [IntegerField("policy_id", label="Id", exclude_from_create=True, exclude_from_edit=True),
-              HasOne("branch", key="branch", help_text="Empty = any branch", null_template=ANY),
+              Pick("branch", key="branch", help_text="Empty = any branch", null_template=ANY, placeholder="Any branch"),
               EnumField("patron_category", choices_loader=vocabulary("patron_categories"), help_text="Empty = any",
-                        null_template=ANY),
+                        null_template=ANY, placeholder="Any category"),
               EnumField("material_type", choices_loader=vocabulary("material_types"),
-                        help_text="Empty = any", null_template=ANY),
+                        help_text="Empty = any", null_template=ANY, placeholder="Any type"),
               IntegerField("loan_days", required=True, default=21), IntegerField("max_renewals", required=True, default=2),
               EnumField("renew_from_due", choices=[("N", "No"), ("Y", "Yes")], required=True, default="N",
                         exclude_from_list=True, help_text="Yes = a renewal counts from the due date"),
@@ -622,11 +704,46 @@ class PolicyView(TableView):
               IntegerField("hold_pickup_days", required=True, default=7),
               EnumField("holdable", choices=YES_NO, required=True, default="Y"),
               IntegerField("lost_after_days", required=True, default=60),
-              EnumField("lost_refund", choices=YES_NO, required=True, default="Y", exclude_from_list=True)]
+              EnumField("lost_refund", label="Refund a lost charge", choices=YES_NO, required=True, default="Y",
+                        exclude_from_list=True,
+                        help_text="Yes = when a lost copy comes back its lost charge is cancelled (a paid part "
+                                  "refunded unless the setting LOST_REFUND_PAID is 0)"),
+              # the peers' rules (issue 13): each off by default
+              EnumField("cap_fine_to_price", label="Cap the fine at the replacement cost", choices=YES_NO,
+                        required=True, default="N", exclude_from_list=True,
+                        help_text="Yes = an overdue fine never exceeds the title's replacement cost (Koha's "
+                                  "cap_fine_to_replacement_price); No = only the maximum fine caps it"),
+              IntegerField("suspension_days_per_day", label="Suspension days per day late", required=True, default=0,
+                           exclude_from_list=True,
+                           help_text="A late return suspends borrowing this many days for each chargeable day late "
+                                     "(Koha's finedays); 0 = no suspension"),
+              IntegerField("max_suspension_days", label="Longest suspension (days)", exclude_from_list=True,
+                           help_text="The most days one late return suspends borrowing (Koha's maxsuspensiondays); "
+                                     "empty = no maximum"),
+              IntegerField("no_renewal_before_days", label="Renewal opens (days before due)", exclude_from_list=True,
+                           help_text="A loan may be renewed only this many days before it is due (Koha's "
+                                     "norenewalbefore); empty = any time"),
+              IntegerField("max_overdue_loans", label="Overdue loans that stop checkout", exclude_from_list=True,
+                           help_text="A patron with this many overdue loans or more cannot check out (a manager may "
+                                     "override); empty = no limit"),
+              DecimalField("damage_fee", label="Damage fee", exclude_from_list=True,
+                           help_text="Charged when a copy is checked in damaged; empty = the share below"),
+              DecimalField("damage_fee_share", label="Damage fee as a share of the price", exclude_from_list=True,
+                           help_text="0 to 1 of the replacement cost (0.25 = a quarter), used when the damage fee is "
+                                     "empty; both empty = no charge")]
     searchable_fields = ["patron_category", "material_type"]
     sortable_fields = ["policy_id", "loan_days", "daily_fine"]
     first_field = "branch"
     error_fields = {"INVALID_POLICY": "loan_days", "POLICY_SCOPE_TAKEN": "branch"}
+
+    def error_field(self, code: str, message: str) -> str:
+        """INVALID_POLICY under the rule the package names (the longest name that matches: "damage fee share"
+        before "damage fee")."""
+        if code == "INVALID_POLICY":
+            named = [w for w in POLICY_RULE_WORDS if f"{w} must" in message]
+            if named:
+                return POLICY_RULE_WORDS[max(named, key=len)]
+        return super().error_field(code, message)
 
     @staticmethod
     def _args(data: dict) -> list:
@@ -705,14 +822,14 @@ class UserView(TableView):
               StringField("email", maxlength=254),
               PasswordField("password", exclude_from_list=True, exclude_from_detail=True, exclude_from_edit=True,
                             help_text="At least 8 characters"),
-              EnumField("roles", multiple=True, choices_loader=role_choices, select2=True,
+              EnumField("roles", multiple=True, choices_loader=role_choices, select2=True, placeholder="Type a role",
                         getter=lambda request, obj: [r.code for r in obj.roles],
                         list_template=LABELS, detail_template=LABELS,
                         help_text="Roles that allow overrides, fine waivers or user administration are granted "
                                   "when a second user administrator approves them."),
               StringField("pending_roles", label="Awaiting approval", getter=_pending_roles,
                           exclude_from_create=True, exclude_from_edit=True),
-              HasOne("home_branch", key="branch", label="Home branch",
+              Pick("home_branch", key="branch", label="Home branch", placeholder="No home branch",
                      help_text="Where the user works: a branch manager waives fines and reads money reports there only"),
               BooleanField("active", exclude_from_create=True,
                            getter=lambda request, obj: obj.is_active == "Y"),
@@ -865,7 +982,8 @@ class AuditLogView(TableView):
 
 
 VIEWS = ((MaterialView, m.Material), (CopyView, m.Copy), (AuthorView, m.Author), (GenreView, m.Genre),
-         (BranchView, m.Branch), (ClosedDayView, m.ClosedDay), (PolicyView, m.CircPolicy), (SettingView, m.AppSetting),
+         (BranchView, m.Branch), (ClosedDayView, m.ClosedDay), (ClosedWeekdayView, m.ClosedWeekday),
+         (PolicyView, m.CircPolicy), (SettingView, m.AppSetting),
          (UserView, m.User), (RoleView, m.Role), (AuditLogView, m.AuditLog))
 
 
@@ -892,6 +1010,7 @@ def _frame_globals(admin: Admin) -> None:
         staff_static=lambda name: admin.app.state.static_url(name),
         staff_csrf=csrf_token,
         staff_nav=lambda request: nav.build(staff(request), request.url.path))
+    admin.templates.env.filters["with_placeholder"] = with_placeholder
 
 
 def attach(ui: Any, api_app: Any) -> Admin:

@@ -233,6 +233,97 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
         END IF;
     END delete_closed_day;
 
+    -- ---- weekly closures --------------------------------------------------------------------------
+
+    -- INVALID_CLOSED_DAY / BRANCH_NOT_FOUND / CLOSED_DAY_EXISTS unless the weekday can be stored for the
+    -- branch (p_closed_weekday_id: the row being changed, NULL for a new one).
+    PROCEDURE check_closed_weekday(p_closed_weekday_id IN closed_weekdays.closed_weekday_id%TYPE,
+                                   p_branch_id IN closed_weekdays.branch_id%TYPE, p_iso_weekday IN NUMBER,
+                                   p_reason IN VARCHAR2) IS
+        l_count NUMBER;
+    BEGIN
+        IF p_iso_weekday IS NULL OR p_iso_weekday < 1 OR p_iso_weekday > 7 OR p_iso_weekday <> TRUNC(p_iso_weekday) THEN
+            lib_err.raise_error('INVALID_CLOSED_DAY', 'the weekday is required, 1 = Monday to 7 = Sunday');
+        END IF;
+        IF LENGTH(TRIM(p_reason)) > 200 THEN
+            lib_err.raise_error('INVALID_CLOSED_DAY', 'reason longer than 200 characters');
+        END IF;
+        IF p_branch_id IS NOT NULL THEN
+            assert_branch(p_branch_id);
+        END IF;
+        SELECT COUNT(*)
+          INTO l_count
+          FROM closed_weekdays
+         WHERE COALESCE(branch_id, -1) = COALESCE(p_branch_id, -1)
+           AND iso_weekday = p_iso_weekday
+           AND (p_closed_weekday_id IS NULL OR closed_weekday_id <> p_closed_weekday_id);
+        IF l_count > 0 THEN
+            lib_err.raise_error('CLOSED_DAY_EXISTS', 'weekday ' || TO_CHAR(p_iso_weekday));
+        END IF;
+    END check_closed_weekday;
+
+    PROCEDURE add_closed_weekday(p_branch_id IN NUMBER, p_iso_weekday IN NUMBER, p_reason IN VARCHAR2,
+                                 p_closed_weekday_id OUT NUMBER) IS
+        l_branch_id closed_weekdays.branch_id%TYPE := p_branch_id;
+        l_weekday   closed_weekdays.iso_weekday%TYPE;
+        l_reason    closed_weekdays.reason%TYPE;
+        l_id        closed_weekdays.closed_weekday_id%TYPE;
+    BEGIN
+        lib_auth.require_permission('SYS_CONFIG');
+        check_closed_weekday(NULL, l_branch_id, p_iso_weekday, p_reason);
+        l_weekday := p_iso_weekday;
+        l_reason := blank_null(p_reason); -- not inside the INSERT: PLS-00231
+        BEGIN
+            INSERT INTO closed_weekdays (branch_id, iso_weekday, reason)
+            VALUES (l_branch_id, l_weekday, l_reason)
+            RETURNING closed_weekday_id INTO l_id;
+        EXCEPTION
+            WHEN DUP_VAL_ON_INDEX THEN -- closed_weekdays_branch_day_uk, taken meanwhile
+                lib_err.raise_error('CLOSED_DAY_EXISTS', 'weekday ' || TO_CHAR(l_weekday));
+        END;
+        p_closed_weekday_id := l_id;
+    END add_closed_weekday;
+
+    PROCEDURE update_closed_weekday(p_closed_weekday_id IN NUMBER, p_branch_id IN NUMBER, p_iso_weekday IN NUMBER,
+                                    p_reason IN VARCHAR2) IS
+        l_id        closed_weekdays.closed_weekday_id%TYPE := p_closed_weekday_id;
+        l_found     closed_weekdays.closed_weekday_id%TYPE;
+        l_branch_id closed_weekdays.branch_id%TYPE := p_branch_id;
+        l_weekday   closed_weekdays.iso_weekday%TYPE;
+        l_reason    closed_weekdays.reason%TYPE;
+    BEGIN
+        lib_auth.require_permission('SYS_CONFIG');
+        FOR r_day IN (SELECT closed_weekday_id FROM closed_weekdays WHERE closed_weekday_id = l_id FOR UPDATE) LOOP
+            l_found := r_day.closed_weekday_id;
+        END LOOP;
+        IF l_found IS NULL THEN
+            lib_err.raise_error('CLOSED_DAY_NOT_FOUND', 'weekly closure ' || TO_CHAR(p_closed_weekday_id));
+        END IF;
+        check_closed_weekday(l_id, l_branch_id, p_iso_weekday, p_reason);
+        l_weekday := p_iso_weekday;
+        l_reason := blank_null(p_reason);
+        BEGIN
+            UPDATE closed_weekdays
+               SET branch_id = l_branch_id,
+                   iso_weekday = l_weekday,
+                   reason = l_reason
+             WHERE closed_weekday_id = l_id;
+        EXCEPTION
+            WHEN DUP_VAL_ON_INDEX THEN
+                lib_err.raise_error('CLOSED_DAY_EXISTS', 'weekday ' || TO_CHAR(l_weekday));
+        END;
+    END update_closed_weekday;
+
+    PROCEDURE delete_closed_weekday(p_closed_weekday_id IN NUMBER) IS
+        l_id closed_weekdays.closed_weekday_id%TYPE := p_closed_weekday_id;
+    BEGIN
+        lib_auth.require_permission('SYS_CONFIG');
+        DELETE FROM closed_weekdays WHERE closed_weekday_id = l_id;
+        IF SQL%ROWCOUNT = 0 THEN
+            lib_err.raise_error('CLOSED_DAY_NOT_FOUND', 'weekly closure ' || TO_CHAR(p_closed_weekday_id));
+        END IF;
+    END delete_closed_weekday;
+
     -- ---- circulation policies ---------------------------------------------------------------------
 
     -- INVALID_POLICY unless p_value is a whole number from p_min to p_max.
@@ -252,6 +343,22 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
         END IF;
     END check_amount;
 
+    -- INVALID_POLICY unless p_value is NULL (no rule) or a whole number from p_min to p_max.
+    PROCEDURE check_optional_whole(p_value IN NUMBER, p_min IN NUMBER, p_max IN NUMBER, p_what IN VARCHAR2) IS
+    BEGIN
+        IF p_value IS NOT NULL THEN
+            check_whole(p_value, p_min, p_max, p_what);
+        END IF;
+    END check_optional_whole;
+
+    -- INVALID_POLICY unless p_value is NULL (no rule) or a share from 0 to 1 with at most two decimals.
+    PROCEDURE check_optional_share(p_value IN NUMBER, p_what IN VARCHAR2) IS
+    BEGIN
+        IF p_value IS NOT NULL AND (p_value < 0 OR p_value > 1 OR p_value <> ROUND(p_value, 2)) THEN
+            lib_err.raise_error('INVALID_POLICY', p_what || ' must be a share from 0 to 1 with at most two decimals');
+        END IF;
+    END check_optional_share;
+
     -- INVALID_POLICY unless p_value is Y or N.
     PROCEDURE check_flag(p_value IN VARCHAR2, p_what IN VARCHAR2) IS
     BEGIN
@@ -266,7 +373,10 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
                            p_loan_limit IN NUMBER, p_hold_limit IN NUMBER, p_daily_fine IN NUMBER,
                            p_grace_days IN NUMBER, p_max_fine IN NUMBER, p_fine_block_threshold IN NUMBER,
                            p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
-                           p_lost_refund IN VARCHAR2) IS
+                           p_lost_refund IN VARCHAR2, p_cap_fine_to_price IN VARCHAR2,
+                           p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+                           p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+                           p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER) IS
         l_count NUMBER;
     BEGIN
         -- NULL = any (a wildcard of the scope)
@@ -291,6 +401,15 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
         check_flag(p_holdable, 'holdable');
         check_whole(p_lost_after_days, 1, 3650, 'lost after days');
         check_flag(p_lost_refund, 'lost refund');
+        check_flag(p_cap_fine_to_price, 'cap fine to price');
+        check_whole(p_suspension_days_per_day, 0, 999, 'suspension days per day late');
+        check_optional_whole(p_max_suspension_days, 0, 9999, 'maximum suspension days');
+        check_optional_whole(p_no_renewal_before_days, 0, 9999, 'no renewal before days');
+        check_optional_whole(p_max_overdue_loans, 1, 99999, 'maximum overdue loans');
+        IF p_damage_fee IS NOT NULL THEN
+            check_amount(p_damage_fee, 'damage fee');
+        END IF;
+        check_optional_share(p_damage_fee_share, 'damage fee share');
     END check_policy;
 
     -- POLICY_SCOPE_TAKEN when another policy (not p_policy_id) has the same scope, NULL meaning any:
@@ -324,7 +443,11 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
                             p_max_fine IN circ_policies.max_fine%TYPE,
                             p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
                             p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
-                            p_lost_refund IN VARCHAR2, p_policy_id OUT NUMBER) IS
+                            p_lost_refund IN VARCHAR2, p_cap_fine_to_price IN VARCHAR2,
+                            p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+                            p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+                            p_damage_fee IN circ_policies.damage_fee%TYPE,
+                            p_damage_fee_share IN circ_policies.damage_fee_share%TYPE, p_policy_id OUT NUMBER) IS
         l_branch_id circ_policies.branch_id%TYPE := p_branch_id;
         l_category  VARCHAR2(4000); -- unchecked input: wider than the columns until checked
         l_type      VARCHAR2(4000);
@@ -335,7 +458,9 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
         l_type := scope_value(p_material_type);
         check_policy(l_category, l_type, p_loan_days, p_max_renewals, p_renew_from_due, p_loan_limit,
                      p_hold_limit, p_daily_fine, p_grace_days, p_max_fine, p_fine_block_threshold,
-                     p_hold_pickup_days, p_holdable, p_lost_after_days, p_lost_refund);
+                     p_hold_pickup_days, p_holdable, p_lost_after_days, p_lost_refund, p_cap_fine_to_price,
+                     p_suspension_days_per_day, p_max_suspension_days, p_no_renewal_before_days,
+                     p_max_overdue_loans, p_damage_fee, p_damage_fee_share);
         IF l_branch_id IS NOT NULL THEN
             assert_branch(l_branch_id);
         END IF;
@@ -344,10 +469,14 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
             INSERT INTO circ_policies (branch_id, patron_category, material_type, loan_days, max_renewals,
                                        renew_from_due, loan_limit, hold_limit, daily_fine, grace_days, max_fine,
                                        fine_block_threshold, hold_pickup_days, holdable, lost_after_days,
-                                       lost_refund)
+                                       lost_refund, cap_fine_to_price, suspension_days_per_day,
+                                       max_suspension_days, no_renewal_before_days, max_overdue_loans, damage_fee,
+                                       damage_fee_share)
             VALUES (l_branch_id, l_category, l_type, p_loan_days, p_max_renewals, p_renew_from_due, p_loan_limit,
                     p_hold_limit, p_daily_fine, p_grace_days, p_max_fine, p_fine_block_threshold,
-                    p_hold_pickup_days, p_holdable, p_lost_after_days, p_lost_refund)
+                    p_hold_pickup_days, p_holdable, p_lost_after_days, p_lost_refund, p_cap_fine_to_price,
+                    p_suspension_days_per_day, p_max_suspension_days, p_no_renewal_before_days,
+                    p_max_overdue_loans, p_damage_fee, p_damage_fee_share)
             RETURNING policy_id INTO l_policy_id;
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN -- circ_policies_scope_uk: a policy of this scope came meanwhile
@@ -364,7 +493,11 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
                             p_max_fine IN circ_policies.max_fine%TYPE,
                             p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
                             p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
-                            p_lost_refund IN VARCHAR2) IS
+                            p_lost_refund IN VARCHAR2, p_cap_fine_to_price IN VARCHAR2,
+                            p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+                            p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+                            p_damage_fee IN circ_policies.damage_fee%TYPE,
+                            p_damage_fee_share IN circ_policies.damage_fee_share%TYPE) IS
         l_policy_id circ_policies.policy_id%TYPE := p_policy_id;
         l_found     circ_policies.policy_id%TYPE;
         l_branch_id circ_policies.branch_id%TYPE := p_branch_id;
@@ -382,7 +515,9 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
         l_type := scope_value(p_material_type);
         check_policy(l_category, l_type, p_loan_days, p_max_renewals, p_renew_from_due, p_loan_limit,
                      p_hold_limit, p_daily_fine, p_grace_days, p_max_fine, p_fine_block_threshold,
-                     p_hold_pickup_days, p_holdable, p_lost_after_days, p_lost_refund);
+                     p_hold_pickup_days, p_holdable, p_lost_after_days, p_lost_refund, p_cap_fine_to_price,
+                     p_suspension_days_per_day, p_max_suspension_days, p_no_renewal_before_days,
+                     p_max_overdue_loans, p_damage_fee, p_damage_fee_share);
         IF l_branch_id IS NOT NULL THEN
             assert_branch(l_branch_id);
         END IF;
@@ -404,7 +539,14 @@ CREATE OR REPLACE PACKAGE BODY lib_admin AS
                    hold_pickup_days = p_hold_pickup_days,
                    holdable = p_holdable,
                    lost_after_days = p_lost_after_days,
-                   lost_refund = p_lost_refund
+                   lost_refund = p_lost_refund,
+                   cap_fine_to_price = p_cap_fine_to_price,
+                   suspension_days_per_day = p_suspension_days_per_day,
+                   max_suspension_days = p_max_suspension_days,
+                   no_renewal_before_days = p_no_renewal_before_days,
+                   max_overdue_loans = p_max_overdue_loans,
+                   damage_fee = p_damage_fee,
+                   damage_fee_share = p_damage_fee_share
              WHERE policy_id = l_policy_id;
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN

@@ -1,10 +1,12 @@
 CREATE OR REPLACE PACKAGE lib_admin AS
     /**
-     * The library's configuration: branches, closed days, circulation policies and the app_settings.
+     * The library's configuration: branches, closed days and weekly closures, circulation policies and the
+     * app_settings.
      * Every change needs SYS_CONFIG (system work with no actor, an install script, passes)
      * and is validated here, so the staff screens and any later face write the same rules; the audit
      * triggers record who changed what. Rows that other rows refer to are deactivated (branches) or
-     * refused for deletion (policies still named by loans); closed days and unused policies are deleted.
+     * refused for deletion (policies still named by loans); closed days, weekly closures and unused
+     * policies are deleted.
      * Parameters are plain NUMBER/VARCHAR2/DATE so that callers of both engines bind any numeric type.
      */
 
@@ -78,6 +80,41 @@ CREATE OR REPLACE PACKAGE lib_admin AS
     PROCEDURE delete_closed_day(p_closed_day_id IN NUMBER);
 
     /**
+     * Add a weekly closure: a weekday the branch (or every branch) is closed every week, skipped like a
+     * closed day by due dates and overdue fines (lib_calendar). Refused with the closed days' codes.
+     * @param p_branch_id         branches.branch_id, NULL = every branch
+     * @param p_iso_weekday       1 = Monday to 7 = Sunday
+     * @param p_reason            optional, at most 200 characters
+     * @param p_closed_weekday_id OUT the new closed_weekdays.closed_weekday_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20505 BRANCH_NOT_FOUND
+     * @throws -20913 CLOSED_DAY_EXISTS the weekday is already closed for that branch (or for every branch)
+     * @throws -20914 INVALID_CLOSED_DAY missing weekday or not 1 to 7, reason too long
+     */
+    PROCEDURE add_closed_weekday(p_branch_id IN NUMBER, p_iso_weekday IN NUMBER, p_reason IN VARCHAR2,
+                                 p_closed_weekday_id OUT NUMBER);
+
+    /**
+     * Replace a weekly closure's data; arguments as add_closed_weekday.
+     * @param p_closed_weekday_id closed_weekdays.closed_weekday_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20505 BRANCH_NOT_FOUND
+     * @throws -20912 CLOSED_DAY_NOT_FOUND no such weekly closure
+     * @throws -20913 CLOSED_DAY_EXISTS
+     * @throws -20914 INVALID_CLOSED_DAY
+     */
+    PROCEDURE update_closed_weekday(p_closed_weekday_id IN NUMBER, p_branch_id IN NUMBER, p_iso_weekday IN NUMBER,
+                                    p_reason IN VARCHAR2);
+
+    /**
+     * Remove a weekly closure (the branch opens that weekday again for due dates computed from now on).
+     * @param p_closed_weekday_id closed_weekdays.closed_weekday_id
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20912 CLOSED_DAY_NOT_FOUND no such weekly closure
+     */
+    PROCEDURE delete_closed_weekday(p_closed_weekday_id IN NUMBER);
+
+    /**
      * Add a circulation policy: one row of the matrix branch x patron category x material type, where
      * NULL means any (lib_policy picks the most specific row that matches). No two policies share a scope.
      * @param p_branch_id            branches.branch_id or NULL = any branch
@@ -96,6 +133,15 @@ CREATE OR REPLACE PACKAGE lib_admin AS
      * @param p_holdable             'Y' or 'N'
      * @param p_lost_after_days      days overdue after which a loan is marked lost, 1 to 3650
      * @param p_lost_refund          'Y' a lost charge is refunded when the copy comes back, 'N' not
+     * @param p_cap_fine_to_price    'Y' an overdue fine never exceeds the material's replacement cost, 'N' not
+     * @param p_suspension_days_per_day days of borrowing suspension per day returned late, 0 to 999 (0 = none)
+     * @param p_max_suspension_days  longest suspension of one late return, 0 to 9999, NULL = no maximum
+     * @param p_no_renewal_before_days renewal allowed only this many days before the due date, 0 to 9999,
+     *                               NULL = any time
+     * @param p_max_overdue_loans    overdue loans from which checkouts are refused, 1 to 99999, NULL = no limit
+     * @param p_damage_fee           DAMAGE charge of an inspection, an amount, NULL = p_damage_fee_share
+     * @param p_damage_fee_share     DAMAGE charge as a share of the replacement cost, 0 to 1 with at most two
+     *                               decimals, NULL = none (when p_damage_fee is NULL too)
      * @param p_policy_id            OUT the new circ_policies.policy_id
      * @throws -20411 PERMISSION_DENIED
      * @throws -20505 BRANCH_NOT_FOUND
@@ -110,7 +156,11 @@ CREATE OR REPLACE PACKAGE lib_admin AS
                             p_max_fine IN circ_policies.max_fine%TYPE,
                             p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
                             p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
-                            p_lost_refund IN VARCHAR2, p_policy_id OUT NUMBER);
+                            p_lost_refund IN VARCHAR2, p_cap_fine_to_price IN VARCHAR2,
+                            p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+                            p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+                            p_damage_fee IN circ_policies.damage_fee%TYPE,
+                            p_damage_fee_share IN circ_policies.damage_fee_share%TYPE, p_policy_id OUT NUMBER);
 
     /**
      * Replace a policy's scope and rules; arguments as create_policy. Loans already made keep their due
@@ -129,7 +179,11 @@ CREATE OR REPLACE PACKAGE lib_admin AS
                             p_max_fine IN circ_policies.max_fine%TYPE,
                             p_fine_block_threshold IN circ_policies.fine_block_threshold%TYPE,
                             p_hold_pickup_days IN NUMBER, p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER,
-                            p_lost_refund IN VARCHAR2);
+                            p_lost_refund IN VARCHAR2, p_cap_fine_to_price IN VARCHAR2,
+                            p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+                            p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+                            p_damage_fee IN circ_policies.damage_fee%TYPE,
+                            p_damage_fee_share IN circ_policies.damage_fee_share%TYPE);
 
     /**
      * Remove a policy no loan refers to. The library-wide default (any branch, category and type) stays:

@@ -196,40 +196,5 @@ CREATE OR REPLACE PACKAGE BODY lib_policy AS
            AND (suspended_until IS NULL OR suspended_until < l_until);
     END suspend_for_late_return;
 
-    PROCEDURE set_peer_rules(p_policy_id IN NUMBER, p_cap_fine_to_price IN VARCHAR2, p_suspension_days_per_day IN NUMBER,
-                             p_max_suspension_days IN NUMBER, p_no_renewal_before_days IN NUMBER,
-                             p_max_overdue_loans IN NUMBER, p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER) IS
-        l_policy_id circ_policies.policy_id%TYPE := p_policy_id;
-        l_found     NUMBER;
-    BEGIN
-        lib_auth.require_permission('SYS_CONFIG');
-        SELECT COUNT(*) INTO l_found FROM circ_policies cp WHERE cp.policy_id = l_policy_id;
-        IF l_found = 0 THEN
-            lib_err.raise_error('POLICY_NOT_FOUND', 'policy ' || p_policy_id);
-        END IF;
-        IF p_cap_fine_to_price IS NULL OR p_cap_fine_to_price NOT IN ('Y', 'N')
-           OR p_suspension_days_per_day IS NULL OR p_suspension_days_per_day < 0 OR p_suspension_days_per_day > 999
-           OR p_suspension_days_per_day <> TRUNC(p_suspension_days_per_day)
-           OR p_max_suspension_days < 0 OR p_max_suspension_days > 9999
-           OR p_max_suspension_days <> TRUNC(p_max_suspension_days)
-           OR p_no_renewal_before_days < 0 OR p_no_renewal_before_days > 9999
-           OR p_no_renewal_before_days <> TRUNC(p_no_renewal_before_days)
-           OR p_max_overdue_loans < 1 OR p_max_overdue_loans > 99999
-           OR p_max_overdue_loans <> TRUNC(p_max_overdue_loans)
-           OR p_damage_fee < 0 OR p_damage_fee > 99999999 OR p_damage_fee <> ROUND(p_damage_fee, 2)
-           OR p_damage_fee_share < 0 OR p_damage_fee_share > 1 OR p_damage_fee_share <> ROUND(p_damage_fee_share, 2) THEN
-            lib_err.raise_error('INVALID_POLICY', 'policy ' || p_policy_id || ': peer rules out of range');
-        END IF;
-        UPDATE circ_policies
-           SET cap_fine_to_price = p_cap_fine_to_price,
-               suspension_days_per_day = p_suspension_days_per_day,
-               max_suspension_days = p_max_suspension_days,
-               no_renewal_before_days = p_no_renewal_before_days,
-               max_overdue_loans = p_max_overdue_loans,
-               damage_fee = p_damage_fee,
-               damage_fee_share = p_damage_fee_share
-         WHERE policy_id = l_policy_id;
-    END set_peer_rules;
-
 END lib_policy;
 /

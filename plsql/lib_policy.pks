@@ -94,24 +94,5 @@ CREATE OR REPLACE PACKAGE lib_policy AS
      * @param p_returned_at the return time (UTC)
      */
     PROCEDURE suspend_for_late_return(p_loan_id IN NUMBER, p_returned_at IN DATE);
-
-    /**
-     * Set the peers' rules of a policy (the columns of the "Peer rules"). Needs SYS_CONFIG. Audited as
-     * a change of circ_policies.
-     * @param p_policy_id               circ_policies.policy_id
-     * @param p_cap_fine_to_price       Y or N
-     * @param p_suspension_days_per_day 0 or more
-     * @param p_max_suspension_days     0 or more, NULL = no maximum
-     * @param p_no_renewal_before_days  0 or more, NULL = any time
-     * @param p_max_overdue_loans       1 or more, NULL = no limit
-     * @param p_damage_fee              currency amount, NULL = damage_fee_share
-     * @param p_damage_fee_share        0 to 1, NULL = none
-     * @throws -20411 PERMISSION_DENIED
-     * @throws -20915 POLICY_NOT_FOUND
-     * @throws -20917 INVALID_POLICY a value out of range
-     */
-    PROCEDURE set_peer_rules(p_policy_id IN NUMBER, p_cap_fine_to_price IN VARCHAR2, p_suspension_days_per_day IN NUMBER,
-                             p_max_suspension_days IN NUMBER, p_no_renewal_before_days IN NUMBER,
-                             p_max_overdue_loans IN NUMBER, p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER);
 END lib_policy;
 /

@@ -43,8 +43,11 @@ def _refused(ctx: web.Ctx, exc: DbError, **details) -> dict:
     """The refusal in the catalog's words (the package's detail names internal ids: the page names the copy,
     its title and its borrower beside it instead)."""
     r = ctx.refusal(exc)
-    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, reasons=reasons_of(exc),
-                   **details)
+    reasons = reasons_of(exc)
+    if reasons:  # each failing rule in the catalog's words, listed and confirmed one by one at an override
+        words = {name: message for name, _, message in ctx.request.app.state.error_catalog.entries.values()}
+        reasons = [{**x, "message": words.get(x["code"], x["code"])} for x in reasons]
+    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, reasons=reasons, **details)
 
 
 def _item(row: dict | None) -> dict | None:

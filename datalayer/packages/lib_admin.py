@@ -101,6 +101,49 @@ def delete_closed_day(s: Session, closed_day_id: int | None) -> None:
     s.call("lib_admin.delete_closed_day", closed_day_id)
 
 
+class AddClosedWeekdayOut(NamedTuple):
+    """The OUT values of lib_admin.add_closed_weekday."""
+    closed_weekday_id: int | None
+
+
+def add_closed_weekday(
+    s: Session,
+    branch_id: int | None,
+    iso_weekday: int | None,
+    reason: str | None,
+) -> AddClosedWeekdayOut:
+    """Add a weekly closure: a weekday the branch (or every branch) is closed every week, skipped like a
+    closed day by due dates and overdue fines (lib_calendar). Refused with the closed days' codes.
+
+    PROCEDURE add_closed_weekday(p_branch_id IN NUMBER, p_iso_weekday IN NUMBER, p_reason IN VARCHAR2,
+        p_closed_weekday_id OUT NUMBER)
+    """
+    return AddClosedWeekdayOut(*s.call("lib_admin.add_closed_weekday", branch_id, iso_weekday, reason, Out(int)))
+
+
+def update_closed_weekday(
+    s: Session,
+    closed_weekday_id: int | None,
+    branch_id: int | None,
+    iso_weekday: int | None,
+    reason: str | None,
+) -> None:
+    """Replace a weekly closure's data; arguments as add_closed_weekday.
+
+    PROCEDURE update_closed_weekday(p_closed_weekday_id IN NUMBER, p_branch_id IN NUMBER, p_iso_weekday IN NUMBER,
+        p_reason IN VARCHAR2)
+    """
+    s.call("lib_admin.update_closed_weekday", closed_weekday_id, branch_id, iso_weekday, reason)
+
+
+def delete_closed_weekday(s: Session, closed_weekday_id: int | None) -> None:
+    """Remove a weekly closure (the branch opens that weekday again for due dates computed from now on).
+
+    PROCEDURE delete_closed_weekday(p_closed_weekday_id IN NUMBER)
+    """
+    s.call("lib_admin.delete_closed_weekday", closed_weekday_id)
+
+
 class CreatePolicyOut(NamedTuple):
     """The OUT values of lib_admin.create_policy."""
     policy_id: int | None
@@ -124,6 +167,13 @@ def create_policy(
     holdable: str | None,
     lost_after_days: int | None,
     lost_refund: str | None,
+    cap_fine_to_price: str | None,
+    suspension_days_per_day: int | None,
+    max_suspension_days: int | None,
+    no_renewal_before_days: int | None,
+    max_overdue_loans: int | None,
+    damage_fee: Decimal | None,
+    damage_fee_share: Decimal | None,
 ) -> CreatePolicyOut:
     """Add a circulation policy: one row of the matrix branch x patron category x material type, where
     NULL means any (lib_policy picks the most specific row that matches). No two policies share a scope.
@@ -133,11 +183,17 @@ def create_policy(
         p_hold_limit IN NUMBER, p_daily_fine IN CIRC_POLICIES.DAILY_FINE%TYPE, p_grace_days IN NUMBER,
         p_max_fine IN CIRC_POLICIES.MAX_FINE%TYPE,
         p_fine_block_threshold IN CIRC_POLICIES.FINE_BLOCK_THRESHOLD%TYPE, p_hold_pickup_days IN NUMBER,
-        p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER, p_lost_refund IN VARCHAR2, p_policy_id OUT NUMBER)
+        p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER, p_lost_refund IN VARCHAR2,
+        p_cap_fine_to_price IN VARCHAR2, p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+        p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+        p_damage_fee IN CIRC_POLICIES.DAMAGE_FEE%TYPE, p_damage_fee_share IN CIRC_POLICIES.DAMAGE_FEE_SHARE%TYPE,
+        p_policy_id OUT NUMBER)
     """
     return CreatePolicyOut(*s.call("lib_admin.create_policy", branch_id, patron_category, material_type, loan_days,
             max_renewals, renew_from_due, loan_limit, hold_limit, daily_fine, grace_days, max_fine,
-            fine_block_threshold, hold_pickup_days, holdable, lost_after_days, lost_refund, Out(int)))
+            fine_block_threshold, hold_pickup_days, holdable, lost_after_days, lost_refund, cap_fine_to_price,
+            suspension_days_per_day, max_suspension_days, no_renewal_before_days, max_overdue_loans, damage_fee,
+            damage_fee_share, Out(int)))
 
 
 def update_policy(
@@ -159,6 +215,13 @@ def update_policy(
     holdable: str | None,
     lost_after_days: int | None,
     lost_refund: str | None,
+    cap_fine_to_price: str | None,
+    suspension_days_per_day: int | None,
+    max_suspension_days: int | None,
+    no_renewal_before_days: int | None,
+    max_overdue_loans: int | None,
+    damage_fee: Decimal | None,
+    damage_fee_share: Decimal | None,
 ) -> None:
     """Replace a policy's scope and rules; arguments as create_policy. Loans already made keep their due
     dates; renewals, fines and limits use the new values from now on.
@@ -168,11 +231,15 @@ def update_policy(
         p_loan_limit IN NUMBER, p_hold_limit IN NUMBER, p_daily_fine IN CIRC_POLICIES.DAILY_FINE%TYPE,
         p_grace_days IN NUMBER, p_max_fine IN CIRC_POLICIES.MAX_FINE%TYPE,
         p_fine_block_threshold IN CIRC_POLICIES.FINE_BLOCK_THRESHOLD%TYPE, p_hold_pickup_days IN NUMBER,
-        p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER, p_lost_refund IN VARCHAR2)
+        p_holdable IN VARCHAR2, p_lost_after_days IN NUMBER, p_lost_refund IN VARCHAR2,
+        p_cap_fine_to_price IN VARCHAR2, p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER,
+        p_no_renewal_before_days IN NUMBER, p_max_overdue_loans IN NUMBER,
+        p_damage_fee IN CIRC_POLICIES.DAMAGE_FEE%TYPE, p_damage_fee_share IN CIRC_POLICIES.DAMAGE_FEE_SHARE%TYPE)
     """
     s.call("lib_admin.update_policy", policy_id, branch_id, patron_category, material_type, loan_days, max_renewals,
             renew_from_due, loan_limit, hold_limit, daily_fine, grace_days, max_fine, fine_block_threshold,
-            hold_pickup_days, holdable, lost_after_days, lost_refund)
+            hold_pickup_days, holdable, lost_after_days, lost_refund, cap_fine_to_price, suspension_days_per_day,
+            max_suspension_days, no_renewal_before_days, max_overdue_loans, damage_fee, damage_fee_share)
 
 
 def delete_policy(s: Session, policy_id: int | None) -> None:

@@ -93,25 +93,3 @@ def suspend_for_late_return(s: Session, loan_id: int | None, returned_at: dateti
     PROCEDURE suspend_for_late_return(p_loan_id IN NUMBER, p_returned_at IN DATE)
     """
     s.call("lib_policy.suspend_for_late_return", loan_id, returned_at)
-
-
-def set_peer_rules(
-    s: Session,
-    policy_id: int | None,
-    cap_fine_to_price: str | None,
-    suspension_days_per_day: int | None,
-    max_suspension_days: int | None,
-    no_renewal_before_days: int | None,
-    max_overdue_loans: int | None,
-    damage_fee: int | None,
-    damage_fee_share: int | None,
-) -> None:
-    """Set the peers' rules of a policy (the columns of the "Peer rules"). Needs SYS_CONFIG. Audited as
-    a change of circ_policies.
-
-    PROCEDURE set_peer_rules(p_policy_id IN NUMBER, p_cap_fine_to_price IN VARCHAR2,
-        p_suspension_days_per_day IN NUMBER, p_max_suspension_days IN NUMBER, p_no_renewal_before_days IN NUMBER,
-        p_max_overdue_loans IN NUMBER, p_damage_fee IN NUMBER, p_damage_fee_share IN NUMBER)
-    """
-    s.call("lib_policy.set_peer_rules", policy_id, cap_fine_to_price, suspension_days_per_day, max_suspension_days,
-            no_renewal_before_days, max_overdue_loans, damage_fee, damage_fee_share)

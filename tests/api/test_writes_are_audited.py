@@ -449,7 +449,9 @@ def _policy_form(branch: int, loan_days: int) -> dict:
     return {"branch": str(branch), "patron_category": "", "material_type": "", "loan_days": str(loan_days),
             "max_renewals": "2", "renew_from_due": "N", "loan_limit": "10", "hold_limit": "5", "daily_fine": "0.25",
             "grace_days": "0", "max_fine": "10", "fine_block_threshold": "10", "hold_pickup_days": "7",
-            "holdable": "Y", "lost_after_days": "30", "lost_refund": "Y"}
+            "holdable": "Y", "lost_after_days": "30", "lost_refund": "Y", "cap_fine_to_price": "N",
+            "suspension_days_per_day": "0", "max_suspension_days": "", "no_renewal_before_days": "",
+            "max_overdue_loans": "", "damage_fee": "", "damage_fee_share": ""}
 
 
 @staff("admin material create")
@@ -614,6 +616,31 @@ def _admin_closed_day_delete(e: Env) -> Case:
     a, ui = e.staff("IT_ADMIN")
     c = e.arrange.closed_day(datetime.fromisoformat(_far_day()), e.arrange.branch())
     return Case(a.user_id, lambda: ui.admin_post("closed-day", f"_api/closed-day/action?name=delete&pks={c}", {}))
+
+
+@staff("admin closed-weekday create")
+def _admin_closed_weekday_create(e: Env) -> Case:
+    a, ui = e.staff("IT_ADMIN")
+    b = e.arrange.branch()
+    return Case(a.user_id, lambda: ui.admin_post("closed-weekday", "closed-weekday/create", {
+        "iso_weekday": "7", "branch": str(b), "reason": "Closed on Sundays"}))
+
+
+@staff("admin closed-weekday edit")
+def _admin_closed_weekday_edit(e: Env) -> Case:
+    a, ui = e.staff("IT_ADMIN")
+    b = e.arrange.branch()
+    (cw,) = e.arrange.call("lib_admin.add_closed_weekday", b, 1, "test", Out(int))
+    return Case(a.user_id, lambda: ui.admin_post("closed-weekday", f"closed-weekday/edit?pk={cw}", {
+        "iso_weekday": "2", "branch": str(b), "reason": "Closed on Tuesdays"}))
+
+
+@staff("admin closed-weekday delete")
+def _admin_closed_weekday_delete(e: Env) -> Case:
+    a, ui = e.staff("IT_ADMIN")
+    (cw,) = e.arrange.call("lib_admin.add_closed_weekday", e.arrange.branch(), 3, "test", Out(int))
+    return Case(a.user_id, lambda: ui.admin_post("closed-weekday", f"_api/closed-weekday/action?name=delete&pks={cw}",
+                                                 {}))
 
 
 @staff("admin policy create")

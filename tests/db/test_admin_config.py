@@ -1,5 +1,5 @@
-"""lib_admin: branches, closed days, circulation policies and settings change only through the package,
-with SYS_CONFIG, validated; every refusal leaves the rows as they were."""
+"""lib_admin: branches, closed days, weekly closures, circulation policies and settings change only through the
+package, with SYS_CONFIG, validated; every refusal leaves the rows as they were."""
 from datetime import datetime
 from decimal import Decimal
 
@@ -172,11 +172,63 @@ def test_closed_days_need_sys_config(db, f):
                     lambda: db.call("lib_admin.add_closed_day", None, day(2095, 1, 1), None, Out(int)), CLOSED_DAYS)
 
 
+# ---- weekly closures -------------------------------------------------------------------------------
+
+CLOSED_WEEKDAYS = "SELECT * FROM closed_weekdays ORDER BY closed_weekday_id"
+
+
+def test_add_update_and_delete_a_weekly_closure(db, f, sysadmin):
+    branch_id = f.branch()
+    (cw,) = db.call("lib_admin.add_closed_weekday", branch_id, 7, " Closed on Sundays ", Out(int))
+    row = db.one("SELECT branch_id, iso_weekday, reason FROM closed_weekdays WHERE closed_weekday_id = :c", {"c": cw})
+    assert row == {"branch_id": branch_id, "iso_weekday": 7, "reason": "Closed on Sundays"}
+    db.call("lib_admin.update_closed_weekday", cw, branch_id, 6, "  ")
+    row = db.one("SELECT branch_id, iso_weekday, reason FROM closed_weekdays WHERE closed_weekday_id = :c", {"c": cw})
+    assert row == {"branch_id": branch_id, "iso_weekday": 6, "reason": None}
+    db.call("lib_admin.delete_closed_weekday", cw)
+    assert db.scalar("SELECT COUNT(*) FROM closed_weekdays WHERE closed_weekday_id = :c", {"c": cw}) == 0
+
+
+def test_weekly_closure_refusals_change_nothing(db, f, sysadmin):
+    branch_id = f.branch()
+    (cw,) = db.call("lib_admin.add_closed_weekday", branch_id, 1, None, Out(int))
+    db.call("lib_admin.add_closed_weekday", branch_id, 2, None, Out(int))
+    for code, call in [
+        (INVALID_CLOSED_DAY, lambda: db.call("lib_admin.add_closed_weekday", branch_id, None, None, Out(int))),
+        (INVALID_CLOSED_DAY, lambda: db.call("lib_admin.add_closed_weekday", branch_id, 0, None, Out(int))),
+        (INVALID_CLOSED_DAY, lambda: db.call("lib_admin.add_closed_weekday", branch_id, 8, None, Out(int))),
+        (INVALID_CLOSED_DAY, lambda: db.call("lib_admin.add_closed_weekday", branch_id, 3, "r" * 201, Out(int))),
+        (BRANCH_NOT_FOUND, lambda: db.call("lib_admin.add_closed_weekday", -1, 3, None, Out(int))),
+        (CLOSED_DAY_EXISTS, lambda: db.call("lib_admin.add_closed_weekday", branch_id, 1, "again", Out(int))),
+        (CLOSED_DAY_EXISTS, lambda: db.call("lib_admin.update_closed_weekday", cw, branch_id, 2, None)),
+        (CLOSED_DAY_NOT_FOUND, lambda: db.call("lib_admin.update_closed_weekday", -1, branch_id, 3, None)),
+        (CLOSED_DAY_NOT_FOUND, lambda: db.call("lib_admin.delete_closed_weekday", -1)),
+    ]:
+        refused_leaving(db, code, call, CLOSED_WEEKDAYS)
+
+
+def test_a_weekly_closure_moves_the_due_date_off_that_weekday(db, f, sysadmin):
+    branch_id = f.branch()
+    due = db.fn("lib_calendar.next_open_day", branch_id, day(2096, 6, 3), returns=datetime)  # a Sunday
+    db.call("lib_admin.add_closed_weekday", branch_id, 7, "Closed on Sundays", Out(int))
+    assert db.fn("lib_calendar.next_open_day", branch_id, day(2096, 6, 3), returns=datetime) > due
+
+
+def test_weekly_closures_need_sys_config(db, f):
+    db.set_actor(f.user(("LIBRARIAN",)))
+    refused_leaving(db, PERMISSION_DENIED,
+                    lambda: db.call("lib_admin.add_closed_weekday", None, 7, None, Out(int)), CLOSED_WEEKDAYS)
+
+
 # ---- circulation policies --------------------------------------------------------------------------
 
 RULES = dict(loan_days=21, max_renewals=2, renew_from_due="N", loan_limit=10, hold_limit=5,
              daily_fine=Decimal("0.25"), grace_days=1, max_fine=Decimal("10.00"), fine_block_threshold=Decimal("5.00"),
-             hold_pickup_days=7, holdable="Y", lost_after_days=45, lost_refund="Y")
+             hold_pickup_days=7, holdable="Y", lost_after_days=45, lost_refund="Y",
+             cap_fine_to_price="N", suspension_days_per_day=0, max_suspension_days=None, no_renewal_before_days=None,
+             max_overdue_loans=None, damage_fee=None, damage_fee_share=None)
+PEER_RULES = dict(cap_fine_to_price="Y", suspension_days_per_day=2, max_suspension_days=30, no_renewal_before_days=3,
+                  max_overdue_loans=4, damage_fee=Decimal("7.50"), damage_fee_share=Decimal("0.25"))
 
 
 def policy_args(branch_id=None, category=None, material_type=None, **changes):
@@ -198,7 +250,12 @@ def test_create_policy_stores_the_rules_and_lib_policy_picks_it(db, f, sysadmin)
     {"loan_limit": -1}, {"hold_limit": -1}, {"daily_fine": Decimal("-0.10")}, {"daily_fine": Decimal("0.125")},
     {"grace_days": -1}, {"max_fine": Decimal("-1")}, {"fine_block_threshold": Decimal("-5")},
     {"hold_pickup_days": 0}, {"lost_after_days": 0}, {"holdable": "X"}, {"renew_from_due": None},
-    {"lost_refund": "yes"},
+    {"lost_refund": "yes"}, {"cap_fine_to_price": None}, {"cap_fine_to_price": "y"},
+    {"suspension_days_per_day": None}, {"suspension_days_per_day": -1}, {"suspension_days_per_day": 1000},
+    {"max_suspension_days": -1}, {"max_suspension_days": Decimal("1.5")}, {"no_renewal_before_days": -1},
+    {"no_renewal_before_days": 10000}, {"max_overdue_loans": 0}, {"damage_fee": Decimal("-1")},
+    {"damage_fee": Decimal("0.001")}, {"damage_fee_share": Decimal("1.01")}, {"damage_fee_share": Decimal("-0.1")},
+    {"damage_fee_share": Decimal("0.125")},
 ])
 def test_create_policy_refuses_negative_or_malformed_rules(db, sysadmin, changes):
     refused_leaving(db, INVALID_POLICY,
@@ -240,6 +297,16 @@ def test_update_policy_changes_the_rules(db, f, sysadmin):
                                                                loan_days=7))
     row = db.one("SELECT daily_fine, loan_days FROM circ_policies WHERE policy_id = :p", {"p": policy_id})
     assert row == {"daily_fine": Decimal("1.50"), "loan_days": 7}
+
+
+def test_create_and_update_policy_store_the_peer_rules(db, f, sysadmin):
+    branch_id = f.branch()
+    (policy_id,) = db.call("lib_admin.create_policy", *policy_args(branch_id, "ADULT", "MAP", **PEER_RULES), Out(int))
+    row = db.one("SELECT * FROM circ_policies WHERE policy_id = :p", {"p": policy_id})
+    assert {k: row[k] for k in PEER_RULES} == PEER_RULES
+    db.call("lib_admin.update_policy", policy_id, *policy_args(branch_id, "ADULT", "MAP"))  # back to none
+    row = db.one("SELECT * FROM circ_policies WHERE policy_id = :p", {"p": policy_id})
+    assert {k: row[k] for k in PEER_RULES} == {k: RULES[k] for k in PEER_RULES}
 
 
 def test_update_policy_refusals_change_nothing(db, f, sysadmin):

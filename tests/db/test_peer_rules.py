@@ -11,7 +11,6 @@ PATRON_BORROWING_SUSPENDED = -20170
 RENEWAL_TOO_EARLY = -20171
 RENEWAL_BLOCKED_BY_OVERDUE = -20172
 PATRON_OVERDUE_LIMIT = -20173
-INVALID_POLICY = -20917
 
 
 class Desk(CirculationDesk):
@@ -239,22 +238,3 @@ def test_n_overdue_loans_refuse_checkout_and_an_override_passes(db):
     manager = desk.f.user(roles=("BRANCH_MANAGER",), home_branch_id=desk.branch)
     db.set_actor(manager)
     assert desk.checkout(patron, copy, override="Y", codes="PATRON_OVERDUE_LIMIT")[0]
-
-
-# ---- the policy's peer rules are set through lib_policy -----------------------------------------------
-
-def test_set_peer_rules_checks_ranges_and_needs_sys_config(db):
-    desk = Desk(db)
-    refused_leaving(db, -20411, lambda: db.call("lib_policy.set_peer_rules", desk.policy, "Y", 1, None, None,
-                                                 None, None, None))
-    admin = desk.f.user(roles=("IT_ADMIN",))
-    db.set_actor(admin)
-    refused_leaving(db, INVALID_POLICY, lambda: db.call("lib_policy.set_peer_rules", desk.policy, "Y", 1, None,
-                                                        None, 0, None, None))
-    db.call("lib_policy.set_peer_rules", desk.policy, "Y", 2, 30, 3, 4, Decimal("5.00"), None)
-    row = db.one("SELECT cap_fine_to_price, suspension_days_per_day, max_suspension_days, no_renewal_before_days, "
-                 "max_overdue_loans, damage_fee, damage_fee_share FROM circ_policies WHERE policy_id = :p",
-                 {"p": desk.policy})
-    assert row == {"cap_fine_to_price": "Y", "suspension_days_per_day": 2, "max_suspension_days": 30,
-                   "no_renewal_before_days": 3, "max_overdue_loans": 4, "damage_fee": Decimal("5.00"),
-                   "damage_fee_share": None}

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from tests.ui.helpers import checkout, login, named_patron, place_hold, save_screenshot, scan
+from tests.ui.helpers import add_charge, checkout, login, named_patron, place_hold, save_screenshot, scan
 
 
 def _now() -> datetime:
@@ -93,6 +93,38 @@ def test_override_button_is_offered_only_to_staff_with_circ_override(new_page, s
     expect(overridden).to_contain_text("overridden")
     assert committed.scalar("SELECT overridden FROM loans WHERE copy_id = :c AND status = 'ACTIVE'",
                             {"c": copies[1]}) == "Y"
+
+
+def test_a_refusal_lists_both_overridable_reasons_and_the_manager_confirms_each(page, factory, committed):
+    # Arrange: an expired card and fines over the limit, two overridable reasons at once
+    main = factory.main_branch()
+    patron_id, card = named_patron(committed, main, "Greta", "Nyberg", expires_on=datetime.utcnow() - timedelta(days=3))
+    copy_id = factory.copy(factory.material(title="The Ferryman's Almanac"), main)
+    committed.commit()
+    add_charge(committed, patron_id, 25.00, "Lost copy of another title")
+
+    login(page, "manager")
+    page.goto(f"/staff/desk?card={card}")
+    refused = scan(page, factory.barcode(copy_id))
+    reasons = refused.get_by_test_id("refusal-reasons").locator("li")
+    expect(reasons).to_have_count(2)
+    expect(reasons.nth(0)).to_have_attribute("data-code", "PATRON_EXPIRED")
+    expect(reasons.nth(1)).to_have_attribute("data-code", "PATRON_FINES_OVER_LIMIT")
+    confirms = refused.get_by_test_id("override-confirm")
+    expect(confirms).to_have_count(2)
+    refused.get_by_test_id("override-note").fill("card renewed, fines to be paid on Friday")
+    confirms.nth(0).check()
+    save_screenshot(page, "override-two-reasons.png")
+    refused.get_by_role("button", name="Override and check out").click()  # one reason not confirmed: not sent
+    expect(confirms.nth(1)).to_have_js_property("validity.valid", False)
+    assert committed.scalar("SELECT COUNT(*) FROM loans WHERE copy_id = :c", {"c": copy_id}) == 0
+    confirms.nth(1).check()
+    refused.get_by_role("button", name="Override and check out").click()
+    overridden = page.get_by_test_id("scan-result").first
+    expect(overridden).to_have_attribute("data-kind", "ok")
+    expect(overridden).to_contain_text("overridden")
+    assert committed.scalar("SELECT overridden FROM loans WHERE copy_id = :c AND status = 'ACTIVE'",
+                            {"c": copy_id}) == "Y"
 
 
 def test_librarian_renews_a_loan_by_scanning_its_copy(page, factory, committed):

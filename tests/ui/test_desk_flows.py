@@ -288,6 +288,8 @@ def test_checkout_receipt_hold_slip_and_transit_slip_print(page, factory, commit
     expect(away.get_by_test_id("transit-slip")).to_contain_text("Riverside branch")
     page.goto(away.get_by_test_id("print-slip").get_attribute("href"))
     expect(page.get_by_test_id("transit-to")).to_have_text("Riverside branch")
+    page.emulate_media(media="print")
+    save_screenshot(page, "transit-slip.png")
 
 
 def test_registering_a_patron_twice_warns_and_registers_anyway_on_request(page, factory, committed):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.ui.helpers import add_charge, login, named_patron
+from tests.ui.helpers import add_charge, login, named_patron, save_screenshot
 
 
 def _count(s, sql, start, end):
@@ -72,3 +72,4 @@ def test_a_year_is_charted_by_month_with_every_bar_drawn_and_the_last_label_insi
     box, svg = chart.locator("text.axis").last.bounding_box(), chart.bounding_box()
     assert box["x"] + box["width"] <= svg["x"] + svg["width"] + 0.5
     expect(chart.locator("title").first).to_contain_text("per month")
+    save_screenshot(page, "report-year.png")
