@@ -405,6 +405,9 @@ CREATE TABLE transits (
     received_at     DATE,
     received_branch_id NUMBER(18),
     received_by     NUMBER(18),
+    cancelled_at    DATE,
+    cancelled_by    NUMBER(18),
+    cancel_reason   VARCHAR2(10 CHAR),
     CONSTRAINT transits_pk PRIMARY KEY (transit_id),
     CONSTRAINT transits_copy_id_fk FOREIGN KEY (copy_id) REFERENCES copies (copy_id),
     CONSTRAINT transits_from_branch_id_fk FOREIGN KEY (from_branch_id) REFERENCES branches (branch_id),
@@ -415,5 +418,7 @@ CREATE TABLE transits (
     CONSTRAINT transits_received_by_fk FOREIGN KEY (received_by) REFERENCES users (user_id),
     CONSTRAINT transits_reason_ck CHECK ((reason IN ('HOLD', 'HOME'))),
     CONSTRAINT transits_hold_ck CHECK ((reason <> 'HOLD' OR hold_id IS NOT NULL)),
-    CONSTRAINT transits_received_ck CHECK (((received_at IS NULL AND received_branch_id IS NULL) OR (received_at IS NOT NULL AND received_branch_id IS NOT NULL)))
+    CONSTRAINT transits_received_ck CHECK (((received_at IS NULL AND received_branch_id IS NULL) OR (received_at IS NOT NULL AND received_branch_id IS NOT NULL))),
+    CONSTRAINT transits_cancelled_by_fk FOREIGN KEY (cancelled_by) REFERENCES users (user_id),
+    CONSTRAINT transits_cancel_ck CHECK (((cancelled_at IS NULL AND cancel_reason IS NULL) OR (cancelled_at IS NOT NULL AND received_at IS NULL AND cancel_reason IN ('LOST', 'WITHDRAWN'))))
 );

@@ -81,3 +81,4 @@ CREATE INDEX transits_hold_id_i ON transits (hold_id);
 CREATE INDEX transits_sent_by_i ON transits (sent_by);
 CREATE INDEX transits_received_by_i ON transits (received_by);
 CREATE INDEX transits_received_branch_id_i ON transits (received_branch_id);
+CREATE INDEX transits_cancelled_by_i ON transits (cancelled_by);

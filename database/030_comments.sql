@@ -233,7 +233,7 @@ COMMENT ON COLUMN audit_log.row_id IS 'Key of the affected row: the first primar
 COMMENT ON COLUMN audit_log.action IS 'Audited event: INSERT = row created, UPDATE = row changed, DELETE = row removed, OVERRIDE = staff override of a circulation rule, LOGIN = successful login, LOGIN_FAILED = failed login attempt';
 COMMENT ON COLUMN audit_log.old_values IS 'Column values before the event as name=value pairs separated by semicolons (UPDATE: the key columns row_id does not hold, then only the changed columns; DELETE: every non-NULL column; password hashes written as ***), NULL when there was no prior row (INSERT) or for events';
 COMMENT ON COLUMN audit_log.new_values IS 'Column values after the event as name=value pairs separated by semicolons (UPDATE: the key columns row_id does not hold, then only the changed columns; INSERT: every non-NULL column; password hashes written as ***), details text for events (OVERRIDE, LOGIN, LOGIN_FAILED), NULL when no row remains (DELETE)';
-COMMENT ON TABLE transits IS 'A copy on its way between branches: to its home branch (no floating collection) or to the pickup branch of the hold it is trapped for. Open while received_at is NULL.';
+COMMENT ON TABLE transits IS 'A copy on its way between branches: to its home branch (no floating collection) or to the pickup branch of the hold it is trapped for. Open while received_at and cancelled_at are NULL.';
 COMMENT ON COLUMN transits.transit_id IS 'Surrogate key';
 COMMENT ON COLUMN transits.copy_id IS 'Copy in transit (FK to copies)';
 COMMENT ON COLUMN transits.from_branch_id IS 'Branch where the copy was checked in and sent from (FK to branches)';
@@ -245,3 +245,6 @@ COMMENT ON COLUMN transits.sent_by IS 'User who checked the copy in at the sendi
 COMMENT ON COLUMN transits.received_at IS 'When the transit ended (UTC): checked in at a branch, or lent to the hold''s patron; NULL = on its way';
 COMMENT ON COLUMN transits.received_branch_id IS 'Branch where the transit ended (FK to branches): the destination, or another branch that checked it in (then a new transit may start there); NULL while open';
 COMMENT ON COLUMN transits.received_by IS 'User who ended the transit (FK to users), NULL = open or system work';
+COMMENT ON COLUMN transits.cancelled_at IS 'When the transit was cancelled (UTC) because its copy left circulation on the way; NULL = not cancelled';
+COMMENT ON COLUMN transits.cancelled_by IS 'User who declared the copy lost or withdrew it (FK to users), NULL = not cancelled or system work';
+COMMENT ON COLUMN transits.cancel_reason IS 'Why the transit was cancelled: LOST = the copy was declared lost, WITHDRAWN = it was withdrawn; NULL = not cancelled';

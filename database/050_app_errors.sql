@@ -19,4 +19,4 @@ COMMENT ON COLUMN app_errors.error_code IS 'Oracle error number (-20nnn), report
 COMMENT ON COLUMN app_errors.name IS 'Stable symbolic name returned by the API as error.code.';
 COMMENT ON COLUMN app_errors.http_status IS 'HTTP status the API answers with: 404 not found, 409 conflict with state, 422 invalid input, 403 forbidden, 423 locked.';
 COMMENT ON COLUMN app_errors.message IS 'Human sentence shown to staff and patrons, completed with details at raise time.';
-COMMENT ON COLUMN app_errors.overridable IS 'Y = a refusal staff with CIRC_OVERRIDE may pass at checkout (lib_circulation, the desk''s override button); N = never passed.';
+COMMENT ON COLUMN app_errors.overridable IS 'Y = a refusal staff with CIRC_OVERRIDE may pass at checkout or renewal (lib_circulation, the desk''s override button); N = never passed.';

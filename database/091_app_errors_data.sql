@@ -115,3 +115,6 @@ INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20562, 
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20563, 'INVALID_IDENTIFIER', 422, 'The identifier is of an unknown type, malformed or its check digit is wrong.');
 INSERT INTO app_errors (error_code, name, http_status, message) VALUES (-20564, 'INVALID_SUBJECT', 422, 'The subject heading is too long or there are too many.');
 COMMIT;
+-- the renewal refusals CIRC_OVERRIDE may pass (lib_circulation.renew_desk); a renewal that would not move the due
+-- date (RENEWAL_TOO_SOON) never is
+UPDATE app_errors SET overridable = 'Y' WHERE name IN ('RENEWAL_LIMIT_REACHED', 'RENEWAL_BLOCKED_BY_HOLD', 'RENEWAL_BLOCKED_BY_OVERDUE', 'RENEWAL_TOO_EARLY');

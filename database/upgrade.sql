@@ -31,6 +31,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 14 014_copy_call_numbers.sql 014_copy_call_numbers.oracle.sql
 @@sqlplus/migrate.sql 15 015_catalog_identifiers.sql 015_catalog_identifiers.oracle.sql
 @@sqlplus/migrate.sql 16 016_refunds.sql 016_refunds.oracle.sql
+@@sqlplus/migrate.sql 17 017_circ_gaps.sql 017_circ_gaps.oracle.sql
 SET DEFINE OFF
 
 -- the Oracle Text index of the search documents, created when missing (not SQL a migration may hold)

@@ -766,7 +766,10 @@ BEGIN
             lib_audit.old_num('sent_by', :OLD.sent_by, :NEW.sent_by) ||
             lib_audit.old_date('received_at', :OLD.received_at, :NEW.received_at) ||
             lib_audit.old_num('received_branch_id', :OLD.received_branch_id, :NEW.received_branch_id) ||
-            lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by),
+            lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by) ||
+            lib_audit.old_date('cancelled_at', :OLD.cancelled_at, :NEW.cancelled_at) ||
+            lib_audit.old_num('cancelled_by', :OLD.cancelled_by, :NEW.cancelled_by) ||
+            lib_audit.old_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason),
         lib_audit.new_num('transit_id', :OLD.transit_id, :NEW.transit_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('from_branch_id', :OLD.from_branch_id, :NEW.from_branch_id) ||
@@ -777,7 +780,10 @@ BEGIN
             lib_audit.new_num('sent_by', :OLD.sent_by, :NEW.sent_by) ||
             lib_audit.new_date('received_at', :OLD.received_at, :NEW.received_at) ||
             lib_audit.new_num('received_branch_id', :OLD.received_branch_id, :NEW.received_branch_id) ||
-            lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by)) IS NULL THEN
+            lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by) ||
+            lib_audit.new_date('cancelled_at', :OLD.cancelled_at, :NEW.cancelled_at) ||
+            lib_audit.new_num('cancelled_by', :OLD.cancelled_by, :NEW.cancelled_by) ||
+            lib_audit.new_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason)) IS NULL THEN
         NULL;
     END IF;
 END transits_audit_trg;

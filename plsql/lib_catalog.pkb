@@ -588,7 +588,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         IF l_status = 'ON_LOAN' THEN
             lib_err.raise_error('COPY_ALREADY_ON_LOAN', 'copy ' || TO_CHAR(p_copy_id));
         END IF;
-        lib_holds_core.release_copy(l_copy_id);
+        lib_holds_core.leave_circulation(l_copy_id, 'WITHDRAWN'); -- its hold back to the queue, its transit cancelled
         l_note := SUBSTR(blank_null(p_reason), 1, 400); -- not inside the UPDATE: PLS-00231
         UPDATE copies
            SET status = 'WITHDRAWN',

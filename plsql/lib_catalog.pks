@@ -139,7 +139,7 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
 
     /**
      * Withdraw a copy from circulation (status WITHDRAWN). A copy trapped for a hold is released
-     * and the hold goes back to the queue.
+     * and the hold goes back to the queue; its open transit is cancelled (transits.cancel_reason WITHDRAWN).
      * @param p_copy_id copies.copy_id
      * @param p_reason  optional note kept in condition_note
      * @throws -20102 COPY_NOT_FOUND

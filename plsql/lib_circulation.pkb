@@ -185,7 +185,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                received_branch_id = COALESCE(p_branch_id, to_branch_id),
                received_by = lib_session.actor()
          WHERE copy_id = l_copy_id
-           AND received_at IS NULL;
+           AND received_at IS NULL
+           AND cancelled_at IS NULL;
     END end_transit;
 
     -- Where a copy checked in at p_branch_id goes (its row locked by the caller): an open transit ends
@@ -339,10 +340,13 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     END close_loan;
 
     -- Renew a loan, optionally only when it is p_patron_id's (NULL = any patron). Every failing rule is
-    -- found before anything changes; p_raise = 'Y' refuses with them all (refuse), 'N' answers them in
-    -- p_refusal (comma-separated names, NULL = renewed) without raising: renew_all goes on with the next loan.
-    PROCEDURE do_renew(p_loan_id IN NUMBER, p_patron_id IN NUMBER, p_raise IN VARCHAR2, p_due_at OUT DATE,
-                       p_renewals OUT NUMBER, p_refusal OUT VARCHAR2) IS
+    -- found before anything changes; p_raise = 'Y' refuses with them all (refuse; p_can_override as there),
+    -- 'N' answers them in p_refusal (comma-separated names, NULL = renewed) without raising: renew_all goes on
+    -- with the next loan. An override passes the overridable reasons, as lend's does: CIRC_OVERRIDE, a note,
+    -- every reason named in p_override_codes, none that is not overridable; p_overridden names them.
+    PROCEDURE do_renew(p_loan_id IN NUMBER, p_patron_id IN NUMBER, p_raise IN VARCHAR2, p_can_override IN VARCHAR2,
+                       p_override IN VARCHAR2, p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2,
+                       p_due_at OUT DATE, p_renewals OUT NUMBER, p_refusal OUT VARCHAR2, p_overridden OUT VARCHAR2) IS
         l_loan_id        loans.loan_id%TYPE := p_loan_id;
         l_patron_id      loans.patron_id%TYPE;
         l_branch_id      loans.branch_id%TYPE;
@@ -360,9 +364,18 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_fine_id        NUMBER;
         l_fine_amount    NUMBER;
         l_list           VARCHAR2(400);
+        l_soft           VARCHAR2(400);
+        l_actor          users.user_id%TYPE;
         l_peer_rule      app_errors.name%TYPE;
     BEGIN
         p_refusal := NULL;
+        p_overridden := NULL;
+        IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
+        END IF;
+        IF p_override = 'Y' AND COALESCE(LENGTH(TRIM(p_override_note)), 0) = 0 THEN
+            lib_err.raise_error('OVERRIDE_NOTE_REQUIRED', NULL);
+        END IF;
         BEGIN
             SELECT l.patron_id, l.branch_id, l.policy_id, l.status, l.due_at, l.renewals
               INTO l_patron_id, l_branch_id, l_policy_id, l_status, l_due_at, l_renewals
@@ -408,12 +421,25 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF l_new_due <= l_due_at THEN
             l_list := with_reason(l_list, 'RENEWAL_TOO_SOON');
         END IF;
-        IF l_list IS NOT NULL THEN
+        IF l_list IS NOT NULL AND (NVL(p_override, 'N') <> 'Y' OR refusals_of_kind(l_list, 'N') IS NOT NULL) THEN
             IF p_raise = 'Y' THEN
-                refuse(l_list, 'loan ' || p_loan_id, 'N');
+                refuse(l_list, 'loan ' || p_loan_id, p_can_override);
             END IF;
             p_refusal := l_list;
             RETURN;
+        ELSIF l_list IS NOT NULL THEN
+            -- every reason may be overridden: by CIRC_OVERRIDE, passing only the reasons the desk showed
+            l_soft := refusals_of_kind(l_list, 'Y');
+            l_actor := lib_session.actor();
+            IF l_actor IS NULL THEN
+                lib_auth.require_permission('CIRC_OVERRIDE'); -- system work only
+            ELSIF lib_auth.has_permission(l_actor, 'CIRC_OVERRIDE') = 0 THEN
+                lib_err.raise_error('OVERRIDE_NOT_PERMITTED', l_soft);
+            END IF;
+            IF not_named(l_soft, p_override_codes) IS NOT NULL THEN
+                refuse(l_list, 'loan ' || p_loan_id, p_can_override);
+            END IF;
+            p_overridden := l_soft;
         END IF;
 
         IF l_due_at < l_now THEN
@@ -429,6 +455,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
          WHERE loan_id = l_loan_id;
         p_due_at := l_new_due;
         p_renewals := l_renewals + 1;
+        IF p_overridden IS NOT NULL THEN
+            lib_audit.log_event('loans', p_loan_id, 'OVERRIDE',
+                                'renewal; codes=' || p_overridden || '; note=' || TRIM(p_override_note));
+        END IF;
     END do_renew;
 
     ----------------------------------------------------------------------------------------------
@@ -697,7 +727,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
               FROM copy_statuses cs
              WHERE cs.code = l_copy_status
                AND (cs.is_available = 'Y' OR cs.is_hold_trap = 'Y');
-            IF l_routed > 0 THEN
+            -- a copy declared lost with no loan (mark_copy_lost) that turns up is found: routed as any other
+            IF l_routed > 0 OR l_copy_status = 'LOST' THEN
                 route_copy(p_copy_id, l_branch_id, p_hold_id, p_transit_to);
             END IF;
         END IF;
@@ -798,18 +829,20 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     ----------------------------------------------------------------------------------------------
 
     PROCEDURE renew(p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
-        l_refusal CLOB; -- as in checkout
+        l_refusal    CLOB; -- as in checkout
+        l_overridden CLOB;
     BEGIN
         lib_auth.require_permission('CIRC_RENEW');
-        do_renew(p_loan_id, NULL, 'Y', p_due_at, p_renewals, l_refusal);
+        do_renew(p_loan_id, NULL, 'Y', 'Y', 'N', NULL, NULL, p_due_at, p_renewals, l_refusal, l_overridden);
     END renew;
 
     PROCEDURE renew_own(p_patron_id IN NUMBER, p_loan_id IN NUMBER, p_due_at OUT DATE, p_renewals OUT NUMBER) IS
         l_patron_id patrons.patron_id%TYPE := p_patron_id;
         l_user_id   patrons.user_id%TYPE;
         l_found     NUMBER;
-        l_actor     users.user_id%TYPE;
-        l_refusal   CLOB; -- as in checkout
+        l_actor      users.user_id%TYPE;
+        l_refusal    CLOB; -- as in checkout
+        l_overridden CLOB;
     BEGIN
         SELECT COUNT(*), MAX(p.user_id) INTO l_found, l_user_id FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_found = 0 THEN
@@ -819,25 +852,54 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         IF l_actor IS NULL OR l_user_id IS NULL OR l_user_id <> l_actor THEN
             lib_auth.require_permission('CIRC_RENEW'); -- staff, or system work with no actor
         END IF;
-        do_renew(p_loan_id, p_patron_id, 'Y', p_due_at, p_renewals, l_refusal);
+        do_renew(p_loan_id, p_patron_id, 'Y', 'N', 'N', NULL, NULL, p_due_at, p_renewals, l_refusal, l_overridden);
     END renew_own;
 
-    PROCEDURE renew_by_barcode(p_copy_barcode IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE,
-                               p_renewals OUT NUMBER) IS
+    -- The ACTIVE loan of the copy with this barcode.
+    FUNCTION loan_of_barcode(p_copy_barcode IN VARCHAR2) RETURN NUMBER IS
         l_copy_id copies.copy_id%TYPE;
-        l_refusal CLOB; -- as in checkout
+        l_loan_id loans.loan_id%TYPE;
     BEGIN
-        lib_auth.require_permission('CIRC_RENEW');
         SELECT MAX(c.copy_id) INTO l_copy_id FROM copies c WHERE c.barcode = p_copy_barcode;
         IF l_copy_id IS NULL THEN
             lib_err.raise_error('COPY_NOT_FOUND', 'barcode ' || p_copy_barcode);
         END IF;
-        SELECT MAX(l.loan_id) INTO p_loan_id FROM loans l WHERE l.copy_id = l_copy_id AND l.status = 'ACTIVE';
-        IF p_loan_id IS NULL THEN
+        SELECT MAX(l.loan_id) INTO l_loan_id FROM loans l WHERE l.copy_id = l_copy_id AND l.status = 'ACTIVE';
+        IF l_loan_id IS NULL THEN
             lib_err.raise_error('LOAN_NOT_ACTIVE', 'copy ' || p_copy_barcode || ' is not on loan');
         END IF;
-        do_renew(p_loan_id, NULL, 'Y', p_due_at, p_renewals, l_refusal);
+        RETURN l_loan_id;
+    END loan_of_barcode;
+
+    PROCEDURE renew_by_barcode(p_copy_barcode IN VARCHAR2, p_loan_id OUT NUMBER, p_due_at OUT DATE,
+                               p_renewals OUT NUMBER) IS
+        l_refusal    CLOB; -- as in checkout
+        l_overridden CLOB;
+    BEGIN
+        lib_auth.require_permission('CIRC_RENEW');
+        p_loan_id := loan_of_barcode(p_copy_barcode);
+        do_renew(p_loan_id, NULL, 'Y', 'Y', 'N', NULL, NULL, p_due_at, p_renewals, l_refusal, l_overridden);
     END renew_by_barcode;
+
+    PROCEDURE renew_desk(p_loan_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_override IN VARCHAR2,
+                         p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_loan_id OUT NUMBER,
+                         p_due_at OUT DATE, p_renewals OUT NUMBER, p_overridden OUT VARCHAR2) IS
+        l_refusal CLOB; -- as in checkout
+    BEGIN
+        lib_auth.require_permission('CIRC_RENEW');
+        IF p_copy_barcode IS NULL THEN
+            IF p_loan_id IS NULL THEN
+                lib_err.raise_error('LOAN_NOT_FOUND', 'no loan given');
+            END IF;
+            p_renewed_loan_id := p_loan_id;
+        ELSIF p_loan_id IS NOT NULL THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'give a loan id or a barcode, not both');
+        ELSE
+            p_renewed_loan_id := loan_of_barcode(p_copy_barcode);
+        END IF;
+        do_renew(p_renewed_loan_id, NULL, 'Y', 'Y', p_override, p_override_codes, p_override_note, p_due_at,
+                 p_renewals, l_refusal, p_overridden);
+    END renew_desk;
 
     PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
                         p_results OUT VARCHAR2) IS
@@ -846,6 +908,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_due_at    DATE;
         l_renewals  NUMBER;
         l_refusal   CLOB; -- as in checkout
+        l_overridden CLOB;
         l_line      VARCHAR2(200);
     BEGIN
         lib_auth.require_permission('CIRC_RENEW');
@@ -861,7 +924,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                         WHERE l.patron_id = l_patron_id
                           AND l.status = 'ACTIVE'
                         ORDER BY l.due_at, l.loan_id) LOOP
-            do_renew(r_loan.loan_id, l_patron_id, 'N', l_due_at, l_renewals, l_refusal);
+            do_renew(r_loan.loan_id, l_patron_id, 'N', 'Y', 'N', NULL, NULL, l_due_at, l_renewals, l_refusal,
+                     l_overridden);
             IF l_refusal IS NULL THEN
                 l_line := r_loan.loan_id || '|OK|' || TO_CHAR(l_due_at, 'YYYY-MM-DD HH24:MI:SS') || '|' || l_renewals;
             ELSE
@@ -904,8 +968,37 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         lib_fines_core.charge_overdue(p_loan_id, l_now, l_fine_id, l_fine_amount);
         UPDATE loans SET status = 'LOST', lost_at = l_now WHERE loan_id = l_loan_id;
         UPDATE copies SET status = 'LOST', status_changed_at = l_now WHERE copy_id = l_copy_id;
+        lib_holds_core.leave_circulation(l_copy_id, 'LOST'); -- a transit left open on it ends as cancelled
         lib_fines_core.charge_lost(p_loan_id, l_lost_id);
     END mark_lost;
+
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER) IS
+        l_copy_id copies.copy_id%TYPE;
+        l_status  copies.status%TYPE;
+        l_open    NUMBER;
+    BEGIN
+        lib_auth.require_permission('CIRC_RETURN');
+        l_copy_id := copy_of(p_copy_id, p_copy_barcode);
+        p_lost_copy_id := l_copy_id;
+        BEGIN
+            SELECT c.status INTO l_status FROM copies c WHERE c.copy_id = l_copy_id FOR UPDATE;
+        EXCEPTION
+            WHEN NO_DATA_FOUND THEN
+                lib_err.raise_error('COPY_NOT_FOUND', 'copy ' || l_copy_id);
+        END;
+        SELECT COUNT(*)
+          INTO l_open
+          FROM loans l
+         WHERE l.copy_id = l_copy_id
+           AND l.status IN (SELECT ls.code FROM loan_statuses ls WHERE ls.is_open = 'Y');
+        IF l_open > 0 THEN
+            lib_err.raise_error('COPY_ALREADY_ON_LOAN', 'copy ' || l_copy_id || ': declare its loan lost');
+        ELSIF copy_refusal(l_status) = 'COPY_LOST_OR_WITHDRAWN' THEN
+            lib_err.raise_error('COPY_LOST_OR_WITHDRAWN', 'copy ' || l_copy_id || ' is ' || l_status);
+        END IF;
+        lib_holds_core.leave_circulation(l_copy_id, 'LOST'); -- its hold back to the queue, its transit cancelled
+        UPDATE copies SET status = 'LOST', status_changed_at = lib_clock.now_utc() WHERE copy_id = l_copy_id;
+    END mark_copy_lost;
 
 END lib_circulation;
 /

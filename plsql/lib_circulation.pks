@@ -32,7 +32,12 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * row, reason HOLD); a copy no hold wants is AVAILABLE at its home branch or, checked in elsewhere,
      * IN_TRANSIT home (transits row, reason HOME: no floating collection). A copy with no open loan checks in
      * too (check in anything) and is routed the same way when it is on a shelf, a hold shelf or in transit
-     * (copy_statuses.is_available, is_hold_trap); a lost, damaged or withdrawn copy with no loan is left as it is.
+     * (copy_statuses.is_available, is_hold_trap), or found after it was declared lost with no loan (mark_copy_lost);
+     * a damaged or withdrawn copy with no loan is left as it is. A copy on the hold shelf scanned at another
+     * branch than its hold's pickup branch stays trapped for the hold and goes IN_TRANSIT back there (the hold
+     * PENDING again, its shelf time starting when it arrives: Koha, Evergreen); at the pickup branch nothing changes.
+     * A copy declared lost (mark_lost, mark_copy_lost) or withdrawn (lib_catalog.withdraw_copy) on its way has its
+     * open transit cancelled (transits.cancelled_at, cancel_reason; lib_holds_core.leave_circulation).
      * A LOST loan whose copy comes back is RETURNED, its LOST charge is settled per policy
      * (lib_fines_core.settle_lost_return) and its overdue fine stops at loans.lost_at (Koha bug 22877).
      * The branch of a check-in, NULL = the copy's home branch.
@@ -40,7 +45,9 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * Renewal: refused for blocked patrons (lib_patrons.standing with the loan's policy), at the renewal limit,
      * when another patron's hold needs the copy, by the peers' rules (lib_policy.renewal_refusal: overdue loans,
      * too early), or when it would not move the due date (RENEWAL_TOO_SOON, e.g. on the day of checkout; not
-     * counted). An overdue loan may be renewed: its overdue fine up to now
+     * counted). The desk's renewal (renew_desk) may override the overridable reasons as checkout does
+     * (app_errors.overridable: RENEWAL_LIMIT_REACHED, RENEWAL_BLOCKED_BY_HOLD, RENEWAL_BLOCKED_BY_OVERDUE,
+     * RENEWAL_TOO_EARLY, PATRON_EXPIRED, PATRON_FINES_OVER_LIMIT; never RENEWAL_TOO_SOON). An overdue loan may be renewed: its overdue fine up to now
      * is charged and stays (Koha). New due date: loan_days from today (or, with renew_from_due = 'Y', from
      * the later of the old due date and today), past closed days, capped by the card's expiry
      * (lib_policy.loan_due_at).
@@ -266,6 +273,31 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
                                p_renewals OUT NUMBER);
 
     /**
+     * The desk's renewal (API and staff UI): by loan or by the copy's barcode (exactly one), with an override
+     * as checkout's: the refusals app_errors.overridable marks may be passed by CIRC_OVERRIDE, named and noted.
+     * Needs CIRC_RENEW, and CIRC_OVERRIDE to override.
+     * @param p_loan_id         loans.loan_id, or NULL
+     * @param p_copy_barcode    copies.barcode of a copy on loan, or NULL
+     * @param p_override        as checkout: 'Y' passes the overridable reasons p_override_codes names, audited as
+     *                          OVERRIDE on the loan with the reasons and the note; a failing reason that is not
+     *                          overridable or not named refuses (every reason listed). 'N' or NULL = no override.
+     * @param p_override_codes  as checkout
+     * @param p_override_note   as checkout: required (not blank) with p_override 'Y'
+     * @param p_renewed_loan_id OUT the loan renewed
+     * @param p_due_at          OUT the new due date and time
+     * @param p_renewals        OUT renewals done so far, this one included
+     * @param p_overridden      OUT the reasons the override passed, comma-separated app_errors names; NULL = none
+     * @throws -20903 INVALID_ARGUMENT both a loan and a barcode, or p_override not Y, N or NULL
+     * @throws -20101 LOAN_NOT_FOUND no loan given, or no such loan
+     * @throws -20150 OVERRIDE_NOTE_REQUIRED p_override 'Y' with a blank note
+     * @throws -20113 OVERRIDE_NOT_PERMITTED override asked without CIRC_OVERRIDE
+     * @throws every other error of renew and renew_by_barcode
+     */
+    PROCEDURE renew_desk(p_loan_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_override IN VARCHAR2,
+                         p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_loan_id OUT NUMBER,
+                         p_due_at OUT DATE, p_renewals OUT NUMBER, p_overridden OUT VARCHAR2);
+
+    /**
      * Renew every ACTIVE loan of a patron (renew's rules, loan by loan): a refused loan is left as it is and
      * the others are renewed. Needs CIRC_RENEW.
      * @param p_patron_id         patrons.patron_id, NULL when p_card_number is given
@@ -284,7 +316,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
 
     /**
      * Declare the copy of an ACTIVE loan lost: loan LOST (lost_at now), copy LOST, a LOST fine at the material's
-     * replacement cost (one per loan), the overdue fine charged up to now and kept.
+     * replacement cost (one per loan), the overdue fine charged up to now and kept; a transit left open on the
+     * copy is cancelled (reason LOST).
      * Needs CIRC_RETURN (system work with no actor, the nightly job, passes).
      * @param p_loan_id loans.loan_id
      * @throws -20411 PERMISSION_DENIED
@@ -293,5 +326,20 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws -20108 LOAN_NOT_ACTIVE returned
      */
     PROCEDURE mark_lost(p_loan_id IN NUMBER);
+
+    /**
+     * Declare lost a copy that is not on loan (missing in transit, or not found on the shelf): copy LOST, the
+     * hold it was trapped for back to the queue, its open transit cancelled (reason LOST). Nobody is charged.
+     * Checked in later, it is found and routed as any copy. Needs CIRC_RETURN.
+     * @param p_copy_id      copies.copy_id, NULL when p_copy_barcode is given
+     * @param p_copy_barcode copies.barcode, NULL when p_copy_id is given
+     * @param p_lost_copy_id OUT the copy declared lost
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20903 INVALID_ARGUMENT both an id and a barcode given
+     * @throws -20102 COPY_NOT_FOUND no copy with this id or barcode, or neither given
+     * @throws -20103 COPY_ALREADY_ON_LOAN it has an open loan: declare the loan lost (mark_lost)
+     * @throws -20106 COPY_LOST_OR_WITHDRAWN already lost, or withdrawn
+     */
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER);
 END lib_circulation;
 /

@@ -41,9 +41,12 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
              WHERE copy_id = p_copy_id;
             lib_notices_core.queue('HOLD_READY', p_patron_id, p_hold_id, NULL, p_hold_id);
         ELSE
+            -- a copy taken off the hold shelf elsewhere waits again: its shelf time starts on arrival
             UPDATE holds
                SET status = 'PENDING',
                    copy_id = p_copy_id,
+                   ready_at = NULL,
+                   expires_at = NULL,
                    suspended_until = NULL
              WHERE hold_id = p_hold_id;
             UPDATE copies
@@ -235,7 +238,9 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
         END LOOP;
         IF l_hold_id IS NULL THEN
             l_hold_id := trap_next(l_copy_id, l_branch_id);
-        ELSIF l_status = 'PENDING' THEN
+        ELSIF l_status = 'PENDING' OR l_pickup_id <> l_branch_id THEN
+            -- in transit: arrives or goes on; READY but scanned at another branch (Koha, Evergreen): it is not
+            -- on its hold shelf, so it travels back there for the same hold; at the pickup branch nothing changes
             trap(l_hold_id, l_copy_id, l_branch_id, l_pickup_id, l_patron_id, l_material_id);
         END IF;
         p_hold_id := l_hold_id;
@@ -252,6 +257,19 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
          WHERE copy_id = l_copy_id
            AND (status = 'PENDING' OR status = 'READY');
     END release_copy;
+
+    PROCEDURE leave_circulation(p_copy_id IN NUMBER, p_reason IN VARCHAR2) IS
+        l_copy_id transits.copy_id%TYPE := p_copy_id;
+    BEGIN
+        release_copy(p_copy_id);
+        UPDATE transits
+           SET cancelled_at = lib_clock.now_utc(),
+               cancelled_by = lib_session.actor(),
+               cancel_reason = p_reason
+         WHERE copy_id = l_copy_id
+           AND received_at IS NULL
+           AND cancelled_at IS NULL;
+    END leave_circulation;
 
 END lib_holds_core;
 /

@@ -50,7 +50,9 @@ CREATE OR REPLACE PACKAGE lib_holds_core AS
     /**
      * For check-in, after the loan is closed (or when an IN_TRANSIT copy arrives): trap the copy.
      * A hold already trapping the copy (in transit) becomes READY when p_branch_id is its pickup
-     * branch. Otherwise the first eligible PENDING hold on the title in placement order (not
+     * branch. A READY hold's copy scanned at another branch than the pickup branch stays trapped for it
+     * and goes back in transit (PENDING with copy_id, ready_at and expires_at cleared: the shelf time starts
+     * again when it arrives); scanned at the pickup branch nothing changes. Otherwise the first eligible PENDING hold on the title in placement order (not
      * suspended or suspension over, patron ACTIVE and card not expired) is trapped: READY with the
      * copy ON_HOLD_SHELF when p_branch_id is the pickup branch (expires_at = end of the first open
      * library day of the pickup branch on or after today + the policy's hold_pickup_days, in UTC),
@@ -69,5 +71,14 @@ CREATE OR REPLACE PACKAGE lib_holds_core AS
      * @param p_copy_id copies.copy_id
      */
     PROCEDURE release_copy(p_copy_id IN NUMBER);
+
+    /**
+     * A copy leaves circulation for good or until found (declared lost, withdrawn): the hold it was trapped
+     * for goes back to the queue (release_copy) and its open transit ends as cancelled (cancelled_at, by the
+     * actor, cancel_reason), so it is no longer listed as on its way. The copy's status is the caller's.
+     * @param p_copy_id copies.copy_id
+     * @param p_reason  transits.cancel_reason: LOST or WITHDRAWN
+     */
+    PROCEDURE leave_circulation(p_copy_id IN NUMBER, p_reason IN VARCHAR2);
 END lib_holds_core;
 /

@@ -120,13 +120,7 @@ def checkout_scan(ctx: web.Ctx) -> Response:
                                                          "cover_image": copy and copy["cover_image"]},
                              due_at=due_at, barcode=barcode, overridden=bool(overridden))
         except DbError as exc:
-            r = _refused(ctx, exc, barcode=barcode, item=_item(copy))
-            with ctx.read() as s:  # the refusals CIRC_OVERRIDE may pass: app_errors.overridable (checked again)
-                r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
-                                     and vocabulary.overridable(s, r["code"])
-                                     and all(x["overridable"] for x in r["reasons"] or []))
-            r["override_codes"] = ",".join(x["code"] for x in r["reasons"] or [{"code": r["code"]}])
-            result = r
+            result = _offer_override(ctx, _refused(ctx, exc, barcode=barcode, item=_item(copy)), override)
     # the patron panel beside the answer: the page's view of the patron, read as any page view is
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
@@ -134,6 +128,17 @@ def checkout_scan(ctx: web.Ctx) -> Response:
         summary = q.summary(s, p["patron_id"]) if p else None
     return _answer(ctx, "desk/checkout.html", result, title="Check out", branch=branch, summary=summary, card=card,
                    not_found=None if p else card, action="checkout")
+
+
+def _offer_override(ctx: web.Ctx, r: dict, override: str) -> dict:
+    """A refused checkout or renewal offers the override form to CIRC_OVERRIDE when every reason may be passed
+    (app_errors.overridable, checked again by the package), naming them all."""
+    with ctx.read() as s:
+        r["can_override"] = (ctx.user.has("CIRC_OVERRIDE") and override != "Y"
+                             and vocabulary.overridable(s, r["code"])
+                             and all(x["overridable"] for x in r["reasons"] or []))
+    r["override_codes"] = ",".join(x["code"] for x in r["reasons"] or [{"code": r["code"]}])
+    return r
 
 
 def _parse_day(text: str) -> datetime | None:
@@ -196,9 +201,11 @@ def renew_page(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/renew", "CIRC_RENEW", methods=["POST"], name="renew_scan")
 def renew_scan(ctx: web.Ctx) -> Response:
-    """Renew by scanned barcode (lib_circulation.renew_by_barcode) or by loan id (lib_circulation.renew)."""
+    """Renew by scanned barcode or by loan id (lib_circulation.renew_desk); a refusal offers the override form as
+    checkout's does (CIRC_OVERRIDE, every reason named, a note)."""
     barcode, loan_id = ctx.arg("barcode"), ctx.int_arg("loan_id")
     card = ctx.arg("card")
+    override = "Y" if ctx.arg("override") == "Y" else "N"
     if not barcode and loan_id is None:
         result = _result("refused", "Nothing scanned", message="Scan or type a copy barcode.", code="VALIDATION_ERROR",
                          status=422)
@@ -206,13 +213,15 @@ def renew_scan(ctx: web.Ctx) -> Response:
         with ctx.read() as s:
             loan = q.loan(s, loan_id) if loan_id is not None else q.scanned(s, barcode=barcode)
         try:
-            if loan_id is not None:
-                due_at, renewals = ctx.run(lib_circulation.renew, loan_id)
-            else:
-                loan_id, due_at, renewals = ctx.run(lib_circulation.renew_by_barcode, barcode)
-            result = _result("ok", "Renewed", loan=loan, due_at=due_at, renewals=renewals, barcode=barcode)
+            loan_id, due_at, renewals, overridden = ctx.run(
+                lib_circulation.renew_desk, loan_id, None if loan_id is not None else barcode, override,
+                ctx.arg("override_codes") or None, ctx.text("override_note", 400) or None)
+            result = _result("ok", "Renewed", loan=loan, due_at=due_at, renewals=renewals, barcode=barcode,
+                             overridden=bool(overridden))
         except DbError as exc:
-            result = _refused(ctx, exc, barcode=barcode or (loan and loan["barcode"]), item=_item(loan))
+            result = _offer_override(ctx, _refused(ctx, exc, barcode=barcode or (loan and loan["barcode"]),
+                                                   item=_item(loan)), override)
+            result["loan_id"] = loan_id
     back = ctx.arg("back")
     if back.startswith("/patrons/") or back == "/desk":
         r = result

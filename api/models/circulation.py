@@ -98,12 +98,40 @@ class ReturnOut(ApiModel):
 
 class RenewIn(RequestModel):
     loan_id: Id
+    override: bool = Field(default=False, strict=True,
+                           description="override overridable refusals (needs CIRC_OVERRIDE), as at checkout; "
+                                       "RENEWAL_TOO_SOON never is")
+    override_codes: list[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,39}$")]] = Field(
+        default_factory=list, max_length=20, examples=[["RENEWAL_LIMIT_REACHED"]],
+        description="the refusals the override passes, as listed in error.reasons: a failing reason not named "
+                    "here refuses the renewal")
+    override_note: str | None = Field(default=None, max_length=400, examples=["exam week, one more renewal"],
+                                      description="why: required with override (else 422 OVERRIDE_NOTE_REQUIRED)")
 
 
 class RenewOut(ApiModel):
     loan_id: int = Field(examples=[9001])
     due_at: Timestamp = Field(examples=["2026-12-15T23:59:59Z"])
     renewals: int = Field(examples=[1])
+    overridden: list[str] = Field(default_factory=list, examples=[["RENEWAL_LIMIT_REACHED"]],
+                                  description="the overridable refusals the override passed (app_errors names)")
+
+
+class LostIn(RequestModel):
+    copy_id: Id | None = None
+    copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
+                                     examples=["30000000000017"])
+
+    @model_validator(mode="after")
+    def _one_of(self) -> "LostIn":
+        if (self.copy_id is None) == (self.copy_barcode is None):
+            raise ValueError("give exactly one of copy_id and copy_barcode")
+        return self
+
+
+class LostOut(ApiModel):
+    copy_id: int = Field(examples=[5001])
+    copy_status: str = Field(examples=["LOST"])
 
 
 class RenewAllIn(RequestModel):

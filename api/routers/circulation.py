@@ -1,4 +1,4 @@
-"""The circulation desk: /api/circulation (checkout, return, renew, renew-all, transits)."""
+"""The circulation desk: /api/circulation (checkout, return, renew, renew-all, lost, transits)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,8 +8,8 @@ from fastapi import APIRouter, Depends, Query
 
 from api.deps import CurrentUser, Db, require
 from api.errors import responses
-from api.models.circulation import (CheckoutIn, CheckoutOut, RenewAllIn, RenewAllItem, RenewAllOut, RenewIn,
-                                    RenewOut, ReturnIn, ReturnOut, TransitOut)
+from api.models.circulation import (CheckoutIn, CheckoutOut, LostIn, LostOut, RenewAllIn, RenewAllItem, RenewAllOut,
+                                    RenewIn, RenewOut, ReturnIn, ReturnOut, TransitOut)
 from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, QueryId
 from datalayer.packages import lib_circulation
 from datalayer.reads import page_offset
@@ -47,9 +47,24 @@ async def return_copy(body: ReturnIn, user: CurrentUser, db: Db) -> ReturnOut:
 
 @router.post("/renew", response_model=RenewOut, dependencies=[Depends(require("CIRC_RENEW"))])
 async def renew_loan(body: RenewIn, user: CurrentUser, db: Db) -> RenewOut:
-    """Renew a loan at the desk. A refusal lists every failing rule in `error.reasons`."""
-    due_at, renewals = await db.run_async(user, lib_circulation.renew, body.loan_id)
-    return RenewOut(loan_id=body.loan_id, due_at=due_at, renewals=renewals)
+    """Renew a loan at the desk. A refusal lists every failing rule in `error.reasons`. An override (CIRC_OVERRIDE,
+    checked by the database) works as at checkout: it needs a note and passes only the overridable reasons
+    `override_codes` names (never RENEWAL_TOO_SOON); the answer names them in `overridden`."""
+    loan_id, due_at, renewals, overridden = await db.run_async(
+        user, lib_circulation.renew_desk, body.loan_id, None, "Y" if body.override else "N",
+        ",".join(body.override_codes) or None, body.override_note)
+    return RenewOut(loan_id=loan_id, due_at=due_at, renewals=renewals,
+                    overridden=overridden.split(",") if overridden else [])
+
+
+@router.post("/lost", response_model=LostOut, dependencies=[Depends(require("CIRC_RETURN"))])
+async def declare_copy_lost(body: LostIn, user: CurrentUser, db: Db) -> LostOut:
+    """Declare lost a copy that is not on loan (missing in transit or from the shelf): the copy is LOST, the hold it
+    was trapped for goes back to the queue and its open transit is cancelled (no longer listed). Nobody is charged;
+    checked in later, it is found. A copy on loan is refused (COPY_ALREADY_ON_LOAN), a lost or withdrawn one too
+    (COPY_LOST_OR_WITHDRAWN)."""
+    (copy_id,) = await db.run_async(user, lib_circulation.mark_copy_lost, body.copy_id, body.copy_barcode)
+    return LostOut(copy_id=copy_id, copy_status="LOST")
 
 
 @router.post("/renew-all", response_model=RenewAllOut, dependencies=[Depends(require("CIRC_RENEW"))])

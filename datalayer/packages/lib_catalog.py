@@ -158,7 +158,7 @@ def set_cover(s: Session, material_id: int | None, cover_image: str | None) -> N
 
 def withdraw_copy(s: Session, copy_id: int | None, reason: str | None) -> None:
     """Withdraw a copy from circulation (status WITHDRAWN). A copy trapped for a hold is released
-    and the hold goes back to the queue.
+    and the hold goes back to the queue; its open transit is cancelled (transits.cancel_reason WITHDRAWN).
 
     PROCEDURE withdraw_copy(p_copy_id IN NUMBER, p_reason IN VARCHAR2)
     """

@@ -267,6 +267,34 @@ def renew_by_barcode(s: Session, copy_barcode: str | None) -> RenewByBarcodeOut:
             Out(int)))
 
 
+class RenewDeskOut(NamedTuple):
+    """The OUT values of lib_circulation.renew_desk."""
+    renewed_loan_id: int | None
+    due_at: datetime | None
+    renewals: int | None
+    overridden: str | None
+
+
+def renew_desk(
+    s: Session,
+    loan_id: int | None,
+    copy_barcode: str | None,
+    override: str | None,
+    override_codes: str | None,
+    override_note: str | None,
+) -> RenewDeskOut:
+    """The desk's renewal (API and staff UI): by loan or by the copy's barcode (exactly one), with an override
+    as checkout's: the refusals app_errors.overridable marks may be passed by CIRC_OVERRIDE, named and noted.
+    Needs CIRC_RENEW, and CIRC_OVERRIDE to override.
+
+    PROCEDURE renew_desk(p_loan_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_override IN VARCHAR2,
+        p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_loan_id OUT NUMBER, p_due_at OUT DATE,
+        p_renewals OUT NUMBER, p_overridden OUT VARCHAR2)
+    """
+    return RenewDeskOut(*s.call("lib_circulation.renew_desk", loan_id, copy_barcode, override, override_codes,
+            override_note, Out(int), Out(datetime), Out(int), Out(str)))
+
+
 class RenewAllOut(NamedTuple):
     """The OUT values of lib_circulation.renew_all."""
     renewed_patron_id: int | None
@@ -285,9 +313,25 @@ def renew_all(s: Session, patron_id: int | None, card_number: str | None) -> Ren
 
 def mark_lost(s: Session, loan_id: int | None) -> None:
     """Declare the copy of an ACTIVE loan lost: loan LOST (lost_at now), copy LOST, a LOST fine at the material's
-    replacement cost (one per loan), the overdue fine charged up to now and kept.
+    replacement cost (one per loan), the overdue fine charged up to now and kept; a transit left open on the
+    copy is cancelled (reason LOST).
     Needs CIRC_RETURN (system work with no actor, the nightly job, passes).
 
     PROCEDURE mark_lost(p_loan_id IN NUMBER)
     """
     s.call("lib_circulation.mark_lost", loan_id)
+
+
+class MarkCopyLostOut(NamedTuple):
+    """The OUT values of lib_circulation.mark_copy_lost."""
+    lost_copy_id: int | None
+
+
+def mark_copy_lost(s: Session, copy_id: int | None, copy_barcode: str | None) -> MarkCopyLostOut:
+    """Declare lost a copy that is not on loan (missing in transit, or not found on the shelf): copy LOST, the
+    hold it was trapped for back to the queue, its open transit cancelled (reason LOST). Nobody is charged.
+    Checked in later, it is found and routed as any copy. Needs CIRC_RETURN.
+
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER)
+    """
+    return MarkCopyLostOut(*s.call("lib_circulation.mark_copy_lost", copy_id, copy_barcode, Out(int)))

@@ -168,6 +168,12 @@ def _renew(e: Env) -> Case:
     return Case(a.user_id, lambda: e.client.post("/api/circulation/renew", json={"loan_id": loan}, headers=a.headers))
 
 
+@api("POST /api/circulation/lost")
+def _declare_lost(e: Env) -> Case:
+    a, copy = e.people.make("LIBRARIAN"), e.arrange.copy()
+    return Case(a.user_id, lambda: e.client.post("/api/circulation/lost", json={"copy_id": copy}, headers=a.headers))
+
+
 @api("POST /api/circulation/renew-all")
 def _renew_all(e: Env) -> Case:
     a, patron = e.people.make("LIBRARIAN"), e.arrange.patron()

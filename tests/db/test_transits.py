@@ -18,7 +18,7 @@ class Desk(CirculationDesk):
 
     def open_transits(self, copy):
         return self.db.rows("SELECT from_branch_id, to_branch_id, reason, hold_id FROM transits "
-                            "WHERE copy_id = :c AND received_at IS NULL", {"c": copy})
+                            "WHERE copy_id = :c AND received_at IS NULL AND cancelled_at IS NULL", {"c": copy})
 
     def status(self, copy):
         return self.db.scalar("SELECT status FROM copies WHERE copy_id = :c", {"c": copy})

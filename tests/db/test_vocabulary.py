@@ -26,10 +26,11 @@ def test_a_coded_column_refuses_a_code_its_table_lacks(db):
             db.execute("INSERT INTO materials (title, material_type) VALUES ('x', 'SCROLL')")
 
 
-def test_the_overridable_refusals_are_the_checkout_s_soft_ones(db):
+def test_the_overridable_refusals_are_the_checkout_s_and_the_renewal_s_soft_ones(db):
     names = {r["name"] for r in db.rows("SELECT name FROM app_errors WHERE overridable = 'Y'")}
     assert names == {"PATRON_EXPIRED", "PATRON_FINES_OVER_LIMIT", "LOAN_LIMIT_REACHED", "COPY_ON_HOLD_FOR_OTHER",
-                     "PATRON_OVERDUE_LIMIT"}
+                     "PATRON_OVERDUE_LIMIT", "RENEWAL_LIMIT_REACHED", "RENEWAL_BLOCKED_BY_HOLD",
+                     "RENEWAL_BLOCKED_BY_OVERDUE", "RENEWAL_TOO_EARLY"}  # never RENEWAL_TOO_SOON
 
 
 def test_every_refusal_named_by_the_vocabulary_is_in_the_catalog(db):
