@@ -162,7 +162,7 @@ def standin_apis(api_settings):
                          ids=[*PG_STATES, "psycopg-closed", *ORACLE])
 def test_api_answers_a_lost_connection_with_503_and_retry_after(standin_apis, staff, kind, make):
     server, conn = standin_apis[kind]
-    conn.fail("lib_circulation.renew", make())
+    conn.fail("lib_circulation.renew_desk", make())  # the procedure the route calls
     r = httpx.post(f"{server.url}/api/circulation/renew", json={"loan_id": 9001}, headers=staff["LIBRARIAN"].headers)
     assert r.status_code == 503 and error_code(r) == "DB_UNAVAILABLE"
     assert int(r.headers["Retry-After"]) > 0
