@@ -62,7 +62,8 @@ def call_timeout() -> oracledb.DatabaseError:
 
 class _Var:
     def __init__(self, db_type: Any):
-        self.value = DUE if db_type is oracledb.DB_TYPE_DATE else 1
+        # a date, no text (no override named), else 1
+        self.value = DUE if db_type is oracledb.DB_TYPE_DATE else None if db_type is oracledb.DB_TYPE_VARCHAR else 1
 
     def getvalue(self) -> Any:
         return self.value
@@ -210,10 +211,11 @@ def oracle_api(api_settings):
 ], ids=["retried", "discarded-twice", "ORA-06502", "ORA-01013", "DPY-4024"])
 def test_api_answers_oracle_errors_in_the_contract_shape(oracle_api, staff, errors, status, code):
     server, conn = oracle_api
-    conn.fail("lib_circulation.renew", *errors)
+    conn.fail("lib_circulation.renew_desk", *errors)  # the procedure the route calls
     r = httpx.post(f"{server.url}/api/circulation/renew", json={"loan_id": 9001}, headers=staff["LIBRARIAN"].headers)
     assert r.status_code == status, r.text
     if code is None:
-        assert r.json() == {"loan_id": 9001, "due_at": "2030-01-15T23:59:59Z", "renewals": 1}
+        # every OUT value is the stand-in's: loan 1, its due date, 1 renewal, no override
+        assert r.json() == {"loan_id": 1, "due_at": "2030-01-15T23:59:59Z", "renewals": 1, "overridden": []}
     else:
         assert r.json()["error"]["code"] == code and r.json()["error"]["db_code"] is None
