@@ -5,6 +5,9 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     -- may set itself, and then it can name only a session whose key it already holds.
     g_session_key VARCHAR2(100);
 
+    -- 'Y' inside bulk work (set_bulk_work), else NULL
+    g_bulk_work VARCHAR2(1);
+
     FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2 IS
         l_hash user_sessions.key_hash%TYPE;
     BEGIN
@@ -27,6 +30,7 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
         l_now        DATE;
     BEGIN
         g_session_key := NULL; -- a refused session leaves no actor of an earlier transaction behind
+        g_bulk_work := NULL;
         IF l_user_id IS NULL THEN
             RETURN;
         END IF;
@@ -67,6 +71,7 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     PROCEDURE clear_actor IS
     BEGIN
         g_session_key := NULL;
+        g_bulk_work := NULL;
     END clear_actor;
 
     FUNCTION actor RETURN NUMBER IS
@@ -109,6 +114,23 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
          WHERE key_hash = l_hash
            AND revoked_at IS NULL;
     END end_session;
+
+    PROCEDURE set_bulk_work(p_on IN NUMBER) IS
+    BEGIN
+        IF p_on = 1 THEN
+            g_bulk_work := 'Y';
+        ELSE
+            g_bulk_work := NULL;
+        END IF;
+    END set_bulk_work;
+
+    FUNCTION bulk_work RETURN NUMBER IS
+    BEGIN
+        IF NVL(LENGTH(g_bulk_work), 0) = 0 THEN -- not IS NULL: ora2pg compares a package variable with ''
+            RETURN 0;
+        END IF;
+        RETURN 1;
+    END bulk_work;
 
 END lib_session;
 /

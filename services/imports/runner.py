@@ -13,6 +13,7 @@ matches those records instead of duplicating them.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import shutil
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from datalayer.gateway import Actor, Gateway, run_guarded
+from datalayer.gateway import Actor, Gateway, run_guarded, run_guarded_many
 from datalayer.packages import lib_catalog, lib_imports, lib_patrons
 from datalayer.reads import imports as reads
 from datalayer.session import DbError, Session
@@ -94,28 +95,47 @@ class Importer:
         entry = self._catalog.get(exc.code) if exc.code is not None else None
         return entry[0] if entry else "DATABASE_ERROR"
 
-    # ---- one record ----------------------------------------------------------------------------------
-    def _title(self, s: Session, no: int, item: Any, kind: str) -> Outcome:
+    # ---- titles: a batch at a time ---------------------------------------------------------------------
+    def _title_record(self, no: int, item: Any, kind: str) -> Outcome | Any:
+        """The record's import_title arguments (a TitleRecord), or the Outcome of a record refused unread."""
         if isinstance(item, (marc.Unreadable, tabular.BadRow)):
             name = "MARC_UNREADABLE" if isinstance(item, marc.Unreadable) else "CSV_ROW_INVALID"
             return Outcome(no, "REJECTED", error_name=name, detail=str(item)[:1000])
         try:
-            record = tabular.to_title(item) if kind == "CSV_TITLES" else marc.to_title(item)
+            return tabular.to_title(item) if kind == "CSV_TITLES" else marc.to_title(item)
         except tabular.BadRow as exc:
             return Outcome(no, "REJECTED", label=(item.get("title") or None), error_name="CSV_ROW_INVALID",
                            detail=str(exc))
         except Exception as exc:  # a record pymarc read but whose fields do not hold together
             return Outcome(no, "REJECTED", label=marc.label_of(item) if kind != "CSV_TITLES" else None,
                            error_name="MARC_UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:1000])
-        try:
-            out = run_guarded(s, lib_catalog.import_title, *record.args())
-        except DbError as exc:
-            return Outcome(no, "REJECTED", label=record.title, error_name=self.error_name(exc), detail=_reason(exc))
-        notes = [out.note] if out.note else []
-        if out.copies_added:
-            notes.append(f"{out.copies_added} copies added")
-        return Outcome(no, out.outcome, label=record.title, material_id=out.material_id, matched_by=out.matched_by,
-                       detail="; ".join(notes)[:2000] or None, copies_added=out.copies_added or 0)
+
+    def _titles(self, s: Session, numbered: list[tuple[int, Any]], kind: str) -> list[Outcome]:
+        """Import a batch of title records: every readable one through lib_catalog.import_title, sent
+        together (run_guarded_many: a savepoint each, one pipeline on PostgreSQL), then the search
+        documents of the batch written once, at its end (lib_catalog.import_batch_begin / import_batch_end)."""
+        read = [(no, self._title_record(no, item, kind)) for no, item in numbered]
+        records = [(no, r) for no, r in read if not isinstance(r, Outcome)]
+        lib_catalog.import_batch_begin(s)
+        answers = iter(run_guarded_many(s, lib_catalog.import_title, [r.args() for _, r in records]))
+        lib_catalog.import_batch_end(s)
+        outcomes = []
+        for no, r in read:
+            if isinstance(r, Outcome):
+                outcomes.append(r)
+                continue
+            out = next(answers)
+            if isinstance(out, DbError):
+                outcomes.append(Outcome(no, "REJECTED", label=r.title, error_name=self.error_name(out),
+                                        detail=_reason(out)))
+                continue
+            notes = [out.note] if out.note else []
+            if out.copies_added:
+                notes.append(f"{out.copies_added} copies added")
+            outcomes.append(Outcome(no, out.outcome, label=r.title, material_id=out.material_id,
+                                    matched_by=out.matched_by, detail="; ".join(notes)[:2000] or None,
+                                    copies_added=out.copies_added or 0))
+        return outcomes
 
     def _patron(self, s: Session, no: int, item: Any) -> Outcome:
         if isinstance(item, tabular.BadRow):
@@ -145,32 +165,25 @@ class Importer:
     def _report(self, s: Session, import_id: int | None, outcomes: list[Outcome]) -> None:
         if import_id is None:
             return
-        for o in outcomes:
-            lib_imports.record_result(s, import_id, o.record_no, o.outcome, o.material_id, o.patron_id,
-                                      (o.label or "")[:500] or None, o.matched_by, o.error_name, o.detail,
-                                      o.copies_added)
+        rows = [(import_id, o.record_no, o.outcome, o.material_id, o.patron_id, (o.label or "")[:500] or None,
+                 o.matched_by, o.error_name, o.detail, o.copies_added) for o in outcomes]
+        for answer in run_guarded_many(s, lib_imports.record_result, rows):
+            if isinstance(answer, DbError):
+                raise answer
+
+    def _batch(self, s: Session, numbered: list[tuple[int, Any]], kind: str) -> list[Outcome]:
+        if kind == "CSV_PATRONS":
+            return [self._patron(s, no, item) for no, item in numbered]
+        return self._titles(s, numbered, kind)
 
     def run(self, import_id: int | None, kind: str, stream: IO[bytes], dry_run: bool) -> dict[str, int]:
         """Import every record of the stream; the counts. import_id None: no report (the bench's bare run)."""
         counts = {"CREATED": 0, "MATCHED": 0, "REJECTED": 0, "copies": 0, "read": 0}
-        source = records(kind, stream)
-        no = 0
-        done = False
-        while not done:
-            outcomes: list[Outcome] = []
-
-            def batch(s: Session) -> None:
-                nonlocal no, done
-                for item in source:
-                    no += 1
-                    o = self._patron(s, no, item) if kind == "CSV_PATRONS" else self._title(s, no, item, kind)
-                    outcomes.append(o)
-                    if len(outcomes) >= self.batch:
-                        return
-                done = True
+        source = enumerate(records(kind, stream), start=1)
+        while numbered := list(itertools.islice(source, self.batch)):
             try:
                 with self.gw.transaction(self.actor) as s:
-                    batch(s)
+                    outcomes = self._batch(s, numbered, kind)
                     if dry_run:
                         raise _DryRun
                     self._report(s, import_id, outcomes)
