@@ -30,6 +30,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 13 013_circ_desk.sql 013_circ_desk.oracle.sql
 @@sqlplus/migrate.sql 14 014_copy_call_numbers.sql 014_copy_call_numbers.oracle.sql
 @@sqlplus/migrate.sql 15 015_catalog_identifiers.sql 015_catalog_identifiers.oracle.sql
+@@sqlplus/migrate.sql 18 018_import_report_counts.sql 018_import_report_counts.oracle.sql
 SET DEFINE OFF
 
 -- the Oracle Text index of the search documents, created when missing (not SQL a migration may hold)

@@ -296,6 +296,14 @@ class Session:
             answers.append(_pg_error(failure))
         return answers
 
+    def replan(self) -> None:
+        """Make this session plan its statements again, those inside the packages included. PostgreSQL
+        keeps a plan per statement for the session's life, made for the tables' sizes of then: a bulk load
+        into a small catalog would go on with the plans of a small catalog (scans where indexes now pay).
+        Oracle peeks and adapts its cursors by itself: nothing to do."""
+        if self.engine == "postgresql":
+            self.execute("DISCARD PLANS")
+
     def fn(self, function: str, *args: Any, returns: type = int) -> Any:
         """Call a package function and return its value (BOOLEAN results come back as bool)."""
         def op(cur: Any) -> Any:

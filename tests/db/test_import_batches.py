@@ -8,6 +8,8 @@ from tests.db.conftest import refused
 from tests.factories import unique
 
 PERMISSION_DENIED = -20411
+IMPORT_NOT_FOUND = -20560
+INVALID_IMPORT_DATA = -20561
 
 
 @pytest.fixture
@@ -67,3 +69,23 @@ def test_a_batch_needs_catalog_import(db, f):
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_begin")
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_end", Out(int))
     assert db.fn("lib_session.bulk_work") == 0
+
+
+def test_a_batch_of_reports_is_counted_at_once(db, cataloger):
+    (import_id,) = db.call("lib_imports.start_import", "MARC", "batch.mrc", 100, "N", None, Out(int))
+    db.call("lib_imports.begin_import", import_id)
+    reports = [(1, "CREATED", 2), (2, "MATCHED", 1), (3, "REJECTED", 0), (4, "CREATED", 0)]
+    for no, outcome, copies in reports:
+        db.call("lib_imports.record_result", import_id, no, outcome, None, None, f"record {no}", None,
+                "X" if outcome == "REJECTED" else None, None, copies)
+    counts = ("SELECT records_read, created_count, matched_count, rejected_count, copies_added "
+              "FROM catalog_imports WHERE import_id = :i")
+    assert db.one(counts, {"i": import_id}) == {"records_read": 0, "created_count": 0, "matched_count": 0,
+                                                "rejected_count": 0, "copies_added": 0}
+    assert db.call("lib_imports.count_reported", import_id, 1, 3, Out(int)) == (3,)
+    assert db.call("lib_imports.count_reported", import_id, 4, 4, Out(int)) == (1,)
+    assert db.one(counts, {"i": import_id}) == {"records_read": 4, "created_count": 2, "matched_count": 1,
+                                                "rejected_count": 1, "copies_added": 3}
+    refused(db, IMPORT_NOT_FOUND, "lib_imports.count_reported", import_id + 1000, 1, 4, Out(int))
+    refused(db, INVALID_IMPORT_DATA, "lib_imports.record_result", import_id, 5, "CREATED", None, None, None, None,
+            None, None, -1)
