@@ -122,6 +122,7 @@ def main() -> None:
         t = time.perf_counter()
         build.install(cluster.admin_url(), args.db)
         print(f"database {args.db} built in {time.perf_counter() - t:.0f} s", flush=True)
+    cluster.enable_app_login()  # a fresh cluster's application role is NOLOGIN until a checkout gives it a password
     actor = cataloger(cluster.admin_url(args.db))
     gw = Gateway(cluster.app_url(args.db), min_size=1, max_size=2).open()
     with tempfile.TemporaryDirectory() as tmp:

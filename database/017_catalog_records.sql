@@ -67,6 +67,7 @@ CREATE TABLE catalog_import_records (
     matched_by      VARCHAR2(100 CHAR),
     error_name      VARCHAR2(40 CHAR),
     detail          VARCHAR2(2000 CHAR),
+    copies_added    NUMBER(9) DEFAULT 0 NOT NULL,
     CONSTRAINT catalog_import_records_pk PRIMARY KEY (import_id, record_no),
     CONSTRAINT catalog_import_recs_import_fk FOREIGN KEY (import_id) REFERENCES catalog_imports (import_id),
     CONSTRAINT catalog_import_recs_outcome_ck CHECK ((outcome IN ('CREATED', 'MATCHED', 'REJECTED')))
@@ -113,6 +114,7 @@ COMMENT ON COLUMN catalog_imports.message IS 'Why the import failed or what stop
 COMMENT ON TABLE catalog_import_records IS 'Report of an import, one row per record read: created, matched or rejected with the reason';
 COMMENT ON COLUMN catalog_import_records.import_id IS 'The import (FK to catalog_imports)';
 COMMENT ON COLUMN catalog_import_records.record_no IS 'Position of the record in the file, from 1';
+COMMENT ON COLUMN catalog_import_records.copies_added IS 'Copies the record added (its holdings), 0 = none';
 COMMENT ON COLUMN catalog_import_records.outcome IS 'CREATED, MATCHED (an existing title or patron updated) or REJECTED';
 COMMENT ON COLUMN catalog_import_records.material_id IS 'The title created or matched (no FK: a dry run keeps none), NULL for patrons and rejections';
 COMMENT ON COLUMN catalog_import_records.patron_id IS 'The patron created or matched (no FK: a dry run keeps none), NULL for titles and rejections';

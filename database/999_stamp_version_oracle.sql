@@ -3,5 +3,5 @@
 -- equal). SQL*Plus cannot hash the sources, so the checksum says sqlplus: the next upgrade re-creates
 -- the packages once and records their checksum. The Python installers write this row themselves.
 INSERT INTO schema_version (version, script, checksum, applied_at)
-VALUES (17, 'install.sql', 'sqlplus', CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE));
+VALUES (18, 'install.sql', 'sqlplus', CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE));
 COMMIT;

@@ -32,6 +32,7 @@ SET DEFINE ON
 @@sqlplus/migrate.sql 15 015_catalog_identifiers.sql 015_catalog_identifiers.oracle.sql
 @@sqlplus/migrate.sql 16 016_refunds.sql 016_refunds.oracle.sql
 @@sqlplus/migrate.sql 17 017_circ_gaps.sql 017_circ_gaps.oracle.sql
+@@sqlplus/migrate.sql 18 018_import_report_counts.sql 018_import_report_counts.oracle.sql
 SET DEFINE OFF
 
 -- the Oracle Text index of the search documents, created when missing (not SQL a migration may hold)

@@ -458,6 +458,18 @@ def run_guarded(s: Session, routine: Callable[..., T], *args: Any, **kwargs: Any
     return shape(*out) if shape is not None else None  # type: ignore[return-value]
 
 
+def run_guarded_many(s: Session, routine: Callable[..., T], arg_lists: list[tuple]) -> list[T | DbError]:
+    """run_guarded for each argument tuple (Session.call_guarded_many: one pipeline on PostgreSQL while the
+    calls succeed): each call's typed answer, or the DbError that undid it."""
+    if not arg_lists:
+        return []
+    prepared_calls = [prepared(routine, *args) for args in arg_lists]
+    procedure, shape = prepared_calls[0][0], prepared_calls[0][2]
+    outs = s.call_guarded_many(procedure, [call_args for _, call_args, _ in prepared_calls])
+    return [o if isinstance(o, DbError) else (shape(*o) if shape is not None else None)  # type: ignore[misc]
+            for o in outs]
+
+
 def _sql_int(value: int | None) -> str:
     return "NULL" if value is None else str(int(value))
 

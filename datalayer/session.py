@@ -239,6 +239,71 @@ class Session:
             return tuple(_plain(v) for v in row) if outs else ()
         return self._run(op)
 
+    def call_guarded_many(self, procedure: str, arg_lists: list[tuple]) -> list[tuple | DbError]:
+        """call_guarded for each argument list, in order: the OUT values of each call, or the DbError that
+        undid it. PostgreSQL sends every call (SAVEPOINT, CALL, RELEASE) in one pipeline: one round trip for
+        the lot while the calls succeed. A failed call stops the server until the pipeline's end; the
+        failed call is undone (ROLLBACK TO its savepoint) and the calls after it are sent again. Oracle
+        makes each call by itself, atomic as every Oracle call is. A lost connection is raised."""
+        if self.engine == "oracle":
+            answers: list[tuple | DbError] = []
+            for args in arg_lists:
+                try:
+                    answers.append(self.call(procedure, *args))
+                except DbError as exc:
+                    if exc.sqlstate in CONNECTION_LOST:
+                        raise
+                    answers.append(exc)
+            return answers
+        return self._run(lambda cur: self._pg_guarded_many(cur, procedure, arg_lists))
+
+    def _pg_guarded_many(self, cur: Any, procedure: str, arg_lists: list[tuple]) -> list[tuple | DbError]:
+        import psycopg
+        answers: list[tuple | DbError] = []
+        while len(answers) < len(arg_lists):
+            sent: list[tuple[Any, bool]] = []
+            failure: Exception | None = None
+            try:
+                with self.raw.pipeline():
+                    for args in arg_lists[len(answers):]:
+                        sql, values = _pg_call(procedure, args)
+                        # never prepared: a server-side PREPARE skipped after a failure would stay in
+                        # psycopg's cache of prepared statements ("prepared statement does not exist")
+                        cur.execute("SAVEPOINT guarded_call", prepare=False)
+                        answer = self.raw.cursor()
+                        # listed before it is sent: a failure may surface during any later execute()
+                        sent.append((answer, any(isinstance(a, Out) for a in args)))
+                        answer.execute(sql, values, prepare=False)
+                        cur.execute("RELEASE SAVEPOINT guarded_call", prepare=False)
+            except psycopg.Error as exc:
+                if isinstance(exc, psycopg.OperationalError):
+                    raise
+                failure = exc
+            done = 0
+            for answer, outs in sent:
+                if answer.pgresult is None or answer.pgresult.status == psycopg.pq.ExecStatus.FATAL_ERROR:
+                    break  # the failed call: every call after it was skipped by the server
+                row = answer.fetchone() if outs else None
+                answers.append(tuple(_plain(v) for v in row) if outs else ())
+                done += 1
+            for answer, _ in sent:
+                answer.close()
+            if failure is None:
+                break
+            if done == len(sent):  # a SAVEPOINT or RELEASE failed, not a call: nothing to skip
+                raise failure
+            cur.execute("ROLLBACK TO SAVEPOINT guarded_call")  # the failed call's own savepoint
+            answers.append(_pg_error(failure))
+        return answers
+
+    def replan(self) -> None:
+        """Make this session plan its statements again, those inside the packages included. PostgreSQL
+        keeps a plan per statement for the session's life, made for the tables' sizes of then: a bulk load
+        into a small catalog would go on with the plans of a small catalog (scans where indexes now pay).
+        Oracle peeks and adapts its cursors by itself: nothing to do."""
+        if self.engine == "postgresql":
+            self.execute("DISCARD PLANS")
+
     def fn(self, function: str, *args: Any, returns: type = int) -> Any:
         """Call a package function and return its value (BOOLEAN results come back as bool)."""
         def op(cur: Any) -> Any:

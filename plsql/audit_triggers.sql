@@ -21,6 +21,7 @@ BEGIN
         NVL(:NEW.user_id, :OLD.user_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.old_txt('username', :OLD.username, :NEW.username) ||
             lib_audit.old_secret('password_hash', :OLD.password_hash, :NEW.password_hash) ||
@@ -34,7 +35,8 @@ BEGIN
             lib_audit.old_date('locked_until', :OLD.locked_until, :NEW.locked_until) ||
             lib_audit.old_num('lockouts', :OLD.lockouts, :NEW.lockouts) ||
             lib_audit.old_num('home_branch_id', :OLD.home_branch_id, :NEW.home_branch_id) ||
-            lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at),
+            lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('username', :OLD.username, :NEW.username) ||
             lib_audit.new_secret('password_hash', :OLD.password_hash, :NEW.password_hash) ||
@@ -48,7 +50,7 @@ BEGIN
             lib_audit.new_date('locked_until', :OLD.locked_until, :NEW.locked_until) ||
             lib_audit.new_num('lockouts', :OLD.lockouts, :NEW.lockouts) ||
             lib_audit.new_num('home_branch_id', :OLD.home_branch_id, :NEW.home_branch_id) ||
-            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at)) IS NULL THEN
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) END) IS NULL THEN
         NULL;
     END IF;
 END users_audit_trg;
@@ -64,14 +66,16 @@ BEGIN
         NVL(:NEW.role_id, :OLD.role_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
-            lib_audit.old_txt('description', :OLD.description, :NEW.description),
+            lib_audit.old_txt('description', :OLD.description, :NEW.description) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
-            lib_audit.new_txt('description', :OLD.description, :NEW.description)) IS NULL THEN
+            lib_audit.new_txt('description', :OLD.description, :NEW.description) END) IS NULL THEN
         NULL;
     END IF;
 END roles_audit_trg;
@@ -87,14 +91,16 @@ BEGIN
         NVL(:NEW.permission_id, :OLD.permission_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
-            lib_audit.old_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval),
+            lib_audit.old_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
-            lib_audit.new_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval)) IS NULL THEN
+            lib_audit.new_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval) END) IS NULL THEN
         NULL;
     END IF;
 END permissions_audit_trg;
@@ -110,15 +116,18 @@ BEGIN
         'user_roles',
         NVL(:NEW.user_id, :OLD.user_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_num('role_id', :OLD.role_id, :NEW.role_id),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_num('role_id', :OLD.role_id, :NEW.role_id) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.old_date('granted_at', :OLD.granted_at, :NEW.granted_at) ||
-            lib_audit.old_num('granted_by', :OLD.granted_by, :NEW.granted_by),
+            lib_audit.old_num('granted_by', :OLD.granted_by, :NEW.granted_by) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.new_date('granted_at', :OLD.granted_at, :NEW.granted_at) ||
-            lib_audit.new_num('granted_by', :OLD.granted_by, :NEW.granted_by)) IS NULL THEN
+            lib_audit.new_num('granted_by', :OLD.granted_by, :NEW.granted_by) END) IS NULL THEN
         NULL;
     END IF;
 END user_roles_audit_trg;
@@ -134,13 +143,16 @@ BEGIN
         'role_permissions',
         NVL(:NEW.role_id, :OLD.role_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_num('permission_id', :OLD.permission_id, :NEW.permission_id),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_num('permission_id', :OLD.permission_id, :NEW.permission_id) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.old_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
-            lib_audit.old_txt('branch_only', :OLD.branch_only, :NEW.branch_only),
+            lib_audit.old_txt('branch_only', :OLD.branch_only, :NEW.branch_only) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
-            lib_audit.new_txt('branch_only', :OLD.branch_only, :NEW.branch_only)) IS NULL THEN
+            lib_audit.new_txt('branch_only', :OLD.branch_only, :NEW.branch_only) END) IS NULL THEN
         NULL;
     END IF;
 END role_permissions_audit_trg;
@@ -157,6 +169,7 @@ BEGIN
         NVL(:NEW.request_id, :OLD.request_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('request_id', :OLD.request_id, :NEW.request_id) ||
             lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
@@ -164,7 +177,8 @@ BEGIN
             lib_audit.old_num('requested_by', :OLD.requested_by, :NEW.requested_by) ||
             lib_audit.old_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
             lib_audit.old_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
-            lib_audit.old_date('decided_at', :OLD.decided_at, :NEW.decided_at),
+            lib_audit.old_date('decided_at', :OLD.decided_at, :NEW.decided_at) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('request_id', :OLD.request_id, :NEW.request_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
@@ -172,7 +186,7 @@ BEGIN
             lib_audit.new_num('requested_by', :OLD.requested_by, :NEW.requested_by) ||
             lib_audit.new_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
             lib_audit.new_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
-            lib_audit.new_date('decided_at', :OLD.decided_at, :NEW.decided_at)) IS NULL THEN
+            lib_audit.new_date('decided_at', :OLD.decided_at, :NEW.decided_at) END) IS NULL THEN
         NULL;
     END IF;
 END role_requests_audit_trg;
@@ -188,20 +202,22 @@ BEGIN
         NVL(:NEW.branch_id, :OLD.branch_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_txt('address', :OLD.address, :NEW.address) ||
             lib_audit.old_txt('phone', :OLD.phone, :NEW.phone) ||
             lib_audit.old_txt('email', :OLD.email, :NEW.email) ||
-            lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active),
+            lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_txt('address', :OLD.address, :NEW.address) ||
             lib_audit.new_txt('phone', :OLD.phone, :NEW.phone) ||
             lib_audit.new_txt('email', :OLD.email, :NEW.email) ||
-            lib_audit.new_txt('is_active', :OLD.is_active, :NEW.is_active)) IS NULL THEN
+            lib_audit.new_txt('is_active', :OLD.is_active, :NEW.is_active) END) IS NULL THEN
         NULL;
     END IF;
 END branches_audit_trg;
@@ -217,14 +233,16 @@ BEGIN
         NVL(:NEW.closed_day_id, :OLD.closed_day_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('closed_day_id', :OLD.closed_day_id, :NEW.closed_day_id) ||
             lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.old_date('closed_on', :OLD.closed_on, :NEW.closed_on) ||
-            lib_audit.old_txt('reason', :OLD.reason, :NEW.reason),
+            lib_audit.old_txt('reason', :OLD.reason, :NEW.reason) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('closed_day_id', :OLD.closed_day_id, :NEW.closed_day_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_date('closed_on', :OLD.closed_on, :NEW.closed_on) ||
-            lib_audit.new_txt('reason', :OLD.reason, :NEW.reason)) IS NULL THEN
+            lib_audit.new_txt('reason', :OLD.reason, :NEW.reason) END) IS NULL THEN
         NULL;
     END IF;
 END closed_days_audit_trg;
@@ -240,14 +258,16 @@ BEGIN
         NVL(:NEW.closed_weekday_id, :OLD.closed_weekday_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('closed_weekday_id', :OLD.closed_weekday_id, :NEW.closed_weekday_id) ||
             lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.old_num('iso_weekday', :OLD.iso_weekday, :NEW.iso_weekday) ||
-            lib_audit.old_txt('reason', :OLD.reason, :NEW.reason),
+            lib_audit.old_txt('reason', :OLD.reason, :NEW.reason) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('closed_weekday_id', :OLD.closed_weekday_id, :NEW.closed_weekday_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_num('iso_weekday', :OLD.iso_weekday, :NEW.iso_weekday) ||
-            lib_audit.new_txt('reason', :OLD.reason, :NEW.reason)) IS NULL THEN
+            lib_audit.new_txt('reason', :OLD.reason, :NEW.reason) END) IS NULL THEN
         NULL;
     END IF;
 END closed_weekdays_audit_trg;
@@ -263,6 +283,7 @@ BEGIN
         NVL(:NEW.patron_id, :OLD.patron_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.old_txt('card_number', :OLD.card_number, :NEW.card_number) ||
@@ -280,7 +301,8 @@ BEGIN
             lib_audit.old_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
             lib_audit.old_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
             lib_audit.old_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason) ||
-            lib_audit.old_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until),
+            lib_audit.old_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('card_number', :OLD.card_number, :NEW.card_number) ||
@@ -298,7 +320,7 @@ BEGIN
             lib_audit.new_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
             lib_audit.new_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
             lib_audit.new_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason) ||
-            lib_audit.new_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until)) IS NULL THEN
+            lib_audit.new_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) END) IS NULL THEN
         NULL;
     END IF;
 END patrons_audit_trg;
@@ -314,12 +336,14 @@ BEGIN
         NVL(:NEW.genre_id, :OLD.genre_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('genre_id', :OLD.genre_id, :NEW.genre_id) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
-            lib_audit.old_num('parent_genre_id', :OLD.parent_genre_id, :NEW.parent_genre_id),
+            lib_audit.old_num('parent_genre_id', :OLD.parent_genre_id, :NEW.parent_genre_id) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('genre_id', :OLD.genre_id, :NEW.genre_id) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
-            lib_audit.new_num('parent_genre_id', :OLD.parent_genre_id, :NEW.parent_genre_id)) IS NULL THEN
+            lib_audit.new_num('parent_genre_id', :OLD.parent_genre_id, :NEW.parent_genre_id) END) IS NULL THEN
         NULL;
     END IF;
 END genres_audit_trg;
@@ -335,16 +359,18 @@ BEGIN
         NVL(:NEW.author_id, :OLD.author_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.old_txt('full_name', :OLD.full_name, :NEW.full_name) ||
             lib_audit.old_txt('sort_name', :OLD.sort_name, :NEW.sort_name) ||
             lib_audit.old_num('birth_year', :OLD.birth_year, :NEW.birth_year) ||
-            lib_audit.old_num('death_year', :OLD.death_year, :NEW.death_year),
+            lib_audit.old_num('death_year', :OLD.death_year, :NEW.death_year) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.new_txt('full_name', :OLD.full_name, :NEW.full_name) ||
             lib_audit.new_txt('sort_name', :OLD.sort_name, :NEW.sort_name) ||
             lib_audit.new_num('birth_year', :OLD.birth_year, :NEW.birth_year) ||
-            lib_audit.new_num('death_year', :OLD.death_year, :NEW.death_year)) IS NULL THEN
+            lib_audit.new_num('death_year', :OLD.death_year, :NEW.death_year) END) IS NULL THEN
         NULL;
     END IF;
 END authors_audit_trg;
@@ -360,6 +386,7 @@ BEGIN
         NVL(:NEW.material_id, :OLD.material_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.old_txt('title', :OLD.title, :NEW.title) ||
             lib_audit.old_txt('subtitle', :OLD.subtitle, :NEW.subtitle) ||
@@ -375,7 +402,8 @@ BEGIN
             lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) ||
             lib_audit.old_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden) ||
             lib_audit.old_txt('edition', :OLD.edition, :NEW.edition) ||
-            lib_audit.old_txt('extent', :OLD.extent, :NEW.extent),
+            lib_audit.old_txt('extent', :OLD.extent, :NEW.extent) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_txt('title', :OLD.title, :NEW.title) ||
             lib_audit.new_txt('subtitle', :OLD.subtitle, :NEW.subtitle) ||
@@ -391,7 +419,7 @@ BEGIN
             lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
             lib_audit.new_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden) ||
             lib_audit.new_txt('edition', :OLD.edition, :NEW.edition) ||
-            lib_audit.new_txt('extent', :OLD.extent, :NEW.extent)) IS NULL THEN
+            lib_audit.new_txt('extent', :OLD.extent, :NEW.extent) END) IS NULL THEN
         NULL;
     END IF;
 END materials_audit_trg;
@@ -407,15 +435,18 @@ BEGIN
         'material_authors',
         NVL(:NEW.material_id, :OLD.material_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_num('author_id', :OLD.author_id, :NEW.author_id),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_num('author_id', :OLD.author_id, :NEW.author_id) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.old_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.old_num('author_order', :OLD.author_order, :NEW.author_order) ||
-            lib_audit.old_txt('author_role', :OLD.author_role, :NEW.author_role),
+            lib_audit.old_txt('author_role', :OLD.author_role, :NEW.author_role) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.new_num('author_order', :OLD.author_order, :NEW.author_order) ||
-            lib_audit.new_txt('author_role', :OLD.author_role, :NEW.author_role)) IS NULL THEN
+            lib_audit.new_txt('author_role', :OLD.author_role, :NEW.author_role) END) IS NULL THEN
         NULL;
     END IF;
 END material_authors_audit_trg;
@@ -431,6 +462,7 @@ BEGIN
         NVL(:NEW.copy_id, :OLD.copy_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
@@ -442,7 +474,8 @@ BEGIN
             lib_audit.old_date('acquired_on', :OLD.acquired_on, :NEW.acquired_on) ||
             lib_audit.old_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
             lib_audit.old_txt('call_number', :OLD.call_number, :NEW.call_number) ||
-            lib_audit.old_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort),
+            lib_audit.old_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
@@ -454,7 +487,7 @@ BEGIN
             lib_audit.new_date('acquired_on', :OLD.acquired_on, :NEW.acquired_on) ||
             lib_audit.new_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
             lib_audit.new_txt('call_number', :OLD.call_number, :NEW.call_number) ||
-            lib_audit.new_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort)) IS NULL THEN
+            lib_audit.new_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort) END) IS NULL THEN
         NULL;
     END IF;
 END copies_audit_trg;
@@ -470,18 +503,20 @@ BEGIN
         NVL(:NEW.identifier_id, :OLD.identifier_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('identifier_id', :OLD.identifier_id, :NEW.identifier_id) ||
             lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.old_txt('id_type', :OLD.id_type, :NEW.id_type) ||
             lib_audit.old_txt('id_value', :OLD.id_value, :NEW.id_value) ||
             lib_audit.old_txt('id_source', :OLD.id_source, :NEW.id_source) ||
-            lib_audit.old_txt('qualifier', :OLD.qualifier, :NEW.qualifier),
+            lib_audit.old_txt('qualifier', :OLD.qualifier, :NEW.qualifier) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('identifier_id', :OLD.identifier_id, :NEW.identifier_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_txt('id_type', :OLD.id_type, :NEW.id_type) ||
             lib_audit.new_txt('id_value', :OLD.id_value, :NEW.id_value) ||
             lib_audit.new_txt('id_source', :OLD.id_source, :NEW.id_source) ||
-            lib_audit.new_txt('qualifier', :OLD.qualifier, :NEW.qualifier)) IS NULL THEN
+            lib_audit.new_txt('qualifier', :OLD.qualifier, :NEW.qualifier) END) IS NULL THEN
         NULL;
     END IF;
 END material_identifiers_audit_trg;
@@ -497,15 +532,18 @@ BEGIN
         'material_subjects',
         NVL(:NEW.material_id, :OLD.material_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_num('heading_order', :OLD.heading_order, :NEW.heading_order),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_num('heading_order', :OLD.heading_order, :NEW.heading_order) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.old_num('heading_order', :OLD.heading_order, :NEW.heading_order) ||
             lib_audit.old_txt('heading', :OLD.heading, :NEW.heading) ||
-            lib_audit.old_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus),
+            lib_audit.old_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('heading_order', :OLD.heading_order, :NEW.heading_order) ||
             lib_audit.new_txt('heading', :OLD.heading, :NEW.heading) ||
-            lib_audit.new_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus)) IS NULL THEN
+            lib_audit.new_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus) END) IS NULL THEN
         NULL;
     END IF;
 END material_subjects_audit_trg;
@@ -523,6 +561,7 @@ BEGIN
         NVL(:NEW.import_id, :OLD.import_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('import_id', :OLD.import_id, :NEW.import_id) ||
             lib_audit.old_txt('import_kind', :OLD.import_kind, :NEW.import_kind) ||
             lib_audit.old_txt('file_name', :OLD.file_name, :NEW.file_name) ||
@@ -539,7 +578,8 @@ BEGIN
             lib_audit.old_num('matched_count', :OLD.matched_count, :NEW.matched_count) ||
             lib_audit.old_num('rejected_count', :OLD.rejected_count, :NEW.rejected_count) ||
             lib_audit.old_num('copies_added', :OLD.copies_added, :NEW.copies_added) ||
-            lib_audit.old_txt('message', :OLD.message, :NEW.message),
+            lib_audit.old_txt('message', :OLD.message, :NEW.message) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('import_id', :OLD.import_id, :NEW.import_id) ||
             lib_audit.new_txt('import_kind', :OLD.import_kind, :NEW.import_kind) ||
             lib_audit.new_txt('file_name', :OLD.file_name, :NEW.file_name) ||
@@ -556,7 +596,7 @@ BEGIN
             lib_audit.new_num('matched_count', :OLD.matched_count, :NEW.matched_count) ||
             lib_audit.new_num('rejected_count', :OLD.rejected_count, :NEW.rejected_count) ||
             lib_audit.new_num('copies_added', :OLD.copies_added, :NEW.copies_added) ||
-            lib_audit.new_txt('message', :OLD.message, :NEW.message)) IS NULL THEN
+            lib_audit.new_txt('message', :OLD.message, :NEW.message) END) IS NULL THEN
         NULL;
     END IF;
 END catalog_imports_audit_trg;
@@ -572,6 +612,7 @@ BEGIN
         NVL(:NEW.policy_id, :OLD.policy_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('policy_id', :OLD.policy_id, :NEW.policy_id) ||
             lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.old_txt('patron_category', :OLD.patron_category, :NEW.patron_category) ||
@@ -595,7 +636,8 @@ BEGIN
             lib_audit.old_num('no_renewal_before_days', :OLD.no_renewal_before_days, :NEW.no_renewal_before_days) ||
             lib_audit.old_num('max_overdue_loans', :OLD.max_overdue_loans, :NEW.max_overdue_loans) ||
             lib_audit.old_money('damage_fee', :OLD.damage_fee, :NEW.damage_fee) ||
-            lib_audit.old_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share),
+            lib_audit.old_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('policy_id', :OLD.policy_id, :NEW.policy_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_txt('patron_category', :OLD.patron_category, :NEW.patron_category) ||
@@ -619,7 +661,7 @@ BEGIN
             lib_audit.new_num('no_renewal_before_days', :OLD.no_renewal_before_days, :NEW.no_renewal_before_days) ||
             lib_audit.new_num('max_overdue_loans', :OLD.max_overdue_loans, :NEW.max_overdue_loans) ||
             lib_audit.new_money('damage_fee', :OLD.damage_fee, :NEW.damage_fee) ||
-            lib_audit.new_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share)) IS NULL THEN
+            lib_audit.new_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share) END) IS NULL THEN
         NULL;
     END IF;
 END circ_policies_audit_trg;
@@ -635,6 +677,7 @@ BEGIN
         NVL(:NEW.inspection_id, :OLD.inspection_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('inspection_id', :OLD.inspection_id, :NEW.inspection_id) ||
             lib_audit.old_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
@@ -642,7 +685,8 @@ BEGIN
             lib_audit.old_txt('note', :OLD.note, :NEW.note) ||
             lib_audit.old_num('inspected_by', :OLD.inspected_by, :NEW.inspected_by) ||
             lib_audit.old_date('inspected_at', :OLD.inspected_at, :NEW.inspected_at) ||
-            lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id),
+            lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('inspection_id', :OLD.inspection_id, :NEW.inspection_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
@@ -650,7 +694,7 @@ BEGIN
             lib_audit.new_txt('note', :OLD.note, :NEW.note) ||
             lib_audit.new_num('inspected_by', :OLD.inspected_by, :NEW.inspected_by) ||
             lib_audit.new_date('inspected_at', :OLD.inspected_at, :NEW.inspected_at) ||
-            lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id)) IS NULL THEN
+            lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) END) IS NULL THEN
         NULL;
     END IF;
 END copy_inspections_audit_trg;
@@ -666,6 +710,7 @@ BEGIN
         NVL(:NEW.loan_id, :OLD.loan_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.old_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -682,7 +727,8 @@ BEGIN
             lib_audit.old_num('return_by', :OLD.return_by, :NEW.return_by) ||
             lib_audit.old_txt('return_condition', :OLD.return_condition, :NEW.return_condition) ||
             lib_audit.old_txt('overridden', :OLD.overridden, :NEW.overridden) ||
-            lib_audit.old_date('lost_at', :OLD.lost_at, :NEW.lost_at),
+            lib_audit.old_date('lost_at', :OLD.lost_at, :NEW.lost_at) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -699,7 +745,7 @@ BEGIN
             lib_audit.new_num('return_by', :OLD.return_by, :NEW.return_by) ||
             lib_audit.new_txt('return_condition', :OLD.return_condition, :NEW.return_condition) ||
             lib_audit.new_txt('overridden', :OLD.overridden, :NEW.overridden) ||
-            lib_audit.new_date('lost_at', :OLD.lost_at, :NEW.lost_at)) IS NULL THEN
+            lib_audit.new_date('lost_at', :OLD.lost_at, :NEW.lost_at) END) IS NULL THEN
         NULL;
     END IF;
 END loans_audit_trg;
@@ -715,6 +761,7 @@ BEGIN
         NVL(:NEW.hold_id, :OLD.hold_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('hold_id', :OLD.hold_id, :NEW.hold_id) ||
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.old_num('material_id', :OLD.material_id, :NEW.material_id) ||
@@ -727,7 +774,8 @@ BEGIN
             lib_audit.old_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) ||
             lib_audit.old_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
             lib_audit.old_txt('close_reason', :OLD.close_reason, :NEW.close_reason) ||
-            lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id),
+            lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('hold_id', :OLD.hold_id, :NEW.hold_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
@@ -740,7 +788,7 @@ BEGIN
             lib_audit.new_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) ||
             lib_audit.new_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
             lib_audit.new_txt('close_reason', :OLD.close_reason, :NEW.close_reason) ||
-            lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id)) IS NULL THEN
+            lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) END) IS NULL THEN
         NULL;
     END IF;
 END holds_audit_trg;
@@ -756,6 +804,7 @@ BEGIN
         NVL(:NEW.transit_id, :OLD.transit_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('transit_id', :OLD.transit_id, :NEW.transit_id) ||
             lib_audit.old_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.old_num('from_branch_id', :OLD.from_branch_id, :NEW.from_branch_id) ||
@@ -769,7 +818,8 @@ BEGIN
             lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by) ||
             lib_audit.old_date('cancelled_at', :OLD.cancelled_at, :NEW.cancelled_at) ||
             lib_audit.old_num('cancelled_by', :OLD.cancelled_by, :NEW.cancelled_by) ||
-            lib_audit.old_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason),
+            lib_audit.old_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('transit_id', :OLD.transit_id, :NEW.transit_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('from_branch_id', :OLD.from_branch_id, :NEW.from_branch_id) ||
@@ -783,7 +833,7 @@ BEGIN
             lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by) ||
             lib_audit.new_date('cancelled_at', :OLD.cancelled_at, :NEW.cancelled_at) ||
             lib_audit.new_num('cancelled_by', :OLD.cancelled_by, :NEW.cancelled_by) ||
-            lib_audit.new_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason)) IS NULL THEN
+            lib_audit.new_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason) END) IS NULL THEN
         NULL;
     END IF;
 END transits_audit_trg;
@@ -799,6 +849,7 @@ BEGIN
         NVL(:NEW.fine_id, :OLD.fine_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
@@ -811,7 +862,8 @@ BEGIN
             lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.old_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
             lib_audit.old_num('waived_by', :OLD.waived_by, :NEW.waived_by) ||
-            lib_audit.old_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason),
+            lib_audit.old_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
@@ -824,7 +876,7 @@ BEGIN
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.new_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
             lib_audit.new_num('waived_by', :OLD.waived_by, :NEW.waived_by) ||
-            lib_audit.new_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason)) IS NULL THEN
+            lib_audit.new_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason) END) IS NULL THEN
         NULL;
     END IF;
 END fines_audit_trg;
@@ -840,6 +892,7 @@ BEGIN
         NVL(:NEW.payment_id, :OLD.payment_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('payment_id', :OLD.payment_id, :NEW.payment_id) ||
             lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -848,7 +901,8 @@ BEGIN
             lib_audit.old_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
             lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by) ||
             lib_audit.old_txt('note', :OLD.note, :NEW.note) ||
-            lib_audit.old_txt('refund_method', :OLD.refund_method, :NEW.refund_method),
+            lib_audit.old_txt('refund_method', :OLD.refund_method, :NEW.refund_method) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('payment_id', :OLD.payment_id, :NEW.payment_id) ||
             lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -857,7 +911,7 @@ BEGIN
             lib_audit.new_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
             lib_audit.new_num('received_by', :OLD.received_by, :NEW.received_by) ||
             lib_audit.new_txt('note', :OLD.note, :NEW.note) ||
-            lib_audit.new_txt('refund_method', :OLD.refund_method, :NEW.refund_method)) IS NULL THEN
+            lib_audit.new_txt('refund_method', :OLD.refund_method, :NEW.refund_method) END) IS NULL THEN
         NULL;
     END IF;
 END payments_audit_trg;
@@ -873,6 +927,7 @@ BEGIN
         NVL(:NEW.notice_id, :OLD.notice_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.old_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -891,7 +946,8 @@ BEGIN
             lib_audit.old_txt('attempt_id', :OLD.attempt_id, :NEW.attempt_id) ||
             lib_audit.old_date('last_attempt_at', :OLD.last_attempt_at, :NEW.last_attempt_at) ||
             lib_audit.old_txt('provider_message_id', :OLD.provider_message_id, :NEW.provider_message_id) ||
-            lib_audit.old_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate),
+            lib_audit.old_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -910,7 +966,7 @@ BEGIN
             lib_audit.new_txt('attempt_id', :OLD.attempt_id, :NEW.attempt_id) ||
             lib_audit.new_date('last_attempt_at', :OLD.last_attempt_at, :NEW.last_attempt_at) ||
             lib_audit.new_txt('provider_message_id', :OLD.provider_message_id, :NEW.provider_message_id) ||
-            lib_audit.new_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate)) IS NULL THEN
+            lib_audit.new_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate) END) IS NULL THEN
         NULL;
     END IF;
 END notices_audit_trg;
@@ -926,17 +982,20 @@ BEGIN
         'notice_items',
         NVL(:NEW.notice_id, :OLD.notice_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_num('loan_id', :OLD.loan_id, :NEW.loan_id),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_num('loan_id', :OLD.loan_id, :NEW.loan_id) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.old_txt('item_type', :OLD.item_type, :NEW.item_type) ||
             lib_audit.old_num('overdue_level', :OLD.overdue_level, :NEW.overdue_level) ||
-            lib_audit.old_date('due_at', :OLD.due_at, :NEW.due_at),
+            lib_audit.old_date('due_at', :OLD.due_at, :NEW.due_at) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.new_txt('item_type', :OLD.item_type, :NEW.item_type) ||
             lib_audit.new_num('overdue_level', :OLD.overdue_level, :NEW.overdue_level) ||
-            lib_audit.new_date('due_at', :OLD.due_at, :NEW.due_at)) IS NULL THEN
+            lib_audit.new_date('due_at', :OLD.due_at, :NEW.due_at) END) IS NULL THEN
         NULL;
     END IF;
 END notice_items_audit_trg;
@@ -952,22 +1011,25 @@ BEGIN
         'notice_templates',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
+        CASE WHEN UPDATING THEN
         lib_audit.key_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
-            lib_audit.key_txt('language_code', :OLD.language_code, :NEW.language_code),
+            lib_audit.key_txt('language_code', :OLD.language_code, :NEW.language_code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.old_txt('language_code', :OLD.language_code, :NEW.language_code) ||
             lib_audit.old_txt('subject', :OLD.subject, :NEW.subject) ||
             lib_audit.old_txt('body_text', :OLD.body_text, :NEW.body_text) ||
             lib_audit.old_txt('body_html', :OLD.body_html, :NEW.body_html) ||
             lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at) ||
-            lib_audit.old_num('updated_by', :OLD.updated_by, :NEW.updated_by),
+            lib_audit.old_num('updated_by', :OLD.updated_by, :NEW.updated_by) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_txt('language_code', :OLD.language_code, :NEW.language_code) ||
             lib_audit.new_txt('subject', :OLD.subject, :NEW.subject) ||
             lib_audit.new_txt('body_text', :OLD.body_text, :NEW.body_text) ||
             lib_audit.new_txt('body_html', :OLD.body_html, :NEW.body_html) ||
             lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at) ||
-            lib_audit.new_num('updated_by', :OLD.updated_by, :NEW.updated_by)) IS NULL THEN
+            lib_audit.new_num('updated_by', :OLD.updated_by, :NEW.updated_by) END) IS NULL THEN
         NULL;
     END IF;
 END notice_templates_audit_trg;
@@ -983,15 +1045,18 @@ BEGIN
         'notice_preferences',
         NVL(:NEW.patron_id, :OLD.patron_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('notice_type', :OLD.notice_type, :NEW.notice_type),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('notice_type', :OLD.notice_type, :NEW.notice_type) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.old_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.old_txt('enabled', :OLD.enabled, :NEW.enabled) ||
-            lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at),
+            lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_txt('enabled', :OLD.enabled, :NEW.enabled) ||
-            lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at)) IS NULL THEN
+            lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at) END) IS NULL THEN
         NULL;
     END IF;
 END notice_preferences_audit_trg;
@@ -1007,19 +1072,22 @@ BEGIN
         'app_settings',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('name', :OLD.name, :NEW.name),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('name', :OLD.name, :NEW.name) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_txt('value', :OLD.value, :NEW.value) ||
             lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.old_txt('value_type', :OLD.value_type, :NEW.value_type) ||
             lib_audit.old_num('min_value', :OLD.min_value, :NEW.min_value) ||
-            lib_audit.old_num('max_value', :OLD.max_value, :NEW.max_value),
+            lib_audit.old_num('max_value', :OLD.max_value, :NEW.max_value) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_txt('value', :OLD.value, :NEW.value) ||
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.new_txt('value_type', :OLD.value_type, :NEW.value_type) ||
             lib_audit.new_num('min_value', :OLD.min_value, :NEW.min_value) ||
-            lib_audit.new_num('max_value', :OLD.max_value, :NEW.max_value)) IS NULL THEN
+            lib_audit.new_num('max_value', :OLD.max_value, :NEW.max_value) END) IS NULL THEN
         NULL;
     END IF;
 END app_settings_audit_trg;
@@ -1035,16 +1103,18 @@ BEGIN
         NVL(:NEW.error_code, :OLD.error_code),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_num('http_status', :OLD.http_status, :NEW.http_status) ||
             lib_audit.old_txt('message', :OLD.message, :NEW.message) ||
-            lib_audit.old_txt('overridable', :OLD.overridable, :NEW.overridable),
+            lib_audit.old_txt('overridable', :OLD.overridable, :NEW.overridable) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_num('http_status', :OLD.http_status, :NEW.http_status) ||
             lib_audit.new_txt('message', :OLD.message, :NEW.message) ||
-            lib_audit.new_txt('overridable', :OLD.overridable, :NEW.overridable)) IS NULL THEN
+            lib_audit.new_txt('overridable', :OLD.overridable, :NEW.overridable) END) IS NULL THEN
         NULL;
     END IF;
 END app_errors_audit_trg;
@@ -1060,13 +1130,16 @@ BEGIN
         'material_types',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
-            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order),
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
-            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order)) IS NULL THEN
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) END) IS NULL THEN
         NULL;
     END IF;
 END material_types_audit_trg;
@@ -1082,13 +1155,16 @@ BEGIN
         'patron_categories',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
-            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order),
+            lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
-            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order)) IS NULL THEN
+            lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) END) IS NULL THEN
         NULL;
     END IF;
 END patron_categories_audit_trg;
@@ -1104,15 +1180,18 @@ BEGIN
         'patron_statuses',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.old_txt('refusal', :OLD.refusal, :NEW.refusal),
+            lib_audit.old_txt('refusal', :OLD.refusal, :NEW.refusal) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.new_txt('refusal', :OLD.refusal, :NEW.refusal)) IS NULL THEN
+            lib_audit.new_txt('refusal', :OLD.refusal, :NEW.refusal) END) IS NULL THEN
         NULL;
     END IF;
 END patron_statuses_audit_trg;
@@ -1128,21 +1207,24 @@ BEGIN
         'copy_statuses',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('is_available', :OLD.is_available, :NEW.is_available) ||
             lib_audit.old_txt('is_hold_trap', :OLD.is_hold_trap, :NEW.is_hold_trap) ||
             lib_audit.old_txt('in_collection', :OLD.in_collection, :NEW.in_collection) ||
-            lib_audit.old_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal),
+            lib_audit.old_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.new_txt('is_available', :OLD.is_available, :NEW.is_available) ||
             lib_audit.new_txt('is_hold_trap', :OLD.is_hold_trap, :NEW.is_hold_trap) ||
             lib_audit.new_txt('in_collection', :OLD.in_collection, :NEW.in_collection) ||
-            lib_audit.new_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal)) IS NULL THEN
+            lib_audit.new_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal) END) IS NULL THEN
         NULL;
     END IF;
 END copy_statuses_audit_trg;
@@ -1158,15 +1240,18 @@ BEGIN
         'loan_statuses',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open),
+            lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.new_txt('is_open', :OLD.is_open, :NEW.is_open)) IS NULL THEN
+            lib_audit.new_txt('is_open', :OLD.is_open, :NEW.is_open) END) IS NULL THEN
         NULL;
     END IF;
 END loan_statuses_audit_trg;
@@ -1182,15 +1267,18 @@ BEGIN
         'hold_statuses',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active),
+            lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.new_txt('is_active', :OLD.is_active, :NEW.is_active)) IS NULL THEN
+            lib_audit.new_txt('is_active', :OLD.is_active, :NEW.is_active) END) IS NULL THEN
         NULL;
     END IF;
 END hold_statuses_audit_trg;
@@ -1206,15 +1294,18 @@ BEGIN
         'fine_types',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.old_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge),
+            lib_audit.old_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.new_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge)) IS NULL THEN
+            lib_audit.new_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge) END) IS NULL THEN
         NULL;
     END IF;
 END fine_types_audit_trg;
@@ -1230,15 +1321,18 @@ BEGIN
         'fine_statuses',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open),
+            lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.new_txt('is_open', :OLD.is_open, :NEW.is_open)) IS NULL THEN
+            lib_audit.new_txt('is_open', :OLD.is_open, :NEW.is_open) END) IS NULL THEN
         NULL;
     END IF;
 END fine_statuses_audit_trg;
@@ -1254,15 +1348,18 @@ BEGIN
         'payment_methods',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.old_txt('is_tender', :OLD.is_tender, :NEW.is_tender),
+            lib_audit.old_txt('is_tender', :OLD.is_tender, :NEW.is_tender) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
-            lib_audit.new_txt('is_tender', :OLD.is_tender, :NEW.is_tender)) IS NULL THEN
+            lib_audit.new_txt('is_tender', :OLD.is_tender, :NEW.is_tender) END) IS NULL THEN
         NULL;
     END IF;
 END payment_methods_audit_trg;
@@ -1278,17 +1375,20 @@ BEGIN
         'condition_grades',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('code', :OLD.code, :NEW.code),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('code', :OLD.code, :NEW.code) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('sends_to_repair', :OLD.sends_to_repair, :NEW.sends_to_repair) ||
-            lib_audit.old_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage),
+            lib_audit.old_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.new_txt('sends_to_repair', :OLD.sends_to_repair, :NEW.sends_to_repair) ||
-            lib_audit.new_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage)) IS NULL THEN
+            lib_audit.new_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage) END) IS NULL THEN
         NULL;
     END IF;
 END condition_grades_audit_trg;
@@ -1304,17 +1404,20 @@ BEGIN
         'jobs',
         NULL,
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
-        lib_audit.key_txt('job_name', :OLD.job_name, :NEW.job_name),
+        CASE WHEN UPDATING THEN
+        lib_audit.key_txt('job_name', :OLD.job_name, :NEW.job_name) END,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_txt('job_name', :OLD.job_name, :NEW.job_name) ||
             lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.old_txt('procedure_name', :OLD.procedure_name, :NEW.procedure_name) ||
             lib_audit.old_num('run_hour', :OLD.run_hour, :NEW.run_hour) ||
-            lib_audit.old_num('run_minute', :OLD.run_minute, :NEW.run_minute),
+            lib_audit.old_num('run_minute', :OLD.run_minute, :NEW.run_minute) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_txt('job_name', :OLD.job_name, :NEW.job_name) ||
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.new_txt('procedure_name', :OLD.procedure_name, :NEW.procedure_name) ||
             lib_audit.new_num('run_hour', :OLD.run_hour, :NEW.run_hour) ||
-            lib_audit.new_num('run_minute', :OLD.run_minute, :NEW.run_minute)) IS NULL THEN
+            lib_audit.new_num('run_minute', :OLD.run_minute, :NEW.run_minute) END) IS NULL THEN
         NULL;
     END IF;
 END jobs_audit_trg;
@@ -1334,6 +1437,7 @@ BEGIN
         NVL(:NEW.session_id, :OLD.session_id),
         CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,
         NULL,
+        CASE WHEN INSERTING THEN NULL ELSE
         lib_audit.old_num('session_id', :OLD.session_id, :NEW.session_id) ||
             lib_audit.old_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.old_secret('key_hash', :OLD.key_hash, :NEW.key_hash) ||
@@ -1343,7 +1447,8 @@ BEGIN
             lib_audit.old_date('last_seen_at', :OLD.last_seen_at, :NEW.last_seen_at) ||
             lib_audit.old_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
             lib_audit.old_date('revoked_at', :OLD.revoked_at, :NEW.revoked_at) ||
-            lib_audit.old_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason),
+            lib_audit.old_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason) END,
+        CASE WHEN DELETING THEN NULL ELSE
         lib_audit.new_num('session_id', :OLD.session_id, :NEW.session_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_secret('key_hash', :OLD.key_hash, :NEW.key_hash) ||
@@ -1353,7 +1458,7 @@ BEGIN
             lib_audit.new_date('last_seen_at', :OLD.last_seen_at, :NEW.last_seen_at) ||
             lib_audit.new_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
             lib_audit.new_date('revoked_at', :OLD.revoked_at, :NEW.revoked_at) ||
-            lib_audit.new_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason)) IS NULL THEN
+            lib_audit.new_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason) END) IS NULL THEN
         NULL;
     END IF;
 END user_sessions_audit_trg;

@@ -1285,5 +1285,18 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         p_material_id := l_material_id;
     END import_title;
 
+    PROCEDURE import_batch_begin IS
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        lib_session.set_bulk_work(1);
+    END import_batch_begin;
+
+    PROCEDURE import_batch_end(p_refreshed OUT NUMBER) IS
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        lib_session.set_bulk_work(0);
+        p_refreshed := lib_search.refresh_stale();
+    END import_batch_end;
+
 END lib_catalog;
 /

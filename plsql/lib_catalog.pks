@@ -306,5 +306,21 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
                            p_subjects IN VARCHAR2, p_copies IN VARCHAR2, p_material_id OUT NUMBER,
                            p_outcome OUT VARCHAR2, p_matched_by OUT VARCHAR2, p_copies_added OUT NUMBER,
                            p_note OUT VARCHAR2);
+
+    /**
+     * Start a batch of import_title calls in this transaction: the batch is bulk work
+     * (lib_session.set_bulk_work), so the search documents of its titles are written once, by
+     * import_batch_end, instead of after each change. Needs CATALOG_IMPORT.
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE import_batch_begin;
+
+    /**
+     * End the batch import_batch_begin started: bring every stale search document up to date (one
+     * statement) and end the bulk work. Needs CATALOG_IMPORT.
+     * @param p_refreshed OUT the documents refreshed
+     * @throws -20411 PERMISSION_DENIED
+     */
+    PROCEDURE import_batch_end(p_refreshed OUT NUMBER);
 END lib_catalog;
 /

@@ -74,45 +74,66 @@ CREATE OR REPLACE PACKAGE BODY lib_imports AS
                             p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2, p_detail IN VARCHAR2,
                             p_copies_added IN NUMBER) IS
         l_import_id catalog_imports.import_id%TYPE := p_import_id;
-        l_created   NUMBER := 0;
-        l_matched   NUMBER := 0;
-        l_rejected  NUMBER := 0;
+        l_found     NUMBER;
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
-        IF p_outcome = 'CREATED' THEN
-            l_created := 1;
-        ELSIF p_outcome = 'MATCHED' THEN
-            l_matched := 1;
-        ELSIF p_outcome = 'REJECTED' THEN
-            l_rejected := 1;
-        ELSE
+        IF p_outcome IS NULL OR p_outcome NOT IN ('CREATED', 'MATCHED', 'REJECTED') THEN
             lib_err.raise_error('INVALID_IMPORT_DATA', 'outcome CREATED, MATCHED or REJECTED');
         END IF;
         IF p_record_no IS NULL OR p_record_no < 1 OR p_record_no >= 1000000000 THEN
             lib_err.raise_error('INVALID_IMPORT_DATA', 'record number');
         END IF;
-        -- counted first: IMPORT_NOT_FOUND before the report row's foreign key
-        UPDATE catalog_imports
-           SET records_read = records_read + 1,
-               created_count = created_count + l_created,
-               matched_count = matched_count + l_matched,
-               rejected_count = rejected_count + l_rejected,
-               copies_added = copies_added + NVL(p_copies_added, 0),
-               finished_at = lib_clock.now_utc()
-         WHERE import_id = l_import_id;
-        IF SQL%ROWCOUNT = 0 THEN
+        IF p_copies_added < 0 OR p_copies_added >= 1000000000 THEN
+            lib_err.raise_error('INVALID_IMPORT_DATA', 'copies added');
+        END IF;
+        -- IMPORT_NOT_FOUND before the report row's foreign key
+        SELECT COUNT(*) INTO l_found FROM catalog_imports WHERE import_id = l_import_id;
+        IF l_found = 0 THEN
             lib_err.raise_error('IMPORT_NOT_FOUND', 'import ' || TO_CHAR(p_import_id));
         END IF;
         BEGIN
             INSERT INTO catalog_import_records (import_id, record_no, outcome, material_id, patron_id, label,
-                                                matched_by, error_name, detail)
+                                                matched_by, error_name, detail, copies_added)
             VALUES (l_import_id, p_record_no, p_outcome, p_material_id, p_patron_id, SUBSTR(p_label, 1, 500),
-                    SUBSTR(p_matched_by, 1, 100), SUBSTR(p_error_name, 1, 40), SUBSTR(p_detail, 1, 2000));
+                    SUBSTR(p_matched_by, 1, 100), SUBSTR(p_error_name, 1, 40), SUBSTR(p_detail, 1, 2000),
+                    NVL(p_copies_added, 0));
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN
                 lib_err.raise_error('INVALID_IMPORT_DATA', 'record ' || TO_CHAR(p_record_no) || ' reported twice');
         END;
     END record_result;
+
+    PROCEDURE count_reported(p_import_id IN NUMBER, p_first_no IN NUMBER, p_last_no IN NUMBER,
+                             p_records OUT NUMBER) IS
+        l_import_id catalog_imports.import_id%TYPE := p_import_id;
+        l_read      NUMBER;
+        l_created   NUMBER;
+        l_matched   NUMBER;
+        l_rejected  NUMBER;
+        l_copies    NUMBER;
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        SELECT COUNT(*),
+               NVL(SUM(CASE WHEN outcome = 'CREATED' THEN 1 ELSE 0 END), 0),
+               NVL(SUM(CASE WHEN outcome = 'MATCHED' THEN 1 ELSE 0 END), 0),
+               NVL(SUM(CASE WHEN outcome = 'REJECTED' THEN 1 ELSE 0 END), 0),
+               NVL(SUM(copies_added), 0)
+          INTO l_read, l_created, l_matched, l_rejected, l_copies
+          FROM catalog_import_records
+         WHERE import_id = l_import_id AND record_no BETWEEN p_first_no AND p_last_no;
+        UPDATE catalog_imports
+           SET records_read = records_read + l_read,
+               created_count = created_count + l_created,
+               matched_count = matched_count + l_matched,
+               rejected_count = rejected_count + l_rejected,
+               copies_added = copies_added + l_copies,
+               finished_at = lib_clock.now_utc()
+         WHERE import_id = l_import_id;
+        IF SQL%ROWCOUNT = 0 THEN
+            lib_err.raise_error('IMPORT_NOT_FOUND', 'import ' || TO_CHAR(p_import_id));
+        END IF;
+        p_records := l_read;
+    END count_reported;
 
     PROCEDURE finish_import(p_import_id IN NUMBER, p_status IN VARCHAR2, p_message IN VARCHAR2) IS
         l_import_id catalog_imports.import_id%TYPE := p_import_id;

@@ -32,7 +32,7 @@ CREATE OR REPLACE PACKAGE lib_imports AS
     PROCEDURE begin_import(p_import_id IN NUMBER);
 
     /**
-     * Report one record of a running import and count it.
+     * Report one record of a running import (count_reported counts a batch of reports).
      * @param p_import_id    catalog_imports.import_id
      * @param p_record_no    position of the record in the file, from 1
      * @param p_outcome      CREATED, MATCHED or REJECTED
@@ -51,6 +51,19 @@ CREATE OR REPLACE PACKAGE lib_imports AS
                             p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2,
                             p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2, p_detail IN VARCHAR2,
                             p_copies_added IN NUMBER);
+
+    /**
+     * Count the reports of a batch of records into the import's counts (records read, created, matched,
+     * rejected, copies added) at once: one change of the import's row per batch, not one per record.
+     * @param p_import_id catalog_imports.import_id
+     * @param p_first_no  the batch's first record number
+     * @param p_last_no   its last
+     * @param p_records   OUT the reports counted
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20560 IMPORT_NOT_FOUND
+     */
+    PROCEDURE count_reported(p_import_id IN NUMBER, p_first_no IN NUMBER, p_last_no IN NUMBER,
+                             p_records OUT NUMBER);
 
     /**
      * End an import: DONE (every record read) or FAILED (stopped: p_message says why).

@@ -9,14 +9,18 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     FUNCTION title_changed(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
                            p_isbn IN VARCHAR2) RETURN NUMBER IS
         l_material_id search_documents.material_id%TYPE := p_material_id;
+        l_stale       search_documents.authors_stale%TYPE;
     BEGIN
+        IF lib_session.bulk_work() = 1 THEN
+            l_stale := 'Y'; -- brought up to date once, at the batch's end
+        END IF;
         UPDATE search_documents
-           SET title = p_title, subtitle = p_subtitle, isbn = p_isbn
+           SET title = p_title, subtitle = p_subtitle, isbn = p_isbn, authors_stale = NVL(l_stale, authors_stale)
          WHERE material_id = l_material_id;
         IF SQL%ROWCOUNT = 0 THEN
             -- a new title: no credits yet (they are inserted after it, and mark it stale then)
-            INSERT INTO search_documents (material_id, title, subtitle, isbn)
-            VALUES (l_material_id, p_title, p_subtitle, p_isbn);
+            INSERT INTO search_documents (material_id, title, subtitle, isbn, authors_stale)
+            VALUES (l_material_id, p_title, p_subtitle, p_isbn, l_stale);
         END IF;
         RETURN 1;
     END title_changed;
@@ -39,6 +43,9 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     FUNCTION subjects_changed(p_material_id IN NUMBER) RETURN NUMBER IS
         l_material_id search_documents.material_id%TYPE := p_material_id;
     BEGIN
+        IF lib_session.bulk_work() = 1 THEN
+            RETURN credits_changed(l_material_id); -- stale: refreshed at the batch's end
+        END IF;
         -- title written again too: see refresh_stale (Oracle Text sees changes of its indexed column only)
         UPDATE search_documents d
            SET subjects = (SELECT LISTAGG(s.heading, '; ') WITHIN GROUP (ORDER BY s.heading_order)
@@ -61,6 +68,9 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
     FUNCTION refresh_stale RETURN NUMBER IS
         l_count NUMBER;
     BEGIN
+        IF lib_session.bulk_work() = 1 THEN
+            RETURN 0; -- bulk work refreshes once, at its end (lib_catalog.import_batch_end)
+        END IF;
         -- title is written again too: Oracle Text's index (on title, multi-column) sees only changes of
         -- its own column, so every refresh of a document touches it
         UPDATE search_documents d

@@ -9,7 +9,9 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * rebuild_documents. Subjects: the headings of material_subjects in order, joined by '; ': lib_catalog,
      * the only writer of material_subjects, calls subjects_changed once after replacing a title's headings
      * (one update of the document, not one per heading as row triggers would make on PostgreSQL);
-     * refresh_stale and rebuild_documents fill them too.
+     * refresh_stale and rebuild_documents fill them too. Inside bulk work (lib_session.set_bulk_work: an
+     * import's batch) every change only marks the document stale, and the batch's end refreshes them all
+     * at once: one full-text entry per title instead of three or four.
      * @internal called only by the triggers and the bulk loader: the application role gets no EXECUTE on it.
      */
 

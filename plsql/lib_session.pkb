@@ -1,9 +1,14 @@
 CREATE OR REPLACE PACKAGE BODY lib_session AS
 
-    -- The key of the session set_actor accepted, NULL = no actor. Only the key is kept, and actor()
-    -- finds its user in user_sessions each time: on PostgreSQL this variable is a setting the client
-    -- may set itself, and then it can name only a session whose key it already holds.
+    -- The key of the session set_actor accepted and its user, NULL = no actor. Package state is private
+    -- on both engines (on PostgreSQL a temporary table of the owner's, database/postgres/compat.sql), so
+    -- actor() answers the user set_actor checked without looking the session up again: the audit trigger
+    -- asks once per row written.
     g_session_key VARCHAR2(100);
+    g_actor_id    NUMBER;
+
+    -- 'Y' inside bulk work (set_bulk_work), else NULL
+    g_bulk_work VARCHAR2(1);
 
     FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2 IS
         l_hash user_sessions.key_hash%TYPE;
@@ -27,6 +32,10 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
         l_now        DATE;
     BEGIN
         g_session_key := NULL; -- a refused session leaves no actor of an earlier transaction behind
+        g_actor_id := NULL;
+        IF bulk_work() = 1 THEN
+            g_bulk_work := NULL;
+        END IF;
         IF l_user_id IS NULL THEN
             RETURN;
         END IF;
@@ -62,18 +71,29 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
             UPDATE user_sessions SET last_seen_at = l_now WHERE session_id = l_session_id;
         END IF;
         g_session_key := p_session_key;
+        g_actor_id := l_owner;
     END set_actor;
 
     PROCEDURE clear_actor IS
     BEGIN
         g_session_key := NULL;
+        g_actor_id := NULL;
+        IF bulk_work() = 1 THEN
+            g_bulk_work := NULL;
+        END IF;
     END clear_actor;
 
     FUNCTION actor RETURN NUMBER IS
         l_user_id users.user_id%TYPE;
         l_now     DATE;
+        l_key     VARCHAR2(100);
     BEGIN
-        IF NVL(LENGTH(g_session_key), 0) = 0 THEN -- not IS NULL: ora2pg compares a package variable with ''
+        l_user_id := g_actor_id;
+        IF l_user_id IS NOT NULL THEN
+            RETURN l_user_id; -- checked by set_actor; the rest of its transaction acts as that user
+        END IF;
+        l_key := g_session_key; -- read once: on PostgreSQL each read of a package variable is a function call
+        IF NVL(LENGTH(l_key), 0) = 0 THEN
             RETURN NULL;
         END IF;
         l_now := lib_clock.now_utc();
@@ -82,7 +102,7 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
         SELECT MAX(s.user_id)
           INTO l_user_id
           FROM user_sessions s
-         WHERE s.key_hash = RAWTOHEX(STANDARD_HASH(g_session_key, 'SHA256'))
+         WHERE s.key_hash = RAWTOHEX(STANDARD_HASH(l_key, 'SHA256'))
            AND s.expires_at > l_now;
         IF l_user_id IS NULL THEN
             lib_err.raise_error('SESSION_INVALID', NULL);
@@ -109,6 +129,23 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
          WHERE key_hash = l_hash
            AND revoked_at IS NULL;
     END end_session;
+
+    PROCEDURE set_bulk_work(p_on IN NUMBER) IS
+    BEGIN
+        IF p_on = 1 THEN
+            g_bulk_work := 'Y';
+        ELSE
+            g_bulk_work := NULL;
+        END IF;
+    END set_bulk_work;
+
+    FUNCTION bulk_work RETURN NUMBER IS
+    BEGIN
+        IF NVL(LENGTH(g_bulk_work), 0) = 0 THEN -- not IS NULL: ora2pg compares a package variable with ''
+            RETURN 0;
+        END IF;
+        RETURN 1;
+    END bulk_work;
 
 END lib_session;
 /

@@ -5,8 +5,9 @@ CREATE OR REPLACE PACKAGE lib_session AS
      * from the verified token or cookie. set_actor refuses a session that is unknown, of another user,
      * expired or ended, so a caller holding the application role's credentials cannot act in a user's
      * name without a live session key of that user, and only that user's client holds one (the table
-     * keeps its SHA-256). actor() looks the user up from the key it holds rather than trusting a stored
-     * id: on PostgreSQL package state is a setting any session may change. The audit trigger and the
+     * keeps its SHA-256). actor() answers the user set_actor checked: package state is private to the
+     * session and written only by the package on both engines (on PostgreSQL a temporary table of the
+     * schema owner's, database/postgres/compat.sql, never a setting the client may change). The audit trigger and the
      * permission checks read actor(). NULL means no user acts: system work (nightly jobs, install scripts,
      * a DBA at the console) when system_caller(), else an anonymous request (login, registration, reads),
      * which the permission checks refuse.
@@ -29,7 +30,8 @@ CREATE OR REPLACE PACKAGE lib_session AS
     PROCEDURE clear_actor;
 
     /**
-     * @return the acting user's id (the user of the session set_actor accepted), or NULL
+     * @return the acting user's id (the user of the session set_actor accepted, for the rest of the
+     *         transaction even if the session ends or expires meanwhile), or NULL
      * @throws -20450 SESSION_INVALID the session state names no unexpired session (it was not set by set_actor)
      */
     FUNCTION actor RETURN NUMBER;
@@ -53,5 +55,18 @@ CREATE OR REPLACE PACKAGE lib_session AS
      * @return its SHA-256 in upper-case hex, as user_sessions.key_hash holds it; NULL for NULL
      */
     FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2;
+
+    /**
+     * Mark the rest of this transaction as bulk work (an import's batch): derived data that triggers keep
+     * row by row (the search documents) is only marked stale, and brought up to date once, at the batch's
+     * end (lib_catalog.import_batch_end). set_actor and clear_actor end it, so it never outlives the
+     * transaction on Oracle, where package state survives a rollback. Harmless if called alone: a stale
+     * document is refreshed by the next refresh (lib_search.refresh_stale refreshes every stale one).
+     * @param p_on 1 to start bulk work, 0 to end it
+     */
+    PROCEDURE set_bulk_work(p_on IN NUMBER);
+
+    /** @return 1 inside bulk work (set_bulk_work), else 0 */
+    FUNCTION bulk_work RETURN NUMBER;
 END lib_session;
 /

@@ -204,12 +204,18 @@ def trigger(name: str, t: Table, audit: Audit) -> str:
               f"        '{name}',",
               f"        NVL(:NEW.{row_id}, :OLD.{row_id})," if row_id else "        NULL,",
               "        CASE WHEN INSERTING THEN 'INSERT' WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,"]
+    # each list only when log_change reads it (the key and old values of an update, no old values of an
+    # insert, no new values of a delete): a bulk load's inserts skip half the calls
     if key_parts:
-        lines += _joined([f"lib_audit.key_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in key_parts], ",")
+        lines.append("        CASE WHEN UPDATING THEN")
+        lines += _joined([f"lib_audit.key_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in key_parts], " END,")
     else:
         lines.append("        NULL,")
-    lines += _joined([f"lib_audit.old_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in columns], ",")
-    lines += _joined([f"lib_audit.new_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in columns], ") IS NULL THEN")
+    lines.append("        CASE WHEN INSERTING THEN NULL ELSE")
+    lines += _joined([f"lib_audit.old_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in columns], " END,")
+    lines.append("        CASE WHEN DELETING THEN NULL ELSE")
+    lines += _joined([f"lib_audit.new_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in columns],
+                     " END) IS NULL THEN")
     lines += ["        NULL;",
               "    END IF;",
               f"END {trg};",

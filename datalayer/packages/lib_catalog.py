@@ -334,3 +334,27 @@ def import_title(
     return ImportTitleOut(*s.call("lib_catalog.import_title", title, subtitle, identifiers, material_type, genre_name,
             publisher, publication_year, language, description, edition, extent, authors, subjects, copies, Out(int),
             Out(str), Out(str), Out(int), Out(str)))
+
+
+def import_batch_begin(s: Session) -> None:
+    """Start a batch of import_title calls in this transaction: the batch is bulk work
+    (lib_session.set_bulk_work), so the search documents of its titles are written once, by
+    import_batch_end, instead of after each change. Needs CATALOG_IMPORT.
+
+    PROCEDURE import_batch_begin()
+    """
+    s.call("lib_catalog.import_batch_begin")
+
+
+class ImportBatchEndOut(NamedTuple):
+    """The OUT values of lib_catalog.import_batch_end."""
+    refreshed: int | None
+
+
+def import_batch_end(s: Session) -> ImportBatchEndOut:
+    """End the batch import_batch_begin started: bring every stale search document up to date (one
+    statement) and end the bulk work. Needs CATALOG_IMPORT.
+
+    PROCEDURE import_batch_end(p_refreshed OUT NUMBER)
+    """
+    return ImportBatchEndOut(*s.call("lib_catalog.import_batch_end", Out(int)))

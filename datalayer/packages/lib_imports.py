@@ -53,7 +53,7 @@ def record_result(
     detail: str | None,
     copies_added: int | None,
 ) -> None:
-    """Report one record of a running import and count it.
+    """Report one record of a running import (count_reported counts a batch of reports).
 
     PROCEDURE record_result(p_import_id IN NUMBER, p_record_no IN NUMBER, p_outcome IN VARCHAR2,
         p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2, p_matched_by IN VARCHAR2,
@@ -61,6 +61,25 @@ def record_result(
     """
     s.call("lib_imports.record_result", import_id, record_no, outcome, material_id, patron_id, label, matched_by,
             error_name, detail, copies_added)
+
+
+class CountReportedOut(NamedTuple):
+    """The OUT values of lib_imports.count_reported."""
+    records: int | None
+
+
+def count_reported(
+    s: Session,
+    import_id: int | None,
+    first_no: int | None,
+    last_no: int | None,
+) -> CountReportedOut:
+    """Count the reports of a batch of records into the import's counts (records read, created, matched,
+    rejected, copies added) at once: one change of the import's row per batch, not one per record.
+
+    PROCEDURE count_reported(p_import_id IN NUMBER, p_first_no IN NUMBER, p_last_no IN NUMBER, p_records OUT NUMBER)
+    """
+    return CountReportedOut(*s.call("lib_imports.count_reported", import_id, first_no, last_no, Out(int)))
 
 
 def finish_import(s: Session, import_id: int | None, status: str | None, message: str | None) -> None:

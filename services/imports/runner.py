@@ -4,17 +4,25 @@ record's outcome reported to lib_imports (the progress a client polls). A dry ru
 each batch back, then keeps only the report: what it says is what the import would do (except that two
 records of one file in different batches cannot match each other in a dry run).
 
+Speed (bench/bench_import.py): a thread reads and parses the file ahead (read_ahead) while the database
+works; a batch of titles goes in one pipeline (run_guarded_many), is bulk work whose search documents are
+written once at its end (lib_catalog.import_batch_begin / import_batch_end), and is counted once
+(lib_imports.count_reported). On PostgreSQL each batch starts with its plans made again (Session.replan):
+plans cached while the catalog was small would go on scanning the tables it grew into.
+
 Where it runs: a thread pool of the server process (ImportQueue), not a worker process of its own. An
 import acts as the cataloger who uploaded it (their permissions checked by the packages, their name in the
 audit trail); a separate process could only do that by holding their session key or through a service
 account with every catalog right. The cost: an import dies with its server process; lib_imports.fail_abandoned
-marks it FAILED when the next import is uploaded (no record reported for 10 minutes), what its committed batches wrote is kept, and importing the file again
-matches those records instead of duplicating them.
+marks it FAILED when the next import is uploaded (no record reported for 10 minutes), what its committed
+batches wrote is kept, and importing the file again matches those records instead of duplicating them.
 """
 from __future__ import annotations
 
+import itertools
 import logging
 import os
+import queue
 import shutil
 import tempfile
 import threading
@@ -23,9 +31,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
-from datalayer.gateway import Actor, Gateway, run_guarded
+from datalayer.gateway import Actor, Gateway, run_guarded, run_guarded_many
 from datalayer.packages import lib_catalog, lib_imports, lib_patrons
 from datalayer.reads import imports as reads
 from datalayer.session import DbError, Session
@@ -34,6 +42,7 @@ from services.imports import marc, tabular
 log = logging.getLogger("ils.imports")
 KINDS = ("MARC", "MARCXML", "CSV_TITLES", "CSV_PATRONS")
 BATCH = 500
+T = TypeVar("T")
 
 
 @dataclass
@@ -79,6 +88,62 @@ def _reason(exc: DbError) -> str:
     return msg.split(": ", 1)[-1][:1000] if exc.code is not None else msg[:1000]
 
 
+def title_record(no: int, item: Any, kind: str) -> Outcome | Any:
+    """The record's import_title arguments (a TitleRecord), or the Outcome of a record refused unread."""
+    if isinstance(item, (marc.Unreadable, tabular.BadRow)):
+        name = "MARC_UNREADABLE" if isinstance(item, marc.Unreadable) else "CSV_ROW_INVALID"
+        return Outcome(no, "REJECTED", error_name=name, detail=str(item)[:1000])
+    try:
+        return tabular.to_title(item) if kind == "CSV_TITLES" else marc.to_title(item)
+    except tabular.BadRow as exc:
+        return Outcome(no, "REJECTED", label=(item.get("title") or None), error_name="CSV_ROW_INVALID",
+                       detail=str(exc))
+    except Exception as exc:  # a record pymarc read but whose fields do not hold together
+        return Outcome(no, "REJECTED", label=marc.label_of(item) if kind != "CSV_TITLES" else None,
+                       error_name="MARC_UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:1000])
+
+
+def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
+    """items as they come, produced by a thread of their own up to `depth` ahead: the file is read and its
+    records parsed while the database works on the batch before (the thread waits on the queue, the
+    import's thread on the database: each lets the other run)."""
+    ahead: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    end = object()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                ahead.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put(item):
+                    return
+            put(end)
+        except BaseException as exc:  # raised again in the import's thread
+            put(_Failed(exc))
+
+    threading.Thread(target=produce, name="ils-import-read", daemon=True).start()
+    try:
+        while (item := ahead.get()) is not end:
+            if isinstance(item, _Failed):
+                raise item.exc
+            yield item
+    finally:
+        stop.set()
+
+
+@dataclass
+class _Failed:
+    exc: BaseException
+
+
 class Importer:
     """Reads one file and imports it (see the module's doc)."""
 
@@ -94,28 +159,33 @@ class Importer:
         entry = self._catalog.get(exc.code) if exc.code is not None else None
         return entry[0] if entry else "DATABASE_ERROR"
 
-    # ---- one record ----------------------------------------------------------------------------------
-    def _title(self, s: Session, no: int, item: Any, kind: str) -> Outcome:
-        if isinstance(item, (marc.Unreadable, tabular.BadRow)):
-            name = "MARC_UNREADABLE" if isinstance(item, marc.Unreadable) else "CSV_ROW_INVALID"
-            return Outcome(no, "REJECTED", error_name=name, detail=str(item)[:1000])
-        try:
-            record = tabular.to_title(item) if kind == "CSV_TITLES" else marc.to_title(item)
-        except tabular.BadRow as exc:
-            return Outcome(no, "REJECTED", label=(item.get("title") or None), error_name="CSV_ROW_INVALID",
-                           detail=str(exc))
-        except Exception as exc:  # a record pymarc read but whose fields do not hold together
-            return Outcome(no, "REJECTED", label=marc.label_of(item) if kind != "CSV_TITLES" else None,
-                           error_name="MARC_UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:1000])
-        try:
-            out = run_guarded(s, lib_catalog.import_title, *record.args())
-        except DbError as exc:
-            return Outcome(no, "REJECTED", label=record.title, error_name=self.error_name(exc), detail=_reason(exc))
-        notes = [out.note] if out.note else []
-        if out.copies_added:
-            notes.append(f"{out.copies_added} copies added")
-        return Outcome(no, out.outcome, label=record.title, material_id=out.material_id, matched_by=out.matched_by,
-                       detail="; ".join(notes)[:2000] or None, copies_added=out.copies_added or 0)
+    # ---- titles: a batch at a time ---------------------------------------------------------------------
+    def _titles(self, s: Session, read: list[tuple[int, Any]]) -> list[Outcome]:
+        """Import a batch of title records: every readable one through lib_catalog.import_title, sent
+        together (run_guarded_many: a savepoint each, one pipeline on PostgreSQL), then the search
+        documents of the batch written once, at its end (lib_catalog.import_batch_begin / import_batch_end)."""
+        records = [(no, r) for no, r in read if not isinstance(r, Outcome)]
+        s.replan()
+        lib_catalog.import_batch_begin(s)
+        answers = iter(run_guarded_many(s, lib_catalog.import_title, [r.args() for _, r in records]))
+        lib_catalog.import_batch_end(s)
+        outcomes = []
+        for no, r in read:
+            if isinstance(r, Outcome):
+                outcomes.append(r)
+                continue
+            out = next(answers)
+            if isinstance(out, DbError):
+                outcomes.append(Outcome(no, "REJECTED", label=r.title, error_name=self.error_name(out),
+                                        detail=_reason(out)))
+                continue
+            notes = [out.note] if out.note else []
+            if out.copies_added:
+                notes.append(f"{out.copies_added} copies added")
+            outcomes.append(Outcome(no, out.outcome, label=r.title, material_id=out.material_id,
+                                    matched_by=out.matched_by, detail="; ".join(notes)[:2000] or None,
+                                    copies_added=out.copies_added or 0))
+        return outcomes
 
     def _patron(self, s: Session, no: int, item: Any) -> Outcome:
         if isinstance(item, tabular.BadRow):
@@ -145,32 +215,29 @@ class Importer:
     def _report(self, s: Session, import_id: int | None, outcomes: list[Outcome]) -> None:
         if import_id is None:
             return
-        for o in outcomes:
-            lib_imports.record_result(s, import_id, o.record_no, o.outcome, o.material_id, o.patron_id,
-                                      (o.label or "")[:500] or None, o.matched_by, o.error_name, o.detail,
-                                      o.copies_added)
+        rows = [(import_id, o.record_no, o.outcome, o.material_id, o.patron_id, (o.label or "")[:500] or None,
+                 o.matched_by, o.error_name, o.detail, o.copies_added) for o in outcomes]
+        for answer in run_guarded_many(s, lib_imports.record_result, rows):
+            if isinstance(answer, DbError):
+                raise answer
+        lib_imports.count_reported(s, import_id, outcomes[0].record_no, outcomes[-1].record_no)
+
+    def _batch(self, s: Session, numbered: list[tuple[int, Any]], kind: str) -> list[Outcome]:
+        if kind == "CSV_PATRONS":
+            return [self._patron(s, no, item) for no, item in numbered]
+        return self._titles(s, numbered)
 
     def run(self, import_id: int | None, kind: str, stream: IO[bytes], dry_run: bool) -> dict[str, int]:
         """Import every record of the stream; the counts. import_id None: no report (the bench's bare run)."""
         counts = {"CREATED": 0, "MATCHED": 0, "REJECTED": 0, "copies": 0, "read": 0}
-        source = records(kind, stream)
-        no = 0
-        done = False
-        while not done:
-            outcomes: list[Outcome] = []
-
-            def batch(s: Session) -> None:
-                nonlocal no, done
-                for item in source:
-                    no += 1
-                    o = self._patron(s, no, item) if kind == "CSV_PATRONS" else self._title(s, no, item, kind)
-                    outcomes.append(o)
-                    if len(outcomes) >= self.batch:
-                        return
-                done = True
+        source: Iterator[tuple[int, Any]] = enumerate(records(kind, stream), start=1)
+        if kind != "CSV_PATRONS":
+            source = ((no, title_record(no, item, kind)) for no, item in source)
+        source = read_ahead(source, 2 * self.batch)
+        while numbered := list(itertools.islice(source, self.batch)):
             try:
                 with self.gw.transaction(self.actor) as s:
-                    batch(s)
+                    outcomes = self._batch(s, numbered, kind)
                     if dry_run:
                         raise _DryRun
                     self._report(s, import_id, outcomes)

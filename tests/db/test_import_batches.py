@@ -1,0 +1,91 @@
+"""lib_catalog.import_batch_begin / import_batch_end: a batch of import_title calls is bulk work, in which
+the search documents are only marked stale, then written once at the batch's end; bulk work never
+outlives the transaction's actor."""
+import pytest
+
+from datalayer.session import Out
+from tests.db.conftest import refused
+from tests.factories import unique
+
+PERMISSION_DENIED = -20411
+IMPORT_NOT_FOUND = -20560
+INVALID_IMPORT_DATA = -20561
+
+
+@pytest.fixture
+def cataloger(db, f):
+    user = f.user(("CATALOGER",))
+    db.set_actor(user)
+    return user
+
+
+def import_title(db, title, author, subject):
+    """import_title with an author and a subject heading; the title's id."""
+    out = db.call("lib_catalog.import_title", title, None, None, None, None, None, None, None, None, None, None,
+                  author, subject, None, Out(int), Out(str), Out(str), Out(int), Out(str))
+    return out[0]
+
+
+def document(db, material_id):
+    return db.one("SELECT title, authors, subjects, authors_stale FROM search_documents WHERE material_id = :m",
+                  {"m": material_id})
+
+
+def test_a_batch_writes_its_documents_at_its_end(db, cataloger):
+    word = unique("Batchword")
+    db.call("lib_catalog.import_batch_begin")
+    assert db.fn("lib_session.bulk_work") == 1
+    ids = [import_title(db, f"{word} {i}", f"Author {word} {i}", f"Subject {word} {i}") for i in range(3)]
+    for i, material_id in enumerate(ids):
+        doc = document(db, material_id)
+        assert doc["authors_stale"] == "Y" and doc["authors"] is None and doc["subjects"] is None
+    (refreshed,) = db.call("lib_catalog.import_batch_end", Out(int))
+    assert refreshed >= 3
+    assert db.fn("lib_session.bulk_work") == 0
+    for i, material_id in enumerate(ids):
+        assert document(db, material_id) == {"title": f"{word} {i}", "authors": f"Author {word} {i}",
+                                             "subjects": f"Subject {word} {i}", "authors_stale": None}
+
+
+def test_outside_a_batch_each_change_is_written_at_once(db, cataloger):
+    word = unique("Oneword")
+    material_id = import_title(db, word, f"Author {word}", f"Subject {word}")
+    assert document(db, material_id) == {"title": word, "authors": f"Author {word}", "subjects": f"Subject {word}",
+                                         "authors_stale": None}
+
+
+def test_bulk_work_ends_with_the_actor(db, f, cataloger):
+    db.call("lib_catalog.import_batch_begin")
+    db.clear_actor()
+    assert db.fn("lib_session.bulk_work") == 0
+    db.set_actor(cataloger)
+    db.call("lib_catalog.import_batch_begin")
+    db.set_actor(f.user(("CATALOGER",)))  # the next transaction's set_actor on a pooled connection
+    assert db.fn("lib_session.bulk_work") == 0
+
+
+def test_a_batch_needs_catalog_import(db, f):
+    db.set_actor(f.user(("LIBRARIAN",)))
+    refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_begin")
+    refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_end", Out(int))
+    assert db.fn("lib_session.bulk_work") == 0
+
+
+def test_a_batch_of_reports_is_counted_at_once(db, cataloger):
+    (import_id,) = db.call("lib_imports.start_import", "MARC", "batch.mrc", 100, "N", None, Out(int))
+    db.call("lib_imports.begin_import", import_id)
+    reports = [(1, "CREATED", 2), (2, "MATCHED", 1), (3, "REJECTED", 0), (4, "CREATED", 0)]
+    for no, outcome, copies in reports:
+        db.call("lib_imports.record_result", import_id, no, outcome, None, None, f"record {no}", None,
+                "X" if outcome == "REJECTED" else None, None, copies)
+    counts = ("SELECT records_read, created_count, matched_count, rejected_count, copies_added "
+              "FROM catalog_imports WHERE import_id = :i")
+    assert db.one(counts, {"i": import_id}) == {"records_read": 0, "created_count": 0, "matched_count": 0,
+                                                "rejected_count": 0, "copies_added": 0}
+    assert db.call("lib_imports.count_reported", import_id, 1, 3, Out(int)) == (3,)
+    assert db.call("lib_imports.count_reported", import_id, 4, 4, Out(int)) == (1,)
+    assert db.one(counts, {"i": import_id}) == {"records_read": 4, "created_count": 2, "matched_count": 1,
+                                                "rejected_count": 1, "copies_added": 3}
+    refused(db, IMPORT_NOT_FOUND, "lib_imports.count_reported", import_id + 1000, 1, 4, Out(int))
+    refused(db, INVALID_IMPORT_DATA, "lib_imports.record_result", import_id, 5, "CREATED", None, None, None, None,
+            None, None, -1)
