@@ -301,14 +301,25 @@ class RenewAllOut(NamedTuple):
     results: str | None
 
 
-def renew_all(s: Session, patron_id: int | None, card_number: str | None) -> RenewAllOut:
+def renew_all(
+    s: Session,
+    patron_id: int | None,
+    card_number: str | None,
+    override: str | None,
+    override_codes: str | None,
+    override_note: str | None,
+) -> RenewAllOut:
     """Renew every ACTIVE loan of a patron (renew's rules, loan by loan): a refused loan is left as it is and
-    the others are renewed. Needs CIRC_RENEW.
+    the others are renewed. Needs CIRC_RENEW, and CIRC_OVERRIDE to override. An override applies to each loan
+    as renew_desk's does: a loan whose failing reasons are all overridable and named in p_override_codes is
+    renewed (audited as OVERRIDE on the loan); any other refused loan is answered, not raised.
 
-    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_override IN VARCHAR2,
+        p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
         p_results OUT VARCHAR2)
     """
-    return RenewAllOut(*s.call("lib_circulation.renew_all", patron_id, card_number, Out(int), Out(str)))
+    return RenewAllOut(*s.call("lib_circulation.renew_all", patron_id, card_number, override, override_codes,
+            override_note, Out(int), Out(str)))
 
 
 def mark_lost(s: Session, loan_id: int | None) -> None:
