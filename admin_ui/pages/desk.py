@@ -22,6 +22,7 @@ from datalayer.reads import desk as q
 from datalayer.reads import patrons as pq
 from datalayer.reads import vocabulary
 from datalayer.session import DbError
+from services.renewals import renew_all_results
 
 
 def desk_branch(ctx: web.Ctx, s) -> dict:
@@ -43,11 +44,17 @@ def _refused(ctx: web.Ctx, exc: DbError, **details) -> dict:
     """The refusal in the catalog's words (the package's detail names internal ids: the page names the copy,
     its title and its borrower beside it instead)."""
     r = ctx.refusal(exc)
-    reasons = reasons_of(exc)
-    if reasons:  # each failing rule in the catalog's words, listed and confirmed one by one at an override
-        words = {name: message for name, _, message in ctx.request.app.state.error_catalog.entries.values()}
-        reasons = [{**x, "message": words.get(x["code"], x["code"])} for x in reasons]
-    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, reasons=reasons, **details)
+    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status,
+                   reasons=_in_words(ctx, reasons_of(exc)), **details)
+
+
+def _in_words(ctx: web.Ctx, reasons: list[dict]) -> list[dict]:
+    """Each failing rule ({code, overridable}) in the catalog's words, listed and confirmed one by one at an
+    override."""
+    if not reasons:
+        return reasons
+    words = {name: message for name, _, message in ctx.request.app.state.error_catalog.entries.values()}
+    return [{**x, "message": words.get(x["code"], x["code"])} for x in reasons]
 
 
 def _item(row: dict | None) -> dict | None:
@@ -235,28 +242,51 @@ def renew_scan(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/renew-all", "CIRC_RENEW", methods=["POST"], name="renew_all")
 def renew_all(ctx: web.Ctx) -> Response:
-    """Renew every current loan of the patron (card): lib_circulation.renew per loan, each in its own
-    transaction, so one refusal does not stop the others; the page reports each loan."""
+    """Renew every current loan of the patron (card): lib_circulation.renew_all, one call answering per loan, one
+    refusal not stopping the others. When some loans were refused only for overridable reasons, the page offers the
+    override form (as a refused renewal's, CIRC_OVERRIDE): sent, it renews all again with those reasons named."""
     card = ctx.arg("card")
+    override = "Y" if ctx.arg("override") == "Y" else "N"
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else None
-        loans = q.current_loans(s, p["patron_id"], library_clock(s)) if p else []
-    results = []
-    for loan in loans:
-        row = {**loan, "first_name": p["first_name"], "last_name": p["last_name"]}
+        loans = {x["loan_id"]: x for x in q.current_loans(s, p["patron_id"], library_clock(s))} if p else {}
+    results, answer = [], None
+    if p:
         try:
-            due_at, renewals = ctx.run(lib_circulation.renew, loan["loan_id"])
-            results.append(_result("ok", "Renewed", action="renew", loan=row, due_at=due_at, renewals=renewals,
-                                   barcode=loan["barcode"]))
-        except DbError as exc:
-            results.append(_refused(ctx, exc, action="renew", barcode=loan["barcode"], item=_item(row)))
+            _, answer = ctx.run(lib_circulation.renew_all, p["patron_id"], None, override,
+                                ctx.arg("override_codes") or None, ctx.text("override_note", 400) or None)
+        except DbError as exc:  # the override asked without a note or CIRC_OVERRIDE: nothing renewed
+            results.append(_refused(ctx, exc, action="renew"))
+    for x in renew_all_results(answer):
+        loan = loans.get(x["loan_id"]) or {}
+        row = {**loan, "first_name": p["first_name"], "last_name": p["last_name"]}
+        if x["ok"]:
+            results.append(_result("ok", "Renewed", action="renew", loan=row, due_at=x["due_at"],
+                                   renewals=x["renewals"], barcode=loan.get("barcode"), overridden=bool(x["overridden"])))
+        else:
+            reasons = _in_words(ctx, [{"code": c, "overridable": c in x["overridable"]} for c in x["reasons"]])
+            results.append(_result("refused", "Refused", action="renew", code=x["code"], status=409, reasons=reasons,
+                                   message=reasons[0]["message"], barcode=loan.get("barcode"), item=_item(row)))
     with ctx.read() as s:
         summary = q.summary(s, p["patron_id"]) if p else None
     renewed = sum(1 for r in results if r["kind"] == "ok")
     return ctx.render("desk/checkout.html", title="Check out", branch=branch, summary=summary, card=card,
                       not_found=None if p else card, matches=[], results=results,
-                      renew_all={"renewed": renewed, "refused": len(results) - renewed})
+                      renew_all={"renewed": renewed, "refused": len(results) - renewed,
+                                 "override": _renew_all_override(ctx, card, renew_all_results(answer), override)})
+
+
+def _renew_all_override(ctx: web.Ctx, card: str, results: list[dict], override: str) -> dict | None:
+    """The override form of Renew all (desk/_override_form.html) for CIRC_OVERRIDE when some loans were refused
+    only for reasons an override may pass: every such reason named and confirmed; None when there is none."""
+    passable = [x for x in results if not x["ok"] and set(x["reasons"]) <= set(x["overridable"])]
+    if not passable or override == "Y" or not ctx.user.has("CIRC_OVERRIDE"):
+        return None
+    codes = list(dict.fromkeys(c for x in passable for c in x["reasons"]))
+    return {"action": "/desk/renew-all", "hidden": {"card": card}, "codes": ",".join(codes), "loans": len(passable),
+            "reasons": _in_words(ctx, [{"code": c, "overridable": True} for c in codes]),
+            "button": f"Override and renew {len(passable)}"}
 
 
 # ---- receipts and slips (printed from the browser: print stylesheet, no PDF) ------------------------
