@@ -981,10 +981,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         lib_fines_core.charge_lost(p_loan_id, l_lost_id);
     END mark_lost;
 
-    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER) IS
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_reason IN VARCHAR2,
+                             p_lost_copy_id OUT NUMBER) IS
         l_copy_id copies.copy_id%TYPE;
         l_status  copies.status%TYPE;
         l_open    NUMBER;
+        l_note    copies.condition_note%TYPE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         l_copy_id := copy_of(p_copy_id, p_copy_barcode);
@@ -1006,7 +1008,15 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             lib_err.raise_error('COPY_LOST_OR_WITHDRAWN', 'copy ' || l_copy_id || ' is ' || l_status);
         END IF;
         lib_holds_core.leave_circulation(l_copy_id, 'LOST'); -- its hold back to the queue, its transit cancelled
-        UPDATE copies SET status = 'LOST', status_changed_at = lib_clock.now_utc() WHERE copy_id = l_copy_id;
+        -- the reason kept as withdraw_copy keeps its own: on the copy, and in the audit row of this update
+        IF LENGTH(TRIM(p_reason)) > 0 THEN
+            l_note := SUBSTR(TRIM(p_reason), 1, 400);
+        END IF;
+        UPDATE copies
+           SET status = 'LOST',
+               status_changed_at = lib_clock.now_utc(),
+               condition_note = NVL(l_note, condition_note)
+         WHERE copy_id = l_copy_id;
     END mark_copy_lost;
 
 END lib_circulation;

@@ -36,6 +36,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * a damaged or withdrawn copy with no loan is left as it is. A copy on the hold shelf scanned at another
      * branch than its hold's pickup branch stays trapped for the hold and goes IN_TRANSIT back there (the hold
      * PENDING again, its shelf time starting when it arrives: Koha, Evergreen); at the pickup branch nothing changes.
+     * Past the hold's pickup deadline (the expiry job not yet run) the hold expires at the scan instead, as the job
+     * would expire it, and the copy is routed as any other.
      * A copy declared lost (mark_lost, mark_copy_lost) or withdrawn (lib_catalog.withdraw_copy) on its way has its
      * open transit cancelled (transits.cancelled_at, cancel_reason; lib_holds_core.leave_circulation).
      * A LOST loan whose copy comes back is RETURNED, its LOST charge is settled per policy
@@ -341,6 +343,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * Checked in later, it is found and routed as any copy. Needs CIRC_RETURN.
      * @param p_copy_id      copies.copy_id, NULL when p_copy_barcode is given
      * @param p_copy_barcode copies.barcode, NULL when p_copy_id is given
+     * @param p_reason       why (missing in transit, not found at inventory...), NULL or blank = none: kept in
+     *                       copies.condition_note (as withdraw_copy's reason) and so in the audit row
      * @param p_lost_copy_id OUT the copy declared lost
      * @throws -20411 PERMISSION_DENIED
      * @throws -20903 INVALID_ARGUMENT both an id and a barcode given
@@ -348,6 +352,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws -20103 COPY_ALREADY_ON_LOAN it has an open loan: declare the loan lost (mark_lost)
      * @throws -20106 COPY_LOST_OR_WITHDRAWN already lost, or withdrawn
      */
-    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER);
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_reason IN VARCHAR2,
+                             p_lost_copy_id OUT NUMBER);
 END lib_circulation;
 /

@@ -121,6 +121,8 @@ class LostIn(RequestModel):
     copy_id: Id | None = None
     copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
                                      examples=["30000000000017"])
+    reason: str | None = Field(default=None, max_length=400, examples=["not in the van from East"],
+                               description="why it is declared lost: kept on the copy (condition note) and audited")
 
     @model_validator(mode="after")
     def _one_of(self) -> "LostIn":

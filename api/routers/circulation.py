@@ -62,8 +62,9 @@ async def declare_copy_lost(body: LostIn, user: CurrentUser, db: Db) -> LostOut:
     """Declare lost a copy that is not on loan (missing in transit or from the shelf): the copy is LOST, the hold it
     was trapped for goes back to the queue and its open transit is cancelled (no longer listed). Nobody is charged;
     checked in later, it is found. A copy on loan is refused (COPY_ALREADY_ON_LOAN), a lost or withdrawn one too
-    (COPY_LOST_OR_WITHDRAWN)."""
-    (copy_id,) = await db.run_async(user, lib_circulation.mark_copy_lost, body.copy_id, body.copy_barcode)
+    (COPY_LOST_OR_WITHDRAWN). An optional `reason` is kept on the copy and in its audit row."""
+    (copy_id,) = await db.run_async(user, lib_circulation.mark_copy_lost, body.copy_id, body.copy_barcode,
+                                    body.reason)
     return LostOut(copy_id=copy_id, copy_status="LOST")
 
 

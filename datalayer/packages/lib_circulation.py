@@ -338,11 +338,17 @@ class MarkCopyLostOut(NamedTuple):
     lost_copy_id: int | None
 
 
-def mark_copy_lost(s: Session, copy_id: int | None, copy_barcode: str | None) -> MarkCopyLostOut:
+def mark_copy_lost(
+    s: Session,
+    copy_id: int | None,
+    copy_barcode: str | None,
+    reason: str | None,
+) -> MarkCopyLostOut:
     """Declare lost a copy that is not on loan (missing in transit, or not found on the shelf): copy LOST, the
     hold it was trapped for back to the queue, its open transit cancelled (reason LOST). Nobody is charged.
     Checked in later, it is found and routed as any copy. Needs CIRC_RETURN.
 
-    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER)
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_reason IN VARCHAR2,
+        p_lost_copy_id OUT NUMBER)
     """
-    return MarkCopyLostOut(*s.call("lib_circulation.mark_copy_lost", copy_id, copy_barcode, Out(int)))
+    return MarkCopyLostOut(*s.call("lib_circulation.mark_copy_lost", copy_id, copy_barcode, reason, Out(int)))

@@ -39,7 +39,7 @@ def _in_transit_home(desk: Desk) -> int:
 
 def _lose(db, copy) -> None:
     """lib_circulation.mark_copy_lost by copy id."""
-    assert db.call("lib_circulation.mark_copy_lost", copy, None, Out(int))[0] == copy
+    assert db.call("lib_circulation.mark_copy_lost", copy, None, None, Out(int))[0] == copy
 
 
 def _listed(db, copy) -> bool:
@@ -203,6 +203,16 @@ def test_a_copy_lost_in_transit_is_declared_lost_and_its_transit_cancelled(db):
                      "AND f.fine_type = 'LOST'", {"c": copy}) == 0  # nobody is charged for a copy not on loan
 
 
+def test_the_reason_a_copy_is_declared_lost_is_kept_on_the_copy_and_in_its_audit_row(db):
+    desk = Desk(db)
+    copy = _in_transit_home(desk)
+    db.call("lib_circulation.mark_copy_lost", copy, None, "  not in the van from East  ", Out(int))
+    assert db.scalar("SELECT condition_note FROM copies WHERE copy_id = :c", {"c": copy}) == "not in the van from East"
+    audit = db.one("SELECT actor_user_id, new_values FROM audit_log WHERE table_name = 'copies' AND row_id = :c "
+                   "AND action = 'UPDATE' ORDER BY audit_id DESC FETCH FIRST 1 ROWS ONLY", {"c": copy})
+    assert audit["actor_user_id"] == desk.user and "not in the van from East" in audit["new_values"]
+
+
 def test_a_copy_lost_in_transit_that_comes_back_is_found_and_routed_as_any_copy(db):
     desk = Desk(db)
     copy = _in_transit_home(desk)
@@ -250,17 +260,17 @@ def test_declaring_a_copy_lost_is_refused_when_it_is_on_loan_lost_withdrawn_or_u
     desk = Desk(db)
     on_loan = desk.copy()
     desk.checkout(desk.patron(), on_loan)
-    refused(db, -20103, "lib_circulation.mark_copy_lost", on_loan, None, Out(int))
-    refused(db, -20106, "lib_circulation.mark_copy_lost", desk.copy(status="LOST"), None, Out(int))
+    refused(db, -20103, "lib_circulation.mark_copy_lost", on_loan, None, None, Out(int))
+    refused(db, -20106, "lib_circulation.mark_copy_lost", desk.copy(status="LOST"), None, None, Out(int))
     refused(db, -20106, "lib_circulation.mark_copy_lost", None, db.scalar(
-        "SELECT barcode FROM copies WHERE copy_id = :c", {"c": desk.copy(status="WITHDRAWN")}), Out(int))
-    refused(db, -20102, "lib_circulation.mark_copy_lost", -1, None, Out(int))
-    refused(db, -20903, "lib_circulation.mark_copy_lost", on_loan, "X", Out(int))
+        "SELECT barcode FROM copies WHERE copy_id = :c", {"c": desk.copy(status="WITHDRAWN")}), None, Out(int))
+    refused(db, -20102, "lib_circulation.mark_copy_lost", -1, None, None, Out(int))
+    refused(db, -20903, "lib_circulation.mark_copy_lost", on_loan, "X", None, Out(int))
 
 
 def test_declaring_a_copy_lost_needs_circ_return(db):
     desk = Desk(db)
     copy = desk.copy()
     db.set_actor(desk.f.user(roles=("CATALOGER",)))
-    refused(db, -20411, "lib_circulation.mark_copy_lost", copy, None, Out(int))
+    refused(db, -20411, "lib_circulation.mark_copy_lost", copy, None, None, Out(int))
     assert desk.status(copy) == "AVAILABLE"
