@@ -9,6 +9,7 @@ parameters) in plain words with the rule's code, beside the copy as it was read 
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from starlette.responses import Response
@@ -20,6 +21,7 @@ from datalayer.packages import lib_circulation
 from datalayer.reads import catalog
 from datalayer.reads import desk as q
 from datalayer.reads import patrons as pq
+from datalayer.reads import transits as tq
 from datalayer.reads import vocabulary
 from datalayer.session import DbError
 from services.renewals import renew_all_results
@@ -355,6 +357,56 @@ def item_search(ctx: web.Ctx) -> Response:
                       sees_patrons=ctx.user.has("PATRON_VIEW", "CIRC_CHECKOUT", "CIRC_RETURN"))
 
 
+# ---- transits and copies declared lost -------------------------------------------------------------
+
+@web.page("/desk/transits", "CIRC_RETURN")
+def transits_page(ctx: web.Ctx) -> Response:
+    """The copies on their way to or from the desk's branch (open transits, oldest first), each of which may be
+    declared lost when it never arrives."""
+    direction = ctx.arg("direction", "both")
+    direction = direction if direction in tq.DIRECTIONS else "both"
+    paging = ctx.paging()
+    with ctx.read() as s:
+        branch = desk_branch(ctx, s)
+        here = branch["current"]["branch_id"] if branch["current"] else None
+        rows, total = tq.open_transits(s, here, direction, paging.size, paging.offset) if here else ([], 0)
+    return ctx.render("desk/transits.html", title="Transits", branch=branch, rows=rows, total=total,
+                      direction=direction, paging=paging, pages=paging.pages(total))
+
+
+LOST_BACK = re.compile(r"^/desk/transits(\?direction=[a-z]+)?$|^/admin/material/detail\?pk=[0-9]+$")
+
+
+@web.page("/desk/lost", "CIRC_RETURN", methods=["POST"], name="declare_copy_lost")
+def declare_copy_lost(ctx: web.Ctx) -> Response:
+    """A copy not on loan declared lost with a reason (lib_circulation.mark_copy_lost), from the transits list or
+    the title's holdings; back there, where the copy now reads Lost (or has left the transits list)."""
+    barcode, reason = ctx.arg("barcode"), ctx.text("reason", 400)
+    back = ctx.arg("back")
+    back = back if LOST_BACK.match(back) else "/desk/transits"
+    with ctx.read() as s:
+        copy = q.copy_by_barcode(s, barcode) if barcode else None
+    what = f"“{copy['title']}” ({copy['barcode']})" if copy else "The copy"
+    if reason is None:  # the form asks for it (confirm with a reason): none, nothing changes
+        return _back(ctx, back, f"Say why {what} is declared lost: nothing was changed.", 422)
+    try:
+        ctx.run(lib_circulation.mark_copy_lost, None, barcode or None, reason)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return _back(ctx, back, f"Not declared lost: {what}: {r.plain} ({r.code})", r.status)
+    return _back(ctx, back, f"Declared lost: {what} ({reason}).")
+
+
+def _back(ctx: web.Ctx, back: str, message: str, refused: int | None = None) -> Response:
+    """Back to the page the form was on, with the message. The title page (the table screens) shows no staff
+    message: it shows the copy Lost, and a refusal is answered on the error page."""
+    if not back.startswith("/admin/"):
+        return ctx.redirect(back, message, "error" if refused else "ok")
+    if refused:
+        return web.error_page(ctx.request, refused, "Not declared lost", message, ctx.user)
+    return ctx.redirect(back)
+
+
 # ---- desk branch and history -----------------------------------------------------------------
 
 @web.page("/desk/branch", "CIRC_CHECKOUT", "CIRC_RETURN", methods=["POST"], name="desk_branch")
@@ -366,7 +418,7 @@ def set_desk_branch(ctx: web.Ctx) -> Response:
     if ok:
         ctx.request.session["branch_id"] = branch_id
     back = ctx.arg("back")
-    return ctx.redirect(back if back in ("/desk", "/desk/return", "/holds/pull") else "/desk")
+    return ctx.redirect(back if back in ("/desk", "/desk/return", "/holds/pull", "/desk/transits") else "/desk")
 
 
 @web.page("/desk/history", "CIRC_CHECKOUT", "CIRC_RETURN", "PATRON_VIEW")
