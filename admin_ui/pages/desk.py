@@ -265,7 +265,8 @@ def renew_all(ctx: web.Ctx) -> Response:
         row = {**loan, "first_name": p["first_name"], "last_name": p["last_name"]}
         if x["ok"]:
             results.append(_result("ok", "Renewed", action="renew", loan=row, due_at=x["due_at"],
-                                   renewals=x["renewals"], barcode=loan.get("barcode"), overridden=bool(x["overridden"])))
+                                   renewals=x["renewals"], barcode=loan.get("barcode"),
+                                   overridden=bool(x["overridden"])))
         else:
             reasons = _in_words(ctx, [{"code": c, "overridable": c in x["overridable"]} for c in x["reasons"]])
             results.append(_result("refused", "Refused", action="renew", code=x["code"], status=409, reasons=reasons,

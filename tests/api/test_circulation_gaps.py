@@ -122,7 +122,8 @@ def test_declaring_lost_a_copy_on_loan_or_already_lost_is_refused(client, staff,
     on_loan = arrange.copy()
     _lend(client, staff, people.make("PATRON").patron_id, on_loan)
     lost = arrange.copy()
-    assert client.post(LOST, json={"copy_id": lost, "reason": "not found at inventory"}, headers=desk).status_code == 200
+    r = client.post(LOST, json={"copy_id": lost, "reason": "not found at inventory"}, headers=desk)
+    assert r.status_code == 200, r.text
     assert arrange.scalar("SELECT condition_note FROM copies WHERE copy_id = :c", {"c": lost}) == \
         "not found at inventory"
     with unchanged():

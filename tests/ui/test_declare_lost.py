@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from services.passwords import hash_password
 from datalayer.session import Out
+from services.passwords import hash_password
 from tests.ui.helpers import checkout, login, named_patron
 
 CHECKIN_OUT = (Out(int), Out(int), Out(datetime), Out(int), Out(Decimal), Out(int), Out(int), Out(str), Out(int),
