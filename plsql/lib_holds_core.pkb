@@ -145,11 +145,11 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
          WHERE hold_id = l_hold_id
            AND status = 'READY'
            AND copy_id = p_copy_id
-           AND expires_at < p_as_of
-        RETURNING patron_id INTO l_patron_id;
-        IF l_patron_id IS NULL THEN
+           AND expires_at < p_as_of;
+        IF SQL%ROWCOUNT = 0 THEN
             RETURN 0;
         END IF;
+        SELECT patron_id INTO l_patron_id FROM holds WHERE hold_id = l_hold_id;
         lib_notices_core.queue('HOLD_EXPIRED', l_patron_id, p_hold_id, NULL, p_hold_id);
         RETURN 1;
     END expire_ready;
