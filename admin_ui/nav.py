@@ -25,6 +25,7 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("checkout", "Check out", "/desk", ("CIRC_CHECKOUT",), "Circulation desk"),
     Entry("return", "Return", "/desk/return", ("CIRC_RETURN",), "Circulation desk"),
     Entry("renew", "Renew", "/desk/renew", ("CIRC_RENEW",), "Circulation desk"),
+    Entry("transits", "Transits", "/desk/transits", ("CIRC_RETURN",), "Circulation desk"),
     Entry("items", "Find an item", "/desk/items",
           ("CIRC_CHECKOUT", "CIRC_RETURN", "CIRC_RENEW", "HOLD_MANAGE", "CATALOG_EDIT"), "Circulation desk"),
     Entry("history", "Loan history", "/desk/history", ("CIRC_CHECKOUT", "CIRC_RETURN", "PATRON_VIEW"),

@@ -389,6 +389,7 @@ class MaterialView(TableView):
                     return catalog.holdings(s, int(obj.material_id), with_patrons)
             out["_holdings"] = await anyio.to_thread.run_sync(read)
             out["_with_patrons"] = with_patrons
+            out["_can_declare_lost"] = allowed(request, "CIRC_RETURN")  # the permission POST /desk/lost needs
             out["_hidden"] = obj.is_hidden == "Y"
         return out
 

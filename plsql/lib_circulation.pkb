@@ -339,6 +339,17 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         END IF;
     END close_loan;
 
+    -- An override's arguments: p_override Y, N or NULL; 'Y' needs a note (not blank).
+    PROCEDURE check_override(p_override IN VARCHAR2, p_override_note IN VARCHAR2) IS
+    BEGIN
+        IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
+        END IF;
+        IF p_override = 'Y' AND COALESCE(LENGTH(TRIM(p_override_note)), 0) = 0 THEN
+            lib_err.raise_error('OVERRIDE_NOTE_REQUIRED', NULL);
+        END IF;
+    END check_override;
+
     -- Renew a loan, optionally only when it is p_patron_id's (NULL = any patron). Every failing rule is
     -- found before anything changes; p_raise = 'Y' refuses with them all (refuse; p_can_override as there),
     -- 'N' answers them in p_refusal (comma-separated names, NULL = renewed) without raising: renew_all goes on
@@ -370,12 +381,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
     BEGIN
         p_refusal := NULL;
         p_overridden := NULL;
-        IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
-            lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
-        END IF;
-        IF p_override = 'Y' AND COALESCE(LENGTH(TRIM(p_override_note)), 0) = 0 THEN
-            lib_err.raise_error('OVERRIDE_NOTE_REQUIRED', NULL);
-        END IF;
+        check_override(p_override, p_override_note);
         BEGIN
             SELECT l.patron_id, l.branch_id, l.policy_id, l.status, l.due_at, l.renewals
               INTO l_patron_id, l_branch_id, l_policy_id, l_status, l_due_at, l_renewals
@@ -437,7 +443,11 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                 lib_err.raise_error('OVERRIDE_NOT_PERMITTED', l_soft);
             END IF;
             IF not_named(l_soft, p_override_codes) IS NOT NULL THEN
-                refuse(l_list, 'loan ' || p_loan_id, p_can_override);
+                IF p_raise = 'Y' THEN
+                    refuse(l_list, 'loan ' || p_loan_id, p_can_override);
+                END IF;
+                p_refusal := l_list; -- renew_all: this loan is not renewed, the next is tried
+                RETURN;
             END IF;
             p_overridden := l_soft;
         END IF;
@@ -537,12 +547,7 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_detail        VARCHAR2(100);
     BEGIN
         p_overridden := NULL;
-        IF p_override IS NOT NULL AND p_override <> 'Y' AND p_override <> 'N' THEN
-            lib_err.raise_error('INVALID_ARGUMENT', 'override must be Y or N');
-        END IF;
-        IF p_override = 'Y' AND COALESCE(LENGTH(TRIM(p_override_note)), 0) = 0 THEN
-            lib_err.raise_error('OVERRIDE_NOTE_REQUIRED', NULL);
-        END IF;
+        check_override(p_override, p_override_note);
         l_now := lib_clock.now_utc();
         -- a due date at midnight is a library day (due at its end): after today, at most 366 days on;
         -- any other due date is an instant in UTC, in the next 366 days
@@ -901,7 +906,8 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                  p_renewals, l_refusal, p_overridden);
     END renew_desk;
 
-    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_override IN VARCHAR2,
+                        p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
                         p_results OUT VARCHAR2) IS
         l_patron_id patrons.patron_id%TYPE;
         l_found     NUMBER;
@@ -909,9 +915,10 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         l_renewals  NUMBER;
         l_refusal   CLOB; -- as in checkout
         l_overridden CLOB;
-        l_line      VARCHAR2(200);
+        l_line      VARCHAR2(1000);
     BEGIN
         lib_auth.require_permission('CIRC_RENEW');
+        check_override(p_override, p_override_note);
         l_patron_id := patron_of(p_patron_id, p_card_number);
         SELECT COUNT(*) INTO l_found FROM patrons p WHERE p.patron_id = l_patron_id;
         IF l_found = 0 THEN
@@ -924,12 +931,14 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
                         WHERE l.patron_id = l_patron_id
                           AND l.status = 'ACTIVE'
                         ORDER BY l.due_at, l.loan_id) LOOP
-            do_renew(r_loan.loan_id, l_patron_id, 'N', 'Y', 'N', NULL, NULL, l_due_at, l_renewals, l_refusal,
-                     l_overridden);
+            do_renew(r_loan.loan_id, l_patron_id, 'N', 'Y', p_override, p_override_codes, p_override_note, l_due_at,
+                     l_renewals, l_refusal, l_overridden);
             IF l_refusal IS NULL THEN
-                l_line := r_loan.loan_id || '|OK|' || TO_CHAR(l_due_at, 'YYYY-MM-DD HH24:MI:SS') || '|' || l_renewals;
+                l_line := r_loan.loan_id || '|OK|' || TO_CHAR(l_due_at, 'YYYY-MM-DD HH24:MI:SS') || '|' || l_renewals
+                          || '|' || NVL(l_overridden, ''); -- '' is NULL on Oracle, || NULL is NULL on PostgreSQL
             ELSE
-                l_line := r_loan.loan_id || '|' || first_reason(l_refusal) || '|' || l_refusal;
+                l_line := r_loan.loan_id || '|' || first_reason(l_refusal) || '|' || l_refusal || '|'
+                          || NVL(refusals_of_kind(l_refusal, 'Y'), '');
             END IF;
             IF p_results IS NULL THEN
                 p_results := l_line;
@@ -972,10 +981,12 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
         lib_fines_core.charge_lost(p_loan_id, l_lost_id);
     END mark_lost;
 
-    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER) IS
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_reason IN VARCHAR2,
+                             p_lost_copy_id OUT NUMBER) IS
         l_copy_id copies.copy_id%TYPE;
         l_status  copies.status%TYPE;
         l_open    NUMBER;
+        l_note    copies.condition_note%TYPE;
     BEGIN
         lib_auth.require_permission('CIRC_RETURN');
         l_copy_id := copy_of(p_copy_id, p_copy_barcode);
@@ -997,7 +1008,15 @@ CREATE OR REPLACE PACKAGE BODY lib_circulation AS
             lib_err.raise_error('COPY_LOST_OR_WITHDRAWN', 'copy ' || l_copy_id || ' is ' || l_status);
         END IF;
         lib_holds_core.leave_circulation(l_copy_id, 'LOST'); -- its hold back to the queue, its transit cancelled
-        UPDATE copies SET status = 'LOST', status_changed_at = lib_clock.now_utc() WHERE copy_id = l_copy_id;
+        -- the reason kept as withdraw_copy keeps its own: on the copy, and in the audit row of this update
+        IF LENGTH(TRIM(p_reason)) > 0 THEN
+            l_note := SUBSTR(TRIM(p_reason), 1, 400);
+        END IF;
+        UPDATE copies
+           SET status = 'LOST',
+               status_changed_at = lib_clock.now_utc(),
+               condition_note = NVL(l_note, condition_note)
+         WHERE copy_id = l_copy_id;
     END mark_copy_lost;
 
 END lib_circulation;

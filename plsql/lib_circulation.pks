@@ -36,6 +36,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * a damaged or withdrawn copy with no loan is left as it is. A copy on the hold shelf scanned at another
      * branch than its hold's pickup branch stays trapped for the hold and goes IN_TRANSIT back there (the hold
      * PENDING again, its shelf time starting when it arrives: Koha, Evergreen); at the pickup branch nothing changes.
+     * Past the hold's pickup deadline (the expiry job not yet run) the hold expires at the scan instead, as the job
+     * would expire it, and the copy is routed as any other.
      * A copy declared lost (mark_lost, mark_copy_lost) or withdrawn (lib_catalog.withdraw_copy) on its way has its
      * open transit cancelled (transits.cancelled_at, cancel_reason; lib_holds_core.leave_circulation).
      * A LOST loan whose copy comes back is RETURNED, its LOST charge is settled per policy
@@ -299,19 +301,27 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
 
     /**
      * Renew every ACTIVE loan of a patron (renew's rules, loan by loan): a refused loan is left as it is and
-     * the others are renewed. Needs CIRC_RENEW.
+     * the others are renewed. Needs CIRC_RENEW, and CIRC_OVERRIDE to override. An override applies to each loan
+     * as renew_desk's does: a loan whose failing reasons are all overridable and named in p_override_codes is
+     * renewed (audited as OVERRIDE on the loan); any other refused loan is answered, not raised.
      * @param p_patron_id         patrons.patron_id, NULL when p_card_number is given
      * @param p_card_number       patrons.card_number, NULL when p_patron_id is given
+     * @param p_override          as renew_desk: 'Y', 'N' or NULL
+     * @param p_override_codes    as renew_desk
+     * @param p_override_note     as renew_desk: required (not blank) with p_override 'Y'
      * @param p_renewed_patron_id OUT the patron
      * @param p_results           OUT one entry per loan in due date order, separated by ';':
-     *                            loan_id|OK|new due (YYYY-MM-DD HH24:MI:SS, UTC)|renewals, or
-     *                            loan_id|first reason|every reason (comma-separated app_errors names);
-     *                            NULL when the patron has no loan
+     *                            loan_id|OK|new due (YYYY-MM-DD HH24:MI:SS, UTC)|renewals|overridden, or
+     *                            loan_id|first reason|every reason|the overridable ones (comma-separated
+     *                            app_errors names, the last field empty when none); NULL when the patron has no loan
      * @throws -20411 PERMISSION_DENIED
      * @throws -20401 PATRON_NOT_FOUND
-     * @throws -20903 INVALID_ARGUMENT both an id and a card given
+     * @throws -20903 INVALID_ARGUMENT both an id and a card given, or p_override not Y, N or NULL
+     * @throws -20150 OVERRIDE_NOTE_REQUIRED p_override 'Y' with a blank note
+     * @throws -20113 OVERRIDE_NOT_PERMITTED an override needed for a loan without CIRC_OVERRIDE
      */
-    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_override IN VARCHAR2,
+                        p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
                         p_results OUT VARCHAR2);
 
     /**
@@ -333,6 +343,8 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * Checked in later, it is found and routed as any copy. Needs CIRC_RETURN.
      * @param p_copy_id      copies.copy_id, NULL when p_copy_barcode is given
      * @param p_copy_barcode copies.barcode, NULL when p_copy_id is given
+     * @param p_reason       why (missing in transit, not found at inventory...), NULL or blank = none: kept in
+     *                       copies.condition_note (as withdraw_copy's reason) and so in the audit row
      * @param p_lost_copy_id OUT the copy declared lost
      * @throws -20411 PERMISSION_DENIED
      * @throws -20903 INVALID_ARGUMENT both an id and a barcode given
@@ -340,6 +352,7 @@ CREATE OR REPLACE PACKAGE lib_circulation AS
      * @throws -20103 COPY_ALREADY_ON_LOAN it has an open loan: declare the loan lost (mark_lost)
      * @throws -20106 COPY_LOST_OR_WITHDRAWN already lost, or withdrawn
      */
-    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER);
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_reason IN VARCHAR2,
+                             p_lost_copy_id OUT NUMBER);
 END lib_circulation;
 /

@@ -299,17 +299,8 @@ CREATE OR REPLACE PACKAGE BODY lib_holds AS
             -- this run holds the holds it expired before could deadlock, and the next run sees it again.
             -- The hold is expired only as it is now: still READY with that copy and past its deadline.
             IF try_lock_copy(r_hold.copy_id) = 1 THEN
-                UPDATE holds
-                   SET status = 'EXPIRED',
-                       closed_at = lib_clock.now_utc(),
-                       close_reason = 'Not collected by the pickup deadline'
-                 WHERE hold_id = r_hold.hold_id
-                   AND status = 'READY'
-                   AND copy_id = r_hold.copy_id
-                   AND expires_at < l_as_of;
-                IF SQL%ROWCOUNT > 0 THEN
+                IF lib_holds_core.expire_ready(r_hold.hold_id, r_hold.copy_id, l_as_of) = 1 THEN
                     p_rows := p_rows + 1;
-                    lib_notices_core.queue('HOLD_EXPIRED', r_hold.patron_id, r_hold.hold_id, NULL, r_hold.hold_id);
                     lib_holds_core.pass_on(r_hold.copy_id, r_hold.pickup_branch_id);
                 END IF;
             END IF;

@@ -133,6 +133,27 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
         END IF;
     END pass_on;
 
+    FUNCTION expire_ready(p_hold_id IN holds.hold_id%TYPE, p_copy_id IN copies.copy_id%TYPE, p_as_of IN DATE)
+        RETURN NUMBER IS
+        l_hold_id   holds.hold_id%TYPE := p_hold_id;
+        l_patron_id holds.patron_id%TYPE;
+    BEGIN
+        UPDATE holds
+           SET status = 'EXPIRED',
+               closed_at = lib_clock.now_utc(),
+               close_reason = 'Not collected by the pickup deadline'
+         WHERE hold_id = l_hold_id
+           AND status = 'READY'
+           AND copy_id = p_copy_id
+           AND expires_at < p_as_of;
+        IF SQL%ROWCOUNT = 0 THEN
+            RETURN 0;
+        END IF;
+        SELECT patron_id INTO l_patron_id FROM holds WHERE hold_id = l_hold_id;
+        lib_notices_core.queue('HOLD_EXPIRED', l_patron_id, p_hold_id, NULL, p_hold_id);
+        RETURN 1;
+    END expire_ready;
+
     -- Lock a copy row (no row, no lock). p_wait = 0: do not wait for another session's lock, fail at
     -- once (ORA-00054 / SQLSTATE 55P03, a retryable conflict for the API): for a caller that already
     -- holds a hold, where waiting for the copy would invert the lock order (copy, then hold).
@@ -223,9 +244,10 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
         l_patron_id   holds.patron_id%TYPE;
         l_material_id holds.material_id%TYPE;
         l_pickup_id   holds.pickup_branch_id%TYPE;
+        l_expires     holds.expires_at%TYPE;
     BEGIN
         -- a copy already trapped: in transit to its pickup branch, or scanned again on the shelf
-        FOR r_hold IN (SELECT hold_id, status, patron_id, material_id, pickup_branch_id
+        FOR r_hold IN (SELECT hold_id, status, patron_id, material_id, pickup_branch_id, expires_at
                          FROM holds
                         WHERE copy_id = l_copy_id
                           AND (status = 'PENDING' OR status = 'READY')
@@ -235,7 +257,14 @@ CREATE OR REPLACE PACKAGE BODY lib_holds_core AS
             l_patron_id := r_hold.patron_id;
             l_material_id := r_hold.material_id;
             l_pickup_id := r_hold.pickup_branch_id;
+            l_expires := r_hold.expires_at;
         END LOOP;
+        -- past its pickup deadline, not yet expired by the job: expired now, the copy is free for the queue
+        IF l_status = 'READY' AND l_expires < lib_clock.now_utc() THEN
+            IF expire_ready(l_hold_id, l_copy_id, lib_clock.now_utc()) = 1 THEN
+                l_hold_id := NULL;
+            END IF;
+        END IF;
         IF l_hold_id IS NULL THEN
             l_hold_id := trap_next(l_copy_id, l_branch_id);
         ELSIF l_status = 'PENDING' OR l_pickup_id <> l_branch_id THEN

@@ -27,6 +27,19 @@ CREATE OR REPLACE PACKAGE lib_holds_core AS
     PROCEDURE pass_on(p_copy_id IN copies.copy_id%TYPE, p_at_branch_id IN branches.branch_id%TYPE);
 
     /**
+     * Expire a READY hold not collected by its pickup deadline (the hold-expiry job's step, and check-in's for a
+     * copy scanned after the deadline): EXPIRED only as the hold is now, still READY with p_copy_id and
+     * expires_at before p_as_of, and a HOLD_EXPIRED notice. The copy is the caller's (locked by it, then
+     * passed on or routed).
+     * @param p_hold_id holds.hold_id
+     * @param p_copy_id the copy on its hold shelf
+     * @param p_as_of   the moment in UTC the deadline is compared with
+     * @return 1 = expired, 0 = not (collected, cancelled or not yet due meanwhile)
+     */
+    FUNCTION expire_ready(p_hold_id IN holds.hold_id%TYPE, p_copy_id IN copies.copy_id%TYPE, p_as_of IN DATE)
+        RETURN NUMBER;
+
+    /**
      * Lock a copy row (no row, no lock).
      * @param p_copy_id copies.copy_id
      * @param p_wait    0 = do not wait for another session's lock, fail at once (ORA-00054 / SQLSTATE
@@ -52,7 +65,9 @@ CREATE OR REPLACE PACKAGE lib_holds_core AS
      * A hold already trapping the copy (in transit) becomes READY when p_branch_id is its pickup
      * branch. A READY hold's copy scanned at another branch than the pickup branch stays trapped for it
      * and goes back in transit (PENDING with copy_id, ready_at and expires_at cleared: the shelf time starts
-     * again when it arrives); scanned at the pickup branch nothing changes. Otherwise the first eligible PENDING hold on the title in placement order (not
+     * again when it arrives); scanned at the pickup branch nothing changes. A READY hold whose pickup deadline has
+     * passed (not yet seen by the expiry job) is expired now, as the job would (expire_ready), wherever the copy
+     * is scanned, and the copy is trapped or routed as any returned copy. Otherwise the first eligible PENDING hold on the title in placement order (not
      * suspended or suspension over, patron ACTIVE and card not expired) is trapped: READY with the
      * copy ON_HOLD_SHELF when p_branch_id is the pickup branch (expires_at = end of the first open
      * library day of the pickup branch on or after today + the policy's hold_pickup_days, in UTC),

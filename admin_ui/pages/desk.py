@@ -9,6 +9,7 @@ parameters) in plain words with the rule's code, beside the copy as it was read 
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from starlette.responses import Response
@@ -20,8 +21,10 @@ from datalayer.packages import lib_circulation
 from datalayer.reads import catalog
 from datalayer.reads import desk as q
 from datalayer.reads import patrons as pq
+from datalayer.reads import transits as tq
 from datalayer.reads import vocabulary
 from datalayer.session import DbError
+from services.renewals import renew_all_results
 
 
 def desk_branch(ctx: web.Ctx, s) -> dict:
@@ -43,11 +46,17 @@ def _refused(ctx: web.Ctx, exc: DbError, **details) -> dict:
     """The refusal in the catalog's words (the package's detail names internal ids: the page names the copy,
     its title and its borrower beside it instead)."""
     r = ctx.refusal(exc)
-    reasons = reasons_of(exc)
-    if reasons:  # each failing rule in the catalog's words, listed and confirmed one by one at an override
-        words = {name: message for name, _, message in ctx.request.app.state.error_catalog.entries.values()}
-        reasons = [{**x, "message": words.get(x["code"], x["code"])} for x in reasons]
-    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status, reasons=reasons, **details)
+    return _result("refused", "Refused", message=r.plain, code=r.code, status=r.status,
+                   reasons=_in_words(ctx, reasons_of(exc)), **details)
+
+
+def _in_words(ctx: web.Ctx, reasons: list[dict]) -> list[dict]:
+    """Each failing rule ({code, overridable}) in the catalog's words, listed and confirmed one by one at an
+    override."""
+    if not reasons:
+        return reasons
+    words = {name: message for name, _, message in ctx.request.app.state.error_catalog.entries.values()}
+    return [{**x, "message": words.get(x["code"], x["code"])} for x in reasons]
 
 
 def _item(row: dict | None) -> dict | None:
@@ -235,28 +244,52 @@ def renew_scan(ctx: web.Ctx) -> Response:
 
 @web.page("/desk/renew-all", "CIRC_RENEW", methods=["POST"], name="renew_all")
 def renew_all(ctx: web.Ctx) -> Response:
-    """Renew every current loan of the patron (card): lib_circulation.renew per loan, each in its own
-    transaction, so one refusal does not stop the others; the page reports each loan."""
+    """Renew every current loan of the patron (card): lib_circulation.renew_all, one call answering per loan, one
+    refusal not stopping the others. When some loans were refused only for overridable reasons, the page offers the
+    override form (as a refused renewal's, CIRC_OVERRIDE): sent, it renews all again with those reasons named."""
     card = ctx.arg("card")
+    override = "Y" if ctx.arg("override") == "Y" else "N"
     with ctx.read() as s:
         branch = desk_branch(ctx, s)
         p = q.patron_by_card(s, card) if card else None
-        loans = q.current_loans(s, p["patron_id"], library_clock(s)) if p else []
-    results = []
-    for loan in loans:
-        row = {**loan, "first_name": p["first_name"], "last_name": p["last_name"]}
+        loans = {x["loan_id"]: x for x in q.current_loans(s, p["patron_id"], library_clock(s))} if p else {}
+    results, answer = [], None
+    if p:
         try:
-            due_at, renewals = ctx.run(lib_circulation.renew, loan["loan_id"])
-            results.append(_result("ok", "Renewed", action="renew", loan=row, due_at=due_at, renewals=renewals,
-                                   barcode=loan["barcode"]))
-        except DbError as exc:
-            results.append(_refused(ctx, exc, action="renew", barcode=loan["barcode"], item=_item(row)))
+            _, answer = ctx.run(lib_circulation.renew_all, p["patron_id"], None, override,
+                                ctx.arg("override_codes") or None, ctx.text("override_note", 400) or None)
+        except DbError as exc:  # the override asked without a note or CIRC_OVERRIDE: nothing renewed
+            results.append(_refused(ctx, exc, action="renew"))
+    for x in renew_all_results(answer):
+        loan = loans.get(x["loan_id"]) or {}
+        row = {**loan, "first_name": p["first_name"], "last_name": p["last_name"]}
+        if x["ok"]:
+            results.append(_result("ok", "Renewed", action="renew", loan=row, due_at=x["due_at"],
+                                   renewals=x["renewals"], barcode=loan.get("barcode"),
+                                   overridden=bool(x["overridden"])))
+        else:
+            reasons = _in_words(ctx, [{"code": c, "overridable": c in x["overridable"]} for c in x["reasons"]])
+            results.append(_result("refused", "Refused", action="renew", code=x["code"], status=409, reasons=reasons,
+                                   message=reasons[0]["message"], barcode=loan.get("barcode"), item=_item(row)))
     with ctx.read() as s:
         summary = q.summary(s, p["patron_id"]) if p else None
     renewed = sum(1 for r in results if r["kind"] == "ok")
     return ctx.render("desk/checkout.html", title="Check out", branch=branch, summary=summary, card=card,
                       not_found=None if p else card, matches=[], results=results,
-                      renew_all={"renewed": renewed, "refused": len(results) - renewed})
+                      renew_all={"renewed": renewed, "refused": len(results) - renewed,
+                                 "override": _renew_all_override(ctx, card, renew_all_results(answer), override)})
+
+
+def _renew_all_override(ctx: web.Ctx, card: str, results: list[dict], override: str) -> dict | None:
+    """The override form of Renew all (desk/_override_form.html) for CIRC_OVERRIDE when some loans were refused
+    only for reasons an override may pass: every such reason named and confirmed; None when there is none."""
+    passable = [x for x in results if not x["ok"] and set(x["reasons"]) <= set(x["overridable"])]
+    if not passable or override == "Y" or not ctx.user.has("CIRC_OVERRIDE"):
+        return None
+    codes = list(dict.fromkeys(c for x in passable for c in x["reasons"]))
+    return {"action": "/desk/renew-all", "hidden": {"card": card}, "codes": ",".join(codes), "loans": len(passable),
+            "reasons": _in_words(ctx, [{"code": c, "overridable": True} for c in codes]),
+            "button": f"Override and renew {len(passable)}"}
 
 
 # ---- receipts and slips (printed from the browser: print stylesheet, no PDF) ------------------------
@@ -325,6 +358,56 @@ def item_search(ctx: web.Ctx) -> Response:
                       sees_patrons=ctx.user.has("PATRON_VIEW", "CIRC_CHECKOUT", "CIRC_RETURN"))
 
 
+# ---- transits and copies declared lost -------------------------------------------------------------
+
+@web.page("/desk/transits", "CIRC_RETURN")
+def transits_page(ctx: web.Ctx) -> Response:
+    """The copies on their way to or from the desk's branch (open transits, oldest first), each of which may be
+    declared lost when it never arrives."""
+    direction = ctx.arg("direction", "both")
+    direction = direction if direction in tq.DIRECTIONS else "both"
+    paging = ctx.paging()
+    with ctx.read() as s:
+        branch = desk_branch(ctx, s)
+        here = branch["current"]["branch_id"] if branch["current"] else None
+        rows, total = tq.open_transits(s, here, direction, paging.size, paging.offset) if here else ([], 0)
+    return ctx.render("desk/transits.html", title="Transits", branch=branch, rows=rows, total=total,
+                      direction=direction, paging=paging, pages=paging.pages(total))
+
+
+LOST_BACK = re.compile(r"^/desk/transits(\?direction=[a-z]+)?$|^/admin/material/detail\?pk=[0-9]+$")
+
+
+@web.page("/desk/lost", "CIRC_RETURN", methods=["POST"], name="declare_copy_lost")
+def declare_copy_lost(ctx: web.Ctx) -> Response:
+    """A copy not on loan declared lost with a reason (lib_circulation.mark_copy_lost), from the transits list or
+    the title's holdings; back there, where the copy now reads Lost (or has left the transits list)."""
+    barcode, reason = ctx.arg("barcode"), ctx.text("reason", 400)
+    back = ctx.arg("back")
+    back = back if LOST_BACK.match(back) else "/desk/transits"
+    with ctx.read() as s:
+        copy = q.copy_by_barcode(s, barcode) if barcode else None
+    what = f"“{copy['title']}” ({copy['barcode']})" if copy else "The copy"
+    if reason is None:  # the form asks for it (confirm with a reason): none, nothing changes
+        return _back(ctx, back, f"Say why {what} is declared lost: nothing was changed.", 422)
+    try:
+        ctx.run(lib_circulation.mark_copy_lost, None, barcode or None, reason)
+    except DbError as exc:
+        r = ctx.refusal(exc)
+        return _back(ctx, back, f"Not declared lost: {what}: {r.plain} ({r.code})", r.status)
+    return _back(ctx, back, f"Declared lost: {what} ({reason}).")
+
+
+def _back(ctx: web.Ctx, back: str, message: str, refused: int | None = None) -> Response:
+    """Back to the page the form was on, with the message. The title page (the table screens) shows no staff
+    message: it shows the copy Lost, and a refusal is answered on the error page."""
+    if not back.startswith("/admin/"):
+        return ctx.redirect(back, message, "error" if refused else "ok")
+    if refused:
+        return web.error_page(ctx.request, refused, "Not declared lost", message, ctx.user)
+    return ctx.redirect(back)
+
+
 # ---- desk branch and history -----------------------------------------------------------------
 
 @web.page("/desk/branch", "CIRC_CHECKOUT", "CIRC_RETURN", methods=["POST"], name="desk_branch")
@@ -336,7 +419,7 @@ def set_desk_branch(ctx: web.Ctx) -> Response:
     if ok:
         ctx.request.session["branch_id"] = branch_id
     back = ctx.arg("back")
-    return ctx.redirect(back if back in ("/desk", "/desk/return", "/holds/pull") else "/desk")
+    return ctx.redirect(back if back in ("/desk", "/desk/return", "/holds/pull", "/desk/transits") else "/desk")
 
 
 @web.page("/desk/history", "CIRC_CHECKOUT", "CIRC_RETURN", "PATRON_VIEW")

@@ -121,6 +121,8 @@ class LostIn(RequestModel):
     copy_id: Id | None = None
     copy_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
                                      examples=["30000000000017"])
+    reason: str | None = Field(default=None, max_length=400, examples=["not in the van from East"],
+                               description="why it is declared lost: kept on the copy (condition note) and audited")
 
     @model_validator(mode="after")
     def _one_of(self) -> "LostIn":
@@ -138,6 +140,14 @@ class RenewAllIn(RequestModel):
     patron_id: Id | None = None
     patron_barcode: str | None = Field(default=None, min_length=1, max_length=30, pattern=r"^[A-Za-z0-9-]+$",
                                        description="library card number", examples=["20000000000017"])
+    override: bool = Field(default=False, strict=True,
+                           description="override each loan's overridable refusals (needs CIRC_OVERRIDE), as a "
+                                       "single renewal's; RENEWAL_TOO_SOON never is")
+    override_codes: list[Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9_]{0,39}$")]] = Field(
+        default_factory=list, max_length=20, examples=[["RENEWAL_LIMIT_REACHED"]],
+        description="the refusals the override passes: a loan with a failing reason not named here is not renewed")
+    override_note: str | None = Field(default=None, max_length=400, examples=["exam week, one more renewal"],
+                                      description="why: required with override (else 422 OVERRIDE_NOTE_REQUIRED)")
 
     @model_validator(mode="after")
     def _one_of(self) -> "RenewAllIn":
@@ -153,6 +163,11 @@ class RenewAllItem(ApiModel):
     renewals: int | None = Field(default=None, examples=[1])
     code: str | None = Field(default=None, examples=["RENEWAL_BLOCKED_BY_HOLD"], description="the first refusal")
     reasons: list[str] = Field(default_factory=list, description="every refusal (app_errors names)")
+    overridable: list[str] = Field(default_factory=list, examples=[["RENEWAL_LIMIT_REACHED"]],
+                                   description="the refusals an override (CIRC_OVERRIDE) may pass; the loan can be "
+                                               "renewed by an override only when these are all of `reasons`")
+    overridden: list[str] = Field(default_factory=list, examples=[[]],
+                                  description="a renewed loan: the overridable refusals the override passed")
 
 
 class RenewAllOut(ApiModel):

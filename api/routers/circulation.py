@@ -1,7 +1,6 @@
 """The circulation desk: /api/circulation (checkout, return, renew, renew-all, lost, transits)."""
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -14,6 +13,7 @@ from api.models.common import PAGE_SIZE, Page, PageNo, PageSize, QueryId
 from datalayer.packages import lib_circulation
 from datalayer.reads import page_offset
 from datalayer.reads import transits as q
+from services.renewals import renew_all_results
 
 router = APIRouter(prefix="/api/circulation", tags=["circulation"], responses=responses(401, 403, 404, 409, 422))
 
@@ -62,25 +62,23 @@ async def declare_copy_lost(body: LostIn, user: CurrentUser, db: Db) -> LostOut:
     """Declare lost a copy that is not on loan (missing in transit or from the shelf): the copy is LOST, the hold it
     was trapped for goes back to the queue and its open transit is cancelled (no longer listed). Nobody is charged;
     checked in later, it is found. A copy on loan is refused (COPY_ALREADY_ON_LOAN), a lost or withdrawn one too
-    (COPY_LOST_OR_WITHDRAWN)."""
-    (copy_id,) = await db.run_async(user, lib_circulation.mark_copy_lost, body.copy_id, body.copy_barcode)
+    (COPY_LOST_OR_WITHDRAWN). An optional `reason` is kept on the copy and in its audit row."""
+    (copy_id,) = await db.run_async(user, lib_circulation.mark_copy_lost, body.copy_id, body.copy_barcode,
+                                    body.reason)
     return LostOut(copy_id=copy_id, copy_status="LOST")
 
 
 @router.post("/renew-all", response_model=RenewAllOut, dependencies=[Depends(require("CIRC_RENEW"))])
 async def renew_all_loans(body: RenewAllIn, user: CurrentUser, db: Db) -> RenewAllOut:
-    """Renew every loan of a patron: the answer says per loan whether it was renewed (new due date) or why not."""
-    patron_id, results = await db.run_async(user, lib_circulation.renew_all, body.patron_id, body.patron_barcode)
-    return RenewAllOut(patron_id=patron_id, results=[_renew_item(line) for line in (results or "").split(";") if line])
-
-
-def _renew_item(line: str) -> RenewAllItem:
-    """One entry of lib_circulation.renew_all: loan_id|OK|due|renewals or loan_id|CODE|reasons."""
-    loan_id, outcome, rest, *more = line.split("|")
-    if outcome == "OK":
-        return RenewAllItem(loan_id=int(loan_id), ok=True, due_at=datetime.strptime(rest, "%Y-%m-%d %H:%M:%S"),
-                            renewals=int(more[0]))
-    return RenewAllItem(loan_id=int(loan_id), ok=False, code=outcome, reasons=rest.split(","))
+    """Renew every loan of a patron: the answer says per loan whether it was renewed (new due date) or why not, and
+    which of a refused loan's reasons are `overridable`. An override (CIRC_OVERRIDE, checked by the database) applies
+    to each loan as to a single renewal: it needs a note, and a loan is renewed only when its failing reasons are all
+    overridable and named in `override_codes` (never RENEWAL_TOO_SOON); each renewed loan names them in
+    `overridden` and is audited with the codes and the note."""
+    patron_id, results = await db.run_async(
+        user, lib_circulation.renew_all, body.patron_id, body.patron_barcode, "Y" if body.override else "N",
+        ",".join(body.override_codes) or None, body.override_note)
+    return RenewAllOut(patron_id=patron_id, results=[RenewAllItem(**x) for x in renew_all_results(results)])
 
 
 @router.get("/transits", response_model=Page[TransitOut], dependencies=[Depends(require("CIRC_RETURN"))])

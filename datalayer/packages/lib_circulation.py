@@ -301,14 +301,25 @@ class RenewAllOut(NamedTuple):
     results: str | None
 
 
-def renew_all(s: Session, patron_id: int | None, card_number: str | None) -> RenewAllOut:
+def renew_all(
+    s: Session,
+    patron_id: int | None,
+    card_number: str | None,
+    override: str | None,
+    override_codes: str | None,
+    override_note: str | None,
+) -> RenewAllOut:
     """Renew every ACTIVE loan of a patron (renew's rules, loan by loan): a refused loan is left as it is and
-    the others are renewed. Needs CIRC_RENEW.
+    the others are renewed. Needs CIRC_RENEW, and CIRC_OVERRIDE to override. An override applies to each loan
+    as renew_desk's does: a loan whose failing reasons are all overridable and named in p_override_codes is
+    renewed (audited as OVERRIDE on the loan); any other refused loan is answered, not raised.
 
-    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
+    PROCEDURE renew_all(p_patron_id IN NUMBER, p_card_number IN VARCHAR2, p_override IN VARCHAR2,
+        p_override_codes IN VARCHAR2, p_override_note IN VARCHAR2, p_renewed_patron_id OUT NUMBER,
         p_results OUT VARCHAR2)
     """
-    return RenewAllOut(*s.call("lib_circulation.renew_all", patron_id, card_number, Out(int), Out(str)))
+    return RenewAllOut(*s.call("lib_circulation.renew_all", patron_id, card_number, override, override_codes,
+            override_note, Out(int), Out(str)))
 
 
 def mark_lost(s: Session, loan_id: int | None) -> None:
@@ -327,11 +338,17 @@ class MarkCopyLostOut(NamedTuple):
     lost_copy_id: int | None
 
 
-def mark_copy_lost(s: Session, copy_id: int | None, copy_barcode: str | None) -> MarkCopyLostOut:
+def mark_copy_lost(
+    s: Session,
+    copy_id: int | None,
+    copy_barcode: str | None,
+    reason: str | None,
+) -> MarkCopyLostOut:
     """Declare lost a copy that is not on loan (missing in transit, or not found on the shelf): copy LOST, the
     hold it was trapped for back to the queue, its open transit cancelled (reason LOST). Nobody is charged.
     Checked in later, it is found and routed as any copy. Needs CIRC_RETURN.
 
-    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_lost_copy_id OUT NUMBER)
+    PROCEDURE mark_copy_lost(p_copy_id IN NUMBER, p_copy_barcode IN VARCHAR2, p_reason IN VARCHAR2,
+        p_lost_copy_id OUT NUMBER)
     """
-    return MarkCopyLostOut(*s.call("lib_circulation.mark_copy_lost", copy_id, copy_barcode, Out(int)))
+    return MarkCopyLostOut(*s.call("lib_circulation.mark_copy_lost", copy_id, copy_barcode, reason, Out(int)))

@@ -120,8 +120,10 @@ def test_renew_all_answers_per_loan(client, staff, people, arrange):
     results = {x["loan_id"]: x for x in r.json()["results"]}
     assert r.json()["patron_id"] == p.patron_id
     assert results[due_soon]["ok"] and results[due_soon]["renewals"] == 1 and results[due_soon]["due_at"].endswith("Z")
+    assert results[due_soon]["overridden"] == []
     assert results[fresh] == {"loan_id": fresh, "ok": False, "due_at": None, "renewals": None,
-                                   "code": "RENEWAL_TOO_SOON", "reasons": ["RENEWAL_TOO_SOON"]}
+                                   "code": "RENEWAL_TOO_SOON", "reasons": ["RENEWAL_TOO_SOON"], "overridable": [],
+                                   "overridden": []}
     r = client.post(RENEW_ALL, json={"patron_id": p.patron_id}, headers=staff["CATALOGER"].headers)
     assert r.status_code == 403
 

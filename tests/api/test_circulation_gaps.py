@@ -5,6 +5,7 @@ from __future__ import annotations
 from tests.api.conftest import error_code
 
 CHECKOUT, RETURN, RENEW = "/api/circulation/checkout", "/api/circulation/return", "/api/circulation/renew"
+RENEW_ALL = "/api/circulation/renew-all"
 LOST, TRANSITS = "/api/circulation/lost", "/api/circulation/transits"
 
 
@@ -68,6 +69,31 @@ def test_a_hold_shelf_copy_checked_in_elsewhere_goes_back_in_transit_for_its_hol
         ("READY", None, "ON_HOLD_SHELF")
 
 
+def test_a_hold_shelf_copy_checked_in_elsewhere_after_its_pickup_deadline_expires_the_hold(client, staff, people,
+                                                                                            arrange):
+    """The expiry job has not run yet: the hold expires at the scan and the copy goes where any copy would."""
+    desk = staff["LIBRARIAN"].headers
+    pickup, elsewhere = arrange.branch(), arrange.branch()
+    material = arrange.material()
+    copy = arrange.copy(material)
+    home = arrange.scalar("SELECT branch_id FROM copies WHERE copy_id = :c", {"c": copy})
+    loan = _lend(client, staff, people.make("PATRON").patron_id, copy)
+    holder = people.make("PATRON")
+    r = client.post(f"/api/patron/me/reserve/{material}", json={"pickup_branch_id": pickup}, headers=holder.headers)
+    hold_id = r.json()["hold_id"]
+    client.post(RETURN, json={"loan_id": loan}, headers=desk)
+    client.post(RETURN, json={"copy_barcode": arrange.barcode(copy), "branch_id": pickup}, headers=desk)
+    arrange.execute("UPDATE holds SET expires_at = expires_at - 30 WHERE hold_id = :h", {"h": hold_id})
+
+    r = client.post(RETURN, json={"copy_barcode": arrange.barcode(copy), "branch_id": elsewhere}, headers=desk)
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert (body["loan_id"], body["hold"], body["transit"], body["copy_status"]) == \
+        (None, None, {"to_branch_id": home}, "IN_TRANSIT")
+    assert arrange.scalar("SELECT status FROM holds WHERE hold_id = :h", {"h": hold_id}) == "EXPIRED"
+    assert not _listed(client, staff, pickup, copy) and _listed(client, staff, home, copy)
+
+
 # ---- transits of a copy declared lost ------------------------------------------------------------------
 
 def test_a_copy_lost_in_transit_leaves_the_transits_list_and_is_found_when_checked_in(client, staff, people, arrange):
@@ -96,7 +122,10 @@ def test_declaring_lost_a_copy_on_loan_or_already_lost_is_refused(client, staff,
     on_loan = arrange.copy()
     _lend(client, staff, people.make("PATRON").patron_id, on_loan)
     lost = arrange.copy()
-    assert client.post(LOST, json={"copy_id": lost}, headers=desk).status_code == 200
+    r = client.post(LOST, json={"copy_id": lost, "reason": "not found at inventory"}, headers=desk)
+    assert r.status_code == 200, r.text
+    assert arrange.scalar("SELECT condition_note FROM copies WHERE copy_id = :c", {"c": lost}) == \
+        "not found at inventory"
     with unchanged():
         r = client.post(LOST, json={"copy_id": on_loan}, headers=desk)
         assert r.status_code == 409 and error_code(r) == "COPY_ALREADY_ON_LOAN"
@@ -148,3 +177,37 @@ def test_a_renewal_that_would_not_move_the_due_date_is_not_overridden(client, st
                                      "override_note": "please"}, headers=staff["BRANCH_MANAGER"].headers)
     assert r.status_code == 409 and error_code(r) == "RENEWAL_TOO_SOON"
     assert r.json()["error"]["reasons"] == [{"code": "RENEWAL_TOO_SOON", "overridable": False}]
+
+
+# ---- renew all with an override ------------------------------------------------------------------------------
+
+def test_renew_all_overrides_the_loans_refused_for_the_reasons_it_names(client, staff, people, arrange, unchanged):
+    p = people.make("PATRON")
+    limit = _lend(client, staff, p.patron_id, arrange.copy())
+    arrange.execute("UPDATE loans SET checkout_at = checkout_at - 10, due_at = due_at - 10, renewals = 99 "
+                    "WHERE loan_id = :l", {"l": limit})
+    fresh = _lend(client, staff, p.patron_id, arrange.copy())  # RENEWAL_TOO_SOON: never overridden
+    manager = staff["BRANCH_MANAGER"].headers
+    with unchanged():
+        r = client.post(RENEW_ALL, json={"patron_id": p.patron_id}, headers=manager)
+        assert r.status_code == 200, r.text
+        results = {x["loan_id"]: x for x in r.json()["results"]}
+        assert (results[limit]["code"], results[limit]["overridable"]) == ("RENEWAL_LIMIT_REACHED",
+                                                                           ["RENEWAL_LIMIT_REACHED"])
+        assert results[fresh]["overridable"] == []
+        override = {"patron_id": p.patron_id, "override": True,
+                    "override_codes": ["RENEWAL_LIMIT_REACHED", "RENEWAL_TOO_SOON"]}
+        for note in ({}, {"override_note": " "}):
+            r = client.post(RENEW_ALL, json=override | note, headers=manager)
+            assert r.status_code == 422 and error_code(r) == "OVERRIDE_NOTE_REQUIRED"
+        r = client.post(RENEW_ALL, json=override | {"override_note": "exam week"}, headers=staff["LIBRARIAN"].headers)
+        assert r.status_code == 403 and error_code(r) == "OVERRIDE_NOT_PERMITTED"
+    r = client.post(RENEW_ALL, json=override | {"override_note": "exam week"}, headers=manager)
+    assert r.status_code == 200, r.text
+    results = {x["loan_id"]: x for x in r.json()["results"]}
+    assert results[limit]["ok"] and results[limit]["renewals"] == 100
+    assert results[limit]["overridden"] == ["RENEWAL_LIMIT_REACHED"]
+    assert not results[fresh]["ok"] and results[fresh]["code"] == "RENEWAL_TOO_SOON"
+    audit = arrange.one("SELECT new_values FROM audit_log WHERE table_name = 'loans' AND row_id = :l "
+                        "AND action = 'OVERRIDE'", {"l": limit})
+    assert "RENEWAL_LIMIT_REACHED" in audit["new_values"] and "exam week" in audit["new_values"]

@@ -868,6 +868,14 @@ def _desk_renew_all(e: Env) -> Case:
     return Case(a.user_id, lambda: ui.post("/desk/renew-all", {"card": _card(e, patron)}))
 
 
+@staff("/desk/lost")
+def _desk_declare_lost(e: Env) -> Case:
+    a, ui = e.staff("LIBRARIAN")
+    barcode = e.arrange.barcode(e.arrange.copy())
+    return Case(a.user_id, lambda: ui.post("/desk/lost", {"barcode": barcode, "reason": "not found at inventory",
+                                                          "back": "/desk/transits"}))
+
+
 @staff("/fines/pay-all")
 def _pay_all(e: Env) -> Case:
     a, ui = e.staff("LIBRARIAN")

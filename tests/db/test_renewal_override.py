@@ -148,3 +148,60 @@ def test_a_patrons_own_renewal_lists_no_reason_as_overridable(db):
     patron = db.scalar("SELECT patron_id FROM loans WHERE loan_id = :l", {"l": loan_id})
     _, reasons = _reasons(db, lambda: db.call("lib_circulation.renew_own", patron, loan_id, Out(datetime), Out(int)))
     assert reasons == [{"code": "RENEWAL_LIMIT_REACHED", "overridable": False}]
+
+
+# ---- renew all with an override ----------------------------------------------------------------------
+
+def _renew_all(desk, patron, override=None, codes=None, note=None) -> dict:
+    """lib_circulation.renew_all: {loan_id: the entry's other fields}."""
+    if override == "Y" and note is None:
+        note = "checked at the desk"
+    _, results = desk.db.call("lib_circulation.renew_all", patron, None, override, codes, note, Out(int), Out(str))
+    return {int(line.split("|")[0]): line.split("|")[1:] for line in results.split(";")}
+
+
+def test_renew_all_answers_the_overridable_reasons_of_each_refused_loan(db):
+    desk = _at_the_limit()(db)
+    patron = desk.patron()
+    limit = desk.lend(patron=patron)
+    too_soon = desk.lend(patron=patron)
+    desk.set_due(too_soon, today() + timedelta(days=60))
+    lines = _renew_all(desk, patron)
+    assert lines[limit] == ["RENEWAL_LIMIT_REACHED", "RENEWAL_LIMIT_REACHED", "RENEWAL_LIMIT_REACHED"]
+    assert lines[too_soon] == ["RENEWAL_LIMIT_REACHED", "RENEWAL_LIMIT_REACHED,RENEWAL_TOO_SOON",
+                               "RENEWAL_LIMIT_REACHED"]
+
+
+def test_renew_all_with_an_override_renews_the_loans_whose_reasons_it_names_and_audits_each(db):
+    desk = _at_the_limit()(db)
+    patron = desk.patron()
+    material = desk.f.material()
+    limit = desk.lend(patron=patron)
+    held = desk.lend(patron=patron, material=material)
+    desk.place_hold(desk.patron(), material)  # RENEWAL_BLOCKED_BY_HOLD as well: not named below
+    too_soon = desk.lend(patron=patron)
+    desk.set_due(too_soon, today() + timedelta(days=60))
+    lines = _renew_all(desk, patron, "Y", "RENEWAL_LIMIT_REACHED,RENEWAL_TOO_SOON", "exam week")
+    assert lines[limit][0] == "OK" and lines[limit][2:] == ["1", "RENEWAL_LIMIT_REACHED"]
+    assert lines[held][0] == "RENEWAL_LIMIT_REACHED"  # a reason not named refuses that loan only
+    assert lines[too_soon][0] == "RENEWAL_LIMIT_REACHED"  # RENEWAL_TOO_SOON is never overridden
+    assert [desk.loan(x)["renewals"] for x in (limit, held, too_soon)] == [1, 0, 0]
+    audit = db.rows("SELECT row_id, actor_user_id, new_values FROM audit_log WHERE table_name = 'loans' "
+                    "AND action = 'OVERRIDE' AND row_id IN (:a, :b, :c)", {"a": limit, "b": held, "c": too_soon})
+    assert [(a["row_id"], a["actor_user_id"]) for a in audit] == [(limit, desk.user)]
+    assert "codes=RENEWAL_LIMIT_REACHED" in audit[0]["new_values"] and "exam week" in audit[0]["new_values"]
+
+
+def test_renew_all_with_an_override_needs_a_note_and_circ_override(db):
+    desk = _at_the_limit()(db)
+    patron = desk.patron()
+    loan_id = desk.lend(patron=patron)
+    for note in ("", "  "):
+        refused = _reasons(db, lambda: _renew_all(desk, patron, "Y", "RENEWAL_LIMIT_REACHED", note))
+        assert refused[0] == -20150
+    assert _reasons(db, lambda: _renew_all(desk, desk.patron(), "Y", None, ""))[0] == -20150  # no loan: still
+    librarian = _at_the_limit(role="LIBRARIAN")(db)
+    other = librarian.patron()
+    librarian.lend(patron=other)
+    assert _reasons(db, lambda: _renew_all(librarian, other, "Y", "RENEWAL_LIMIT_REACHED"))[0] == -20113
+    assert desk.loan(loan_id)["renewals"] == 0

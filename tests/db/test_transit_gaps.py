@@ -39,7 +39,7 @@ def _in_transit_home(desk: Desk) -> int:
 
 def _lose(db, copy) -> None:
     """lib_circulation.mark_copy_lost by copy id."""
-    assert db.call("lib_circulation.mark_copy_lost", copy, None, Out(int))[0] == copy
+    assert db.call("lib_circulation.mark_copy_lost", copy, None, None, Out(int))[0] == copy
 
 
 def _listed(db, copy) -> bool:
@@ -100,6 +100,65 @@ def test_a_copy_sent_back_to_its_pickup_branch_is_still_lent_only_to_its_holds_p
     assert desk.open_transits(copy) == []
 
 
+# ---- a copy on a hold shelf past its pickup deadline, scanned before the expiry job ran -------------------
+
+def _past_deadline(db, hold_id) -> None:
+    """The pickup deadline passed yesterday; the hold-expiry job has not run."""
+    db.execute("UPDATE holds SET expires_at = expires_at - 30 WHERE hold_id = :h", {"h": hold_id})
+
+
+def _notice_types(db, hold_id) -> list:
+    return [r["notice_type"] for r in db.rows("SELECT notice_type FROM notices WHERE hold_id = :h "
+                                               "ORDER BY notice_id", {"h": hold_id})]
+
+
+def test_a_copy_scanned_elsewhere_after_the_pickup_deadline_expires_the_hold_and_goes_home(db):
+    desk = Desk(db)
+    copy, hold_id, pickup = _on_hold_shelf(desk)
+    _past_deadline(db, hold_id)
+    elsewhere = desk.f.branch()
+    assert desk.checkin_at(copy, elsewhere) == (None, None, None, desk.branch, "IN_TRANSIT")
+    hold = db.one("SELECT status, copy_id, close_reason FROM holds WHERE hold_id = :h", {"h": hold_id})
+    assert (hold["status"], hold["copy_id"]) == ("EXPIRED", copy)  # as the expiry job leaves it
+    assert hold["close_reason"] == "Not collected by the pickup deadline"
+    assert _notice_types(db, hold_id) == ["HOLD_READY", "HOLD_EXPIRED"]
+    assert desk.open_transits(copy) == [{"from_branch_id": elsewhere, "to_branch_id": desk.branch, "reason": "HOME",
+                                         "hold_id": None}]
+
+
+def test_a_copy_scanned_elsewhere_after_the_pickup_deadline_is_trapped_for_the_next_hold(db):
+    desk = Desk(db)
+    copy, hold_id, pickup = _on_hold_shelf(desk)
+    _past_deadline(db, hold_id)
+    elsewhere = desk.f.branch()
+    material = db.scalar("SELECT material_id FROM copies WHERE copy_id = :c", {"c": copy})
+    next_hold = desk.place_hold(desk.patron(), material, elsewhere)
+    assert desk.checkin_at(copy, elsewhere) == (None, next_hold, "READY", None, "ON_HOLD_SHELF")
+    assert _hold(db, hold_id)["status"] == "EXPIRED"
+    assert desk.open_transits(copy) == []
+
+
+def test_a_copy_scanned_at_its_pickup_branch_after_the_deadline_is_freed_as_the_expiry_job_would(db):
+    desk = Desk(db)
+    copy, hold_id, pickup = _on_hold_shelf(desk)
+    _past_deadline(db, hold_id)
+    assert desk.checkin_at(copy, pickup) == (None, None, None, desk.branch, "IN_TRANSIT")
+    assert _hold(db, hold_id)["status"] == "EXPIRED"
+
+
+def test_the_expiry_job_still_expires_a_hold_past_its_deadline_and_passes_the_copy_on(db):
+    desk = Desk(db)
+    copy, hold_id, pickup = _on_hold_shelf(desk)
+    _past_deadline(db, hold_id)
+    material = db.scalar("SELECT material_id FROM copies WHERE copy_id = :c", {"c": copy})
+    next_hold = desk.place_hold(desk.patron(), material, pickup)
+    db.set_actor(None)  # the nightly job
+    assert db.call("lib_holds.expire_unclaimed", None, Out(int))[0] >= 1
+    assert _hold(db, hold_id)["status"] == "EXPIRED"
+    assert _notice_types(db, hold_id) == ["HOLD_READY", "HOLD_EXPIRED"]
+    assert _hold(db, next_hold)["status"] == "READY" and _hold(db, next_hold)["copy_id"] == copy
+
+
 # ---- transits left open on a copy declared lost or withdrawn ---------------------------------------------
 
 def test_withdrawing_a_copy_in_transit_cancels_its_transit_and_records_who_and_why(db):
@@ -142,6 +201,16 @@ def test_a_copy_lost_in_transit_is_declared_lost_and_its_transit_cancelled(db):
     assert not _listed(db, copy)
     assert db.scalar("SELECT COUNT(*) FROM fines f JOIN loans l ON l.loan_id = f.loan_id WHERE l.copy_id = :c "
                      "AND f.fine_type = 'LOST'", {"c": copy}) == 0  # nobody is charged for a copy not on loan
+
+
+def test_the_reason_a_copy_is_declared_lost_is_kept_on_the_copy_and_in_its_audit_row(db):
+    desk = Desk(db)
+    copy = _in_transit_home(desk)
+    db.call("lib_circulation.mark_copy_lost", copy, None, "  not in the van from East  ", Out(int))
+    assert db.scalar("SELECT condition_note FROM copies WHERE copy_id = :c", {"c": copy}) == "not in the van from East"
+    audit = db.one("SELECT actor_user_id, new_values FROM audit_log WHERE table_name = 'copies' AND row_id = :c "
+                   "AND action = 'UPDATE' ORDER BY audit_id DESC FETCH FIRST 1 ROWS ONLY", {"c": copy})
+    assert audit["actor_user_id"] == desk.user and "not in the van from East" in audit["new_values"]
 
 
 def test_a_copy_lost_in_transit_that_comes_back_is_found_and_routed_as_any_copy(db):
@@ -191,17 +260,17 @@ def test_declaring_a_copy_lost_is_refused_when_it_is_on_loan_lost_withdrawn_or_u
     desk = Desk(db)
     on_loan = desk.copy()
     desk.checkout(desk.patron(), on_loan)
-    refused(db, -20103, "lib_circulation.mark_copy_lost", on_loan, None, Out(int))
-    refused(db, -20106, "lib_circulation.mark_copy_lost", desk.copy(status="LOST"), None, Out(int))
+    refused(db, -20103, "lib_circulation.mark_copy_lost", on_loan, None, None, Out(int))
+    refused(db, -20106, "lib_circulation.mark_copy_lost", desk.copy(status="LOST"), None, None, Out(int))
     refused(db, -20106, "lib_circulation.mark_copy_lost", None, db.scalar(
-        "SELECT barcode FROM copies WHERE copy_id = :c", {"c": desk.copy(status="WITHDRAWN")}), Out(int))
-    refused(db, -20102, "lib_circulation.mark_copy_lost", -1, None, Out(int))
-    refused(db, -20903, "lib_circulation.mark_copy_lost", on_loan, "X", Out(int))
+        "SELECT barcode FROM copies WHERE copy_id = :c", {"c": desk.copy(status="WITHDRAWN")}), None, Out(int))
+    refused(db, -20102, "lib_circulation.mark_copy_lost", -1, None, None, Out(int))
+    refused(db, -20903, "lib_circulation.mark_copy_lost", on_loan, "X", None, Out(int))
 
 
 def test_declaring_a_copy_lost_needs_circ_return(db):
     desk = Desk(db)
     copy = desk.copy()
     db.set_actor(desk.f.user(roles=("CATALOGER",)))
-    refused(db, -20411, "lib_circulation.mark_copy_lost", copy, None, Out(int))
+    refused(db, -20411, "lib_circulation.mark_copy_lost", copy, None, None, Out(int))
     assert desk.status(copy) == "AVAILABLE"

@@ -111,11 +111,11 @@ def test_renew_all_answers_per_loan_and_renews_the_ones_it_may(db):
     ok_loan = desk.checkout(patron, desk.copy())[0]
     desk.set_due(ok_loan, today() + timedelta(days=1) + END_OF_DAY)
     too_soon = desk.checkout(patron, desk.copy())[0]
-    patron_id, results = db.call("lib_circulation.renew_all", patron, None, Out(int), Out(str))
+    patron_id, results = db.call("lib_circulation.renew_all", patron, None, None, None, None, Out(int), Out(str))
     assert patron_id == patron
     lines = dict((int(x.split("|")[0]), x.split("|")[1:]) for x in results.split(";"))
     assert lines[ok_loan][0] == "OK" and lines[ok_loan][2] == "1"
-    assert lines[too_soon] == ["RENEWAL_TOO_SOON", "RENEWAL_TOO_SOON"]
+    assert lines[too_soon] == ["RENEWAL_TOO_SOON", "RENEWAL_TOO_SOON", ""]
     assert db.scalar("SELECT renewals FROM loans WHERE loan_id = :l", {"l": too_soon}) == 0
     assert db.scalar("SELECT renewals FROM loans WHERE loan_id = :l", {"l": ok_loan}) == 1
 
