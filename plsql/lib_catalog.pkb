@@ -1024,9 +1024,10 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     END add_identifier;
 
     -- Replace a title's subject headings and copy them into its search document; p_new 1: the title was
-    -- created in this call (no headings to delete).
+    -- created in this call (no headings to delete); p_stale 1: its document is marked stale already (bulk
+    -- work after a write of the title's row: lib_search.title_changed), to be written at the batch's end.
     PROCEDURE replace_subjects(p_material_id IN materials.material_id%TYPE, p_subjects IN VARCHAR2,
-                               p_new IN PLS_INTEGER) IS
+                               p_new IN PLS_INTEGER, p_stale IN PLS_INTEGER) IS
         l_entry   VARCHAR2(4000);
         l_heading VARCHAR2(4000);
         l_thes    material_subjects.thesaurus%TYPE;
@@ -1059,8 +1060,10 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 VALUES (p_material_id, l_order, l_heading, l_thes);
             END IF;
         END LOOP;
-        IF lib_search.subjects_changed(p_material_id) IS NULL THEN
-            NULL;
+        IF p_stale = 0 THEN
+            IF lib_search.subjects_changed(p_material_id) IS NULL THEN
+                NULL;
+            END IF;
         END IF;
     END replace_subjects;
 
@@ -1069,7 +1072,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         assert_material(l_material_id);
-        replace_subjects(l_material_id, p_subjects, 0);
+        replace_subjects(l_material_id, p_subjects, 0, 0);
     END set_subjects;
 
     -- Add the holdings of an import record (CHR(30)-separated, fields CHR(31)-separated: barcode, branch
@@ -1087,9 +1090,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_branch_id branches.branch_id%TYPE;
         l_owner     copies.material_id%TYPE;
         l_new       copies.barcode%TYPE;
+        l_now       copies.acquired_on%TYPE;
     BEGIN
         p_added := 0;
         p_kept := 0;
+        l_now := lib_clock.now_utc();
         FOR i IN 1 .. item_count(p_copies, CHR(30)) LOOP
             l_entry := item_of(p_copies, CHR(30), i);
             IF l_entry IS NOT NULL THEN
@@ -1137,7 +1142,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                     INSERT INTO copies (material_id, branch_id, barcode, status, shelf_location, price, acquired_on,
                                         status_changed_at, call_number, call_number_sort)
                     VALUES (p_material_id, l_branch_id, l_new, 'AVAILABLE', l_shelf, l_price,
-                            lib_clock.now_utc(), lib_clock.now_utc(), l_call, l_call_key);
+                            l_now, l_now, l_call, l_call_key);
                     p_added := p_added + 1;
                 END IF;
             END IF;
@@ -1175,6 +1180,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_by_control  materials.material_id%TYPE;
         l_control     VARCHAR2(100);
         l_new         PLS_INTEGER := 0;
+        l_stale       PLS_INTEGER;
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
         l_new_type := UPPER(blank_null(p_material_type));
@@ -1282,7 +1288,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
             set_authors(l_material_id, p_authors, l_new);
         END IF;
         IF LENGTH(TRIM(p_subjects)) > 0 THEN
-            replace_subjects(l_material_id, p_subjects, l_new);
+            -- in bulk work the write of the title's row above marked its document stale
+            l_stale := lib_session.bulk_work();
+            replace_subjects(l_material_id, p_subjects, l_new, l_stale);
         END IF;
         import_copies(l_material_id, p_copies, p_copies_added, l_kept);
         p_note := NULL;
