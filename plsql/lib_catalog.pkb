@@ -192,17 +192,22 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         RETURN l_author_id;
     END author_id_of;
 
-    -- Replace the authors of a title with the '|'-separated names, in order.
-    PROCEDURE set_authors(p_material_id IN materials.material_id%TYPE, p_authors IN VARCHAR2) IS
+    -- Replace the authors of a title with the '|'-separated names, in order; p_new 1: the title was created
+    -- in this call (no credits to delete). A name given twice is credited once (the ids credited so far
+    -- are kept in a string, not looked up again).
+    PROCEDURE set_authors(p_material_id IN materials.material_id%TYPE, p_authors IN VARCHAR2,
+                          p_new IN PLS_INTEGER) IS
         l_list      VARCHAR2(4000);
         l_pos       PLS_INTEGER := 1;
         l_next      PLS_INTEGER;
         l_name      authors.full_name%TYPE;
         l_author_id authors.author_id%TYPE;
         l_order     PLS_INTEGER := 0;
-        l_count     NUMBER;
+        l_credited  VARCHAR2(32767) := ',';
     BEGIN
-        DELETE FROM material_authors WHERE material_id = p_material_id;
+        IF p_new = 0 THEN
+            DELETE FROM material_authors WHERE material_id = p_material_id;
+        END IF;
         l_list := p_authors || '|';
         WHILE l_pos <= LENGTH(l_list) LOOP
             l_next := INSTR(l_list, '|', l_pos);
@@ -212,14 +217,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
             l_name := TRIM(SUBSTR(l_list, l_pos, l_next - l_pos));
             IF LENGTH(l_name) > 0 THEN
                 l_author_id := author_id_of(l_name);
-                SELECT COUNT(*)
-                  INTO l_count
-                  FROM material_authors
-                 WHERE material_id = p_material_id AND author_id = l_author_id;
-                IF l_count = 0 THEN
+                IF INSTR(l_credited, ',' || TO_CHAR(l_author_id) || ',') = 0 THEN
                     l_order := l_order + 1;
                     INSERT INTO material_authors (material_id, author_id, author_order, author_role)
                     VALUES (p_material_id, l_author_id, l_order, 'AUTHOR');
+                    l_credited := l_credited || TO_CHAR(l_author_id) || ',';
                 END IF;
             END IF;
             l_pos := l_next + 1;
@@ -259,7 +261,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 p_publication_year, l_lang, l_description, l_cost, lib_clock.now_utc())
         RETURNING material_id INTO l_material_id;
         IF LENGTH(TRIM(p_authors)) > 0 THEN
-            set_authors(l_material_id, p_authors);
+            set_authors(l_material_id, p_authors, 1);
         END IF;
         p_material_id := l_material_id;
     END add_material;
@@ -314,7 +316,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                replacement_cost = l_cost
          WHERE material_id = l_material_id;
         IF LENGTH(TRIM(p_authors)) > 0 THEN
-            set_authors(l_material_id, p_authors);
+            set_authors(l_material_id, p_authors, 0);
         END IF;
     END update_material;
 
@@ -884,15 +886,19 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         RETURN SUBSTR(l_issn, 1, 4) || '-' || SUBSTR(l_issn, 5, 4);
     END issn_of;
 
-    -- Store one identifier of a title unless it has it already; the stored value (checked), or
-    -- INVALID_ISBN / INVALID_IDENTIFIER.
+    -- Store one identifier of a title unless it has it already; the key of the stored identifier
+    -- (type, checked value and source), or INVALID_ISBN / INVALID_IDENTIFIER. p_known: NULL to look in the
+    -- table for what the title has, else the CHR(30)-delimited keys of all it has (a title created in this
+    -- call: what the call stored), which saves a query per identifier.
     FUNCTION put_identifier(p_material_id IN materials.material_id%TYPE, p_id_type IN VARCHAR2,
-                            p_id_value IN VARCHAR2, p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2)
+                            p_id_value IN VARCHAR2, p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2,
+                            p_known IN VARCHAR2)
         RETURN VARCHAR2 IS
         l_type   VARCHAR2(4000);
         l_value  VARCHAR2(4000);
         l_source material_identifiers.id_source%TYPE;
         l_qual   material_identifiers.qualifier%TYPE;
+        l_key    VARCHAR2(4000);
         l_count  NUMBER;
     BEGIN
         l_type := UPPER(blank_null(p_id_type));
@@ -912,84 +918,81 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
         l_source := SUBSTR(blank_null(p_id_source), 1, 60);
         l_qual := SUBSTR(blank_null(p_qualifier), 1, 100);
-        SELECT COUNT(*)
-          INTO l_count
-          FROM material_identifiers
-         WHERE id_value = l_value AND id_type = l_type AND material_id = p_material_id
-           AND COALESCE(id_source, '-') = COALESCE(l_source, '-');
+        l_key := l_type || CHR(31) || l_value || CHR(31) || NVL(l_source, '-');
+        IF p_known IS NULL OR INSTR(l_key, CHR(30)) > 0 THEN
+            SELECT COUNT(*)
+              INTO l_count
+              FROM material_identifiers
+             WHERE id_value = l_value AND id_type = l_type AND material_id = p_material_id
+               AND COALESCE(id_source, '-') = COALESCE(l_source, '-');
+        ELSIF INSTR(p_known, CHR(30) || l_key || CHR(30)) > 0 THEN
+            l_count := 1;
+        ELSE
+            l_count := 0;
+        END IF;
         IF l_count = 0 THEN
             INSERT INTO material_identifiers (material_id, id_type, id_value, id_source, qualifier)
             VALUES (p_material_id, l_type, l_value, l_source, l_qual);
         END IF;
-        RETURN l_value;
+        RETURN l_key;
     END put_identifier;
 
-    -- A part of one entry of an identifier list, TYPE:value[;qualifier] ((source)value for CONTROL):
-    -- 1 the type (upper case), 2 the value, 3 the source, 4 the qualifier; NULL for a blank entry.
-    -- (Functions, not a procedure with OUT parameters: PostgreSQL cannot pass a VARCHAR2 local to them.)
-    FUNCTION id_part(p_entry IN VARCHAR2, p_part IN PLS_INTEGER) RETURN VARCHAR2 IS
-        l_type  VARCHAR2(4000);
-        l_rest  VARCHAR2(4000);
-        l_qual  VARCHAR2(4000);
-        l_source VARCHAR2(4000);
-        l_pos   PLS_INTEGER;
-    BEGIN
-        IF p_entry IS NULL THEN
-            RETURN NULL;
-        END IF;
-        l_pos := INSTR(p_entry, ':');
-        IF l_pos = 0 THEN
-            lib_err.raise_error('INVALID_IDENTIFIER', 'TYPE:value expected, not ' || SUBSTR(p_entry, 1, 40));
-        END IF;
-        l_type := UPPER(TRIM(SUBSTR(p_entry, 1, l_pos - 1)));
-        l_rest := SUBSTR(p_entry, l_pos + 1);
-        l_pos := INSTR(l_rest, ';', -1);
-        IF l_pos > 0 THEN
-            l_qual := blank_null(SUBSTR(l_rest, l_pos + 1));
-            l_rest := SUBSTR(l_rest, 1, l_pos - 1);
-        END IF;
-        l_rest := blank_null(l_rest);
-        IF l_type = 'CONTROL' AND SUBSTR(l_rest, 1, 1) = '(' AND INSTR(l_rest, ')') > 0 THEN
-            l_source := blank_null(SUBSTR(l_rest, 2, INSTR(l_rest, ')') - 2));
-            l_rest := blank_null(SUBSTR(l_rest, INSTR(l_rest, ')') + 1));
-        END IF;
-        IF p_part = 1 THEN
-            RETURN l_type;
-        ELSIF p_part = 2 THEN
-            RETURN l_rest;
-        ELSIF p_part = 3 THEN
-            RETURN l_source;
-        END IF;
-        RETURN l_qual;
-    END id_part;
-
     -- Add every identifier of a list to a title; invalid ISBNs are skipped and named in the answer when
-    -- p_lenient is 1, else refused. The answer: the skipped ISBNs, NULL when none.
+    -- p_lenient is 1, else refused; p_new 1: the title was created in this call (has no identifiers yet).
+    -- The answer: the skipped ISBNs, NULL when none. An entry is TYPE:value[;qualifier] ((source)value for
+    -- CONTROL), parsed once here (as import_title's loop does; a procedure with OUT parameters would not do:
+    -- PostgreSQL cannot pass a VARCHAR2 local to them); a blank entry is skipped.
     FUNCTION add_identifiers(p_material_id IN materials.material_id%TYPE, p_identifiers IN VARCHAR2,
-                             p_lenient IN PLS_INTEGER) RETURN VARCHAR2 IS
+                             p_lenient IN PLS_INTEGER, p_new IN PLS_INTEGER) RETURN VARCHAR2 IS
         p_skipped VARCHAR2(1000);
         l_entry  VARCHAR2(4000);
         l_type   VARCHAR2(4000);
         l_value  VARCHAR2(4000);
         l_source VARCHAR2(4000);
         l_qual   VARCHAR2(4000);
+        l_pos    PLS_INTEGER;
+        l_known  VARCHAR2(32767);
     BEGIN
         p_skipped := NULL;
+        IF p_new = 1 THEN
+            l_known := CHR(30);
+        END IF;
         FOR i IN 1 .. item_count(p_identifiers, '|') LOOP
             l_entry := item_of(p_identifiers, '|', i);
-            l_type := id_part(l_entry, 1);
-            l_value := id_part(l_entry, 2);
-            l_source := id_part(l_entry, 3);
-            l_qual := id_part(l_entry, 4);
-            IF l_type = 'ISBN' AND p_lenient = 1 AND isbn_valid(l_value) = 0 THEN
-                IF p_skipped IS NULL THEN
-                    p_skipped := SUBSTR(NVL(l_value, '?'), 1, 40);
-                ELSE
-                    p_skipped := SUBSTR(p_skipped || ', ' || SUBSTR(NVL(l_value, '?'), 1, 40), 1, 1000);
+            IF l_entry IS NOT NULL THEN
+                l_pos := INSTR(l_entry, ':');
+                IF l_pos = 0 THEN
+                    lib_err.raise_error('INVALID_IDENTIFIER', 'TYPE:value expected, not ' || SUBSTR(l_entry, 1, 40));
                 END IF;
-            ELSIF l_type IS NOT NULL THEN
-                IF put_identifier(p_material_id, l_type, l_value, l_source, l_qual) IS NULL THEN
-                    NULL; -- the stored value, unused here
+                l_type := UPPER(TRIM(SUBSTR(l_entry, 1, l_pos - 1)));
+                l_value := SUBSTR(l_entry, l_pos + 1);
+                l_qual := NULL;
+                l_source := NULL;
+                l_pos := INSTR(l_value, ';', -1);
+                IF l_pos > 0 THEN
+                    l_qual := blank_null(SUBSTR(l_value, l_pos + 1));
+                    l_value := SUBSTR(l_value, 1, l_pos - 1);
+                END IF;
+                l_value := blank_null(l_value);
+                IF l_type = 'CONTROL' AND SUBSTR(l_value, 1, 1) = '(' AND INSTR(l_value, ')') > 0 THEN
+                    l_source := blank_null(SUBSTR(l_value, 2, INSTR(l_value, ')') - 2));
+                    l_value := blank_null(SUBSTR(l_value, INSTR(l_value, ')') + 1));
+                END IF;
+                IF l_type = 'ISBN' AND p_lenient = 1 AND isbn_valid(l_value) = 0 THEN
+                    IF p_skipped IS NULL THEN
+                        p_skipped := SUBSTR(NVL(l_value, '?'), 1, 40);
+                    ELSE
+                        p_skipped := SUBSTR(p_skipped || ', ' || SUBSTR(NVL(l_value, '?'), 1, 40), 1, 1000);
+                    END IF;
+                ELSIF l_type IS NOT NULL THEN
+                    IF l_known IS NULL THEN
+                        IF put_identifier(p_material_id, l_type, l_value, l_source, l_qual, NULL) IS NULL THEN
+                            NULL; -- the stored key, unused here
+                        END IF;
+                    ELSE
+                        l_known := l_known || put_identifier(p_material_id, l_type, l_value, l_source, l_qual, l_known)
+                                   || CHR(30);
+                    END IF;
                 END IF;
             END IF;
         END LOOP;
@@ -1002,7 +1005,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         lib_auth.require_permission('CATALOG_EDIT');
         assert_material(l_material_id);
         DELETE FROM material_identifiers WHERE material_id = l_material_id;
-        IF add_identifiers(l_material_id, p_identifiers, 0) IS NOT NULL THEN
+        IF add_identifiers(l_material_id, p_identifiers, 0, 0) IS NOT NULL THEN
             NULL; -- not lenient: an invalid ISBN was refused
         END IF;
     END set_identifiers;
@@ -1014,14 +1017,17 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         assert_material(l_material_id);
-        l_stored := put_identifier(l_material_id, p_id_type, p_id_value, p_id_source, p_qualifier);
-        IF l_stored IS NULL THEN -- put_identifier answers the stored value or raises
+        l_stored := put_identifier(l_material_id, p_id_type, p_id_value, p_id_source, p_qualifier, NULL);
+        IF l_stored IS NULL THEN -- put_identifier answers the stored key or raises
             lib_err.raise_error('INVALID_IDENTIFIER', SUBSTR(p_id_value, 1, 40));
         END IF;
     END add_identifier;
 
-    -- Replace a title's subject headings and copy them into its search document.
-    PROCEDURE replace_subjects(p_material_id IN materials.material_id%TYPE, p_subjects IN VARCHAR2) IS
+    -- Replace a title's subject headings and copy them into its search document; p_new 1: the title was
+    -- created in this call (no headings to delete); p_stale 1: its document is marked stale already (bulk
+    -- work after a write of the title's row: lib_search.title_changed), to be written at the batch's end.
+    PROCEDURE replace_subjects(p_material_id IN materials.material_id%TYPE, p_subjects IN VARCHAR2,
+                               p_new IN PLS_INTEGER, p_stale IN PLS_INTEGER) IS
         l_entry   VARCHAR2(4000);
         l_heading VARCHAR2(4000);
         l_thes    material_subjects.thesaurus%TYPE;
@@ -1033,7 +1039,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         IF l_items > 200 THEN
             lib_err.raise_error('INVALID_SUBJECT', 'at most 200 headings');
         END IF;
-        DELETE FROM material_subjects WHERE material_id = p_material_id;
+        IF p_new = 0 THEN
+            DELETE FROM material_subjects WHERE material_id = p_material_id;
+        END IF;
         FOR i IN 1 .. l_items LOOP
             l_entry := item_of(p_subjects, '|', i);
             l_thes := NULL;
@@ -1052,8 +1060,10 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 VALUES (p_material_id, l_order, l_heading, l_thes);
             END IF;
         END LOOP;
-        IF lib_search.subjects_changed(p_material_id) IS NULL THEN
-            NULL;
+        IF p_stale = 0 THEN
+            IF lib_search.subjects_changed(p_material_id) IS NULL THEN
+                NULL;
+            END IF;
         END IF;
     END replace_subjects;
 
@@ -1062,61 +1072,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         assert_material(l_material_id);
-        replace_subjects(l_material_id, p_subjects);
+        replace_subjects(l_material_id, p_subjects, 0, 0);
     END set_subjects;
-
-    -- The title an import record matches: by any valid ISBN (either form), then by a control number
-    -- (same issuing organisation); p_matched_by says which. NULL when none.
-    PROCEDURE matching_title(p_identifiers IN VARCHAR2, p_material_id OUT materials.material_id%TYPE,
-                             p_matched_by OUT VARCHAR2) IS
-        l_entry  VARCHAR2(4000);
-        l_type   VARCHAR2(4000);
-        l_value  VARCHAR2(4000);
-        l_source VARCHAR2(4000);
-        l_isbn   VARCHAR2(20);
-        l_other  VARCHAR2(20);
-        l_found  materials.material_id%TYPE;
-    BEGIN
-        p_matched_by := NULL;
-        p_material_id := NULL;
-        FOR l_pass IN 1 .. 2 LOOP
-            FOR i IN 1 .. item_count(p_identifiers, '|') LOOP
-                l_entry := item_of(p_identifiers, '|', i);
-                l_type := id_part(l_entry, 1);
-                l_value := id_part(l_entry, 2);
-                l_source := id_part(l_entry, 3);
-                IF l_pass = 1 AND l_type = 'ISBN' AND isbn_valid(l_value) = 1 THEN
-                    l_isbn := normalize_isbn(l_value);
-                    l_other := NVL(isbn_other_form(l_isbn), l_isbn);
-                    SELECT MIN(material_id) INTO l_found
-                      FROM material_identifiers
-                     WHERE id_value IN (l_isbn, l_other) AND id_type = 'ISBN';
-                    IF l_found IS NULL THEN
-                        SELECT MIN(material_id) INTO l_found FROM materials WHERE isbn IN (l_isbn, l_other);
-                    END IF;
-                    IF l_found IS NOT NULL THEN
-                        p_matched_by := 'ISBN ' || l_isbn;
-                        p_material_id := l_found;
-                        RETURN;
-                    END IF;
-                ELSIF l_pass = 2 AND l_type = 'CONTROL' AND l_value IS NOT NULL THEN
-                    SELECT MIN(material_id) INTO l_found
-                      FROM material_identifiers
-                     WHERE id_value = l_value AND id_type = 'CONTROL'
-                       AND COALESCE(id_source, '-') = COALESCE(l_source, '-');
-                    IF l_found IS NOT NULL THEN
-                        IF l_source IS NULL THEN
-                            p_matched_by := SUBSTR('CONTROL ' || l_value, 1, 100);
-                        ELSE
-                            p_matched_by := SUBSTR('CONTROL (' || l_source || ')' || l_value, 1, 100);
-                        END IF;
-                        p_material_id := l_found;
-                        RETURN;
-                    END IF;
-                END IF;
-            END LOOP;
-        END LOOP;
-    END matching_title;
 
     -- Add the holdings of an import record (CHR(30)-separated, fields CHR(31)-separated: barcode, branch
     -- code, shelf location, price) as copies; a barcode the title has already is skipped.
@@ -1133,9 +1090,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_branch_id branches.branch_id%TYPE;
         l_owner     copies.material_id%TYPE;
         l_new       copies.barcode%TYPE;
+        l_now       copies.acquired_on%TYPE;
     BEGIN
         p_added := 0;
         p_kept := 0;
+        l_now := lib_clock.now_utc();
         FOR i IN 1 .. item_count(p_copies, CHR(30)) LOOP
             l_entry := item_of(p_copies, CHR(30), i);
             IF l_entry IS NOT NULL THEN
@@ -1183,7 +1142,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                     INSERT INTO copies (material_id, branch_id, barcode, status, shelf_location, price, acquired_on,
                                         status_changed_at, call_number, call_number_sort)
                     VALUES (p_material_id, l_branch_id, l_new, 'AVAILABLE', l_shelf, l_price,
-                            lib_clock.now_utc(), lib_clock.now_utc(), l_call, l_call_key);
+                            l_now, l_now, l_call, l_call_key);
                     p_added := p_added + 1;
                 END IF;
             END IF;
@@ -1213,6 +1172,15 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_value       VARCHAR2(4000);
         l_entry       VARCHAR2(4000);
         l_new_type    VARCHAR2(4000); -- the record's type, NULL when it says none (an update keeps the title's)
+        l_source      VARCHAR2(4000);
+        l_pos         PLS_INTEGER;
+        l_norm        VARCHAR2(4000);
+        l_other       VARCHAR2(20);
+        l_by_isbn     materials.material_id%TYPE;
+        l_by_control  materials.material_id%TYPE;
+        l_control     VARCHAR2(100);
+        l_new         PLS_INTEGER := 0;
+        l_stale       PLS_INTEGER;
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
         l_new_type := UPPER(blank_null(p_material_type));
@@ -1226,21 +1194,70 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
         check_material_data(p_title, p_subtitle, l_type, l_genre_id, p_publisher, p_publication_year, l_lang,
                  p_description, 25);
-        -- the first valid ISBN of the record is the title's own (materials.isbn)
+        -- One pass over the identifiers, each entry parsed once (as add_identifiers does): the first valid
+        -- ISBN of the record is the title's own (materials.isbn); the record matches the title of its first
+        -- ISBN (either form) held by one, else that of its first control number (same issuing
+        -- organisation) held by one; p_matched_by says which.
+        p_matched_by := NULL;
         FOR i IN 1 .. item_count(p_identifiers, '|') LOOP
             l_entry := item_of(p_identifiers, '|', i);
-            l_entry_type := id_part(l_entry, 1);
-            l_value := id_part(l_entry, 2);
-            IF l_isbn IS NULL AND l_entry_type = 'ISBN' AND isbn_valid(l_value) = 1 THEN
-                l_isbn := normalize_isbn(l_value);
+            IF l_entry IS NOT NULL THEN
+                l_pos := INSTR(l_entry, ':');
+                IF l_pos = 0 THEN
+                    lib_err.raise_error('INVALID_IDENTIFIER', 'TYPE:value expected, not ' || SUBSTR(l_entry, 1, 40));
+                END IF;
+                l_entry_type := UPPER(TRIM(SUBSTR(l_entry, 1, l_pos - 1)));
+                l_value := SUBSTR(l_entry, l_pos + 1);
+                l_source := NULL;
+                l_pos := INSTR(l_value, ';', -1);
+                IF l_pos > 0 THEN
+                    l_value := SUBSTR(l_value, 1, l_pos - 1);
+                END IF;
+                l_value := blank_null(l_value);
+                IF l_entry_type = 'CONTROL' AND SUBSTR(l_value, 1, 1) = '(' AND INSTR(l_value, ')') > 0 THEN
+                    l_source := blank_null(SUBSTR(l_value, 2, INSTR(l_value, ')') - 2));
+                    l_value := blank_null(SUBSTR(l_value, INSTR(l_value, ')') + 1));
+                END IF;
+                IF l_entry_type = 'ISBN' AND isbn_valid(l_value) = 1 THEN
+                    l_norm := normalize_isbn(l_value);
+                    IF l_isbn IS NULL THEN
+                        l_isbn := l_norm;
+                    END IF;
+                    IF l_by_isbn IS NULL THEN
+                        l_other := NVL(isbn_other_form(l_norm), l_norm);
+                        SELECT COALESCE((SELECT MIN(material_id)
+                                           FROM material_identifiers
+                                          WHERE id_value IN (l_norm, l_other) AND id_type = 'ISBN'),
+                                        (SELECT MIN(material_id) FROM materials WHERE isbn IN (l_norm, l_other)))
+                          INTO l_by_isbn
+                          FROM dual;
+                        IF l_by_isbn IS NOT NULL THEN
+                            p_matched_by := 'ISBN ' || l_norm;
+                        END IF;
+                    END IF;
+                ELSIF l_entry_type = 'CONTROL' AND l_value IS NOT NULL AND l_by_isbn IS NULL
+                      AND l_by_control IS NULL THEN
+                    SELECT MIN(material_id) INTO l_by_control
+                      FROM material_identifiers
+                     WHERE id_value = l_value AND id_type = 'CONTROL'
+                       AND COALESCE(id_source, '-') = COALESCE(l_source, '-');
+                    IF l_by_control IS NOT NULL AND l_source IS NULL THEN
+                        l_control := SUBSTR('CONTROL ' || l_value, 1, 100);
+                    ELSIF l_by_control IS NOT NULL THEN
+                        l_control := SUBSTR('CONTROL (' || l_source || ')' || l_value, 1, 100);
+                    END IF;
+                END IF;
             END IF;
         END LOOP;
+        l_material_id := NVL(l_by_isbn, l_by_control);
+        IF l_by_isbn IS NULL THEN
+            p_matched_by := l_control;
+        END IF;
         l_subtitle := blank_null(p_subtitle); -- not inside the SQL: PLS-00231
         l_publisher := blank_null(p_publisher);
         l_description := blank_null(p_description);
         l_edition := blank_null(p_edition);
         l_extent := blank_null(p_extent);
-        matching_title(p_identifiers, l_material_id, p_matched_by);
         IF l_material_id IS NULL THEN
             INSERT INTO materials (title, subtitle, isbn, material_type, genre_id, publisher, publication_year,
                                    language_code, description, replacement_cost, created_at, edition, extent)
@@ -1248,6 +1265,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                     l_description, 25, lib_clock.now_utc(), l_edition, l_extent)
             RETURNING material_id INTO l_material_id;
             p_outcome := 'CREATED';
+            l_new := 1;
         ELSE
             -- the record's data replaces the title's; what the record lacks is kept
             UPDATE materials
@@ -1265,12 +1283,14 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
              WHERE material_id = l_material_id;
             p_outcome := 'MATCHED';
         END IF;
-        l_skipped := add_identifiers(l_material_id, p_identifiers, 1);
+        l_skipped := add_identifiers(l_material_id, p_identifiers, 1, l_new);
         IF LENGTH(TRIM(p_authors)) > 0 THEN
-            set_authors(l_material_id, p_authors);
+            set_authors(l_material_id, p_authors, l_new);
         END IF;
         IF LENGTH(TRIM(p_subjects)) > 0 THEN
-            replace_subjects(l_material_id, p_subjects);
+            -- in bulk work the write of the title's row above marked its document stale
+            l_stale := lib_session.bulk_work();
+            replace_subjects(l_material_id, p_subjects, l_new, l_stale);
         END IF;
         import_copies(l_material_id, p_copies, p_copies_added, l_kept);
         p_note := NULL;

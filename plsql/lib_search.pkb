@@ -25,6 +25,20 @@ CREATE OR REPLACE PACKAGE BODY lib_search AS
         RETURN 1;
     END title_changed;
 
+    FUNCTION title_added(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
+                         p_isbn IN VARCHAR2) RETURN NUMBER IS
+        l_material_id search_documents.material_id%TYPE := p_material_id;
+        l_stale       search_documents.authors_stale%TYPE;
+    BEGIN
+        IF lib_session.bulk_work() = 1 THEN
+            l_stale := 'Y'; -- brought up to date once, at the batch's end
+        END IF;
+        -- no credits yet (they are inserted after the title, and mark it stale then)
+        INSERT INTO search_documents (material_id, title, subtitle, isbn, authors_stale)
+        VALUES (l_material_id, p_title, p_subtitle, p_isbn, l_stale);
+        RETURN 1;
+    END title_added;
+
     FUNCTION title_removed(p_material_id IN NUMBER) RETURN NUMBER IS
         l_material_id search_documents.material_id%TYPE := p_material_id;
     BEGIN

@@ -29,6 +29,18 @@ CREATE OR REPLACE PACKAGE lib_search AS
                            p_isbn IN VARCHAR2) RETURN NUMBER;
 
     /**
+     * Create the document of a title just inserted (it has none: no look for one first, as title_changed
+     * does). A function for the trigger, like title_changed.
+     * @param p_material_id materials.material_id
+     * @param p_title       materials.title
+     * @param p_subtitle    materials.subtitle
+     * @param p_isbn        materials.isbn
+     * @return 1
+     */
+    FUNCTION title_added(p_material_id IN NUMBER, p_title IN VARCHAR2, p_subtitle IN VARCHAR2,
+                         p_isbn IN VARCHAR2) RETURN NUMBER;
+
+    /**
      * Remove a title's document (before the title is deleted).
      * @param p_material_id materials.material_id
      * @return 1

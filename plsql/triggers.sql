@@ -24,8 +24,14 @@ CREATE OR REPLACE TRIGGER materials_search_trg
 AFTER INSERT OR UPDATE OF title, subtitle, isbn ON materials
 FOR EACH ROW
 BEGIN
-    IF lib_search.title_changed(:NEW.material_id, :NEW.title, :NEW.subtitle, :NEW.isbn) IS NULL THEN
-        NULL;
+    IF INSERTING THEN
+        IF lib_search.title_added(:NEW.material_id, :NEW.title, :NEW.subtitle, :NEW.isbn) IS NULL THEN
+            NULL;
+        END IF;
+    ELSE
+        IF lib_search.title_changed(:NEW.material_id, :NEW.title, :NEW.subtitle, :NEW.isbn) IS NULL THEN
+            NULL;
+        END IF;
     END IF;
 END materials_search_trg;
 /
