@@ -24,6 +24,14 @@ def _back(ctx: web.Ctx) -> str:
     return f"/fines?patron_id={patron_id}" if patron_id else "/fines"
 
 
+def _amount(ctx: web.Ctx) -> Decimal | None:
+    """The form's amount as typed ("$2.50", "1,000"), None when it is not a number."""
+    try:
+        return Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
+    except InvalidOperation:
+        return None
+
+
 @web.page("/fines", "FINE_COLLECT")
 def list_fines(ctx: web.Ctx) -> Response:
     """Outstanding fines (all patrons, or one patron's with pay and waive forms)."""
@@ -49,9 +57,8 @@ def list_fines(ctx: web.Ctx) -> Response:
 def pay_fine(ctx: web.Ctx) -> Response:
     """lib_fines.pay: the amount (default: all that is owed) by the chosen method."""
     fine_id = ctx.request.path_params["fine_id"]
-    try:
-        amount = Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
-    except InvalidOperation:
+    amount = _amount(ctx)
+    if amount is None:
         return ctx.redirect(_back(ctx), "Enter the amount paid, e.g. 2.50.", "error")
     method = ctx.arg("method").upper()
     try:
@@ -74,9 +81,8 @@ def _receipt_back(ctx: web.Ctx, payments: int) -> str:
 def pay_all(ctx: web.Ctx) -> Response:
     """lib_fines.pay_all: one amount towards the patron's whole balance (oldest fines first)."""
     patron_id = ctx.int_arg("patron_id")
-    try:
-        amount = Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
-    except InvalidOperation:
+    amount = _amount(ctx)
+    if amount is None:
         return ctx.redirect(_back(ctx), "Enter the amount paid, e.g. 2.50.", "error")
     try:
         with ctx.tx() as s:
@@ -130,9 +136,8 @@ def refund_fine(ctx: web.Ctx) -> Response:
     """lib_fines.refund: pay back the amount (default: all that may be refunded) by the chosen method, with the
     reason given (required)."""
     fine_id = ctx.request.path_params["fine_id"]
-    try:
-        amount = Decimal(ctx.arg("amount").replace("$", "").replace(",", ""))
-    except InvalidOperation:
+    amount = _amount(ctx)
+    if amount is None:
         return ctx.redirect(_back(ctx), "Enter the amount to refund, e.g. 2.50.", "error")
     try:
         with ctx.tx() as s:
