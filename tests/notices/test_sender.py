@@ -70,7 +70,9 @@ def test_429_waits_at_least_retry_after(outbox, fake, make_sender):
 def test_a_5xx_is_retried_with_backoff_then_sent(outbox, fake, make_sender):
     [notice] = outbox.add()
     fake.then(Reply(500), Reply(503))
-    sender = make_sender()
+    # a backoff of 15 to 45 s, not the suite's 1 to 1.5 s: on a busy machine a second could pass before the
+    # "not due yet" check; due_now() ends each backoff below
+    sender = make_sender(ILS_SENDER_BACKOFF_S="30")
 
     sender.run_once()
     first = outbox.get(notice)
