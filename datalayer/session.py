@@ -215,29 +215,11 @@ class Session:
     def call_guarded(self, procedure: str, *args: Any) -> tuple:
         """CALL a package procedure inside the current transaction so that its failure undoes only the
         call (a savepoint), as Oracle's statement-level rollback does: a bulk import goes on after a bad
-        record. PostgreSQL sends SAVEPOINT, the call and RELEASE in one pipeline (one round trip); Oracle's
-        call is atomic by itself. Returns the OUT values; raises DbError after undoing the call."""
-        if self.engine == "oracle":
-            return self.call(procedure, *args)
-        outs = any(isinstance(a, Out) for a in args)
-        sql, values = _pg_call(procedure, args)
-
-        def op(cur: Any) -> tuple:
-            try:
-                with self.raw.pipeline():
-                    cur.execute("SAVEPOINT guarded_call")
-                    answer = self.raw.cursor()
-                    answer.execute(sql, values)
-                    cur.execute("RELEASE SAVEPOINT guarded_call")
-            except Exception:
-                cur.execute("ROLLBACK TO SAVEPOINT guarded_call")
-                raise
-            try:
-                row = answer.fetchone() if outs else None
-            finally:
-                answer.close()
-            return tuple(_plain(v) for v in row) if outs else ()
-        return self._run(op)
+        record. call_guarded_many with one call. Returns the OUT values; raises DbError after undoing the call."""
+        [answer] = self.call_guarded_many(procedure, [args])
+        if isinstance(answer, DbError):
+            raise answer
+        return answer
 
     def call_guarded_many(self, procedure: str, arg_lists: list[tuple]) -> list[tuple | DbError]:
         """call_guarded for each argument list, in order: the OUT values of each call, or the DbError that
