@@ -36,7 +36,21 @@ BEGIN
             lib_audit.old_num('lockouts', :OLD.lockouts, :NEW.lockouts) ||
             lib_audit.old_num('home_branch_id', :OLD.home_branch_id, :NEW.home_branch_id) ||
             lib_audit.old_date('created_at', :OLD.created_at, :NEW.created_at) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.user_id IS NULL THEN '' ELSE 'user_id=' || TO_CHAR(:NEW.user_id) || ';' END ||
+            CASE WHEN :NEW.username IS NULL THEN '' ELSE 'username=' || :NEW.username || ';' END ||
+            lib_audit.new_secret('password_hash', :OLD.password_hash, :NEW.password_hash) ||
+            CASE WHEN :NEW.full_name IS NULL THEN '' ELSE 'full_name=' || :NEW.full_name || ';' END ||
+            CASE WHEN :NEW.email IS NULL THEN '' ELSE 'email=' || :NEW.email || ';' END ||
+            CASE WHEN :NEW.is_active IS NULL THEN '' ELSE 'is_active=' || :NEW.is_active || ';' END ||
+            CASE WHEN :NEW.account_locked IS NULL THEN '' ELSE 'account_locked=' || :NEW.account_locked || ';' END ||
+            CASE WHEN :NEW.failed_logins IS NULL THEN '' ELSE 'failed_logins=' || TO_CHAR(:NEW.failed_logins) || ';' END ||
+            lib_audit.new_date('last_login_at', :OLD.last_login_at, :NEW.last_login_at) ||
+            lib_audit.new_date('locked_at', :OLD.locked_at, :NEW.locked_at) ||
+            lib_audit.new_date('locked_until', :OLD.locked_until, :NEW.locked_until) ||
+            CASE WHEN :NEW.lockouts IS NULL THEN '' ELSE 'lockouts=' || TO_CHAR(:NEW.lockouts) || ';' END ||
+            CASE WHEN :NEW.home_branch_id IS NULL THEN '' ELSE 'home_branch_id=' || TO_CHAR(:NEW.home_branch_id) || ';' END ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ELSE
         lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('username', :OLD.username, :NEW.username) ||
             lib_audit.new_secret('password_hash', :OLD.password_hash, :NEW.password_hash) ||
@@ -71,7 +85,11 @@ BEGIN
             lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_txt('description', :OLD.description, :NEW.description) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.role_id IS NULL THEN '' ELSE 'role_id=' || TO_CHAR(:NEW.role_id) || ';' END ||
+            CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.name IS NULL THEN '' ELSE 'name=' || :NEW.name || ';' END ||
+            CASE WHEN :NEW.description IS NULL THEN '' ELSE 'description=' || :NEW.description || ';' END ELSE
         lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
@@ -96,7 +114,11 @@ BEGIN
             lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.old_txt('needs_approval', :OLD.needs_approval, :NEW.needs_approval) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.permission_id IS NULL THEN '' ELSE 'permission_id=' || TO_CHAR(:NEW.permission_id) || ';' END ||
+            CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.description IS NULL THEN '' ELSE 'description=' || :NEW.description || ';' END ||
+            CASE WHEN :NEW.needs_approval IS NULL THEN '' ELSE 'needs_approval=' || :NEW.needs_approval || ';' END ELSE
         lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
@@ -123,7 +145,11 @@ BEGIN
             lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.old_date('granted_at', :OLD.granted_at, :NEW.granted_at) ||
             lib_audit.old_num('granted_by', :OLD.granted_by, :NEW.granted_by) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.user_id IS NULL THEN '' ELSE 'user_id=' || TO_CHAR(:NEW.user_id) || ';' END ||
+            CASE WHEN :NEW.role_id IS NULL THEN '' ELSE 'role_id=' || TO_CHAR(:NEW.role_id) || ';' END ||
+            lib_audit.new_date('granted_at', :OLD.granted_at, :NEW.granted_at) ||
+            CASE WHEN :NEW.granted_by IS NULL THEN '' ELSE 'granted_by=' || TO_CHAR(:NEW.granted_by) || ';' END ELSE
         lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.new_date('granted_at', :OLD.granted_at, :NEW.granted_at) ||
@@ -149,7 +175,10 @@ BEGIN
         lib_audit.old_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.old_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.old_txt('branch_only', :OLD.branch_only, :NEW.branch_only) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.role_id IS NULL THEN '' ELSE 'role_id=' || TO_CHAR(:NEW.role_id) || ';' END ||
+            CASE WHEN :NEW.permission_id IS NULL THEN '' ELSE 'permission_id=' || TO_CHAR(:NEW.permission_id) || ';' END ||
+            CASE WHEN :NEW.branch_only IS NULL THEN '' ELSE 'branch_only=' || :NEW.branch_only || ';' END ELSE
         lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
             lib_audit.new_num('permission_id', :OLD.permission_id, :NEW.permission_id) ||
             lib_audit.new_txt('branch_only', :OLD.branch_only, :NEW.branch_only) END) IS NULL THEN
@@ -178,7 +207,15 @@ BEGIN
             lib_audit.old_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
             lib_audit.old_num('decided_by', :OLD.decided_by, :NEW.decided_by) ||
             lib_audit.old_date('decided_at', :OLD.decided_at, :NEW.decided_at) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.request_id IS NULL THEN '' ELSE 'request_id=' || TO_CHAR(:NEW.request_id) || ';' END ||
+            CASE WHEN :NEW.user_id IS NULL THEN '' ELSE 'user_id=' || TO_CHAR(:NEW.user_id) || ';' END ||
+            CASE WHEN :NEW.role_id IS NULL THEN '' ELSE 'role_id=' || TO_CHAR(:NEW.role_id) || ';' END ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            CASE WHEN :NEW.requested_by IS NULL THEN '' ELSE 'requested_by=' || TO_CHAR(:NEW.requested_by) || ';' END ||
+            lib_audit.new_date('requested_at', :OLD.requested_at, :NEW.requested_at) ||
+            CASE WHEN :NEW.decided_by IS NULL THEN '' ELSE 'decided_by=' || TO_CHAR(:NEW.decided_by) || ';' END ||
+            lib_audit.new_date('decided_at', :OLD.decided_at, :NEW.decided_at) ELSE
         lib_audit.new_num('request_id', :OLD.request_id, :NEW.request_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_num('role_id', :OLD.role_id, :NEW.role_id) ||
@@ -210,7 +247,14 @@ BEGIN
             lib_audit.old_txt('phone', :OLD.phone, :NEW.phone) ||
             lib_audit.old_txt('email', :OLD.email, :NEW.email) ||
             lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.branch_id IS NULL THEN '' ELSE 'branch_id=' || TO_CHAR(:NEW.branch_id) || ';' END ||
+            CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.name IS NULL THEN '' ELSE 'name=' || :NEW.name || ';' END ||
+            CASE WHEN :NEW.address IS NULL THEN '' ELSE 'address=' || :NEW.address || ';' END ||
+            CASE WHEN :NEW.phone IS NULL THEN '' ELSE 'phone=' || :NEW.phone || ';' END ||
+            CASE WHEN :NEW.email IS NULL THEN '' ELSE 'email=' || :NEW.email || ';' END ||
+            CASE WHEN :NEW.is_active IS NULL THEN '' ELSE 'is_active=' || :NEW.is_active || ';' END ELSE
         lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
@@ -238,7 +282,11 @@ BEGIN
             lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.old_date('closed_on', :OLD.closed_on, :NEW.closed_on) ||
             lib_audit.old_txt('reason', :OLD.reason, :NEW.reason) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.closed_day_id IS NULL THEN '' ELSE 'closed_day_id=' || TO_CHAR(:NEW.closed_day_id) || ';' END ||
+            CASE WHEN :NEW.branch_id IS NULL THEN '' ELSE 'branch_id=' || TO_CHAR(:NEW.branch_id) || ';' END ||
+            lib_audit.new_date('closed_on', :OLD.closed_on, :NEW.closed_on) ||
+            CASE WHEN :NEW.reason IS NULL THEN '' ELSE 'reason=' || :NEW.reason || ';' END ELSE
         lib_audit.new_num('closed_day_id', :OLD.closed_day_id, :NEW.closed_day_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_date('closed_on', :OLD.closed_on, :NEW.closed_on) ||
@@ -263,7 +311,11 @@ BEGIN
             lib_audit.old_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.old_num('iso_weekday', :OLD.iso_weekday, :NEW.iso_weekday) ||
             lib_audit.old_txt('reason', :OLD.reason, :NEW.reason) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.closed_weekday_id IS NULL THEN '' ELSE 'closed_weekday_id=' || TO_CHAR(:NEW.closed_weekday_id) || ';' END ||
+            CASE WHEN :NEW.branch_id IS NULL THEN '' ELSE 'branch_id=' || TO_CHAR(:NEW.branch_id) || ';' END ||
+            CASE WHEN :NEW.iso_weekday IS NULL THEN '' ELSE 'iso_weekday=' || TO_CHAR(:NEW.iso_weekday) || ';' END ||
+            CASE WHEN :NEW.reason IS NULL THEN '' ELSE 'reason=' || :NEW.reason || ';' END ELSE
         lib_audit.new_num('closed_weekday_id', :OLD.closed_weekday_id, :NEW.closed_weekday_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_num('iso_weekday', :OLD.iso_weekday, :NEW.iso_weekday) ||
@@ -302,7 +354,25 @@ BEGIN
             lib_audit.old_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
             lib_audit.old_txt('email_undeliverable_reason', :OLD.email_undeliverable_reason, :NEW.email_undeliverable_reason) ||
             lib_audit.old_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            CASE WHEN :NEW.user_id IS NULL THEN '' ELSE 'user_id=' || TO_CHAR(:NEW.user_id) || ';' END ||
+            CASE WHEN :NEW.card_number IS NULL THEN '' ELSE 'card_number=' || :NEW.card_number || ';' END ||
+            CASE WHEN :NEW.first_name IS NULL THEN '' ELSE 'first_name=' || :NEW.first_name || ';' END ||
+            CASE WHEN :NEW.last_name IS NULL THEN '' ELSE 'last_name=' || :NEW.last_name || ';' END ||
+            CASE WHEN :NEW.email IS NULL THEN '' ELSE 'email=' || :NEW.email || ';' END ||
+            CASE WHEN :NEW.phone IS NULL THEN '' ELSE 'phone=' || :NEW.phone || ';' END ||
+            CASE WHEN :NEW.address IS NULL THEN '' ELSE 'address=' || :NEW.address || ';' END ||
+            CASE WHEN :NEW.category IS NULL THEN '' ELSE 'category=' || :NEW.category || ';' END ||
+            CASE WHEN :NEW.home_branch_id IS NULL THEN '' ELSE 'home_branch_id=' || TO_CHAR(:NEW.home_branch_id) || ';' END ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            CASE WHEN :NEW.status_reason IS NULL THEN '' ELSE 'status_reason=' || :NEW.status_reason || ';' END ||
+            lib_audit.new_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
+            lib_audit.new_date('registered_at', :OLD.registered_at, :NEW.registered_at) ||
+            lib_audit.new_date('expires_on', :OLD.expires_on, :NEW.expires_on) ||
+            lib_audit.new_date('email_undeliverable_at', :OLD.email_undeliverable_at, :NEW.email_undeliverable_at) ||
+            CASE WHEN :NEW.email_undeliverable_reason IS NULL THEN '' ELSE 'email_undeliverable_reason=' || :NEW.email_undeliverable_reason || ';' END ||
+            lib_audit.new_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) ELSE
         lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_txt('card_number', :OLD.card_number, :NEW.card_number) ||
@@ -340,7 +410,10 @@ BEGIN
         lib_audit.old_num('genre_id', :OLD.genre_id, :NEW.genre_id) ||
             lib_audit.old_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.old_num('parent_genre_id', :OLD.parent_genre_id, :NEW.parent_genre_id) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.genre_id IS NULL THEN '' ELSE 'genre_id=' || TO_CHAR(:NEW.genre_id) || ';' END ||
+            CASE WHEN :NEW.name IS NULL THEN '' ELSE 'name=' || :NEW.name || ';' END ||
+            CASE WHEN :NEW.parent_genre_id IS NULL THEN '' ELSE 'parent_genre_id=' || TO_CHAR(:NEW.parent_genre_id) || ';' END ELSE
         lib_audit.new_num('genre_id', :OLD.genre_id, :NEW.genre_id) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_num('parent_genre_id', :OLD.parent_genre_id, :NEW.parent_genre_id) END) IS NULL THEN
@@ -365,7 +438,12 @@ BEGIN
             lib_audit.old_txt('sort_name', :OLD.sort_name, :NEW.sort_name) ||
             lib_audit.old_num('birth_year', :OLD.birth_year, :NEW.birth_year) ||
             lib_audit.old_num('death_year', :OLD.death_year, :NEW.death_year) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.author_id IS NULL THEN '' ELSE 'author_id=' || TO_CHAR(:NEW.author_id) || ';' END ||
+            CASE WHEN :NEW.full_name IS NULL THEN '' ELSE 'full_name=' || :NEW.full_name || ';' END ||
+            CASE WHEN :NEW.sort_name IS NULL THEN '' ELSE 'sort_name=' || :NEW.sort_name || ';' END ||
+            CASE WHEN :NEW.birth_year IS NULL THEN '' ELSE 'birth_year=' || TO_CHAR(:NEW.birth_year) || ';' END ||
+            CASE WHEN :NEW.death_year IS NULL THEN '' ELSE 'death_year=' || TO_CHAR(:NEW.death_year) || ';' END ELSE
         lib_audit.new_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.new_txt('full_name', :OLD.full_name, :NEW.full_name) ||
             lib_audit.new_txt('sort_name', :OLD.sort_name, :NEW.sort_name) ||
@@ -403,7 +481,23 @@ BEGIN
             lib_audit.old_txt('is_hidden', :OLD.is_hidden, :NEW.is_hidden) ||
             lib_audit.old_txt('edition', :OLD.edition, :NEW.edition) ||
             lib_audit.old_txt('extent', :OLD.extent, :NEW.extent) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.material_id IS NULL THEN '' ELSE 'material_id=' || TO_CHAR(:NEW.material_id) || ';' END ||
+            CASE WHEN :NEW.title IS NULL THEN '' ELSE 'title=' || :NEW.title || ';' END ||
+            CASE WHEN :NEW.subtitle IS NULL THEN '' ELSE 'subtitle=' || :NEW.subtitle || ';' END ||
+            CASE WHEN :NEW.isbn IS NULL THEN '' ELSE 'isbn=' || :NEW.isbn || ';' END ||
+            CASE WHEN :NEW.material_type IS NULL THEN '' ELSE 'material_type=' || :NEW.material_type || ';' END ||
+            CASE WHEN :NEW.genre_id IS NULL THEN '' ELSE 'genre_id=' || TO_CHAR(:NEW.genre_id) || ';' END ||
+            CASE WHEN :NEW.publisher IS NULL THEN '' ELSE 'publisher=' || :NEW.publisher || ';' END ||
+            CASE WHEN :NEW.publication_year IS NULL THEN '' ELSE 'publication_year=' || TO_CHAR(:NEW.publication_year) || ';' END ||
+            CASE WHEN :NEW.language_code IS NULL THEN '' ELSE 'language_code=' || :NEW.language_code || ';' END ||
+            CASE WHEN :NEW.description IS NULL THEN '' ELSE 'description=' || :NEW.description || ';' END ||
+            lib_audit.new_money('replacement_cost', :OLD.replacement_cost, :NEW.replacement_cost) ||
+            CASE WHEN :NEW.cover_image IS NULL THEN '' ELSE 'cover_image=' || :NEW.cover_image || ';' END ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            CASE WHEN :NEW.is_hidden IS NULL THEN '' ELSE 'is_hidden=' || :NEW.is_hidden || ';' END ||
+            CASE WHEN :NEW.edition IS NULL THEN '' ELSE 'edition=' || :NEW.edition || ';' END ||
+            CASE WHEN :NEW.extent IS NULL THEN '' ELSE 'extent=' || :NEW.extent || ';' END ELSE
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_txt('title', :OLD.title, :NEW.title) ||
             lib_audit.new_txt('subtitle', :OLD.subtitle, :NEW.subtitle) ||
@@ -442,7 +536,11 @@ BEGIN
             lib_audit.old_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.old_num('author_order', :OLD.author_order, :NEW.author_order) ||
             lib_audit.old_txt('author_role', :OLD.author_role, :NEW.author_role) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.material_id IS NULL THEN '' ELSE 'material_id=' || TO_CHAR(:NEW.material_id) || ';' END ||
+            CASE WHEN :NEW.author_id IS NULL THEN '' ELSE 'author_id=' || TO_CHAR(:NEW.author_id) || ';' END ||
+            CASE WHEN :NEW.author_order IS NULL THEN '' ELSE 'author_order=' || TO_CHAR(:NEW.author_order) || ';' END ||
+            CASE WHEN :NEW.author_role IS NULL THEN '' ELSE 'author_role=' || :NEW.author_role || ';' END ELSE
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('author_id', :OLD.author_id, :NEW.author_id) ||
             lib_audit.new_num('author_order', :OLD.author_order, :NEW.author_order) ||
@@ -475,7 +573,19 @@ BEGIN
             lib_audit.old_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
             lib_audit.old_txt('call_number', :OLD.call_number, :NEW.call_number) ||
             lib_audit.old_txt('call_number_sort', :OLD.call_number_sort, :NEW.call_number_sort) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.copy_id IS NULL THEN '' ELSE 'copy_id=' || TO_CHAR(:NEW.copy_id) || ';' END ||
+            CASE WHEN :NEW.material_id IS NULL THEN '' ELSE 'material_id=' || TO_CHAR(:NEW.material_id) || ';' END ||
+            CASE WHEN :NEW.branch_id IS NULL THEN '' ELSE 'branch_id=' || TO_CHAR(:NEW.branch_id) || ';' END ||
+            CASE WHEN :NEW.barcode IS NULL THEN '' ELSE 'barcode=' || :NEW.barcode || ';' END ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            CASE WHEN :NEW.shelf_location IS NULL THEN '' ELSE 'shelf_location=' || :NEW.shelf_location || ';' END ||
+            CASE WHEN :NEW.condition_note IS NULL THEN '' ELSE 'condition_note=' || :NEW.condition_note || ';' END ||
+            lib_audit.new_money('price', :OLD.price, :NEW.price) ||
+            lib_audit.new_date('acquired_on', :OLD.acquired_on, :NEW.acquired_on) ||
+            lib_audit.new_date('status_changed_at', :OLD.status_changed_at, :NEW.status_changed_at) ||
+            CASE WHEN :NEW.call_number IS NULL THEN '' ELSE 'call_number=' || :NEW.call_number || ';' END ||
+            CASE WHEN :NEW.call_number_sort IS NULL THEN '' ELSE 'call_number_sort=' || :NEW.call_number_sort || ';' END ELSE
         lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
@@ -510,7 +620,13 @@ BEGIN
             lib_audit.old_txt('id_value', :OLD.id_value, :NEW.id_value) ||
             lib_audit.old_txt('id_source', :OLD.id_source, :NEW.id_source) ||
             lib_audit.old_txt('qualifier', :OLD.qualifier, :NEW.qualifier) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.identifier_id IS NULL THEN '' ELSE 'identifier_id=' || TO_CHAR(:NEW.identifier_id) || ';' END ||
+            CASE WHEN :NEW.material_id IS NULL THEN '' ELSE 'material_id=' || TO_CHAR(:NEW.material_id) || ';' END ||
+            CASE WHEN :NEW.id_type IS NULL THEN '' ELSE 'id_type=' || :NEW.id_type || ';' END ||
+            CASE WHEN :NEW.id_value IS NULL THEN '' ELSE 'id_value=' || :NEW.id_value || ';' END ||
+            CASE WHEN :NEW.id_source IS NULL THEN '' ELSE 'id_source=' || :NEW.id_source || ';' END ||
+            CASE WHEN :NEW.qualifier IS NULL THEN '' ELSE 'qualifier=' || :NEW.qualifier || ';' END ELSE
         lib_audit.new_num('identifier_id', :OLD.identifier_id, :NEW.identifier_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_txt('id_type', :OLD.id_type, :NEW.id_type) ||
@@ -539,7 +655,11 @@ BEGIN
             lib_audit.old_num('heading_order', :OLD.heading_order, :NEW.heading_order) ||
             lib_audit.old_txt('heading', :OLD.heading, :NEW.heading) ||
             lib_audit.old_txt('thesaurus', :OLD.thesaurus, :NEW.thesaurus) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.material_id IS NULL THEN '' ELSE 'material_id=' || TO_CHAR(:NEW.material_id) || ';' END ||
+            CASE WHEN :NEW.heading_order IS NULL THEN '' ELSE 'heading_order=' || TO_CHAR(:NEW.heading_order) || ';' END ||
+            CASE WHEN :NEW.heading IS NULL THEN '' ELSE 'heading=' || :NEW.heading || ';' END ||
+            CASE WHEN :NEW.thesaurus IS NULL THEN '' ELSE 'thesaurus=' || :NEW.thesaurus || ';' END ELSE
         lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
             lib_audit.new_num('heading_order', :OLD.heading_order, :NEW.heading_order) ||
             lib_audit.new_txt('heading', :OLD.heading, :NEW.heading) ||
@@ -579,7 +699,24 @@ BEGIN
             lib_audit.old_num('rejected_count', :OLD.rejected_count, :NEW.rejected_count) ||
             lib_audit.old_num('copies_added', :OLD.copies_added, :NEW.copies_added) ||
             lib_audit.old_txt('message', :OLD.message, :NEW.message) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.import_id IS NULL THEN '' ELSE 'import_id=' || TO_CHAR(:NEW.import_id) || ';' END ||
+            CASE WHEN :NEW.import_kind IS NULL THEN '' ELSE 'import_kind=' || :NEW.import_kind || ';' END ||
+            CASE WHEN :NEW.file_name IS NULL THEN '' ELSE 'file_name=' || :NEW.file_name || ';' END ||
+            CASE WHEN :NEW.file_bytes IS NULL THEN '' ELSE 'file_bytes=' || TO_CHAR(:NEW.file_bytes) || ';' END ||
+            CASE WHEN :NEW.dry_run IS NULL THEN '' ELSE 'dry_run=' || :NEW.dry_run || ';' END ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            CASE WHEN :NEW.confirms_import_id IS NULL THEN '' ELSE 'confirms_import_id=' || TO_CHAR(:NEW.confirms_import_id) || ';' END ||
+            CASE WHEN :NEW.created_by IS NULL THEN '' ELSE 'created_by=' || TO_CHAR(:NEW.created_by) || ';' END ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.new_date('started_at', :OLD.started_at, :NEW.started_at) ||
+            lib_audit.new_date('finished_at', :OLD.finished_at, :NEW.finished_at) ||
+            CASE WHEN :NEW.records_read IS NULL THEN '' ELSE 'records_read=' || TO_CHAR(:NEW.records_read) || ';' END ||
+            CASE WHEN :NEW.created_count IS NULL THEN '' ELSE 'created_count=' || TO_CHAR(:NEW.created_count) || ';' END ||
+            CASE WHEN :NEW.matched_count IS NULL THEN '' ELSE 'matched_count=' || TO_CHAR(:NEW.matched_count) || ';' END ||
+            CASE WHEN :NEW.rejected_count IS NULL THEN '' ELSE 'rejected_count=' || TO_CHAR(:NEW.rejected_count) || ';' END ||
+            CASE WHEN :NEW.copies_added IS NULL THEN '' ELSE 'copies_added=' || TO_CHAR(:NEW.copies_added) || ';' END ||
+            CASE WHEN :NEW.message IS NULL THEN '' ELSE 'message=' || :NEW.message || ';' END ELSE
         lib_audit.new_num('import_id', :OLD.import_id, :NEW.import_id) ||
             lib_audit.new_txt('import_kind', :OLD.import_kind, :NEW.import_kind) ||
             lib_audit.new_txt('file_name', :OLD.file_name, :NEW.file_name) ||
@@ -637,7 +774,31 @@ BEGIN
             lib_audit.old_num('max_overdue_loans', :OLD.max_overdue_loans, :NEW.max_overdue_loans) ||
             lib_audit.old_money('damage_fee', :OLD.damage_fee, :NEW.damage_fee) ||
             lib_audit.old_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.policy_id IS NULL THEN '' ELSE 'policy_id=' || TO_CHAR(:NEW.policy_id) || ';' END ||
+            CASE WHEN :NEW.branch_id IS NULL THEN '' ELSE 'branch_id=' || TO_CHAR(:NEW.branch_id) || ';' END ||
+            CASE WHEN :NEW.patron_category IS NULL THEN '' ELSE 'patron_category=' || :NEW.patron_category || ';' END ||
+            CASE WHEN :NEW.material_type IS NULL THEN '' ELSE 'material_type=' || :NEW.material_type || ';' END ||
+            CASE WHEN :NEW.loan_days IS NULL THEN '' ELSE 'loan_days=' || TO_CHAR(:NEW.loan_days) || ';' END ||
+            CASE WHEN :NEW.max_renewals IS NULL THEN '' ELSE 'max_renewals=' || TO_CHAR(:NEW.max_renewals) || ';' END ||
+            CASE WHEN :NEW.renew_from_due IS NULL THEN '' ELSE 'renew_from_due=' || :NEW.renew_from_due || ';' END ||
+            CASE WHEN :NEW.loan_limit IS NULL THEN '' ELSE 'loan_limit=' || TO_CHAR(:NEW.loan_limit) || ';' END ||
+            CASE WHEN :NEW.hold_limit IS NULL THEN '' ELSE 'hold_limit=' || TO_CHAR(:NEW.hold_limit) || ';' END ||
+            lib_audit.new_money('daily_fine', :OLD.daily_fine, :NEW.daily_fine) ||
+            CASE WHEN :NEW.grace_days IS NULL THEN '' ELSE 'grace_days=' || TO_CHAR(:NEW.grace_days) || ';' END ||
+            lib_audit.new_money('max_fine', :OLD.max_fine, :NEW.max_fine) ||
+            lib_audit.new_money('fine_block_threshold', :OLD.fine_block_threshold, :NEW.fine_block_threshold) ||
+            CASE WHEN :NEW.hold_pickup_days IS NULL THEN '' ELSE 'hold_pickup_days=' || TO_CHAR(:NEW.hold_pickup_days) || ';' END ||
+            CASE WHEN :NEW.holdable IS NULL THEN '' ELSE 'holdable=' || :NEW.holdable || ';' END ||
+            CASE WHEN :NEW.lost_after_days IS NULL THEN '' ELSE 'lost_after_days=' || TO_CHAR(:NEW.lost_after_days) || ';' END ||
+            CASE WHEN :NEW.lost_refund IS NULL THEN '' ELSE 'lost_refund=' || :NEW.lost_refund || ';' END ||
+            CASE WHEN :NEW.cap_fine_to_price IS NULL THEN '' ELSE 'cap_fine_to_price=' || :NEW.cap_fine_to_price || ';' END ||
+            CASE WHEN :NEW.suspension_days_per_day IS NULL THEN '' ELSE 'suspension_days_per_day=' || TO_CHAR(:NEW.suspension_days_per_day) || ';' END ||
+            CASE WHEN :NEW.max_suspension_days IS NULL THEN '' ELSE 'max_suspension_days=' || TO_CHAR(:NEW.max_suspension_days) || ';' END ||
+            CASE WHEN :NEW.no_renewal_before_days IS NULL THEN '' ELSE 'no_renewal_before_days=' || TO_CHAR(:NEW.no_renewal_before_days) || ';' END ||
+            CASE WHEN :NEW.max_overdue_loans IS NULL THEN '' ELSE 'max_overdue_loans=' || TO_CHAR(:NEW.max_overdue_loans) || ';' END ||
+            lib_audit.new_money('damage_fee', :OLD.damage_fee, :NEW.damage_fee) ||
+            lib_audit.new_money('damage_fee_share', :OLD.damage_fee_share, :NEW.damage_fee_share) ELSE
         lib_audit.new_num('policy_id', :OLD.policy_id, :NEW.policy_id) ||
             lib_audit.new_num('branch_id', :OLD.branch_id, :NEW.branch_id) ||
             lib_audit.new_txt('patron_category', :OLD.patron_category, :NEW.patron_category) ||
@@ -686,7 +847,15 @@ BEGIN
             lib_audit.old_num('inspected_by', :OLD.inspected_by, :NEW.inspected_by) ||
             lib_audit.old_date('inspected_at', :OLD.inspected_at, :NEW.inspected_at) ||
             lib_audit.old_num('fine_id', :OLD.fine_id, :NEW.fine_id) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.inspection_id IS NULL THEN '' ELSE 'inspection_id=' || TO_CHAR(:NEW.inspection_id) || ';' END ||
+            CASE WHEN :NEW.copy_id IS NULL THEN '' ELSE 'copy_id=' || TO_CHAR(:NEW.copy_id) || ';' END ||
+            CASE WHEN :NEW.loan_id IS NULL THEN '' ELSE 'loan_id=' || TO_CHAR(:NEW.loan_id) || ';' END ||
+            CASE WHEN :NEW.grade IS NULL THEN '' ELSE 'grade=' || :NEW.grade || ';' END ||
+            CASE WHEN :NEW.note IS NULL THEN '' ELSE 'note=' || :NEW.note || ';' END ||
+            CASE WHEN :NEW.inspected_by IS NULL THEN '' ELSE 'inspected_by=' || TO_CHAR(:NEW.inspected_by) || ';' END ||
+            lib_audit.new_date('inspected_at', :OLD.inspected_at, :NEW.inspected_at) ||
+            CASE WHEN :NEW.fine_id IS NULL THEN '' ELSE 'fine_id=' || TO_CHAR(:NEW.fine_id) || ';' END ELSE
         lib_audit.new_num('inspection_id', :OLD.inspection_id, :NEW.inspection_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
@@ -728,7 +897,24 @@ BEGIN
             lib_audit.old_txt('return_condition', :OLD.return_condition, :NEW.return_condition) ||
             lib_audit.old_txt('overridden', :OLD.overridden, :NEW.overridden) ||
             lib_audit.old_date('lost_at', :OLD.lost_at, :NEW.lost_at) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.loan_id IS NULL THEN '' ELSE 'loan_id=' || TO_CHAR(:NEW.loan_id) || ';' END ||
+            CASE WHEN :NEW.copy_id IS NULL THEN '' ELSE 'copy_id=' || TO_CHAR(:NEW.copy_id) || ';' END ||
+            CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            CASE WHEN :NEW.branch_id IS NULL THEN '' ELSE 'branch_id=' || TO_CHAR(:NEW.branch_id) || ';' END ||
+            CASE WHEN :NEW.policy_id IS NULL THEN '' ELSE 'policy_id=' || TO_CHAR(:NEW.policy_id) || ';' END ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            lib_audit.new_date('checkout_at', :OLD.checkout_at, :NEW.checkout_at) ||
+            lib_audit.new_date('due_at', :OLD.due_at, :NEW.due_at) ||
+            lib_audit.new_date('returned_at', :OLD.returned_at, :NEW.returned_at) ||
+            CASE WHEN :NEW.return_branch_id IS NULL THEN '' ELSE 'return_branch_id=' || TO_CHAR(:NEW.return_branch_id) || ';' END ||
+            CASE WHEN :NEW.renewals IS NULL THEN '' ELSE 'renewals=' || TO_CHAR(:NEW.renewals) || ';' END ||
+            lib_audit.new_date('last_renewed_at', :OLD.last_renewed_at, :NEW.last_renewed_at) ||
+            CASE WHEN :NEW.checkout_by IS NULL THEN '' ELSE 'checkout_by=' || TO_CHAR(:NEW.checkout_by) || ';' END ||
+            CASE WHEN :NEW.return_by IS NULL THEN '' ELSE 'return_by=' || TO_CHAR(:NEW.return_by) || ';' END ||
+            CASE WHEN :NEW.return_condition IS NULL THEN '' ELSE 'return_condition=' || :NEW.return_condition || ';' END ||
+            CASE WHEN :NEW.overridden IS NULL THEN '' ELSE 'overridden=' || :NEW.overridden || ';' END ||
+            lib_audit.new_date('lost_at', :OLD.lost_at, :NEW.lost_at) ELSE
         lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -775,7 +961,20 @@ BEGIN
             lib_audit.old_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
             lib_audit.old_txt('close_reason', :OLD.close_reason, :NEW.close_reason) ||
             lib_audit.old_num('loan_id', :OLD.loan_id, :NEW.loan_id) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.hold_id IS NULL THEN '' ELSE 'hold_id=' || TO_CHAR(:NEW.hold_id) || ';' END ||
+            CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            CASE WHEN :NEW.material_id IS NULL THEN '' ELSE 'material_id=' || TO_CHAR(:NEW.material_id) || ';' END ||
+            CASE WHEN :NEW.pickup_branch_id IS NULL THEN '' ELSE 'pickup_branch_id=' || TO_CHAR(:NEW.pickup_branch_id) || ';' END ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            lib_audit.new_date('placed_at', :OLD.placed_at, :NEW.placed_at) ||
+            CASE WHEN :NEW.copy_id IS NULL THEN '' ELSE 'copy_id=' || TO_CHAR(:NEW.copy_id) || ';' END ||
+            lib_audit.new_date('ready_at', :OLD.ready_at, :NEW.ready_at) ||
+            lib_audit.new_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
+            lib_audit.new_date('suspended_until', :OLD.suspended_until, :NEW.suspended_until) ||
+            lib_audit.new_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
+            CASE WHEN :NEW.close_reason IS NULL THEN '' ELSE 'close_reason=' || :NEW.close_reason || ';' END ||
+            CASE WHEN :NEW.loan_id IS NULL THEN '' ELSE 'loan_id=' || TO_CHAR(:NEW.loan_id) || ';' END ELSE
         lib_audit.new_num('hold_id', :OLD.hold_id, :NEW.hold_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('material_id', :OLD.material_id, :NEW.material_id) ||
@@ -819,7 +1018,21 @@ BEGIN
             lib_audit.old_date('cancelled_at', :OLD.cancelled_at, :NEW.cancelled_at) ||
             lib_audit.old_num('cancelled_by', :OLD.cancelled_by, :NEW.cancelled_by) ||
             lib_audit.old_txt('cancel_reason', :OLD.cancel_reason, :NEW.cancel_reason) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.transit_id IS NULL THEN '' ELSE 'transit_id=' || TO_CHAR(:NEW.transit_id) || ';' END ||
+            CASE WHEN :NEW.copy_id IS NULL THEN '' ELSE 'copy_id=' || TO_CHAR(:NEW.copy_id) || ';' END ||
+            CASE WHEN :NEW.from_branch_id IS NULL THEN '' ELSE 'from_branch_id=' || TO_CHAR(:NEW.from_branch_id) || ';' END ||
+            CASE WHEN :NEW.to_branch_id IS NULL THEN '' ELSE 'to_branch_id=' || TO_CHAR(:NEW.to_branch_id) || ';' END ||
+            CASE WHEN :NEW.reason IS NULL THEN '' ELSE 'reason=' || :NEW.reason || ';' END ||
+            CASE WHEN :NEW.hold_id IS NULL THEN '' ELSE 'hold_id=' || TO_CHAR(:NEW.hold_id) || ';' END ||
+            lib_audit.new_date('sent_at', :OLD.sent_at, :NEW.sent_at) ||
+            CASE WHEN :NEW.sent_by IS NULL THEN '' ELSE 'sent_by=' || TO_CHAR(:NEW.sent_by) || ';' END ||
+            lib_audit.new_date('received_at', :OLD.received_at, :NEW.received_at) ||
+            CASE WHEN :NEW.received_branch_id IS NULL THEN '' ELSE 'received_branch_id=' || TO_CHAR(:NEW.received_branch_id) || ';' END ||
+            CASE WHEN :NEW.received_by IS NULL THEN '' ELSE 'received_by=' || TO_CHAR(:NEW.received_by) || ';' END ||
+            lib_audit.new_date('cancelled_at', :OLD.cancelled_at, :NEW.cancelled_at) ||
+            CASE WHEN :NEW.cancelled_by IS NULL THEN '' ELSE 'cancelled_by=' || TO_CHAR(:NEW.cancelled_by) || ';' END ||
+            CASE WHEN :NEW.cancel_reason IS NULL THEN '' ELSE 'cancel_reason=' || :NEW.cancel_reason || ';' END ELSE
         lib_audit.new_num('transit_id', :OLD.transit_id, :NEW.transit_id) ||
             lib_audit.new_num('copy_id', :OLD.copy_id, :NEW.copy_id) ||
             lib_audit.new_num('from_branch_id', :OLD.from_branch_id, :NEW.from_branch_id) ||
@@ -863,7 +1076,20 @@ BEGIN
             lib_audit.old_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
             lib_audit.old_num('waived_by', :OLD.waived_by, :NEW.waived_by) ||
             lib_audit.old_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.fine_id IS NULL THEN '' ELSE 'fine_id=' || TO_CHAR(:NEW.fine_id) || ';' END ||
+            CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            CASE WHEN :NEW.loan_id IS NULL THEN '' ELSE 'loan_id=' || TO_CHAR(:NEW.loan_id) || ';' END ||
+            CASE WHEN :NEW.fine_type IS NULL THEN '' ELSE 'fine_type=' || :NEW.fine_type || ';' END ||
+            lib_audit.new_money('amount', :OLD.amount, :NEW.amount) ||
+            lib_audit.new_money('amount_paid', :OLD.amount_paid, :NEW.amount_paid) ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            lib_audit.new_date('assessed_at', :OLD.assessed_at, :NEW.assessed_at) ||
+            lib_audit.new_date('accrued_through', :OLD.accrued_through, :NEW.accrued_through) ||
+            CASE WHEN :NEW.description IS NULL THEN '' ELSE 'description=' || :NEW.description || ';' END ||
+            lib_audit.new_date('closed_at', :OLD.closed_at, :NEW.closed_at) ||
+            CASE WHEN :NEW.waived_by IS NULL THEN '' ELSE 'waived_by=' || TO_CHAR(:NEW.waived_by) || ';' END ||
+            CASE WHEN :NEW.waive_reason IS NULL THEN '' ELSE 'waive_reason=' || :NEW.waive_reason || ';' END ELSE
         lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
@@ -902,7 +1128,16 @@ BEGIN
             lib_audit.old_num('received_by', :OLD.received_by, :NEW.received_by) ||
             lib_audit.old_txt('note', :OLD.note, :NEW.note) ||
             lib_audit.old_txt('refund_method', :OLD.refund_method, :NEW.refund_method) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.payment_id IS NULL THEN '' ELSE 'payment_id=' || TO_CHAR(:NEW.payment_id) || ';' END ||
+            CASE WHEN :NEW.fine_id IS NULL THEN '' ELSE 'fine_id=' || TO_CHAR(:NEW.fine_id) || ';' END ||
+            CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            lib_audit.new_money('amount', :OLD.amount, :NEW.amount) ||
+            CASE WHEN :NEW.method IS NULL THEN '' ELSE 'method=' || :NEW.method || ';' END ||
+            lib_audit.new_date('paid_at', :OLD.paid_at, :NEW.paid_at) ||
+            CASE WHEN :NEW.received_by IS NULL THEN '' ELSE 'received_by=' || TO_CHAR(:NEW.received_by) || ';' END ||
+            CASE WHEN :NEW.note IS NULL THEN '' ELSE 'note=' || :NEW.note || ';' END ||
+            CASE WHEN :NEW.refund_method IS NULL THEN '' ELSE 'refund_method=' || :NEW.refund_method || ';' END ELSE
         lib_audit.new_num('payment_id', :OLD.payment_id, :NEW.payment_id) ||
             lib_audit.new_num('fine_id', :OLD.fine_id, :NEW.fine_id) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -947,7 +1182,26 @@ BEGIN
             lib_audit.old_date('last_attempt_at', :OLD.last_attempt_at, :NEW.last_attempt_at) ||
             lib_audit.old_txt('provider_message_id', :OLD.provider_message_id, :NEW.provider_message_id) ||
             lib_audit.old_txt('possible_duplicate', :OLD.possible_duplicate, :NEW.possible_duplicate) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.notice_id IS NULL THEN '' ELSE 'notice_id=' || TO_CHAR(:NEW.notice_id) || ';' END ||
+            CASE WHEN :NEW.notice_type IS NULL THEN '' ELSE 'notice_type=' || :NEW.notice_type || ';' END ||
+            CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            CASE WHEN :NEW.loan_id IS NULL THEN '' ELSE 'loan_id=' || TO_CHAR(:NEW.loan_id) || ';' END ||
+            CASE WHEN :NEW.hold_id IS NULL THEN '' ELSE 'hold_id=' || TO_CHAR(:NEW.hold_id) || ';' END ||
+            CASE WHEN :NEW.subject_id IS NULL THEN '' ELSE 'subject_id=' || TO_CHAR(:NEW.subject_id) || ';' END ||
+            lib_audit.new_date('notice_day', :OLD.notice_day, :NEW.notice_day) ||
+            CASE WHEN :NEW.run_id IS NULL THEN '' ELSE 'run_id=' || TO_CHAR(:NEW.run_id) || ';' END ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            CASE WHEN :NEW.status IS NULL THEN '' ELSE 'status=' || :NEW.status || ';' END ||
+            lib_audit.new_date('sent_at', :OLD.sent_at, :NEW.sent_at) ||
+            CASE WHEN :NEW.error_text IS NULL THEN '' ELSE 'error_text=' || :NEW.error_text || ';' END ||
+            CASE WHEN :NEW.attempts IS NULL THEN '' ELSE 'attempts=' || TO_CHAR(:NEW.attempts) || ';' END ||
+            lib_audit.new_date('next_attempt_at', :OLD.next_attempt_at, :NEW.next_attempt_at) ||
+            lib_audit.new_date('lease_until', :OLD.lease_until, :NEW.lease_until) ||
+            CASE WHEN :NEW.attempt_id IS NULL THEN '' ELSE 'attempt_id=' || :NEW.attempt_id || ';' END ||
+            lib_audit.new_date('last_attempt_at', :OLD.last_attempt_at, :NEW.last_attempt_at) ||
+            CASE WHEN :NEW.provider_message_id IS NULL THEN '' ELSE 'provider_message_id=' || :NEW.provider_message_id || ';' END ||
+            CASE WHEN :NEW.possible_duplicate IS NULL THEN '' ELSE 'possible_duplicate=' || :NEW.possible_duplicate || ';' END ELSE
         lib_audit.new_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
@@ -990,7 +1244,12 @@ BEGIN
             lib_audit.old_txt('item_type', :OLD.item_type, :NEW.item_type) ||
             lib_audit.old_num('overdue_level', :OLD.overdue_level, :NEW.overdue_level) ||
             lib_audit.old_date('due_at', :OLD.due_at, :NEW.due_at) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.notice_id IS NULL THEN '' ELSE 'notice_id=' || TO_CHAR(:NEW.notice_id) || ';' END ||
+            CASE WHEN :NEW.loan_id IS NULL THEN '' ELSE 'loan_id=' || TO_CHAR(:NEW.loan_id) || ';' END ||
+            CASE WHEN :NEW.item_type IS NULL THEN '' ELSE 'item_type=' || :NEW.item_type || ';' END ||
+            CASE WHEN :NEW.overdue_level IS NULL THEN '' ELSE 'overdue_level=' || TO_CHAR(:NEW.overdue_level) || ';' END ||
+            lib_audit.new_date('due_at', :OLD.due_at, :NEW.due_at) ELSE
         lib_audit.new_num('notice_id', :OLD.notice_id, :NEW.notice_id) ||
             lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id) ||
             lib_audit.new_txt('item_type', :OLD.item_type, :NEW.item_type) ||
@@ -1022,7 +1281,14 @@ BEGIN
             lib_audit.old_txt('body_html', :OLD.body_html, :NEW.body_html) ||
             lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at) ||
             lib_audit.old_num('updated_by', :OLD.updated_by, :NEW.updated_by) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.notice_type IS NULL THEN '' ELSE 'notice_type=' || :NEW.notice_type || ';' END ||
+            CASE WHEN :NEW.language_code IS NULL THEN '' ELSE 'language_code=' || :NEW.language_code || ';' END ||
+            CASE WHEN :NEW.subject IS NULL THEN '' ELSE 'subject=' || :NEW.subject || ';' END ||
+            CASE WHEN :NEW.body_text IS NULL THEN '' ELSE 'body_text=' || :NEW.body_text || ';' END ||
+            CASE WHEN :NEW.body_html IS NULL THEN '' ELSE 'body_html=' || :NEW.body_html || ';' END ||
+            lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at) ||
+            CASE WHEN :NEW.updated_by IS NULL THEN '' ELSE 'updated_by=' || TO_CHAR(:NEW.updated_by) || ';' END ELSE
         lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_txt('language_code', :OLD.language_code, :NEW.language_code) ||
             lib_audit.new_txt('subject', :OLD.subject, :NEW.subject) ||
@@ -1052,7 +1318,11 @@ BEGIN
             lib_audit.old_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.old_txt('enabled', :OLD.enabled, :NEW.enabled) ||
             lib_audit.old_date('updated_at', :OLD.updated_at, :NEW.updated_at) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.patron_id IS NULL THEN '' ELSE 'patron_id=' || TO_CHAR(:NEW.patron_id) || ';' END ||
+            CASE WHEN :NEW.notice_type IS NULL THEN '' ELSE 'notice_type=' || :NEW.notice_type || ';' END ||
+            CASE WHEN :NEW.enabled IS NULL THEN '' ELSE 'enabled=' || :NEW.enabled || ';' END ||
+            lib_audit.new_date('updated_at', :OLD.updated_at, :NEW.updated_at) ELSE
         lib_audit.new_num('patron_id', :OLD.patron_id, :NEW.patron_id) ||
             lib_audit.new_txt('notice_type', :OLD.notice_type, :NEW.notice_type) ||
             lib_audit.new_txt('enabled', :OLD.enabled, :NEW.enabled) ||
@@ -1081,7 +1351,13 @@ BEGIN
             lib_audit.old_txt('value_type', :OLD.value_type, :NEW.value_type) ||
             lib_audit.old_num('min_value', :OLD.min_value, :NEW.min_value) ||
             lib_audit.old_num('max_value', :OLD.max_value, :NEW.max_value) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.name IS NULL THEN '' ELSE 'name=' || :NEW.name || ';' END ||
+            CASE WHEN :NEW.value IS NULL THEN '' ELSE 'value=' || :NEW.value || ';' END ||
+            CASE WHEN :NEW.description IS NULL THEN '' ELSE 'description=' || :NEW.description || ';' END ||
+            CASE WHEN :NEW.value_type IS NULL THEN '' ELSE 'value_type=' || :NEW.value_type || ';' END ||
+            CASE WHEN :NEW.min_value IS NULL THEN '' ELSE 'min_value=' || TO_CHAR(:NEW.min_value) || ';' END ||
+            CASE WHEN :NEW.max_value IS NULL THEN '' ELSE 'max_value=' || TO_CHAR(:NEW.max_value) || ';' END ELSE
         lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_txt('value', :OLD.value, :NEW.value) ||
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
@@ -1109,7 +1385,12 @@ BEGIN
             lib_audit.old_num('http_status', :OLD.http_status, :NEW.http_status) ||
             lib_audit.old_txt('message', :OLD.message, :NEW.message) ||
             lib_audit.old_txt('overridable', :OLD.overridable, :NEW.overridable) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.error_code IS NULL THEN '' ELSE 'error_code=' || TO_CHAR(:NEW.error_code) || ';' END ||
+            CASE WHEN :NEW.name IS NULL THEN '' ELSE 'name=' || :NEW.name || ';' END ||
+            CASE WHEN :NEW.http_status IS NULL THEN '' ELSE 'http_status=' || TO_CHAR(:NEW.http_status) || ';' END ||
+            CASE WHEN :NEW.message IS NULL THEN '' ELSE 'message=' || :NEW.message || ';' END ||
+            CASE WHEN :NEW.overridable IS NULL THEN '' ELSE 'overridable=' || :NEW.overridable || ';' END ELSE
         lib_audit.new_num('error_code', :OLD.error_code, :NEW.error_code) ||
             lib_audit.new_txt('name', :OLD.name, :NEW.name) ||
             lib_audit.new_num('http_status', :OLD.http_status, :NEW.http_status) ||
@@ -1136,7 +1417,10 @@ BEGIN
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) END) IS NULL THEN
@@ -1161,7 +1445,10 @@ BEGIN
         lib_audit.old_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) END) IS NULL THEN
@@ -1187,7 +1474,11 @@ BEGIN
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('refusal', :OLD.refusal, :NEW.refusal) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.refusal IS NULL THEN '' ELSE 'refusal=' || :NEW.refusal || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1217,7 +1508,14 @@ BEGIN
             lib_audit.old_txt('is_hold_trap', :OLD.is_hold_trap, :NEW.is_hold_trap) ||
             lib_audit.old_txt('in_collection', :OLD.in_collection, :NEW.in_collection) ||
             lib_audit.old_txt('checkout_refusal', :OLD.checkout_refusal, :NEW.checkout_refusal) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.is_available IS NULL THEN '' ELSE 'is_available=' || :NEW.is_available || ';' END ||
+            CASE WHEN :NEW.is_hold_trap IS NULL THEN '' ELSE 'is_hold_trap=' || :NEW.is_hold_trap || ';' END ||
+            CASE WHEN :NEW.in_collection IS NULL THEN '' ELSE 'in_collection=' || :NEW.in_collection || ';' END ||
+            CASE WHEN :NEW.checkout_refusal IS NULL THEN '' ELSE 'checkout_refusal=' || :NEW.checkout_refusal || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1247,7 +1545,11 @@ BEGIN
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.is_open IS NULL THEN '' ELSE 'is_open=' || :NEW.is_open || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1274,7 +1576,11 @@ BEGIN
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('is_active', :OLD.is_active, :NEW.is_active) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.is_active IS NULL THEN '' ELSE 'is_active=' || :NEW.is_active || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1301,7 +1607,11 @@ BEGIN
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('staff_charge', :OLD.staff_charge, :NEW.staff_charge) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.staff_charge IS NULL THEN '' ELSE 'staff_charge=' || :NEW.staff_charge || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1328,7 +1638,11 @@ BEGIN
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('is_open', :OLD.is_open, :NEW.is_open) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.is_open IS NULL THEN '' ELSE 'is_open=' || :NEW.is_open || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1355,7 +1669,11 @@ BEGIN
             lib_audit.old_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('is_tender', :OLD.is_tender, :NEW.is_tender) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.is_tender IS NULL THEN '' ELSE 'is_tender=' || :NEW.is_tender || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1383,7 +1701,12 @@ BEGIN
             lib_audit.old_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
             lib_audit.old_txt('sends_to_repair', :OLD.sends_to_repair, :NEW.sends_to_repair) ||
             lib_audit.old_txt('charges_damage', :OLD.charges_damage, :NEW.charges_damage) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.code IS NULL THEN '' ELSE 'code=' || :NEW.code || ';' END ||
+            CASE WHEN :NEW.label IS NULL THEN '' ELSE 'label=' || :NEW.label || ';' END ||
+            CASE WHEN :NEW.sort_order IS NULL THEN '' ELSE 'sort_order=' || TO_CHAR(:NEW.sort_order) || ';' END ||
+            CASE WHEN :NEW.sends_to_repair IS NULL THEN '' ELSE 'sends_to_repair=' || :NEW.sends_to_repair || ';' END ||
+            CASE WHEN :NEW.charges_damage IS NULL THEN '' ELSE 'charges_damage=' || :NEW.charges_damage || ';' END ELSE
         lib_audit.new_txt('code', :OLD.code, :NEW.code) ||
             lib_audit.new_txt('label', :OLD.label, :NEW.label) ||
             lib_audit.new_num('sort_order', :OLD.sort_order, :NEW.sort_order) ||
@@ -1412,7 +1735,12 @@ BEGIN
             lib_audit.old_txt('procedure_name', :OLD.procedure_name, :NEW.procedure_name) ||
             lib_audit.old_num('run_hour', :OLD.run_hour, :NEW.run_hour) ||
             lib_audit.old_num('run_minute', :OLD.run_minute, :NEW.run_minute) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.job_name IS NULL THEN '' ELSE 'job_name=' || :NEW.job_name || ';' END ||
+            CASE WHEN :NEW.description IS NULL THEN '' ELSE 'description=' || :NEW.description || ';' END ||
+            CASE WHEN :NEW.procedure_name IS NULL THEN '' ELSE 'procedure_name=' || :NEW.procedure_name || ';' END ||
+            CASE WHEN :NEW.run_hour IS NULL THEN '' ELSE 'run_hour=' || TO_CHAR(:NEW.run_hour) || ';' END ||
+            CASE WHEN :NEW.run_minute IS NULL THEN '' ELSE 'run_minute=' || TO_CHAR(:NEW.run_minute) || ';' END ELSE
         lib_audit.new_txt('job_name', :OLD.job_name, :NEW.job_name) ||
             lib_audit.new_txt('description', :OLD.description, :NEW.description) ||
             lib_audit.new_txt('procedure_name', :OLD.procedure_name, :NEW.procedure_name) ||
@@ -1448,7 +1776,17 @@ BEGIN
             lib_audit.old_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
             lib_audit.old_date('revoked_at', :OLD.revoked_at, :NEW.revoked_at) ||
             lib_audit.old_txt('revoked_reason', :OLD.revoked_reason, :NEW.revoked_reason) END,
-        CASE WHEN DELETING THEN NULL ELSE
+        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN
+        CASE WHEN :NEW.session_id IS NULL THEN '' ELSE 'session_id=' || TO_CHAR(:NEW.session_id) || ';' END ||
+            CASE WHEN :NEW.user_id IS NULL THEN '' ELSE 'user_id=' || TO_CHAR(:NEW.user_id) || ';' END ||
+            lib_audit.new_secret('key_hash', :OLD.key_hash, :NEW.key_hash) ||
+            CASE WHEN :NEW.kind IS NULL THEN '' ELSE 'kind=' || :NEW.kind || ';' END ||
+            CASE WHEN :NEW.client_addr IS NULL THEN '' ELSE 'client_addr=' || :NEW.client_addr || ';' END ||
+            lib_audit.new_date('created_at', :OLD.created_at, :NEW.created_at) ||
+            lib_audit.new_date('last_seen_at', :OLD.last_seen_at, :NEW.last_seen_at) ||
+            lib_audit.new_date('expires_at', :OLD.expires_at, :NEW.expires_at) ||
+            lib_audit.new_date('revoked_at', :OLD.revoked_at, :NEW.revoked_at) ||
+            CASE WHEN :NEW.revoked_reason IS NULL THEN '' ELSE 'revoked_reason=' || :NEW.revoked_reason || ';' END ELSE
         lib_audit.new_num('session_id', :OLD.session_id, :NEW.session_id) ||
             lib_audit.new_num('user_id', :OLD.user_id, :NEW.user_id) ||
             lib_audit.new_secret('key_hash', :OLD.key_hash, :NEW.key_hash) ||

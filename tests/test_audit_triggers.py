@@ -148,6 +148,18 @@ def test_a_hand_edit_that_drops_a_column_or_changes_its_helper_is_found(ddl, com
     assert at.problems(tables, swapped) == ["patrons.status: not written by lib_audit.old_txt in patrons_audit_trg"]
 
 
+def test_an_inserted_rows_value_dropped_or_taken_from_another_column_is_found(ddl, committed):
+    tables = at.schema(ddl)
+    dropped = committed.replace("CASE WHEN :NEW.subtitle IS NULL THEN '' ELSE 'subtitle=' || :NEW.subtitle || ';' END ||",
+                                "", 1)
+    assert dropped != committed
+    assert at.problems(tables, dropped) == ["materials.subtitle: an inserted row's value is not written in "
+                                            "materials_audit_trg"]
+    swapped = committed.replace("'isbn=' || :NEW.isbn", "'isbn=' || :NEW.title", 1)
+    assert swapped != committed
+    assert at.problems(tables, swapped) == ["materials.isbn: an inserted row's value is not written in materials_audit_trg"]
+
+
 def test_a_trigger_removed_by_hand_is_found(ddl, committed):
     tables = at.schema(ddl)
     start = committed.index("-- Audit trail of genres:")

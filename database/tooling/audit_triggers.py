@@ -213,7 +213,10 @@ def trigger(name: str, t: Table, audit: Audit) -> str:
         lines.append("        NULL,")
     lines.append("        CASE WHEN INSERTING THEN NULL ELSE")
     lines += _joined([f"lib_audit.old_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in columns], " END,")
-    lines.append("        CASE WHEN DELETING THEN NULL ELSE")
+    # an insert's values written inline, without a helper call per column (a bulk load's cost is its
+    # inserts' triggers); money, dates and secrets keep their helpers
+    lines.append("        CASE WHEN DELETING THEN NULL WHEN INSERTING THEN")
+    lines += _joined([_inserted(c, kinds[c]) for c in columns], " ELSE")
     lines += _joined([f"lib_audit.new_{kinds[c]}('{c}', :OLD.{c}, :NEW.{c})" for c in columns],
                      " END) IS NULL THEN")
     lines += ["        NULL;",
@@ -221,6 +224,15 @@ def trigger(name: str, t: Table, audit: Audit) -> str:
               f"END {trg};",
               "/"]
     return "\n".join(lines) + "\n"
+
+
+def _inserted(column: str, kind: str) -> str:
+    """The value text of a column of an inserted row, as lib_audit.new_<kind> writes it when :OLD is NULL."""
+    if kind == "txt":
+        return f"CASE WHEN :NEW.{column} IS NULL THEN '' ELSE '{column}=' || :NEW.{column} || ';' END"
+    if kind == "num":
+        return f"CASE WHEN :NEW.{column} IS NULL THEN '' ELSE '{column}=' || TO_CHAR(:NEW.{column}) || ';' END"
+    return f"lib_audit.new_{kind}('{column}', :OLD.{column}, :NEW.{column})"
 
 
 def _joined(calls: list[str], end: str) -> list[str]:
@@ -255,6 +267,8 @@ def generate(tables: dict[str, Table] | None = None, audited: dict[str, Audit] =
 # ---- the coverage check of a trigger file --------------------------------------------------------------
 
 _CALL = re.compile(r"lib_audit\.(old|new|key)_(\w+)\('(\w+)',:OLD\.(\w+),:NEW\.(\w+)\)", re.I)
+# the inline value of an inserted row's column (_inserted), in a body without blanks
+_INLINE = re.compile(r"CASEWHEN:NEW\.(\w+)ISNULLTHEN''ELSE'(\w+)='\|\|(TO_CHAR\()?:NEW\.(\w+)", re.I)
 
 
 def triggers_in(text: str, path: Path = OUTPUT) -> dict[str, dict]:
@@ -280,6 +294,9 @@ def triggers_in(text: str, path: Path = OUTPUT) -> dict[str, dict]:
         for c in _CALL.finditer(body):
             side, kind, col, old, new = (g.lower() for g in c.groups())
             calls.append((side, kind, col, old == col and new == col))
+        for c in _INLINE.finditer(body):
+            col, label, to_char, value = (g.lower() if g else g for g in c.groups())
+            calls.append(("ins", "num" if to_char else "txt", col, label == col and value == col))
         found[table] = {"name": name, "head": head, "update_of": update_of, "calls": calls,
                         "row_only": "FOR EACH ROW" in " ".join(ups)}
     return found
@@ -324,6 +341,11 @@ def problems(tables: dict[str, Table], text: str, audited: dict[str, Audit] = AU
             for side in ("old", "new"):
                 if (side, kind, column, True) not in trg["calls"]:
                     out.append(f"{name}.{column}: not written by lib_audit.{side}_{kind} in {trg['name']}")
+            # an insert's value: inline for text and numbers, else the helper once more (its other use is above)
+            inline = kind in ("txt", "num")
+            seen = trg["calls"].count(("ins", kind, column, True) if inline else ("new", kind, column, True))
+            if (inline and seen == 0) or (not inline and seen == 1):
+                out.append(f"{name}.{column}: an inserted row's value is not written in {trg['name']}")
             if trg["update_of"] is not None and column not in audit.quiet and column not in trg["update_of"]:
                 out.append(f"{name}.{column}: a change of it alone does not fire {trg['name']} (UPDATE OF)")
     return out
