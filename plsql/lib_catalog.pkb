@@ -1,5 +1,9 @@
 CREATE OR REPLACE PACKAGE BODY lib_catalog AS
 
+    -- 'Y' while a batch leaves its records' credits to import_credits (import_batch_begin), else NULL;
+    -- read only inside bulk work, which every set_actor and clear_actor ends
+    g_credits_later VARCHAR2(1);
+
     -- Public routines take plain NUMBER keys and copy them into locals anchored to the key columns
     -- before any SQL (on PostgreSQL a numeric value compared with a bigint key defeats its index);
     -- private routines take anchored parameters.
@@ -192,6 +196,22 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         RETURN l_author_id;
     END author_id_of;
 
+    -- Refuse a '|'-separated list of author names with a name longer than a name may be.
+    PROCEDURE check_authors(p_authors IN VARCHAR2) IS
+        l_list VARCHAR2(32767);
+        l_pos  PLS_INTEGER := 1;
+        l_next PLS_INTEGER;
+    BEGIN
+        l_list := p_authors || '|';
+        WHILE l_pos <= LENGTH(l_list) LOOP
+            l_next := INSTR(l_list, '|', l_pos);
+            IF LENGTH(TRIM(SUBSTR(l_list, l_pos, l_next - l_pos))) > 200 THEN
+                lib_err.raise_error('INVALID_MATERIAL_DATA', 'author name longer than 200 characters');
+            END IF;
+            l_pos := l_next + 1;
+        END LOOP;
+    END check_authors;
+
     -- Replace the authors of a title with the '|'-separated names, in order; p_new 1: the title was created
     -- in this call (no credits to delete). A name given twice is credited once (the ids credited so far
     -- are kept in a string, not looked up again).
@@ -205,15 +225,13 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_order     PLS_INTEGER := 0;
         l_credited  VARCHAR2(32767) := ',';
     BEGIN
+        check_authors(p_authors);
         IF p_new = 0 THEN
             DELETE FROM material_authors WHERE material_id = p_material_id;
         END IF;
         l_list := p_authors || '|';
         WHILE l_pos <= LENGTH(l_list) LOOP
             l_next := INSTR(l_list, '|', l_pos);
-            IF LENGTH(TRIM(SUBSTR(l_list, l_pos, l_next - l_pos))) > 200 THEN
-                lib_err.raise_error('INVALID_MATERIAL_DATA', 'author name longer than 200 characters');
-            END IF;
             l_name := TRIM(SUBSTR(l_list, l_pos, l_next - l_pos));
             IF LENGTH(l_name) > 0 THEN
                 l_author_id := author_id_of(l_name);
@@ -1285,7 +1303,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
         l_skipped := add_identifiers(l_material_id, p_identifiers, 1, l_new);
         IF LENGTH(TRIM(p_authors)) > 0 THEN
-            set_authors(l_material_id, p_authors, l_new);
+            IF g_credits_later = 'Y' AND lib_session.bulk_work() = 1 THEN
+                check_authors(p_authors); -- credited by import_credits, later in the batch
+            ELSE
+                set_authors(l_material_id, p_authors, l_new);
+            END IF;
         END IF;
         IF LENGTH(TRIM(p_subjects)) > 0 THEN
             -- in bulk work the write of the title's row above marked its document stale
@@ -1305,16 +1327,38 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         p_material_id := l_material_id;
     END import_title;
 
-    PROCEDURE import_batch_begin IS
+    PROCEDURE import_batch_begin(p_credits_later IN VARCHAR2) IS
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
+        IF NVL(p_credits_later, 'N') NOT IN ('Y', 'N') THEN
+            lib_err.raise_error('INVALID_ARGUMENT', 'credits later: Y or N');
+        END IF;
         lib_session.set_bulk_work(1);
+        g_credits_later := NULL;
+        IF p_credits_later = 'Y' THEN
+            g_credits_later := 'Y';
+        END IF;
     END import_batch_begin;
+
+    PROCEDURE import_credits(p_material_id IN NUMBER, p_authors IN VARCHAR2, p_created IN VARCHAR2) IS
+        l_material_id materials.material_id%TYPE := p_material_id;
+        l_new         PLS_INTEGER := 0;
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        assert_material(l_material_id);
+        IF p_created = 'Y' THEN
+            l_new := 1;
+        END IF;
+        IF LENGTH(TRIM(p_authors)) > 0 THEN
+            set_authors(l_material_id, p_authors, l_new);
+        END IF;
+    END import_credits;
 
     PROCEDURE import_batch_end(p_refreshed OUT NUMBER) IS
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
         lib_session.set_bulk_work(0);
+        g_credits_later := NULL;
         p_refreshed := lib_search.refresh_stale();
     END import_batch_end;
 

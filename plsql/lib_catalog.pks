@@ -311,9 +311,27 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
      * Start a batch of import_title calls in this transaction: the batch is bulk work
      * (lib_session.set_bulk_work), so the search documents of its titles are written once, by
      * import_batch_end, instead of after each change. Needs CATALOG_IMPORT.
+     * @param p_credits_later Y: import_title checks its records' authors and leaves them to
+     *                        import_credits (an importer running two batches at once credits each batch's
+     *                        authors only after the batch before it committed, so that two batches never
+     *                        create the same new author); N or NULL: import_title credits them
      * @throws -20411 PERMISSION_DENIED
+     * @throws -20903 INVALID_ARGUMENT p_credits_later neither Y nor N
      */
-    PROCEDURE import_batch_begin;
+    PROCEDURE import_batch_begin(p_credits_later IN VARCHAR2);
+
+    /**
+     * Credit the authors of a record that import_title took in a batch begun with credits later:
+     * the '|'-separated names in order, found or created (as add_material); a matched title's credits are
+     * replaced, blank names change nothing. Needs CATALOG_IMPORT.
+     * @param p_material_id the title import_title answered
+     * @param p_authors     the record's authors, as import_title had them
+     * @param p_created     Y when import_title created the title (it has no credits to replace)
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20501 MATERIAL_NOT_FOUND
+     * @throws -20506 INVALID_MATERIAL_DATA an author name longer than 200 characters
+     */
+    PROCEDURE import_credits(p_material_id IN NUMBER, p_authors IN VARCHAR2, p_created IN VARCHAR2);
 
     /**
      * End the batch import_batch_begin started: bring every stale search document up to date (one

@@ -336,14 +336,24 @@ def import_title(
             Out(str), Out(str), Out(int), Out(str)))
 
 
-def import_batch_begin(s: Session) -> None:
+def import_batch_begin(s: Session, credits_later: str | None) -> None:
     """Start a batch of import_title calls in this transaction: the batch is bulk work
     (lib_session.set_bulk_work), so the search documents of its titles are written once, by
     import_batch_end, instead of after each change. Needs CATALOG_IMPORT.
 
-    PROCEDURE import_batch_begin()
+    PROCEDURE import_batch_begin(p_credits_later IN VARCHAR2)
     """
-    s.call("lib_catalog.import_batch_begin")
+    s.call("lib_catalog.import_batch_begin", credits_later)
+
+
+def import_credits(s: Session, material_id: int | None, authors: str | None, created: str | None) -> None:
+    """Credit the authors of a record that import_title took in a batch begun with credits later:
+    the '|'-separated names in order, found or created (as add_material); a matched title's credits are
+    replaced, blank names change nothing. Needs CATALOG_IMPORT.
+
+    PROCEDURE import_credits(p_material_id IN NUMBER, p_authors IN VARCHAR2, p_created IN VARCHAR2)
+    """
+    s.call("lib_catalog.import_credits", material_id, authors, created)
 
 
 class ImportBatchEndOut(NamedTuple):

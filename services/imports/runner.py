@@ -10,6 +10,19 @@ written once at its end (lib_catalog.import_batch_begin / import_batch_end), and
 (lib_imports.count_reported). On PostgreSQL each batch starts with its plans made again (Session.replan):
 plans cached while the catalog was small would go on scanning the tables it grew into.
 
+Two batches of titles at once (PARALLEL, ILS_IMPORT_PARALLEL): a database session works a batch on one core
+while another session works the next on the other. What they could share is kept apart:
+- Authors: two sessions creating the same new author would create it twice. So a batch begun with credits
+  later (lib_catalog.import_batch_begin) leaves its authors to lib_catalog.import_credits, called only once
+  the batch before it has committed: credits are written one batch at a time, in file order.
+- Titles and barcodes: a record could match a record of the batch beside it that is not committed yet.
+  So a batch whose ISBNs, control numbers or barcodes (conflict_keys) meet those of the batch in flight
+  waits for it.
+- Locks: two records of the two batches can still match one existing title by different identifiers, and
+  a session that waits for a lock the other holds, while the other waits for it to commit, would wait
+  forever. So a batch waits a bounded time for the one before it (patience); past that, or on any error
+  of the batch as a whole (a deadlock the database broke), it is rolled back and run again by itself.
+
 Where it runs: a thread pool of the server process (ImportQueue), not a worker process of its own. An
 import acts as the cataloger who uploaded it (their permissions checked by the packages, their name in the
 audit trail); a separate process could only do that by holding their session key or through a service
@@ -23,25 +36,30 @@ import itertools
 import logging
 import os
 import queue
+import re
 import shutil
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from datalayer.gateway import Actor, Gateway, run_guarded, run_guarded_many
+from datalayer.gateway import Actor, Gateway, run_guarded, run_guarded_many, run_many
 from datalayer.packages import lib_catalog, lib_imports, lib_patrons
 from datalayer.reads import imports as reads
-from datalayer.session import DbError, Session
+from datalayer.session import CONNECTION_LOST, DbError, Session
 from services.imports import marc, tabular
 
 log = logging.getLogger("ils.imports")
 KINDS = ("MARC", "MARCXML", "CSV_TITLES", "CSV_PATRONS")
 BATCH = 500
+PARALLEL = 2     # batches of titles in flight at once, each in a database session of its own
+PATIENCE = 20.0  # seconds a batch waits at least for the one before it to commit (see the module's doc)
+LATE = 3.0       # ... and at least this many times the slowest batch so far
 T = TypeVar("T")
 
 
@@ -148,8 +166,8 @@ class Importer:
     """Reads one file and imports it (see the module's doc)."""
 
     def __init__(self, gw: Gateway, actor: Actor | None, batch: int = BATCH,
-                 on_batch: Callable[[int], None] | None = None):
-        self.gw, self.actor, self.batch, self.on_batch = gw, actor, batch, on_batch
+                 on_batch: Callable[[int], None] | None = None, parallel: int = PARALLEL):
+        self.gw, self.actor, self.batch, self.on_batch, self.parallel = gw, actor, batch, on_batch, parallel
         self._catalog: dict[int, tuple[str, int, str]] | None = None
         self._branches: dict[str, int] | None = None
 
@@ -160,16 +178,18 @@ class Importer:
         return entry[0] if entry else "DATABASE_ERROR"
 
     # ---- titles: a batch at a time ---------------------------------------------------------------------
-    def _titles(self, s: Session, read: list[tuple[int, Any]]) -> list[Outcome]:
+    def _titles(self, s: Session, read: list[tuple[int, Any]], credits_later: bool
+                ) -> tuple[list[Outcome], list[tuple[int, str, str]]]:
         """Import a batch of title records: every readable one through lib_catalog.import_title, sent
-        together (run_guarded_many: a savepoint each, one pipeline on PostgreSQL), then the search
-        documents of the batch written once, at its end (lib_catalog.import_batch_begin / import_batch_end)."""
-        records = [(no, r) for no, r in read if not isinstance(r, Outcome)]
+        together (run_guarded_many: a savepoint each, one pipeline on PostgreSQL), as bulk work whose search
+        documents are written once, by _end_titles. The outcomes, and the credits left for _end_titles
+        (material_id, authors, created Y/N) when credits_later."""
+        records = [(no, r, r.args()) for no, r in read if not isinstance(r, Outcome)]
         s.replan()
-        lib_catalog.import_batch_begin(s)
-        answers = iter(run_guarded_many(s, lib_catalog.import_title, [r.args() for _, r in records]))
-        lib_catalog.import_batch_end(s)
-        outcomes = []
+        lib_catalog.import_batch_begin(s, "Y" if credits_later else "N")
+        answers = iter(run_guarded_many(s, lib_catalog.import_title, [args for _, _, args in records]))
+        outcomes, credits = [], []
+        by_no = {no: (r, args) for no, r, args in records}
         for no, r in read:
             if isinstance(r, Outcome):
                 outcomes.append(r)
@@ -179,13 +199,22 @@ class Importer:
                 outcomes.append(Outcome(no, "REJECTED", label=r.title, error_name=self.error_name(out),
                                         detail=_reason(out)))
                 continue
+            authors = by_no[no][1][11]
+            if credits_later and authors:
+                credits.append((out.material_id, authors, "Y" if out.outcome == "CREATED" else "N"))
             notes = [out.note] if out.note else []
             if out.copies_added:
                 notes.append(f"{out.copies_added} copies added")
             outcomes.append(Outcome(no, out.outcome, label=r.title, material_id=out.material_id,
                                     matched_by=out.matched_by, detail="; ".join(notes)[:2000] or None,
                                     copies_added=out.copies_added or 0))
-        return outcomes
+        return outcomes, credits
+
+    def _end_titles(self, s: Session, credits: list[tuple[int, str, str]]) -> None:
+        """The credits _titles left (none failing: import_title checked the names), then the batch's
+        search documents (lib_catalog.import_batch_end)."""
+        run_many(s, lib_catalog.import_credits, credits)
+        lib_catalog.import_batch_end(s)
 
     def _patron(self, s: Session, no: int, item: Any) -> Outcome:
         if isinstance(item, tabular.BadRow):
@@ -217,15 +246,53 @@ class Importer:
             return
         rows = [(import_id, o.record_no, o.outcome, o.material_id, o.patron_id, (o.label or "")[:500] or None,
                  o.matched_by, o.error_name, o.detail, o.copies_added) for o in outcomes]
-        for answer in run_guarded_many(s, lib_imports.record_result, rows):
-            if isinstance(answer, DbError):
-                raise answer
+        run_many(s, lib_imports.record_result, rows)
         lib_imports.count_reported(s, import_id, outcomes[0].record_no, outcomes[-1].record_no)
 
     def _batch(self, s: Session, numbered: list[tuple[int, Any]], kind: str) -> list[Outcome]:
         if kind == "CSV_PATRONS":
             return [self._patron(s, no, item) for no, item in numbered]
-        return self._titles(s, numbered)
+        outcomes, credits = self._titles(s, numbered, credits_later=False)
+        self._end_titles(s, credits)
+        return outcomes
+
+    def _alone(self, import_id: int | None, kind: str, numbered: list[tuple[int, Any]], dry_run: bool
+               ) -> list[Outcome]:
+        """One batch in a transaction of its own, with nothing beside it."""
+        try:
+            with self.gw.transaction(self.actor) as s:
+                outcomes = self._batch(s, numbered, kind)
+                if dry_run:
+                    raise _DryRun
+                self._report(s, import_id, outcomes)
+        except _DryRun:
+            with self.gw.transaction(self.actor) as s:
+                self._report(s, import_id, outcomes)
+        return outcomes
+
+    def _beside(self, b: "_Batch", import_id: int | None, dry_run: bool, patience: float) -> list[Outcome]:
+        """A batch of titles run while the one before it (b.after) may still run: its credits, search
+        documents and report only once that one has committed. _Retry when it must run again by itself."""
+        t0 = time.perf_counter()
+        try:
+            with self.gw.transaction(self.actor) as s:
+                outcomes, credits = self._titles(s, b.numbered, credits_later=True)
+                if b.after is not None and not b.after.done.wait(patience):
+                    raise _Retry("the batch before it did not commit in time")
+                self._end_titles(s, credits)
+                if dry_run:
+                    raise _DryRun
+                self._report(s, import_id, outcomes)
+        except _DryRun:
+            with self.gw.transaction(self.actor) as s:
+                self._report(s, import_id, outcomes)
+        except DbError as exc:
+            if exc.sqlstate in CONNECTION_LOST:
+                raise
+            raise _Retry(str(exc)) from exc
+        b.seconds = time.perf_counter() - t0
+        b.done.set()
+        return outcomes
 
     def run(self, import_id: int | None, kind: str, stream: IO[bytes], dry_run: bool) -> dict[str, int]:
         """Import every record of the stream; the counts. import_id None: no report (the bench's bare run)."""
@@ -234,23 +301,96 @@ class Importer:
         if kind != "CSV_PATRONS":
             source = ((no, title_record(no, item, kind)) for no, item in source)
         source = read_ahead(source, 2 * self.batch)
-        while numbered := list(itertools.islice(source, self.batch)):
-            try:
-                with self.gw.transaction(self.actor) as s:
-                    outcomes = self._batch(s, numbered, kind)
-                    if dry_run:
-                        raise _DryRun
-                    self._report(s, import_id, outcomes)
-            except _DryRun:
-                with self.gw.transaction(self.actor) as s:
-                    self._report(s, import_id, outcomes)
+        batches = iter(lambda: list(itertools.islice(source, self.batch)), [])
+
+        def tally(outcomes: list[Outcome]) -> None:
             for o in outcomes:
                 counts[o.outcome] += 1
                 counts["copies"] += o.copies_added
             counts["read"] += len(outcomes)
             if self.on_batch:
                 self.on_batch(counts["read"])
+
+        if kind == "CSV_PATRONS" or self.parallel < 2:
+            for numbered in batches:
+                tally(self._alone(import_id, kind, numbered, dry_run))
+            return counts
+        flight: deque[_Batch] = deque()
+        slowest = 0.0
+
+        def land(b: _Batch) -> None:
+            """The oldest batch in flight, run again by itself when it has to."""
+            nonlocal slowest
+            assert b.future is not None
+            try:
+                outcomes = b.future.result()
+            except _Retry as why:
+                log.info("import %s: batch from record %s run again by itself (%s)", import_id,
+                         b.numbered[0][0], why)
+                outcomes = self._alone(import_id, kind, b.numbered, dry_run)
+                b.done.set()
+            slowest = max(slowest, b.seconds)
+            tally(outcomes)
+
+        with ThreadPoolExecutor(max_workers=self.parallel, thread_name_prefix="ils-import-batch") as pool:
+            try:
+                for numbered in batches:
+                    keys = conflict_keys(numbered)
+                    while flight and (len(flight) >= self.parallel or not keys.isdisjoint(flight[-1].keys)):
+                        land(flight.popleft())
+                    b = _Batch(numbered, keys, flight[-1] if flight else None)
+                    b.future = pool.submit(self._beside, b, import_id, dry_run, max(PATIENCE, LATE * slowest))
+                    flight.append(b)
+                while flight:
+                    land(flight.popleft())
+            finally:  # on a failure, the batches still in flight end (each commits or rolls back) first
+                for b in flight:
+                    b.done.set()
         return counts
+
+
+@dataclass
+class _Batch:
+    numbered: list[tuple[int, Any]]
+    keys: frozenset[str]
+    after: "_Batch | None"              # the batch before it, whose commit its credits wait for
+    done: threading.Event = field(default_factory=threading.Event)
+    future: Future | None = None
+    seconds: float = 0.0
+
+
+class _Retry(Exception):
+    """A batch run beside another that has to run again by itself (see the module's doc)."""
+
+
+_NOT_DIGITS = re.compile(r"[^0-9X]")
+_BLANKS = re.compile(r"\s+")
+
+
+def conflict_keys(numbered: list[tuple[int, Any]]) -> frozenset[str]:
+    """What a batch may match or take that another batch could write: its ISBNs (the 9 digits an ISBN-10
+    and its ISBN-13 share), other identifiers and barcodes, over-inclusive (a key shared by accident only
+    makes two batches run one after the other)."""
+    keys: set[str] = set()
+    for _, r in numbered:
+        if isinstance(r, Outcome):
+            continue
+        for entry in r.identifiers:
+            kind, _, value = entry.partition(":")
+            value = value.rsplit(";", 1)[0] if ";" in value else value
+            if kind.strip().upper() == "ISBN":
+                digits = _NOT_DIGITS.sub("", value.upper())
+                if len(digits) == 13 and digits.startswith("978"):
+                    digits = digits[3:12]
+                elif len(digits) == 10:
+                    digits = digits[:9]
+                keys.add("I" + digits)
+            else:
+                keys.add("C" + _BLANKS.sub("", value).upper())
+        for h in r.holdings:
+            if h.barcode:
+                keys.add("B" + _BLANKS.sub("", str(h.barcode)).upper())
+    return frozenset(keys)
 
 
 # ---- the queue in the server process -------------------------------------------------------------------

@@ -8,6 +8,9 @@ from tests.db.conftest import refused
 from tests.factories import unique
 
 PERMISSION_DENIED = -20411
+MATERIAL_NOT_FOUND = -20501
+INVALID_MATERIAL_DATA = -20506
+INVALID_ARGUMENT = -20903
 IMPORT_NOT_FOUND = -20560
 INVALID_IMPORT_DATA = -20561
 
@@ -33,7 +36,7 @@ def document(db, material_id):
 
 def test_a_batch_writes_its_documents_at_its_end(db, cataloger):
     word = unique("Batchword")
-    db.call("lib_catalog.import_batch_begin")
+    db.call("lib_catalog.import_batch_begin", "N")
     assert db.fn("lib_session.bulk_work") == 1
     ids = [import_title(db, f"{word} {i}", f"Author {word} {i}", f"Subject {word} {i}") for i in range(3)]
     for i, material_id in enumerate(ids):
@@ -55,19 +58,61 @@ def test_outside_a_batch_each_change_is_written_at_once(db, cataloger):
 
 
 def test_bulk_work_ends_with_the_actor(db, f, cataloger):
-    db.call("lib_catalog.import_batch_begin")
+    db.call("lib_catalog.import_batch_begin", "N")
     db.clear_actor()
     assert db.fn("lib_session.bulk_work") == 0
     db.set_actor(cataloger)
-    db.call("lib_catalog.import_batch_begin")
+    db.call("lib_catalog.import_batch_begin", "N")
     db.set_actor(f.user(("CATALOGER",)))  # the next transaction's set_actor on a pooled connection
     assert db.fn("lib_session.bulk_work") == 0
 
 
+def credits(db, material_id):
+    return [r["full_name"] for r in db.rows(
+        "SELECT a.full_name FROM material_authors ma JOIN authors a ON a.author_id = ma.author_id "
+        "WHERE ma.material_id = :m ORDER BY ma.author_order", {"m": material_id})]
+
+
+def test_credits_later_leave_the_authors_to_import_credits(db, cataloger):
+    word = unique("Laterword")
+    db.call("lib_catalog.import_batch_begin", "Y")
+    created = import_title(db, f"{word} new", f"Ann {word}|Bo {word}", None)
+    assert credits(db, created) == []
+    db.call("lib_catalog.import_credits", created, f"Ann {word}|Bo {word}", "Y")
+    assert credits(db, created) == [f"Ann {word}", f"Bo {word}"]
+    # a matched title's credits are replaced, as import_title replaces them
+    db.call("lib_catalog.import_credits", created, f"Cy {word}|Ann {word}", "N")
+    assert credits(db, created) == [f"Cy {word}", f"Ann {word}"]
+    db.call("lib_catalog.import_batch_end", Out(int))
+    assert document(db, created)["authors"] == f"Cy {word}; Ann {word}"
+    # the batch over, import_title credits again
+    again = import_title(db, f"{word} after", f"Di {word}", None)
+    assert credits(db, again) == [f"Di {word}"]
+
+
+def test_credits_later_still_refuses_a_record_whose_author_cannot_be(db, cataloger):
+    db.call("lib_catalog.import_batch_begin", "Y")
+    title = unique("Longname ")
+    refused(db, INVALID_MATERIAL_DATA, "lib_catalog.import_title", title, None, None, None, None, None, None, None,
+            None, None, None, "x" * 201, None, None, Out(int), Out(str), Out(str), Out(int), Out(str))
+    assert db.scalar("SELECT COUNT(*) FROM materials WHERE title = :t", {"t": title}) == 0
+    refused(db, INVALID_ARGUMENT, "lib_catalog.import_batch_begin", "X")
+    refused(db, MATERIAL_NOT_FOUND, "lib_catalog.import_credits", -1, "Ann Example", "Y")
+
+
+def test_credits_later_last_only_as_long_as_the_bulk_work(db, f, cataloger):
+    db.call("lib_catalog.import_batch_begin", "Y")
+    db.set_actor(cataloger)  # a new transaction's set_actor ends the bulk work, and so the credits later
+    word = unique("Nowword")
+    material_id = import_title(db, word, f"Ed {word}", None)
+    assert credits(db, material_id) == [f"Ed {word}"]
+
+
 def test_a_batch_needs_catalog_import(db, f):
     db.set_actor(f.user(("LIBRARIAN",)))
-    refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_begin")
+    refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_begin", "N")
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_end", Out(int))
+    refused(db, PERMISSION_DENIED, "lib_catalog.import_credits", 1, "Ann Example", "Y")
     assert db.fn("lib_session.bulk_work") == 0
 
 
