@@ -249,13 +249,13 @@ class Session:
 
         def op(cur: Any) -> list[tuple]:
             sent = []
-            with self.raw.pipeline():
-                for args in arg_lists:
-                    sql, values = _pg_call(procedure, args)
-                    answer = self.raw.cursor()
-                    sent.append((answer, any(isinstance(a, Out) for a in args)))
-                    answer.execute(sql, values, prepare=False)  # never prepared: see _pg_guarded_many
             try:
+                with self.raw.pipeline():
+                    for args in arg_lists:
+                        sql, values = _pg_call(procedure, args)
+                        answer = self.raw.cursor()
+                        sent.append((answer, any(isinstance(a, Out) for a in args)))
+                        answer.execute(sql, values, prepare=False)  # never prepared: see _pg_guarded_many
                 return [tuple(_plain(v) for v in answer.fetchone()) if outs else () for answer, outs in sent]
             finally:
                 for answer, _ in sent:

@@ -1,9 +1,5 @@
 CREATE OR REPLACE PACKAGE BODY lib_catalog AS
 
-    -- 'Y' while a batch leaves its records' credits to import_credits (import_batch_begin), else NULL;
-    -- read only inside bulk work, which every set_actor and clear_actor ends
-    g_credits_later VARCHAR2(1);
-
     -- Public routines take plain NUMBER keys and copy them into locals anchored to the key columns
     -- before any SQL (on PostgreSQL a numeric value compared with a bigint key defeats its index);
     -- private routines take anchored parameters.
@@ -196,16 +192,22 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         RETURN l_author_id;
     END author_id_of;
 
-    -- Refuse a '|'-separated list of author names with a name longer than a name may be.
+    -- Refuse a '|'-separated list of author names that set_authors could not credit: a name (or the
+    -- sort name made of it) longer than 200 characters, a list longer than 4000.
     PROCEDURE check_authors(p_authors IN VARCHAR2) IS
         l_list VARCHAR2(32767);
         l_pos  PLS_INTEGER := 1;
         l_next PLS_INTEGER;
+        l_name VARCHAR2(32767);
     BEGIN
+        IF LENGTH(p_authors) > 3999 THEN
+            lib_err.raise_error('INVALID_MATERIAL_DATA', 'authors longer than 4000 characters');
+        END IF;
         l_list := p_authors || '|';
         WHILE l_pos <= LENGTH(l_list) LOOP
             l_next := INSTR(l_list, '|', l_pos);
-            IF LENGTH(TRIM(SUBSTR(l_list, l_pos, l_next - l_pos))) > 200 THEN
+            l_name := TRIM(SUBSTR(l_list, l_pos, l_next - l_pos));
+            IF LENGTH(l_name) > 200 OR LENGTH(sort_name_of(l_name)) > 200 THEN
                 lib_err.raise_error('INVALID_MATERIAL_DATA', 'author name longer than 200 characters');
             END IF;
             l_pos := l_next + 1;
@@ -1303,7 +1305,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
         l_skipped := add_identifiers(l_material_id, p_identifiers, 1, l_new);
         IF LENGTH(TRIM(p_authors)) > 0 THEN
-            IF g_credits_later = 'Y' AND lib_session.bulk_work() = 1 THEN
+            IF lib_session.credits_later() = 1 THEN
                 check_authors(p_authors); -- credited by import_credits, later in the batch
             ELSE
                 set_authors(l_material_id, p_authors, l_new);
@@ -1333,10 +1335,10 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         IF NVL(p_credits_later, 'N') NOT IN ('Y', 'N') THEN
             lib_err.raise_error('INVALID_ARGUMENT', 'credits later: Y or N');
         END IF;
-        lib_session.set_bulk_work(1);
-        g_credits_later := NULL;
         IF p_credits_later = 'Y' THEN
-            g_credits_later := 'Y';
+            lib_session.set_bulk_work(2);
+        ELSE
+            lib_session.set_bulk_work(1);
         END IF;
     END import_batch_begin;
 
@@ -1358,7 +1360,6 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
         lib_session.set_bulk_work(0);
-        g_credits_later := NULL;
         p_refreshed := lib_search.refresh_stale();
     END import_batch_end;
 

@@ -69,14 +69,23 @@ CREATE OR REPLACE PACKAGE BODY lib_imports AS
          WHERE import_id = l_import_id;
     END begin_import;
 
-    PROCEDURE record_result(p_import_id IN NUMBER, p_record_no IN NUMBER, p_outcome IN VARCHAR2,
-                            p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2,
-                            p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2, p_detail IN VARCHAR2,
-                            p_copies_added IN NUMBER) IS
-        l_import_id catalog_imports.import_id%TYPE := p_import_id;
-        l_found     NUMBER;
+    -- IMPORT_NOT_FOUND before a report row's foreign key
+    PROCEDURE assert_import(p_import_id IN catalog_imports.import_id%TYPE) IS
+        l_found NUMBER;
     BEGIN
-        lib_auth.require_permission('CATALOG_IMPORT');
+        SELECT COUNT(*) INTO l_found FROM catalog_imports WHERE import_id = p_import_id;
+        IF l_found = 0 THEN
+            lib_err.raise_error('IMPORT_NOT_FOUND', 'import ' || TO_CHAR(p_import_id));
+        END IF;
+    END assert_import;
+
+    -- One report row, checked (the import is there: assert_import); a record reported twice is a
+    -- DUP_VAL_ON_INDEX for the caller.
+    PROCEDURE put_result(p_import_id IN catalog_imports.import_id%TYPE, p_record_no IN NUMBER,
+                         p_outcome IN VARCHAR2, p_material_id IN NUMBER, p_patron_id IN NUMBER,
+                         p_label IN VARCHAR2, p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2,
+                         p_detail IN VARCHAR2, p_copies_added IN NUMBER) IS
+    BEGIN
         IF p_outcome IS NULL OR p_outcome NOT IN ('CREATED', 'MATCHED', 'REJECTED') THEN
             lib_err.raise_error('INVALID_IMPORT_DATA', 'outcome CREATED, MATCHED or REJECTED');
         END IF;
@@ -86,22 +95,102 @@ CREATE OR REPLACE PACKAGE BODY lib_imports AS
         IF p_copies_added < 0 OR p_copies_added >= 1000000000 THEN
             lib_err.raise_error('INVALID_IMPORT_DATA', 'copies added');
         END IF;
-        -- IMPORT_NOT_FOUND before the report row's foreign key
-        SELECT COUNT(*) INTO l_found FROM catalog_imports WHERE import_id = l_import_id;
-        IF l_found = 0 THEN
-            lib_err.raise_error('IMPORT_NOT_FOUND', 'import ' || TO_CHAR(p_import_id));
-        END IF;
+        INSERT INTO catalog_import_records (import_id, record_no, outcome, material_id, patron_id, label,
+                                            matched_by, error_name, detail, copies_added)
+        VALUES (p_import_id, p_record_no, p_outcome, p_material_id, p_patron_id, SUBSTR(p_label, 1, 500),
+                SUBSTR(p_matched_by, 1, 100), SUBSTR(p_error_name, 1, 40), SUBSTR(p_detail, 1, 2000),
+                NVL(p_copies_added, 0));
+    END put_result;
+
+    PROCEDURE record_result(p_import_id IN NUMBER, p_record_no IN NUMBER, p_outcome IN VARCHAR2,
+                            p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2,
+                            p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2, p_detail IN VARCHAR2,
+                            p_copies_added IN NUMBER) IS
+        l_import_id catalog_imports.import_id%TYPE := p_import_id;
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        assert_import(l_import_id);
         BEGIN
-            INSERT INTO catalog_import_records (import_id, record_no, outcome, material_id, patron_id, label,
-                                                matched_by, error_name, detail, copies_added)
-            VALUES (l_import_id, p_record_no, p_outcome, p_material_id, p_patron_id, SUBSTR(p_label, 1, 500),
-                    SUBSTR(p_matched_by, 1, 100), SUBSTR(p_error_name, 1, 40), SUBSTR(p_detail, 1, 2000),
-                    NVL(p_copies_added, 0));
+            put_result(l_import_id, p_record_no, p_outcome, p_material_id, p_patron_id, p_label, p_matched_by,
+                       p_error_name, p_detail, p_copies_added);
         EXCEPTION
             WHEN DUP_VAL_ON_INDEX THEN
                 lib_err.raise_error('INVALID_IMPORT_DATA', 'record ' || TO_CHAR(p_record_no) || ' reported twice');
         END;
     END record_result;
+
+    PROCEDURE record_results(p_import_id IN NUMBER, p_reports IN VARCHAR2) IS
+        l_import_id catalog_imports.import_id%TYPE := p_import_id;
+        l_rest      VARCHAR2(32767);
+        l_report    VARCHAR2(32767);
+        l_end       PLS_INTEGER;
+        l_at        PLS_INTEGER;
+        l_next      PLS_INTEGER;
+        l_field     VARCHAR2(32767);
+        l_no        NUMBER;
+        l_outcome   VARCHAR2(4000);
+        l_material  NUMBER;
+        l_patron    NUMBER;
+        l_label     VARCHAR2(4000);
+        l_matched   VARCHAR2(4000);
+        l_error     VARCHAR2(4000);
+        l_detail    VARCHAR2(4000);
+        l_copies    NUMBER;
+    BEGIN
+        lib_auth.require_permission('CATALOG_IMPORT');
+        assert_import(l_import_id);
+        -- each report cut off the head of the rest: a search from a position deep in a long text costs a
+        -- walk over the characters before it on PostgreSQL (multi-byte), for every report
+        l_rest := p_reports;
+        BEGIN
+            LOOP
+                l_end := INSTR(l_rest, CHR(30));
+                IF l_end = 0 THEN
+                    l_report := l_rest;
+                ELSE
+                    l_report := SUBSTR(l_rest, 1, l_end - 1);
+                    l_rest := SUBSTR(l_rest, l_end + 1);
+                END IF;
+                IF LENGTH(l_report) > 0 THEN
+                    -- the fields in order, each cut off at the next CHR(31) (none after the last)
+                    l_report := l_report || CHR(31);
+                    l_at := 1;
+                    FOR i IN 1 .. 9 LOOP
+                        l_next := INSTR(l_report, CHR(31), l_at);
+                        l_field := NULL;
+                        IF l_next > l_at THEN
+                            l_field := SUBSTR(l_report, l_at, l_next - l_at);
+                        END IF;
+                        IF l_next > 0 THEN
+                            l_at := l_next + 1;
+                        END IF;
+                        IF i IN (1, 3, 4, 9) AND l_field IS NOT NULL
+                           AND (LENGTH(l_field) > 18
+                                OR LENGTH(TRIM(TRANSLATE(l_field, '0123456789', '          '))) > 0) THEN
+                            lib_err.raise_error('INVALID_IMPORT_DATA', 'a number, not ' || SUBSTR(l_field, 1, 20));
+                        END IF;
+                        CASE i
+                            WHEN 1 THEN l_no := TO_NUMBER(l_field);
+                            WHEN 2 THEN l_outcome := l_field;
+                            WHEN 3 THEN l_material := TO_NUMBER(l_field);
+                            WHEN 4 THEN l_patron := TO_NUMBER(l_field);
+                            WHEN 5 THEN l_label := l_field;
+                            WHEN 6 THEN l_matched := l_field;
+                            WHEN 7 THEN l_error := l_field;
+                            WHEN 8 THEN l_detail := l_field;
+                            ELSE l_copies := TO_NUMBER(l_field);
+                        END CASE;
+                    END LOOP;
+                    put_result(l_import_id, l_no, l_outcome, l_material, l_patron, l_label, l_matched, l_error,
+                               l_detail, l_copies);
+                END IF;
+                EXIT WHEN l_end = 0;
+            END LOOP;
+        EXCEPTION
+            WHEN DUP_VAL_ON_INDEX THEN
+                lib_err.raise_error('INVALID_IMPORT_DATA', 'a record reported twice');
+        END;
+    END record_results;
 
     PROCEDURE count_reported(p_import_id IN NUMBER, p_first_no IN NUMBER, p_last_no IN NUMBER,
                              p_records OUT NUMBER) IS

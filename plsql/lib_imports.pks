@@ -53,6 +53,21 @@ CREATE OR REPLACE PACKAGE lib_imports AS
                             p_copies_added IN NUMBER);
 
     /**
+     * Report a batch of records of a running import in one call, as record_result reports one (a
+     * record reported twice refuses the whole call).
+     * @param p_import_id catalog_imports.import_id
+     * @param p_reports   the reports separated by CHR(30), each with the arguments of record_result
+     *                    after p_import_id (record number, outcome, material id, patron id, label,
+     *                    matched by, error name, detail, copies added) separated by CHR(31); a blank
+     *                    field is NULL; at most 32767 bytes: a long batch takes several calls
+     * @throws -20411 PERMISSION_DENIED
+     * @throws -20560 IMPORT_NOT_FOUND
+     * @throws -20561 INVALID_IMPORT_DATA unknown outcome, a field that should be a number, a record number
+     *                reported twice
+     */
+    PROCEDURE record_results(p_import_id IN NUMBER, p_reports IN VARCHAR2);
+
+    /**
      * Count the reports of a batch of records into the import's counts (records read, created, matched,
      * rejected, copies added) at once: one change of the import's row per batch, not one per record.
      * @param p_import_id catalog_imports.import_id

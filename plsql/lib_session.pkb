@@ -7,7 +7,7 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     g_session_key VARCHAR2(100);
     g_actor_id    NUMBER;
 
-    -- 'Y' inside bulk work (set_bulk_work), else NULL
+    -- 'Y' inside bulk work (set_bulk_work), 'C' inside bulk work whose credits come later, else NULL
     g_bulk_work VARCHAR2(1);
 
     FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2 IS
@@ -134,10 +134,22 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     BEGIN
         IF p_on = 1 THEN
             g_bulk_work := 'Y';
+        ELSIF p_on = 2 THEN
+            g_bulk_work := 'C';
         ELSE
             g_bulk_work := NULL;
         END IF;
     END set_bulk_work;
+
+    FUNCTION credits_later RETURN NUMBER IS
+        l_mode VARCHAR2(1);
+    BEGIN
+        l_mode := g_bulk_work; -- read once: on PostgreSQL each read of a package variable is a function call
+        IF NVL(LENGTH(l_mode), 0) > 0 AND l_mode = 'C' THEN
+            RETURN 1;
+        END IF;
+        RETURN 0;
+    END credits_later;
 
     FUNCTION bulk_work RETURN NUMBER IS
     BEGIN

@@ -63,6 +63,15 @@ def record_result(
             error_name, detail, copies_added)
 
 
+def record_results(s: Session, import_id: int | None, reports: str | None) -> None:
+    """Report a batch of records of a running import in one call, as record_result reports one (a
+    record reported twice refuses the whole call).
+
+    PROCEDURE record_results(p_import_id IN NUMBER, p_reports IN VARCHAR2)
+    """
+    s.call("lib_imports.record_results", import_id, reports)
+
+
 class CountReportedOut(NamedTuple):
     """The OUT values of lib_imports.count_reported."""
     records: int | None

@@ -64,3 +64,8 @@ def set_bulk_work(s: Session, on: int | None) -> None:
 def bulk_work(s: Session) -> int | None:
     """FUNCTION bulk_work() RETURN NUMBER"""
     return s.fn("lib_session.bulk_work", returns=int)
+
+
+def credits_later(s: Session) -> int | None:
+    """FUNCTION credits_later() RETURN NUMBER"""
+    return s.fn("lib_session.credits_later", returns=int)

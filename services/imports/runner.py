@@ -20,8 +20,9 @@ while another session works the next on the other. What they could share is kept
   waits for it.
 - Locks: two records of the two batches can still match one existing title by different identifiers, and
   a session that waits for a lock the other holds, while the other waits for it to commit, would wait
-  forever. So a batch waits a bounded time for the one before it (patience); past that, or on any error
-  of the batch as a whole (a deadlock the database broke), it is rolled back and run again by itself.
+  forever. So a batch waits a bounded time for the one before it (patience, below the statement timeout);
+  past that, on a record's lock timeout or deadlock, or on any error of the batch as a whole, it is rolled
+  back; the batches still in flight are stopped and rolled back too, and each is run again by itself.
 
 Where it runs: a thread pool of the server process (ImportQueue), not a worker process of its own. An
 import acts as the cataloger who uploaded it (their permissions checked by the packages, their name in the
@@ -44,7 +45,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -58,8 +59,10 @@ log = logging.getLogger("ils.imports")
 KINDS = ("MARC", "MARCXML", "CSV_TITLES", "CSV_PATRONS")
 BATCH = 500
 PARALLEL = 2     # batches of titles in flight at once, each in a database session of its own
-PATIENCE = 20.0  # seconds a batch waits at least for the one before it to commit (see the module's doc)
-LATE = 3.0       # ... and at least this many times the slowest batch so far
+PATIENCE = 5.0   # seconds a batch waits at least for the one before it to commit (see the module's doc),
+LATE = 3.0       # ... or this many times the slowest batch so far, below half the statement timeout
+# a record that waited for a lock too long or was in a deadlock: beside another batch, the batch runs again
+LOCK_WAITS = frozenset({"40P01", "40001", "55P03", "57014", "ORA-00060", "ORA-00054", "ORA-30006", "DPY-4024"})
 T = TypeVar("T")
 
 
@@ -121,6 +124,29 @@ def title_record(no: int, item: Any, kind: str) -> Outcome | Any:
                        error_name="MARC_UNREADABLE", detail=f"{type(exc).__name__}: {exc}"[:1000])
 
 
+REPORT_BYTES = 16000  # per call of lib_imports.record_results (at most 32767 bytes)
+_SEPARATORS = str.maketrans({"\x1e": " ", "\x1f": " "})
+
+
+def report_chunks(outcomes: list[Outcome]) -> Iterator[str]:
+    """The reports of lib_imports.record_results: fields separated by CHR(31), reports by CHR(30), in
+    chunks of at most REPORT_BYTES (UTF-8)."""
+    chunk: list[str] = []
+    size = 0
+    for o in outcomes:
+        fields = (o.record_no, o.outcome, o.material_id, o.patron_id, (o.label or "")[:500], o.matched_by,
+                  o.error_name, (o.detail or "")[:2000], o.copies_added)
+        report = "\x1f".join("" if f is None else str(f).translate(_SEPARATORS) for f in fields)
+        n = len(report.encode("utf-8")) + 1
+        if chunk and size + n > REPORT_BYTES:
+            yield "\x1e".join(chunk)
+            chunk, size = [], 0
+        chunk.append(report)
+        size += n
+    if chunk:
+        yield "\x1e".join(chunk)
+
+
 def read_ahead(items: Iterator[T], depth: int) -> Iterator[T]:
     """items as they come, produced by a thread of their own up to `depth` ahead: the file is read and its
     records parsed while the database works on the batch before (the thread waits on the queue, the
@@ -167,7 +193,7 @@ class Importer:
 
     def __init__(self, gw: Gateway, actor: Actor | None, batch: int = BATCH,
                  on_batch: Callable[[int], None] | None = None, parallel: int = PARALLEL):
-        self.gw, self.actor, self.batch, self.on_batch, self.parallel = gw, actor, batch, on_batch, parallel
+        self.gw, self.actor, self.batch, self.on_batch, self.parallel = gw, actor, batch, on_batch, max(1, parallel)
         self._catalog: dict[int, tuple[str, int, str]] | None = None
         self._branches: dict[str, int] | None = None
 
@@ -195,6 +221,8 @@ class Importer:
                 outcomes.append(r)
                 continue
             out = next(answers)
+            if isinstance(out, DbError) and credits_later and out.sqlstate in LOCK_WAITS:
+                raise _Retry(f"record {no}: {out}")  # the batch beside holds what it needs
             if isinstance(out, DbError):
                 outcomes.append(Outcome(no, "REJECTED", label=r.title, error_name=self.error_name(out),
                                         detail=_reason(out)))
@@ -244,9 +272,8 @@ class Importer:
     def _report(self, s: Session, import_id: int | None, outcomes: list[Outcome]) -> None:
         if import_id is None:
             return
-        rows = [(import_id, o.record_no, o.outcome, o.material_id, o.patron_id, (o.label or "")[:500] or None,
-                 o.matched_by, o.error_name, o.detail, o.copies_added) for o in outcomes]
-        run_many(s, lib_imports.record_result, rows)
+        for chunk in report_chunks(outcomes):
+            lib_imports.record_results(s, import_id, chunk)
         lib_imports.count_reported(s, import_id, outcomes[0].record_no, outcomes[-1].record_no)
 
     def _batch(self, s: Session, numbered: list[tuple[int, Any]], kind: str) -> list[Outcome]:
@@ -270,15 +297,16 @@ class Importer:
                 self._report(s, import_id, outcomes)
         return outcomes
 
-    def _beside(self, b: "_Batch", import_id: int | None, dry_run: bool, patience: float) -> list[Outcome]:
+    def _beside(self, b: "_Batch", flight: "_Flight", import_id: int | None, dry_run: bool,
+                patience: float) -> list[Outcome]:
         """A batch of titles run while the one before it (b.after) may still run: its credits, search
         documents and report only once that one has committed. _Retry when it must run again by itself."""
         t0 = time.perf_counter()
         try:
             with self.gw.transaction(self.actor) as s:
                 outcomes, credits = self._titles(s, b.numbered, credits_later=True)
-                if b.after is not None and not b.after.done.wait(patience):
-                    raise _Retry("the batch before it did not commit in time")
+                if not flight.wait_turn(b, patience):
+                    raise _Retry("stopped" if b.aborted else "the batch before it did not commit in time")
                 self._end_titles(s, credits)
                 if dry_run:
                     raise _DryRun
@@ -291,12 +319,14 @@ class Importer:
                 raise
             raise _Retry(str(exc)) from exc
         b.seconds = time.perf_counter() - t0
-        b.done.set()
+        flight.done(b)
         return outcomes
 
     def run(self, import_id: int | None, kind: str, stream: IO[bytes], dry_run: bool) -> dict[str, int]:
         """Import every record of the stream; the counts. import_id None: no report (the bench's bare run)."""
         counts = {"CREATED": 0, "MATCHED": 0, "REJECTED": 0, "copies": 0, "read": 0}
+        if self._catalog is None:  # now: a batch's refusal then needs no connection of its own
+            self._catalog = self.gw.error_catalog()
         source: Iterator[tuple[int, Any]] = enumerate(records(kind, stream), start=1)
         if kind != "CSV_PATRONS":
             source = ((no, title_record(no, item, kind)) for no, item in source)
@@ -315,20 +345,24 @@ class Importer:
             for numbered in batches:
                 tally(self._alone(import_id, kind, numbered, dry_run))
             return counts
-        flight: deque[_Batch] = deque()
+        flight = _Flight()
         slowest = 0.0
+        # below the statement timeout: a session waiting for a lock the waiting batch holds gets it in time
+        ceiling = self.gw.statement_timeout_ms / 2000
 
         def land(b: _Batch) -> None:
-            """The oldest batch in flight, run again by itself when it has to."""
+            """The oldest batch in flight; when it has to run again, the others in flight are stopped and
+            rolled back first (they may hold what it needs), then it runs by itself."""
             nonlocal slowest
             assert b.future is not None
             try:
                 outcomes = b.future.result()
             except _Retry as why:
+                flight.stop_all()
                 log.info("import %s: batch from record %s run again by itself (%s)", import_id,
                          b.numbered[0][0], why)
                 outcomes = self._alone(import_id, kind, b.numbered, dry_run)
-                b.done.set()
+                flight.done(b)
             slowest = max(slowest, b.seconds)
             tally(outcomes)
 
@@ -336,16 +370,18 @@ class Importer:
             try:
                 for numbered in batches:
                     keys = conflict_keys(numbered)
-                    while flight and (len(flight) >= self.parallel or not keys.isdisjoint(flight[-1].keys)):
-                        land(flight.popleft())
-                    b = _Batch(numbered, keys, flight[-1] if flight else None)
-                    b.future = pool.submit(self._beside, b, import_id, dry_run, max(PATIENCE, LATE * slowest))
-                    flight.append(b)
-                while flight:
-                    land(flight.popleft())
-            finally:  # on a failure, the batches still in flight end (each commits or rolls back) first
-                for b in flight:
-                    b.done.set()
+                    while flight.batches and (len(flight.batches) >= self.parallel
+                                              or any(not keys.isdisjoint(f.keys) for f in flight.batches)):
+                        land(flight.batches.popleft())
+                    b = _Batch(numbered, keys, flight.batches[-1] if flight.batches else None)
+                    patience = min(max(PATIENCE, LATE * slowest), ceiling)
+                    b.future = pool.submit(self._beside, b, flight, import_id, dry_run, patience)
+                    flight.batches.append(b)
+                while flight.batches:
+                    land(flight.batches.popleft())
+            except BaseException:
+                flight.stop_all()  # what is in flight rolls back: nothing commits after a failed batch
+                raise
         return counts
 
 
@@ -354,9 +390,43 @@ class _Batch:
     numbered: list[tuple[int, Any]]
     keys: frozenset[str]
     after: "_Batch | None"              # the batch before it, whose commit its credits wait for
-    done: threading.Event = field(default_factory=threading.Event)
     future: Future | None = None
     seconds: float = 0.0
+    committed: bool = False            # (or rolled back for good: a dry run's)
+    aborted: bool = False
+
+
+class _Flight:
+    """The batches of titles in flight, oldest first, and what they wait for of each other."""
+
+    def __init__(self) -> None:
+        self.batches: deque[_Batch] = deque()
+        self._changed = threading.Condition()
+
+    def wait_turn(self, b: _Batch, patience: float) -> bool:
+        """Wait until the batch before b committed: True; False when b is stopped or waited `patience` s."""
+        with self._changed:
+            self._changed.wait_for(lambda: b.aborted or b.after is None or b.after.committed, timeout=patience)
+            return not b.aborted and (b.after is None or b.after.committed)
+
+    def done(self, b: _Batch) -> None:
+        with self._changed:
+            b.committed = True
+            self._changed.notify_all()
+
+    def stop_all(self) -> None:
+        """Stop the batches in flight (each rolls back at its wait, to be run again by itself) and wait
+        for them to end."""
+        with self._changed:
+            for b in self.batches:
+                b.aborted = True
+            self._changed.notify_all()
+        for b in self.batches:
+            if b.future is not None:
+                try:
+                    b.future.result()
+                except BaseException:  # noqa: BLE001 - the result is read again when the batch lands
+                    pass
 
 
 class _Retry(Exception):
@@ -400,13 +470,15 @@ class ImportSettings:
     directory: Path
     max_bytes: int
     batch: int = BATCH
+    parallel: int = PARALLEL
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "ImportSettings":
         env = dict(os.environ if env is None else env)
         directory = Path(env.get("ILS_IMPORT_DIR") or Path(tempfile.gettempdir()) / "ils-imports")
         return cls(directory=directory, max_bytes=int(env.get("ILS_IMPORT_MAX_MB") or 200) * 1024 * 1024,
-                   batch=int(env.get("ILS_IMPORT_BATCH") or BATCH))
+                   batch=int(env.get("ILS_IMPORT_BATCH") or BATCH),
+                   parallel=int(env.get("ILS_IMPORT_PARALLEL") or PARALLEL))
 
 
 class UploadTooLarge(Exception):
@@ -461,7 +533,8 @@ class ImportQueue:
             with self.gw.transaction(actor) as s:
                 lib_imports.begin_import(s, import_id)
             with open(path, "rb") as stream:
-                counts = Importer(self.gw, actor, self.settings.batch).run(import_id, kind, stream, dry_run)
+                counts = Importer(self.gw, actor, self.settings.batch,
+                                  parallel=self.settings.parallel).run(import_id, kind, stream, dry_run)
             message = (f"{counts['read']} records in {time.perf_counter() - t0:.1f}s"
                        + (" (dry run: nothing kept)" if dry_run else ""))
             with self.gw.transaction(actor) as s:

@@ -34,9 +34,11 @@ def isbn13(n: int) -> str:
     return core + str((10 - total % 10) % 10)
 
 
-def marc(title: str | None, isbn: str, author: str, barcode: str) -> bytes:
+def marc(title: str | None, isbn: str, author: str, barcode: str, control: str | None = None) -> bytes:
     r = Record(force_utf8=True)
     r.add_field(Field(tag="020", indicators=Indicators(" ", " "), subfields=[Subfield("a", isbn)]))
+    if control:
+        r.add_field(Field(tag="035", indicators=Indicators(" ", " "), subfields=[Subfield("a", control)]))
     r.add_field(Field(tag="100", indicators=Indicators("1", " "), subfields=[Subfield("a", author)]))
     if title is not None:
         r.add_field(Field(tag="245", indicators=Indicators("1", "0"), subfields=[Subfield("a", title)]))
@@ -113,6 +115,30 @@ def test_a_batch_that_waits_too_long_runs_again_by_itself(gw, people, committed,
     assert len(got["titles"]) == 16 and (f"Ann Shared{tag}", 3) in got["authors"]
 
 
+def test_two_batches_matching_one_title_by_different_identifiers_apply_in_file_order(gw, people, committed,
+                                                                                     monkeypatch):
+    """Batch 1 matches a title by its ISBN, batch 2 by its control number: whichever session locks the
+    title first, the other waits (in the database or, past its patience, by running again alone), and
+    the title ends as the later record has it."""
+    actor = people.make("CATALOGER").actor
+    tag = unique("L")
+    base = secrets.randbelow(10**7) * 100
+    control = f"(TEST{tag}){base}"
+    run(gw, actor, marc(f"Locked {tag} 0", isbn13(base), "Lock Author", f"LB{tag}0", control), 1)
+    monkeypatch.setattr(runner, "PATIENCE", 0.5)
+    monkeypatch.setattr(runner, "LATE", 0.0)
+    data = (marc(f"Locked {tag} 1", isbn13(base), "Lock Author", f"LB{tag}1")
+            + b"".join(marc(f"Other {tag} {i}", isbn13(base + i), "Lock Author", f"LB{tag}{i}") for i in (2, 3))
+            + marc(f"Locked {tag} 4", isbn13(base + 4), "Lock Author", f"LB{tag}4", control)
+            + b"".join(marc(f"Other {tag} {i}", isbn13(base + i), "Lock Author", f"LB{tag}{i}") for i in (5, 6)))
+    for _ in range(3):  # either session may lock the title first
+        counts = run(gw, actor, data, 2)
+        assert counts["MATCHED"] == 6 or counts == {"CREATED": 4, "MATCHED": 2, "REJECTED": 0, "copies": 6, "read": 6}
+        titles = committed.rows("SELECT title FROM materials WHERE title LIKE :t", {"t": f"Locked {tag} %"})
+        assert titles == [{"title": f"Locked {tag} 4"}]
+        committed.rollback()
+
+
 def test_a_dry_run_in_parallel_reports_and_keeps_nothing(gw, people, committed):
     actor = people.make("CATALOGER").actor
     tag = unique("D")
@@ -135,3 +161,14 @@ def test_conflict_keys_meet_for_the_same_book_in_either_isbn_form_and_for_a_barc
     assert keys("0141439521", "A", "(OCoLC) 123") & keys("9791234567896", "B", "(ocolc)123")
     refused = title_record(1, Unreadable("bad"), "MARC")
     assert conflict_keys([(1, refused)]) == frozenset()
+
+
+def test_reports_go_in_chunks_that_fit_a_call():
+    long = "é" * 2000  # 4,000 bytes of detail
+    outcomes = [runner.Outcome(no, "REJECTED", label=f"t\x1e{no}", error_name="X", detail=long)
+                for no in range(1, 40)]
+    chunks = list(runner.report_chunks(outcomes))
+    assert len(chunks) > 1 and all(len(c.encode("utf-8")) <= runner.REPORT_BYTES for c in chunks)
+    reports = [r.split("\x1f") for c in chunks for r in c.split("\x1e")]
+    assert [int(r[0]) for r in reports] == list(range(1, 40))
+    assert reports[0][4] == "t 1" and reports[0][7] == long and reports[0][8] == "0"

@@ -96,6 +96,10 @@ def test_credits_later_still_refuses_a_record_whose_author_cannot_be(db, catalog
     refused(db, INVALID_MATERIAL_DATA, "lib_catalog.import_title", title, None, None, None, None, None, None, None,
             None, None, None, "x" * 201, None, None, Out(int), Out(str), Out(str), Out(int), Out(str))
     assert db.scalar("SELECT COUNT(*) FROM materials WHERE title = :t", {"t": title}) == 0
+    # 200 characters, but its sort name ("Last, First") has 201; and a list of more than 4000 characters
+    for authors in ("A" * 100 + " " + "B" * 99, "|".join(["Ann Example"] * 400)):
+        refused(db, INVALID_MATERIAL_DATA, "lib_catalog.import_title", title, None, None, None, None, None, None,
+                None, None, None, None, authors, None, None, Out(int), Out(str), Out(str), Out(int), Out(str))
     refused(db, INVALID_ARGUMENT, "lib_catalog.import_batch_begin", "X")
     refused(db, MATERIAL_NOT_FOUND, "lib_catalog.import_credits", -1, "Ann Example", "Y")
 
@@ -134,3 +138,30 @@ def test_a_batch_of_reports_is_counted_at_once(db, cataloger):
     refused(db, IMPORT_NOT_FOUND, "lib_imports.count_reported", import_id + 1000, 1, 4, Out(int))
     refused(db, INVALID_IMPORT_DATA, "lib_imports.record_result", import_id, 5, "CREATED", None, None, None, None,
             None, None, -1)
+
+
+def test_reports_of_a_batch_in_one_call(db, cataloger, f):
+    (import_id,) = db.call("lib_imports.start_import", "MARC", "many.mrc", 100, "N", None, Out(int))
+    db.call("lib_imports.begin_import", import_id)
+    material = f.material()
+    fields = [("1", "CREATED", str(material), "", "Moby Dick", "", "", "2 copies added", "2"),
+              ("2", "REJECTED", "", "", "", "", "MARC_UNREADABLE", "leader: bad length", ""),
+              ("3", "MATCHED", str(material), "", "Typée", "ISBN 9780141439518", "", "", "0")]
+    db.call("lib_imports.record_results", import_id, "\x1e".join("\x1f".join(r) for r in fields))
+    rows = db.rows("SELECT record_no, outcome, material_id, label, matched_by, error_name, detail, copies_added "
+                   "FROM catalog_import_records WHERE import_id = :i ORDER BY record_no", {"i": import_id})
+    assert rows == [
+        {"record_no": 1, "outcome": "CREATED", "material_id": material, "label": "Moby Dick", "matched_by": None,
+         "error_name": None, "detail": "2 copies added", "copies_added": 2},
+        {"record_no": 2, "outcome": "REJECTED", "material_id": None, "label": None, "matched_by": None,
+         "error_name": "MARC_UNREADABLE", "detail": "leader: bad length", "copies_added": 0},
+        {"record_no": 3, "outcome": "MATCHED", "material_id": material, "label": "Typée",
+         "matched_by": "ISBN 9780141439518", "error_name": None, "detail": None, "copies_added": 0}]
+    assert db.call("lib_imports.count_reported", import_id, 1, 3, Out(int)) == (3,)
+    # a record reported again, a number that is none, an unknown outcome: the whole call is refused
+    for bad in ("4\x1fCREATED\x1e3\x1fCREATED", "4\x1fCREATED\x1f12a", "4\x1fDONE"):
+        refused(db, INVALID_IMPORT_DATA, "lib_imports.record_results", import_id, bad)
+    assert db.scalar("SELECT COUNT(*) FROM catalog_import_records WHERE import_id = :i", {"i": import_id}) == 3
+    refused(db, IMPORT_NOT_FOUND, "lib_imports.record_results", import_id + 1000, "1\x1fCREATED")
+    db.set_actor(f.user(("LIBRARIAN",)))
+    refused(db, PERMISSION_DENIED, "lib_imports.record_results", import_id, "5\x1fCREATED")
