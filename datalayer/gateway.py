@@ -470,18 +470,6 @@ def run_guarded_many(s: Session, routine: Callable[..., T], arg_lists: list[tupl
             for o in outs]
 
 
-def run_many(s: Session, routine: Callable[..., T], arg_lists: list[tuple]) -> list[T]:
-    """A typed package call for each argument tuple, in the session's transaction, for calls not expected
-    to fail (Session.call_many: one pipeline without savepoints on PostgreSQL): each call's typed answer.
-    A failure raises, and the transaction is lost."""
-    if not arg_lists:
-        return []
-    prepared_calls = [prepared(routine, *args) for args in arg_lists]
-    procedure, shape = prepared_calls[0][0], prepared_calls[0][2]
-    outs = s.call_many(procedure, [call_args for _, call_args, _ in prepared_calls])
-    return [shape(*o) if shape is not None else None for o in outs]  # type: ignore[misc]
-
-
 def _sql_int(value: int | None) -> str:
     return "NULL" if value is None else str(int(value))
 

@@ -239,29 +239,6 @@ class Session:
             return answers
         return self._run(lambda cur: self._pg_guarded_many(cur, procedure, arg_lists))
 
-    def call_many(self, procedure: str, arg_lists: list[tuple]) -> list[tuple]:
-        """CALL a package procedure for each argument list, in order, in the current transaction, for calls
-        that are not expected to fail: a failure raises (the caller's transaction is then lost, as after a
-        failed call()). PostgreSQL sends the lot in one pipeline without a savepoint each; Oracle makes
-        each call by itself. The OUT values of each call."""
-        if self.engine == "oracle":
-            return [self.call(procedure, *args) for args in arg_lists]
-
-        def op(cur: Any) -> list[tuple]:
-            sent = []
-            try:
-                with self.raw.pipeline():
-                    for args in arg_lists:
-                        sql, values = _pg_call(procedure, args)
-                        answer = self.raw.cursor()
-                        sent.append((answer, any(isinstance(a, Out) for a in args)))
-                        answer.execute(sql, values, prepare=False)  # never prepared: see _pg_guarded_many
-                return [tuple(_plain(v) for v in answer.fetchone()) if outs else () for answer, outs in sent]
-            finally:
-                for answer, _ in sent:
-                    answer.close()
-        return self._run(op)
-
     def _pg_guarded_many(self, cur: Any, procedure: str, arg_lists: list[tuple]) -> list[tuple | DbError]:
         import psycopg
         answers: list[tuple | DbError] = []

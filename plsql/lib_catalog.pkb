@@ -1342,18 +1342,50 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
     END import_batch_begin;
 
-    PROCEDURE import_credits(p_material_id IN NUMBER, p_authors IN VARCHAR2, p_created IN VARCHAR2) IS
-        l_material_id materials.material_id%TYPE := p_material_id;
-        l_new         PLS_INTEGER := 0;
+    PROCEDURE import_credits(p_credits IN VARCHAR2) IS
+        l_rest        VARCHAR2(32767);
+        l_entry       VARCHAR2(32767);
+        l_end         PLS_INTEGER;
+        l_first       PLS_INTEGER;
+        l_second      PLS_INTEGER;
+        l_id_text     VARCHAR2(4000);
+        l_material_id materials.material_id%TYPE;
+        l_new         PLS_INTEGER;
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
-        assert_material(l_material_id);
-        IF p_created = 'Y' THEN
-            l_new := 1;
-        END IF;
-        IF LENGTH(TRIM(p_authors)) > 0 THEN
-            set_authors(l_material_id, p_authors, l_new);
-        END IF;
+        -- each entry cut off the head of the rest (see lib_imports.record_results)
+        l_rest := p_credits;
+        LOOP
+            l_end := INSTR(l_rest, CHR(30));
+            IF l_end = 0 THEN
+                l_entry := l_rest;
+            ELSE
+                l_entry := SUBSTR(l_rest, 1, l_end - 1);
+                l_rest := SUBSTR(l_rest, l_end + 1);
+            END IF;
+            IF LENGTH(l_entry) > 0 THEN
+                l_first := INSTR(l_entry, CHR(31));
+                l_second := INSTR(l_entry, CHR(31), l_first + 1);
+                IF l_first = 0 OR l_second = 0 THEN
+                    lib_err.raise_error('INVALID_ARGUMENT', 'credits: title, Y or N and the authors');
+                END IF;
+                l_id_text := SUBSTR(l_entry, 1, l_first - 1);
+                IF NVL(LENGTH(l_id_text), 0) = 0 OR LENGTH(l_id_text) > 18
+                   OR LENGTH(TRIM(TRANSLATE(l_id_text, '0123456789', '          '))) > 0 THEN
+                    lib_err.raise_error('INVALID_ARGUMENT', 'credits: a title id, not ' || SUBSTR(l_id_text, 1, 20));
+                END IF;
+                l_material_id := TO_NUMBER(l_id_text);
+                assert_material(l_material_id);
+                l_new := 0;
+                IF SUBSTR(l_entry, l_first + 1, l_second - l_first - 1) = 'Y' THEN
+                    l_new := 1;
+                END IF;
+                IF LENGTH(TRIM(SUBSTR(l_entry, l_second + 1))) > 0 THEN
+                    set_authors(l_material_id, SUBSTR(l_entry, l_second + 1), l_new);
+                END IF;
+            END IF;
+            EXIT WHEN l_end = 0;
+        END LOOP;
     END import_credits;
 
     PROCEDURE import_batch_end(p_refreshed OUT NUMBER) IS

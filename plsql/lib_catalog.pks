@@ -321,17 +321,19 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
     PROCEDURE import_batch_begin(p_credits_later IN VARCHAR2);
 
     /**
-     * Credit the authors of a record that import_title took in a batch begun with credits later:
-     * the '|'-separated names in order, found or created (as add_material); a matched title's credits are
-     * replaced, blank names change nothing. Needs CATALOG_IMPORT.
-     * @param p_material_id the title import_title answered
-     * @param p_authors     the record's authors, as import_title had them
-     * @param p_created     Y when import_title created the title (it has no credits to replace)
+     * Credit the authors of the records that import_title took in a batch begun with credits later: for
+     * each, the '|'-separated names in order, found or created (as add_material); a matched title's
+     * credits are replaced, blank names change nothing. Needs CATALOG_IMPORT.
+     * @param p_credits the records separated by CHR(30), each the title import_title answered, Y when it
+     *                  created the title (no credits to replace) else N, and the record's authors as
+     *                  import_title had them, separated by CHR(31); at most 32767 bytes: a long batch
+     *                  takes several calls
      * @throws -20411 PERMISSION_DENIED
      * @throws -20501 MATERIAL_NOT_FOUND
      * @throws -20506 INVALID_MATERIAL_DATA an author name longer than 200 characters
+     * @throws -20903 INVALID_ARGUMENT an entry without its three fields, a title id that is no number
      */
-    PROCEDURE import_credits(p_material_id IN NUMBER, p_authors IN VARCHAR2, p_created IN VARCHAR2);
+    PROCEDURE import_credits(p_credits IN VARCHAR2);
 
     /**
      * End the batch import_batch_begin started: bring every stale search document up to date (one

@@ -346,14 +346,14 @@ def import_batch_begin(s: Session, credits_later: str | None) -> None:
     s.call("lib_catalog.import_batch_begin", credits_later)
 
 
-def import_credits(s: Session, material_id: int | None, authors: str | None, created: str | None) -> None:
-    """Credit the authors of a record that import_title took in a batch begun with credits later:
-    the '|'-separated names in order, found or created (as add_material); a matched title's credits are
-    replaced, blank names change nothing. Needs CATALOG_IMPORT.
+def import_credits(s: Session, credits: str | None) -> None:
+    """Credit the authors of the records that import_title took in a batch begun with credits later: for
+    each, the '|'-separated names in order, found or created (as add_material); a matched title's
+    credits are replaced, blank names change nothing. Needs CATALOG_IMPORT.
 
-    PROCEDURE import_credits(p_material_id IN NUMBER, p_authors IN VARCHAR2, p_created IN VARCHAR2)
+    PROCEDURE import_credits(p_credits IN VARCHAR2)
     """
-    s.call("lib_catalog.import_credits", material_id, authors, created)
+    s.call("lib_catalog.import_credits", credits)
 
 
 class ImportBatchEndOut(NamedTuple):

@@ -49,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from datalayer.gateway import Actor, Gateway, run_guarded, run_guarded_many, run_many
+from datalayer.gateway import Actor, Gateway, run_guarded, run_guarded_many
 from datalayer.packages import lib_catalog, lib_imports, lib_patrons
 from datalayer.reads import imports as reads
 from datalayer.session import CONNECTION_LOST, DbError, Session
@@ -131,17 +131,25 @@ _SEPARATORS = str.maketrans({"\x1e": " ", "\x1f": " "})
 def report_chunks(outcomes: list[Outcome]) -> Iterator[str]:
     """The reports of lib_imports.record_results: fields separated by CHR(31), reports by CHR(30), in
     chunks of at most REPORT_BYTES (UTF-8)."""
-    chunk: list[str] = []
-    size = 0
+    reports = []
     for o in outcomes:
         fields = (o.record_no, o.outcome, o.material_id, o.patron_id, (o.label or "")[:500], o.matched_by,
                   o.error_name, (o.detail or "")[:2000], o.copies_added)
-        report = "\x1f".join("" if f is None else str(f).translate(_SEPARATORS) for f in fields)
-        n = len(report.encode("utf-8")) + 1
+        reports.append("\x1f".join("" if f is None else str(f).translate(_SEPARATORS) for f in fields))
+    return joined_chunks(reports)
+
+
+def joined_chunks(entries: list[str]) -> Iterator[str]:
+    """Entries joined by CHR(30) in chunks of at most REPORT_BYTES (UTF-8), as a package procedure taking a
+    batch in a VARCHAR2 reads them."""
+    chunk: list[str] = []
+    size = 0
+    for entry in entries:
+        n = len(entry.encode("utf-8")) + 1
         if chunk and size + n > REPORT_BYTES:
             yield "\x1e".join(chunk)
             chunk, size = [], 0
-        chunk.append(report)
+        chunk.append(entry)
         size += n
     if chunk:
         yield "\x1e".join(chunk)
@@ -241,7 +249,10 @@ class Importer:
     def _end_titles(self, s: Session, credits: list[tuple[int, str, str]]) -> None:
         """The credits _titles left (none failing: import_title checked the names), then the batch's
         search documents (lib_catalog.import_batch_end)."""
-        run_many(s, lib_catalog.import_credits, credits)
+        entries = [f"{material_id}\x1f{created}\x1f{authors.translate(_SEPARATORS)}"
+                   for material_id, authors, created in credits]
+        for chunk in joined_chunks(entries):
+            lib_catalog.import_credits(s, chunk)
         lib_catalog.import_batch_end(s)
 
     def _patron(self, s: Session, no: int, item: Any) -> Outcome:

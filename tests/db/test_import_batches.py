@@ -78,10 +78,10 @@ def test_credits_later_leave_the_authors_to_import_credits(db, cataloger):
     db.call("lib_catalog.import_batch_begin", "Y")
     created = import_title(db, f"{word} new", f"Ann {word}|Bo {word}", None)
     assert credits(db, created) == []
-    db.call("lib_catalog.import_credits", created, f"Ann {word}|Bo {word}", "Y")
+    db.call("lib_catalog.import_credits", f"{created}\x1fY\x1fAnn {word}|Bo {word}")
     assert credits(db, created) == [f"Ann {word}", f"Bo {word}"]
     # a matched title's credits are replaced, as import_title replaces them
-    db.call("lib_catalog.import_credits", created, f"Cy {word}|Ann {word}", "N")
+    db.call("lib_catalog.import_credits", f"{created}\x1fN\x1fCy {word}|Ann {word}\x1e")
     assert credits(db, created) == [f"Cy {word}", f"Ann {word}"]
     db.call("lib_catalog.import_batch_end", Out(int))
     assert document(db, created)["authors"] == f"Cy {word}; Ann {word}"
@@ -101,7 +101,9 @@ def test_credits_later_still_refuses_a_record_whose_author_cannot_be(db, catalog
         refused(db, INVALID_MATERIAL_DATA, "lib_catalog.import_title", title, None, None, None, None, None, None,
                 None, None, None, None, authors, None, None, Out(int), Out(str), Out(str), Out(int), Out(str))
     refused(db, INVALID_ARGUMENT, "lib_catalog.import_batch_begin", "X")
-    refused(db, MATERIAL_NOT_FOUND, "lib_catalog.import_credits", -1, "Ann Example", "Y")
+    refused(db, MATERIAL_NOT_FOUND, "lib_catalog.import_credits", "999999999999\x1fY\x1fAnn Example")
+    for bad in ("12\x1fY", "-1\x1fY\x1fAnn Example", "x\x1fN\x1fAnn Example"):
+        refused(db, INVALID_ARGUMENT, "lib_catalog.import_credits", bad)
 
 
 def test_credits_later_last_only_as_long_as_the_bulk_work(db, f, cataloger):
@@ -116,7 +118,7 @@ def test_a_batch_needs_catalog_import(db, f):
     db.set_actor(f.user(("LIBRARIAN",)))
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_begin", "N")
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_end", Out(int))
-    refused(db, PERMISSION_DENIED, "lib_catalog.import_credits", 1, "Ann Example", "Y")
+    refused(db, PERMISSION_DENIED, "lib_catalog.import_credits", "1\x1fY\x1fAnn Example")
     assert db.fn("lib_session.bulk_work") == 0
 
 
