@@ -8,13 +8,13 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
     -- PostgreSQL's varchar(4000) in characters.
 
     -- 'col=a;col2=b;' -> 'col=a;col2=b', '' or NULL -> NULL, cut to the column size
-    FUNCTION finish(p_text IN VARCHAR2) RETURN VARCHAR2 IS
+    FUNCTION values_text(p_text IN VARCHAR2) RETURN VARCHAR2 IS
     BEGIN
         IF LENGTH(p_text) > 0 THEN
             RETURN SUBSTRB(SUBSTR(p_text, 1, LENGTH(p_text) - 1), 1, 4000);
         END IF;
         RETURN NULL;
-    END finish;
+    END values_text;
 
     PROCEDURE log_event(p_table_name IN VARCHAR2, p_row_id IN NUMBER, p_action IN VARCHAR2,
                         p_details IN VARCHAR2) IS
@@ -39,18 +39,18 @@ CREATE OR REPLACE PACKAGE BODY lib_audit AS
         l_audit_id audit_log.audit_id%TYPE;
     BEGIN
         IF p_action <> 'INSERT' THEN
-            l_old := finish(p_old_values);
+            l_old := values_text(p_old_values);
         END IF;
         IF p_action <> 'DELETE' THEN
-            l_new := finish(p_new_values);
+            l_new := values_text(p_new_values);
         END IF;
         IF p_action = 'UPDATE' AND l_old IS NULL AND l_new IS NULL THEN
             RETURN NULL;
         END IF;
         -- the key first, so that a long value cut to the column size never cuts the key
         IF p_action = 'UPDATE' AND LENGTH(p_key) > 0 THEN
-            l_old := finish(p_key || NVL(p_old_values, ''));
-            l_new := finish(p_key || NVL(p_new_values, ''));
+            l_old := values_text(p_key || NVL(p_old_values, ''));
+            l_new := values_text(p_key || NVL(p_new_values, ''));
         END IF;
         INSERT INTO audit_log (occurred_at, actor_user_id, table_name, row_id, action, old_values, new_values)
         VALUES (lib_clock.now_utc(), lib_session.actor(), p_table_name, p_row_id, p_action, l_old, l_new)

@@ -127,9 +127,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         IF l_count = 0 THEN
             lib_err.raise_error('INVALID_MATERIAL_DATA', 'unknown material type ' || SUBSTR(p_material_type, 1, 20));
         END IF;
+        -- the library's year is the UTC one give or take one: a year up to the UTC one needs no look at it
         IF p_publication_year IS NOT NULL
-           AND (p_publication_year < 1 OR p_publication_year > TO_NUMBER(TO_CHAR(lib_clock.today(), 'YYYY')) + 1
-                OR p_publication_year <> TRUNC(p_publication_year)) THEN
+           AND (p_publication_year < 1 OR p_publication_year <> TRUNC(p_publication_year)
+                OR (p_publication_year > EXTRACT(YEAR FROM lib_clock.now_utc())
+                    AND p_publication_year > TO_NUMBER(TO_CHAR(lib_clock.today(), 'YYYY')) + 1)) THEN
             lib_err.raise_error('INVALID_MATERIAL_DATA', 'publication year out of range');
         END IF;
         IF LENGTH(p_language) > 3 THEN

@@ -134,8 +134,8 @@ def test_a_renamed_column_is_found(ddl, committed):
 
 def test_a_hand_edit_that_drops_a_column_or_changes_its_helper_is_found(ddl, committed):
     tables = at.schema(ddl)
-    dropped = committed.replace("lib_audit.old_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason) END,",
-                                "NULL END,")
+    dropped = committed.replace("lib_audit.old_txt('waive_reason', :OLD.waive_reason, :NEW.waive_reason),",
+                                "NULL,")
     assert at.problems(tables, dropped) == ["fines.waive_reason: not written by lib_audit.old_txt in fines_audit_trg"]
     as_number = committed.replace("lib_audit.new_money('price', :OLD.price, :NEW.price)",
                                   "lib_audit.new_num('price', :OLD.price, :NEW.price)")
@@ -194,5 +194,6 @@ def test_the_generated_triggers_pass_the_oracle_semantic_check(committed, tmp_pa
     # a trigger that passes log_change too few arguments is refused like any call
     bad = tmp_path / "plsql" / "audit_triggers.sql"
     bad.parent.mkdir()
-    bad.write_text(re.sub(r"(CASE WHEN INSERTING.*END,)\n        NULL,", r"\1", committed, count=1), encoding="utf-8")
+    bad.write_text(re.sub(r"(CASE WHEN UPDATING THEN 'UPDATE' ELSE 'DELETE' END,)\n        NULL,", r"\1", committed,
+                          count=1), encoding="utf-8")
     assert [f.rule for f in check([bad])] == ["CALL"]
