@@ -1,15 +1,19 @@
 """MARC21 import at scale (issue 14): prints figures, asserts nothing.
 
-    .venv/bin/python -m bench.bench_import [--records 100000] [--batch 500] [--db ils_bench_import] [--skip-build]
+    .venv/bin/python -m bench.bench_import [--records 100000] [--batch 500] [--parallel 2] [--trace-memory]
+                                           [--db ils_bench_import] [--skip-build]
 
 Builds a fresh database (--db, default ils_bench_import) in the embedded cluster, writes --records MARC21
 records with pymarc to a temporary file (a streamed write: each record has two ISBNs, a control number, an
-author, two subject headings and one 952 holding at the main branch), then imports the file as the
+author, two subject headings and one 952 holding at the main branch), then imports files as the
 application role acting as a cataloger, exactly as the server's import queue does (services/imports/runner:
-a batch per transaction, a savepoint per record, every outcome reported to lib_imports). Prints records/s
-and the peak memory of the import: tracemalloc's peak of Python allocations, and the growth of the process's
-maximum RSS (resource.getrusage), for the whole file and for its first tenth, to show memory flat in file
-size. Target: >= 1,000 records/s.
+batches of --batch records, --parallel of them at once, a savepoint per record, every outcome reported to
+lib_imports): a tenth of the records one batch at a time (the baseline), another tenth as the importer
+runs by default, then the whole file. Prints records/s, the ratio to the baseline, the machine's CPU time
+a record (all processes: the import's and the database's, when nothing else runs), and the growth of the
+process's maximum RSS (resource.getrusage) for each: flat in file size when the whole file grows it no more
+than its tenth did. --trace-memory adds tracemalloc's peak of Python allocations (and slows the import).
+Target: >= 1,000 records/s.
 """
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ from datalayer.packages import lib_imports
 from datalayer.session import connect
 from scripts import cluster
 from services.accounts import key_hash
-from services.imports.runner import Importer
+from services.imports.runner import PARALLEL, Importer
 
 
 def isbn13(n: int) -> str:
@@ -89,31 +93,51 @@ def cataloger(owner_url: str) -> SessionActor:
     return SessionActor(user, key)
 
 
-def run(gw: Gateway, actor: SessionActor, path: str, batch: int, label: str) -> None:
+def run(gw: Gateway, actor: SessionActor, path: str, batch: int, label: str, parallel: int,
+        trace: bool) -> float:
+    """Import the file; prints and returns records/s."""
     with gw.transaction(actor) as s:
         (import_id,) = lib_imports.start_import(s, "MARC", os.path.basename(path), os.path.getsize(path), "N", None)
         lib_imports.begin_import(s, import_id)
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    tracemalloc.start()
+    cpu0 = _busy()
+    if trace:
+        tracemalloc.start()
     t0 = time.perf_counter()
     with open(path, "rb") as stream:
-        counts = Importer(gw, actor, batch).run(import_id, "MARC", stream, dry_run=False)
+        counts = Importer(gw, actor, batch, parallel=parallel).run(import_id, "MARC", stream, dry_run=False)
     elapsed = time.perf_counter() - t0
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
+    traced = ""
+    if trace:
+        traced = f"; tracemalloc peak {tracemalloc.get_traced_memory()[1] / 1e6:.1f} MB"
+        tracemalloc.stop()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    cpu = (_busy() - cpu0) / os.sysconf("SC_CLK_TCK") * 1000 / max(counts["read"], 1)
     with gw.transaction(actor) as s:
         lib_imports.finish_import(s, import_id, "DONE", None)
+    rate = counts["read"] / elapsed
     print(f"{label}: {counts['read']} records ({counts['CREATED']} created, {counts['MATCHED']} matched, "
-          f"{counts['REJECTED']} rejected, {counts['copies']} copies) in {elapsed:.1f} s = "
-          f"{counts['read'] / elapsed:,.0f} records/s; tracemalloc peak {peak / 1e6:.1f} MB; "
+          f"{counts['REJECTED']} rejected, {counts['copies']} copies) in {elapsed:.1f} s = {rate:,.0f} records/s, "
+          f"{parallel} batch(es) at once; machine CPU {cpu:.2f} ms a record{traced}; "
           f"max RSS +{(rss1 - rss0) / 1024:.1f} MB (now {rss1 / 1024:.0f} MB)", flush=True)
+    return rate
+
+
+def _busy() -> int:
+    """CPU time the machine spent working (all processes, clock ticks): the import's CPU, the database's
+    included, when nothing else runs."""
+    with open("/proc/stat") as f:
+        v = [int(x) for x in f.readline().split()[1:]]
+    return v[0] + v[1] + v[2] + v[5] + v[6]
 
 
 def main() -> None:
     p = argparse.ArgumentParser(prog="bench.bench_import")
     p.add_argument("--records", type=int, default=100_000)
     p.add_argument("--batch", type=int, default=500)
+    p.add_argument("--parallel", type=int, default=PARALLEL, help="batches at once (the importer's default)")
+    p.add_argument("--trace-memory", action="store_true",
+                   help="also tracemalloc's peak (slows the import: every allocation is traced)")
     p.add_argument("--db", default="ils_bench_import")
     p.add_argument("--skip-build", action="store_true", help="reuse --db as it is")
     args = p.parse_args()
@@ -124,16 +148,21 @@ def main() -> None:
         print(f"database {args.db} built in {time.perf_counter() - t:.0f} s", flush=True)
     cluster.enable_app_login()  # a fresh cluster's application role is NOLOGIN until a checkout gives it a password
     actor = cataloger(cluster.admin_url(args.db))
-    gw = Gateway(cluster.app_url(args.db), min_size=1, max_size=2).open()
+    gw = Gateway(cluster.app_url(args.db), min_size=1, max_size=args.parallel + 1).open()
+    tenth = args.records // 10
     with tempfile.TemporaryDirectory() as tmp:
-        small, big = os.path.join(tmp, "small.mrc"), os.path.join(tmp, "big.mrc")
+        baseline, small, big = (os.path.join(tmp, f"{n}.mrc") for n in ("baseline", "small", "big"))
         t = time.perf_counter()
         size = write_file(big, args.records)
         print(f"wrote {args.records} records ({size / 1e6:.1f} MB) with pymarc in {time.perf_counter() - t:.1f} s",
               flush=True)
-        write_file(small, args.records // 10, first=args.records)  # other titles: numbered after the big file's
-        run(gw, actor, small, args.batch, f"first tenth ({args.records // 10} records)")
-        run(gw, actor, big, args.batch, f"whole file ({args.records} records)")
+        # other titles: numbered after the big file's
+        write_file(baseline, tenth, first=args.records)
+        write_file(small, tenth, first=args.records + tenth)
+        one = run(gw, actor, baseline, args.batch, f"baseline, first tenth ({tenth} records)", 1, args.trace_memory)
+        first = run(gw, actor, small, args.batch, f"first tenth ({tenth} records)", args.parallel, args.trace_memory)
+        print(f"{args.parallel} batches at once / one at a time: {first / one:.2f}x", flush=True)
+        run(gw, actor, big, args.batch, f"whole file ({args.records} records)", args.parallel, args.trace_memory)
         load = os.getloadavg()
         print(f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f} on {os.cpu_count()} cores")
     gw.close()
