@@ -294,12 +294,13 @@ class Importer:
         self._end_titles(s, credits)
         return outcomes
 
-    def _alone(self, import_id: int | None, kind: str, numbered: list[tuple[int, Any]], dry_run: bool
-               ) -> list[Outcome]:
-        """One batch in a transaction of its own, with nothing beside it."""
+    def _reported(self, import_id: int | None, dry_run: bool, work: Callable[[Session], list[Outcome]]
+                  ) -> list[Outcome]:
+        """work(session) in a transaction, then its outcomes reported in it; a dry run rolls the work back
+        and reports in a transaction of its own."""
         try:
             with self.gw.transaction(self.actor) as s:
-                outcomes = self._batch(s, numbered, kind)
+                outcomes = work(s)
                 if dry_run:
                     raise _DryRun
                 self._report(s, import_id, outcomes)
@@ -308,23 +309,25 @@ class Importer:
                 self._report(s, import_id, outcomes)
         return outcomes
 
+    def _alone(self, import_id: int | None, kind: str, numbered: list[tuple[int, Any]], dry_run: bool
+               ) -> list[Outcome]:
+        """One batch in a transaction of its own, with nothing beside it."""
+        return self._reported(import_id, dry_run, lambda s: self._batch(s, numbered, kind))
+
     def _beside(self, b: "_Batch", flight: "_Flight", import_id: int | None, dry_run: bool,
                 patience: float) -> list[Outcome]:
         """A batch of titles run while the one before it (b.after) may still run: its credits, search
         documents and report only once that one has committed. _Retry when it must run again by itself."""
+        def work(s: Session) -> list[Outcome]:
+            outcomes, credits = self._titles(s, b.numbered, credits_later=True)
+            if not flight.wait_turn(b, patience):
+                raise _Retry("stopped" if b.aborted else "the batch before it did not commit in time")
+            self._end_titles(s, credits)
+            return outcomes
+
         t0 = time.perf_counter()
         try:
-            with self.gw.transaction(self.actor) as s:
-                outcomes, credits = self._titles(s, b.numbered, credits_later=True)
-                if not flight.wait_turn(b, patience):
-                    raise _Retry("stopped" if b.aborted else "the batch before it did not commit in time")
-                self._end_titles(s, credits)
-                if dry_run:
-                    raise _DryRun
-                self._report(s, import_id, outcomes)
-        except _DryRun:
-            with self.gw.transaction(self.actor) as s:
-                self._report(s, import_id, outcomes)
+            outcomes = self._reported(import_id, dry_run, work)
         except DbError as exc:
             if exc.sqlstate in CONNECTION_LOST:
                 raise
