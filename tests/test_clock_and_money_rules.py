@@ -54,7 +54,8 @@ def findings(name: str, text: str, money: set[str]) -> list[str]:
         for m in re.finditer(r"\bSYS(DATE|TIMESTAMP)\b", code, re.I):
             found.append(f"line {_line(code, m.start())}: {m.group(0)} outside lib_clock (use lib_clock.now_utc())")
     for pos, arg in _single_argument_to_char(code):
-        if MONEY_WORDS.search(arg):
+        column = re.fullmatch(r"\s*:(?:NEW|OLD)\.(\w+)\s*", arg, re.I)  # a trigger's column: money if it is one
+        if column.group(1).lower() in money if column else MONEY_WORDS.search(arg):
             found.append(f"line {_line(code, pos)}: TO_CHAR({arg.strip()}) of money without a format model "
                          "(use lib_fines.money_text)")
     for m in re.finditer(r"\blib_audit\.(old|new)_num\s*\(\s*'(\w+)'", text, re.I):
@@ -84,6 +85,7 @@ def test_source_reads_the_clock_and_writes_money_alike_on_both_engines(path: Pat
     "BEGIN lib_err.raise_error('X', 'owes ' || TO_CHAR(l_balance)); END;",
     "BEGIN lib_err.raise_error('X', 'owed ' || TO_CHAR(l_amount - NVL(l_paid, 0))); END;",
     "BEGIN x := lib_audit.new_num('amount', :OLD.amount, :NEW.amount); END;",
+    "BEGIN x := 'amount=' || TO_CHAR(:NEW.amount) || ';'; END;",
 ])
 def test_a_host_clock_or_unformatted_money_is_found(bad: str):
     assert findings("lib_x.pkb", bad, {"amount"})
@@ -94,6 +96,7 @@ def test_a_host_clock_or_unformatted_money_is_found(bad: str):
     "BEGIN lib_err.raise_error('X', 'hold ' || TO_CHAR(p_hold_id)); END;",
     "BEGIN l := TO_CHAR(l_amount, 'FM999999999990.00') || TO_CHAR(lib_clock.today(), 'YYYY'); END;",
     "BEGIN x := lib_audit.new_num('loan_id', :OLD.loan_id, :NEW.loan_id); END;",
+    "BEGIN x := 'fine_id=' || TO_CHAR(:NEW.fine_id) || ';'; END;",
 ])
 def test_the_clock_package_ids_and_format_models_pass(good: str):
     assert findings("lib_x.pkb", good, {"amount"}) == []
