@@ -911,10 +911,11 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     -- Store one identifier of a title unless it has it already; the key of the stored identifier
     -- (type, checked value and source), or INVALID_ISBN / INVALID_IDENTIFIER. p_known: NULL to look in the
     -- table for what the title has, else the CHR(30)-delimited keys of all it has (a title created in this
-    -- call: what the call stored), which saves a query per identifier.
+    -- call: what the call stored), which saves a query per identifier. p_checked 1: an ISBN the caller
+    -- checked and normalised already.
     FUNCTION put_identifier(p_material_id IN materials.material_id%TYPE, p_id_type IN VARCHAR2,
                             p_id_value IN VARCHAR2, p_id_source IN VARCHAR2, p_qualifier IN VARCHAR2,
-                            p_known IN VARCHAR2)
+                            p_known IN VARCHAR2, p_checked IN PLS_INTEGER)
         RETURN VARCHAR2 IS
         l_type   VARCHAR2(4000);
         l_value  VARCHAR2(4000);
@@ -928,8 +929,10 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         IF l_value IS NULL OR LENGTH(l_value) > 60 THEN
             lib_err.raise_error('INVALID_IDENTIFIER', NVL(l_type, '?') || ': a value of 1 to 60 characters');
         END IF;
-        IF l_type = 'ISBN' THEN
+        IF l_type = 'ISBN' AND p_checked = 0 THEN
             l_value := checked_isbn(l_value);
+        ELSIF l_type = 'ISBN' THEN
+            NULL; -- the caller checked and normalised it
         ELSIF l_type = 'ISSN' THEN
             l_value := issn_of(p_id_value);
             IF l_value IS NULL THEN
@@ -974,6 +977,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_qual   VARCHAR2(4000);
         l_pos    PLS_INTEGER;
         l_known  VARCHAR2(32767);
+        l_checked PLS_INTEGER;
     BEGIN
         p_skipped := NULL;
         IF p_new = 1 THEN
@@ -1007,12 +1011,19 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                         p_skipped := SUBSTR(p_skipped || ', ' || SUBSTR(NVL(l_value, '?'), 1, 40), 1, 1000);
                     END IF;
                 ELSIF l_type IS NOT NULL THEN
+                    l_checked := 0;
+                    IF l_type = 'ISBN' AND p_lenient = 1 THEN -- checked just above
+                        l_value := normalize_isbn(l_value);
+                        l_checked := 1;
+                    END IF;
                     IF l_known IS NULL THEN
-                        IF put_identifier(p_material_id, l_type, l_value, l_source, l_qual, NULL) IS NULL THEN
+                        IF put_identifier(p_material_id, l_type, l_value, l_source, l_qual, NULL,
+                                          l_checked) IS NULL THEN
                             NULL; -- the stored key, unused here
                         END IF;
                     ELSE
-                        l_known := l_known || put_identifier(p_material_id, l_type, l_value, l_source, l_qual, l_known)
+                        l_known := l_known
+                                   || put_identifier(p_material_id, l_type, l_value, l_source, l_qual, l_known, l_checked)
                                    || CHR(30);
                     END IF;
                 END IF;
@@ -1039,7 +1050,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     BEGIN
         lib_auth.require_permission('CATALOG_EDIT');
         assert_material(l_material_id);
-        l_stored := put_identifier(l_material_id, p_id_type, p_id_value, p_id_source, p_qualifier, NULL);
+        l_stored := put_identifier(l_material_id, p_id_type, p_id_value, p_id_source, p_qualifier, NULL, 0);
         IF l_stored IS NULL THEN -- put_identifier answers the stored key or raises
             lib_err.raise_error('INVALID_IDENTIFIER', SUBSTR(p_id_value, 1, 40));
         END IF;
@@ -1171,6 +1182,29 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END LOOP;
     END import_copies;
 
+    -- The title holding either of two valid normalised ISBNs (p_second NULL: one), in either form, in
+    -- material_identifiers or materials.isbn; NULL when none (the lowest id when several).
+    FUNCTION isbn_holder(p_first IN VARCHAR2, p_second IN VARCHAR2) RETURN NUMBER IS
+        l_first_other  VARCHAR2(20);
+        l_second_other VARCHAR2(20);
+        l_material_id  materials.material_id%TYPE;
+    BEGIN
+        l_first_other := NVL(isbn_other_form(p_first), p_first);
+        IF p_second IS NOT NULL THEN
+            l_second_other := NVL(isbn_other_form(p_second), p_second);
+        END IF;
+        SELECT COALESCE((SELECT MIN(material_id)
+                           FROM material_identifiers
+                          WHERE id_value IN (p_first, l_first_other, p_second, l_second_other)
+                            AND id_type = 'ISBN'),
+                        (SELECT MIN(material_id)
+                           FROM materials
+                          WHERE isbn IN (p_first, l_first_other, p_second, l_second_other)))
+          INTO l_material_id
+          FROM dual;
+        RETURN l_material_id;
+    END isbn_holder;
+
     PROCEDURE import_title(p_title IN VARCHAR2, p_subtitle IN VARCHAR2, p_identifiers IN VARCHAR2,
                            p_material_type IN VARCHAR2, p_genre_name IN VARCHAR2, p_publisher IN VARCHAR2,
                            p_publication_year IN NUMBER, p_language IN VARCHAR2, p_description IN VARCHAR2,
@@ -1197,7 +1231,8 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_source      VARCHAR2(4000);
         l_pos         PLS_INTEGER;
         l_norm        VARCHAR2(4000);
-        l_other       VARCHAR2(20);
+        l_held        VARCHAR2(20); -- a valid ISBN not looked up yet
+        l_first       materials.material_id%TYPE;
         l_by_isbn     materials.material_id%TYPE;
         l_by_control  materials.material_id%TYPE;
         l_control     VARCHAR2(100);
@@ -1245,17 +1280,21 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                     IF l_isbn IS NULL THEN
                         l_isbn := l_norm;
                     END IF;
-                    IF l_by_isbn IS NULL THEN
-                        l_other := NVL(isbn_other_form(l_norm), l_norm);
-                        SELECT COALESCE((SELECT MIN(material_id)
-                                           FROM material_identifiers
-                                          WHERE id_value IN (l_norm, l_other) AND id_type = 'ISBN'),
-                                        (SELECT MIN(material_id) FROM materials WHERE isbn IN (l_norm, l_other)))
-                          INTO l_by_isbn
-                          FROM dual;
+                    -- ISBNs looked up two at a time (a record has one or two): one query when neither is held
+                    IF l_by_isbn IS NULL AND l_held IS NULL THEN
+                        l_held := l_norm;
+                    ELSIF l_by_isbn IS NULL THEN
+                        l_by_isbn := isbn_holder(l_held, l_norm);
                         IF l_by_isbn IS NOT NULL THEN
-                            p_matched_by := 'ISBN ' || l_norm;
+                            l_first := isbn_holder(l_held, NULL);
+                            IF l_first IS NOT NULL THEN
+                                l_by_isbn := l_first;
+                                p_matched_by := 'ISBN ' || l_held;
+                            ELSE
+                                p_matched_by := 'ISBN ' || l_norm;
+                            END IF;
                         END IF;
+                        l_held := NULL;
                     END IF;
                 ELSIF l_entry_type = 'CONTROL' AND l_value IS NOT NULL AND l_by_isbn IS NULL
                       AND l_by_control IS NULL THEN
@@ -1271,6 +1310,12 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
                 END IF;
             END IF;
         END LOOP;
+        IF l_held IS NOT NULL THEN -- the last ISBN, looked up alone
+            l_by_isbn := isbn_holder(l_held, NULL);
+            IF l_by_isbn IS NOT NULL THEN
+                p_matched_by := 'ISBN ' || l_held;
+            END IF;
+        END IF;
         l_material_id := NVL(l_by_isbn, l_by_control);
         IF l_by_isbn IS NULL THEN
             p_matched_by := l_control;

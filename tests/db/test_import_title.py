@@ -117,6 +117,28 @@ def test_matching_prefers_an_isbn_to_an_earlier_control_number(db, cataloger, f)
     assert (material_id, outcome, matched_by) == (by_control, "MATCHED", f"CONTROL (Y){ctl}")
 
 
+def test_the_first_isbn_held_decides_the_match_whatever_the_ids(db, cataloger):
+    """ISBNs are looked up two at a time: the record still matches the title of its first ISBN held by one."""
+    a13, a10 = isbn_pair()
+    b13, _ = isbn_pair()
+    c13, _ = isbn_pair()
+    d13, _ = isbn_pair()
+    older, _, _, _ = import_title(db, "Holds B", f"ISBN:{b13}")  # the lower id
+    newer, _, _, _ = import_title(db, "Holds A", f"ISBN:{a10}")
+    material_id, outcome, matched_by, _ = import_title(db, "A then B", f"ISBN:{a13}|ISBN:{b13}")
+    assert (material_id, outcome, matched_by) == (newer, "MATCHED", f"ISBN {a13}")
+    material_id, _, matched_by, _ = import_title(db, "C then B", f"ISBN:{c13}|ISBN:{b13}")
+    assert (material_id, matched_by) == (older, f"ISBN {b13}")
+    # (C is now the older title's: a match adds the record's identifiers) a third ISBN, alone in its pair,
+    # after an invalid one
+    e13, _ = isbn_pair()
+    material_id, _, matched_by, _ = import_title(db, "E, D, bad, A", f"ISBN:{e13}|ISBN:{d13}|ISBN:123|ISBN:{a13}")
+    assert (material_id, matched_by) == (newer, f"ISBN {a13}")
+    assert identifiers(db, older)[-1]["id_value"] == c13
+    _, outcome, matched_by, _ = import_title(db, "F alone", f"ISBN:{isbn_pair()[0]}")
+    assert (outcome, matched_by) == ("CREATED", None)
+
+
 def test_a_malformed_identifier_entry_is_refused(db, cataloger):
     isbn13, _ = isbn_pair()
     refused(db, INVALID_IDENTIFIER, "lib_catalog.import_title", "Bad", None, f"ISBN:{isbn13}|no colon here",
