@@ -1239,7 +1239,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_new         PLS_INTEGER := 0;
         l_stale       PLS_INTEGER;
     BEGIN
-        lib_auth.require_permission('CATALOG_IMPORT');
+        IF lib_search.bulk_work() = 0 THEN -- in a batch import_batch_begin checked it, for the same actor
+            lib_auth.require_permission('CATALOG_IMPORT');
+        END IF;
         l_new_type := UPPER(blank_null(p_material_type));
         l_type := type_of(p_material_type);
         l_lang := language_of(p_language);
@@ -1352,7 +1354,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
         l_skipped := add_identifiers(l_material_id, p_identifiers, 1, l_new);
         IF LENGTH(TRIM(p_authors)) > 0 THEN
-            IF lib_session.credits_later() = 1 THEN
+            IF lib_search.credits_later() = 1 THEN
                 check_authors(p_authors); -- credited by import_credits, later in the batch
             ELSE
                 set_authors(l_material_id, p_authors, l_new);
@@ -1360,7 +1362,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         END IF;
         IF LENGTH(TRIM(p_subjects)) > 0 THEN
             -- in bulk work the write of the title's row above marked its document stale
-            l_stale := lib_session.bulk_work();
+            l_stale := lib_search.bulk_work();
             replace_subjects(l_material_id, p_subjects, l_new, l_stale);
         END IF;
         import_copies(l_material_id, p_copies, p_copies_added, l_kept);
@@ -1383,9 +1385,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
             lib_err.raise_error('INVALID_ARGUMENT', 'credits later: Y or N');
         END IF;
         IF p_credits_later = 'Y' THEN
-            lib_session.set_bulk_work(2);
+            lib_search.begin_bulk_work(1);
         ELSE
-            lib_session.set_bulk_work(1);
+            lib_search.begin_bulk_work(0);
         END IF;
     END import_batch_begin;
 
@@ -1399,7 +1401,9 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
         l_material_id materials.material_id%TYPE;
         l_new         PLS_INTEGER;
     BEGIN
-        lib_auth.require_permission('CATALOG_IMPORT');
+        IF lib_search.bulk_work() = 0 THEN -- in a batch import_batch_begin checked it, for the same actor
+            lib_auth.require_permission('CATALOG_IMPORT');
+        END IF;
         -- each entry cut off the head of the rest (see lib_imports.record_results)
         l_rest := p_credits;
         LOOP
@@ -1438,8 +1442,7 @@ CREATE OR REPLACE PACKAGE BODY lib_catalog AS
     PROCEDURE import_batch_end(p_refreshed OUT NUMBER) IS
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
-        lib_session.set_bulk_work(0);
-        p_refreshed := lib_search.refresh_stale();
+        p_refreshed := lib_search.end_bulk_work();
     END import_batch_end;
 
 END lib_catalog;

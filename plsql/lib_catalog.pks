@@ -309,8 +309,10 @@ CREATE OR REPLACE PACKAGE lib_catalog AS
 
     /**
      * Start a batch of import_title calls in this transaction: the batch is bulk work
-     * (lib_session.set_bulk_work), so the search documents of its titles are written once, by
-     * import_batch_end, instead of after each change. Needs CATALOG_IMPORT.
+     * (lib_search.begin_bulk_work), so the search documents of its titles are written once, by
+     * import_batch_end, instead of after each change. Needs CATALOG_IMPORT, checked here for the whole
+     * batch: import_title and import_credits inside it do not check it again (bulk work ends with the
+     * transaction's actor: lib_session.set_actor and clear_actor).
      * @param p_credits_later Y: import_title checks its records' authors and leaves them to
      *                        import_credits (an importer running two batches at once credits each batch's
      *                        authors only after the batch before it committed, so that two batches never

@@ -9,9 +9,9 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * rebuild_documents. Subjects: the headings of material_subjects in order, joined by '; ': lib_catalog,
      * the only writer of material_subjects, calls subjects_changed once after replacing a title's headings
      * (one update of the document, not one per heading as row triggers would make on PostgreSQL);
-     * refresh_stale and rebuild_documents fill them too. Inside bulk work (lib_session.set_bulk_work: an
-     * import's batch) every change only marks the document stale, and the batch's end refreshes them all
-     * at once: one full-text entry per title instead of three or four.
+     * refresh_stale and rebuild_documents fill them too. Inside bulk work (begin_bulk_work: an import's
+     * batch) a new title gets no document and a change only marks the document stale; the batch's end
+     * (end_bulk_work) writes them all at once: one full-text entry per title instead of three or four.
      * @internal called only by the triggers and the bulk loader: the application role gets no EXECUTE on it.
      */
 
@@ -79,5 +79,30 @@ CREATE OR REPLACE PACKAGE lib_search AS
      * The caller gathers statistics afterwards (ANALYZE / DBMS_STATS).
      */
     PROCEDURE rebuild_documents;
+    /**
+     * Begin bulk work for the rest of the transaction (lib_catalog.import_batch_begin, which checks the
+     * permission to import): the search documents of the titles it creates are written by end_bulk_work,
+     * changes only mark documents stale, and lib_catalog leaves the permission checks of the batch's calls
+     * to import_batch_begin. lib_session.set_actor and clear_actor end it (abandon_bulk_work), so it never
+     * outlives the transaction on Oracle, where package state survives a rollback.
+     * @param p_credits_later 1: the batch credits its records' authors later (credits_later), else 0
+     */
+    PROCEDURE begin_bulk_work(p_credits_later IN NUMBER);
+
+    /**
+     * End bulk work: write the documents of the titles it created and refresh the stale ones.
+     * @return the documents written
+     */
+    FUNCTION end_bulk_work RETURN NUMBER;
+
+    /** End bulk work without writing anything (a new transaction begins: set_actor, clear_actor). */
+    PROCEDURE abandon_bulk_work;
+
+    /** @return 1 inside bulk work, else 0 */
+    FUNCTION bulk_work RETURN NUMBER;
+
+    /** @return 1 inside bulk work whose authors are credited later (lib_catalog.import_credits), else 0 */
+    FUNCTION credits_later RETURN NUMBER;
+
 END lib_search;
 /

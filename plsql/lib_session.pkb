@@ -7,9 +7,6 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     g_session_key VARCHAR2(100);
     g_actor_id    NUMBER;
 
-    -- 'Y' inside bulk work (set_bulk_work), 'C' inside bulk work whose credits come later, else NULL
-    g_bulk_work VARCHAR2(1);
-
     FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2 IS
         l_hash user_sessions.key_hash%TYPE;
     BEGIN
@@ -33,9 +30,7 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     BEGIN
         g_session_key := NULL; -- a refused session leaves no actor of an earlier transaction behind
         g_actor_id := NULL;
-        IF bulk_work() = 1 THEN
-            g_bulk_work := NULL;
-        END IF;
+        lib_search.abandon_bulk_work(); -- bulk work never outlives its transaction
         IF l_user_id IS NULL THEN
             RETURN;
         END IF;
@@ -78,9 +73,7 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
     BEGIN
         g_session_key := NULL;
         g_actor_id := NULL;
-        IF bulk_work() = 1 THEN
-            g_bulk_work := NULL;
-        END IF;
+        lib_search.abandon_bulk_work();
     END clear_actor;
 
     FUNCTION actor RETURN NUMBER IS
@@ -129,35 +122,6 @@ CREATE OR REPLACE PACKAGE BODY lib_session AS
          WHERE key_hash = l_hash
            AND revoked_at IS NULL;
     END end_session;
-
-    PROCEDURE set_bulk_work(p_on IN NUMBER) IS
-    BEGIN
-        IF p_on = 1 THEN
-            g_bulk_work := 'Y';
-        ELSIF p_on = 2 THEN
-            g_bulk_work := 'C';
-        ELSE
-            g_bulk_work := NULL;
-        END IF;
-    END set_bulk_work;
-
-    FUNCTION credits_later RETURN NUMBER IS
-        l_mode VARCHAR2(1);
-    BEGIN
-        l_mode := g_bulk_work; -- read once: on PostgreSQL each read of a package variable is a function call
-        IF NVL(LENGTH(l_mode), 0) > 0 AND l_mode = 'C' THEN
-            RETURN 1;
-        END IF;
-        RETURN 0;
-    END credits_later;
-
-    FUNCTION bulk_work RETURN NUMBER IS
-    BEGIN
-        IF NVL(LENGTH(g_bulk_work), 0) = 0 THEN -- not IS NULL: ora2pg compares a package variable with ''
-            RETURN 0;
-        END IF;
-        RETURN 1;
-    END bulk_work;
 
 END lib_session;
 /

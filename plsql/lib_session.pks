@@ -56,21 +56,5 @@ CREATE OR REPLACE PACKAGE lib_session AS
      */
     FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2;
 
-    /**
-     * Mark the rest of this transaction as bulk work (an import's batch): derived data that triggers keep
-     * row by row (the search documents) is only marked stale, and brought up to date once, at the batch's
-     * end (lib_catalog.import_batch_end). set_actor and clear_actor end it, so it never outlives the
-     * transaction on Oracle, where package state survives a rollback. Harmless if called alone: a stale
-     * document is refreshed by the next refresh (lib_search.refresh_stale refreshes every stale one).
-     * @param p_on 1 to start bulk work, 2 to start bulk work whose authors are credited later in the
-     *             transaction (lib_catalog.import_batch_begin), 0 to end it
-     */
-    PROCEDURE set_bulk_work(p_on IN NUMBER);
-
-    /** @return 1 inside bulk work (set_bulk_work 1 or 2), else 0 */
-    FUNCTION bulk_work RETURN NUMBER;
-
-    /** @return 1 inside bulk work whose authors are credited later (set_bulk_work 2), else 0 */
-    FUNCTION credits_later RETURN NUMBER;
 END lib_session;
 /

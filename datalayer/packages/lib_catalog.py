@@ -338,8 +338,10 @@ def import_title(
 
 def import_batch_begin(s: Session, credits_later: str | None) -> None:
     """Start a batch of import_title calls in this transaction: the batch is bulk work
-    (lib_session.set_bulk_work), so the search documents of its titles are written once, by
-    import_batch_end, instead of after each change. Needs CATALOG_IMPORT.
+    (lib_search.begin_bulk_work), so the search documents of its titles are written once, by
+    import_batch_end, instead of after each change. Needs CATALOG_IMPORT, checked here for the whole
+    batch: import_title and import_credits inside it do not check it again (bulk work ends with the
+    transaction's actor: lib_session.set_actor and clear_actor).
 
     PROCEDURE import_batch_begin(p_credits_later IN VARCHAR2)
     """

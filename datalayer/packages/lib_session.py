@@ -47,25 +47,3 @@ def end_session(s: Session) -> None:
 def key_hash(s: Session, session_key: str | None) -> str | None:
     """FUNCTION key_hash(p_session_key IN VARCHAR2) RETURN VARCHAR2"""
     return s.fn("lib_session.key_hash", session_key, returns=str)
-
-
-def set_bulk_work(s: Session, on: int | None) -> None:
-    """Mark the rest of this transaction as bulk work (an import's batch): derived data that triggers keep
-    row by row (the search documents) is only marked stale, and brought up to date once, at the batch's
-    end (lib_catalog.import_batch_end). set_actor and clear_actor end it, so it never outlives the
-    transaction on Oracle, where package state survives a rollback. Harmless if called alone: a stale
-    document is refreshed by the next refresh (lib_search.refresh_stale refreshes every stale one).
-
-    PROCEDURE set_bulk_work(p_on IN NUMBER)
-    """
-    s.call("lib_session.set_bulk_work", on)
-
-
-def bulk_work(s: Session) -> int | None:
-    """FUNCTION bulk_work() RETURN NUMBER"""
-    return s.fn("lib_session.bulk_work", returns=int)
-
-
-def credits_later(s: Session) -> int | None:
-    """FUNCTION credits_later() RETURN NUMBER"""
-    return s.fn("lib_session.credits_later", returns=int)

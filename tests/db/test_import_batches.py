@@ -1,6 +1,8 @@
 """lib_catalog.import_batch_begin / import_batch_end: a batch of import_title calls is bulk work, in which
 the search documents are only marked stale, then written once at the batch's end; bulk work never
 outlives the transaction's actor."""
+import random
+
 import pytest
 
 from datalayer.session import Out
@@ -22,11 +24,21 @@ def cataloger(db, f):
     return user
 
 
+def fresh_isbn() -> str:
+    core = f"979{random.randrange(10**9):09d}"
+    return core + str((10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10) % 10)
+
+
 def import_title(db, title, author, subject):
     """import_title with an author and a subject heading; the title's id."""
-    out = db.call("lib_catalog.import_title", title, None, None, None, None, None, None, None, None, None, None,
-                  author, subject, None, Out(int), Out(str), Out(str), Out(int), Out(str))
-    return out[0]
+    return import_title_with(db, title, author, subject, None)[0]
+
+
+def import_title_with(db, title, author, subject, identifiers):
+    """import_title; (material id, outcome, matched by, note)."""
+    out = db.call("lib_catalog.import_title", title, None, identifiers, None, None, None, None, None, None, None,
+                  None, author, subject, None, Out(int), Out(str), Out(str), Out(int), Out(str))
+    return out[0], out[1], out[2], out[4]
 
 
 def document(db, material_id):
@@ -37,17 +49,31 @@ def document(db, material_id):
 def test_a_batch_writes_its_documents_at_its_end(db, cataloger):
     word = unique("Batchword")
     db.call("lib_catalog.import_batch_begin", "N")
-    assert db.fn("lib_session.bulk_work") == 1
+    assert db.fn("lib_search.bulk_work") == 1
     ids = [import_title(db, f"{word} {i}", f"Author {word} {i}", f"Subject {word} {i}") for i in range(3)]
-    for i, material_id in enumerate(ids):
-        doc = document(db, material_id)
-        assert doc["authors_stale"] == "Y" and doc["authors"] is None and doc["subjects"] is None
-    (refreshed,) = db.call("lib_catalog.import_batch_end", Out(int))
-    assert refreshed >= 3
-    assert db.fn("lib_session.bulk_work") == 0
+    # a title the batch creates, then matches again: its document is written once too
+    isbn = fresh_isbn()
+    created, outcome, _, _ = import_title_with(db, f"{word} first", f"Author {word} again", None, f"ISBN:{isbn}")
+    matched, _, _, _ = import_title_with(db, f"{word} isbn", None, None, f"ISBN:{isbn}")
+    for material_id in ids:
+        assert document(db, material_id) is None  # new titles: no document until the batch's end
+    (written,) = db.call("lib_catalog.import_batch_end", Out(int))
+    assert written >= 4
+    assert db.fn("lib_search.bulk_work") == 0
     for i, material_id in enumerate(ids):
         assert document(db, material_id) == {"title": f"{word} {i}", "authors": f"Author {word} {i}",
                                              "subjects": f"Subject {word} {i}", "authors_stale": None}
+    assert matched == created and outcome == "CREATED"
+    assert document(db, created) == {"title": f"{word} isbn", "authors": f"Author {word} again", "subjects": None,
+                                   "authors_stale": None}
+
+
+def test_a_batch_writes_no_document_of_a_title_it_did_not_create(db, f, cataloger):
+    other = f.material(title=unique("Not the batch's "))
+    db.execute("DELETE FROM search_documents WHERE material_id = :m", {"m": other})  # as if lost
+    db.call("lib_catalog.import_batch_begin", "N")
+    db.call("lib_catalog.import_batch_end", Out(int))
+    assert document(db, other) is None
 
 
 def test_outside_a_batch_each_change_is_written_at_once(db, cataloger):
@@ -60,11 +86,11 @@ def test_outside_a_batch_each_change_is_written_at_once(db, cataloger):
 def test_bulk_work_ends_with_the_actor(db, f, cataloger):
     db.call("lib_catalog.import_batch_begin", "N")
     db.clear_actor()
-    assert db.fn("lib_session.bulk_work") == 0
+    assert db.fn("lib_search.bulk_work") == 0
     db.set_actor(cataloger)
     db.call("lib_catalog.import_batch_begin", "N")
     db.set_actor(f.user(("CATALOGER",)))  # the next transaction's set_actor on a pooled connection
-    assert db.fn("lib_session.bulk_work") == 0
+    assert db.fn("lib_search.bulk_work") == 0
 
 
 def credits(db, material_id):
@@ -119,7 +145,7 @@ def test_a_batch_needs_catalog_import(db, f):
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_begin", "N")
     refused(db, PERMISSION_DENIED, "lib_catalog.import_batch_end", Out(int))
     refused(db, PERMISSION_DENIED, "lib_catalog.import_credits", "1\x1fY\x1fAnn Example")
-    assert db.fn("lib_session.bulk_work") == 0
+    assert db.fn("lib_search.bulk_work") == 0
 
 
 def test_a_batch_of_reports_is_counted_at_once(db, cataloger):
