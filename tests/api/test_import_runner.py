@@ -5,16 +5,15 @@ by itself (the batch before it did not commit in time)."""
 from __future__ import annotations
 
 import io
-import secrets
 
 import pytest
-from pymarc import Field, Indicators, Record, Subfield
 
 from datalayer.gateway import Gateway
 from services.imports import runner
 from services.imports.marc import Holding, TitleRecord, Unreadable
 from services.imports.runner import Importer, conflict_keys, title_record
 from tests.factories import unique
+from tests.marc_records import isbn13, record
 from tests.sessions import app_schema
 
 
@@ -28,30 +27,15 @@ def gw(app_database_url, installed_db):
         g.close()
 
 
-def isbn13(n: int) -> str:
-    core = f"979{n:09d}"
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core))
-    return core + str((10 - total % 10) % 10)
-
-
 def marc(title: str | None, isbn: str, author: str, barcode: str, control: str | None = None) -> bytes:
-    r = Record(force_utf8=True)
-    r.add_field(Field(tag="020", indicators=Indicators(" ", " "), subfields=[Subfield("a", isbn)]))
-    if control:
-        r.add_field(Field(tag="035", indicators=Indicators(" ", " "), subfields=[Subfield("a", control)]))
-    r.add_field(Field(tag="100", indicators=Indicators("1", " "), subfields=[Subfield("a", author)]))
-    if title is not None:
-        r.add_field(Field(tag="245", indicators=Indicators("1", "0"), subfields=[Subfield("a", title)]))
-    r.add_field(Field(tag="952", indicators=Indicators(" ", " "),
-                      subfields=[Subfield("a", "MAIN"), Subfield("p", barcode)]))
-    return r.as_marc()
+    """One record of an ISBN, an author (surname first), a copy at MAIN and optionally a control number."""
+    return record(title, isbns=[isbn], control=control, author=author, holdings=[(barcode, "MAIN", "9.99")]).as_marc()
 
 
 def a_file(tag: str) -> tuple[bytes, dict]:
     """18 records, batches of 3: record 11 repeats record 2 (another batch, the same ISBN), records 1, 5
     and 13 credit one new author from three batches, record 7 has no title."""
-    base = secrets.randbelow(10**7) * 100  # ISBNs no other test holds
-    isbns = [isbn13(base + i) for i in range(18)]
+    isbns = [isbn13() for _ in range(18)]
     shared = f"Shared{tag}, Ann"
     data = b""
     for i in range(18):
@@ -122,15 +106,15 @@ def test_two_batches_matching_one_title_by_different_identifiers_apply_in_file_o
     the title ends as the later record has it."""
     actor = people.make("CATALOGER").actor
     tag = unique("L")
-    base = secrets.randbelow(10**7) * 100
-    control = f"(TEST{tag}){base}"
-    run(gw, actor, marc(f"Locked {tag} 0", isbn13(base), "Lock Author", f"LB{tag}0", control), 1)
+    isbns = [isbn13() for _ in range(7)]
+    control = f"c{tag}"
+    run(gw, actor, marc(f"Locked {tag} 0", isbns[0], "Lock Author", f"LB{tag}0", control), 1)
     monkeypatch.setattr(runner, "PATIENCE", 0.5)
     monkeypatch.setattr(runner, "LATE", 0.0)
-    data = (marc(f"Locked {tag} 1", isbn13(base), "Lock Author", f"LB{tag}1")
-            + b"".join(marc(f"Other {tag} {i}", isbn13(base + i), "Lock Author", f"LB{tag}{i}") for i in (2, 3))
-            + marc(f"Locked {tag} 4", isbn13(base + 4), "Lock Author", f"LB{tag}4", control)
-            + b"".join(marc(f"Other {tag} {i}", isbn13(base + i), "Lock Author", f"LB{tag}{i}") for i in (5, 6)))
+    data = (marc(f"Locked {tag} 1", isbns[0], "Lock Author", f"LB{tag}1")
+            + b"".join(marc(f"Other {tag} {i}", isbns[i], "Lock Author", f"LB{tag}{i}") for i in (2, 3))
+            + marc(f"Locked {tag} 4", isbns[4], "Lock Author", f"LB{tag}4", control)
+            + b"".join(marc(f"Other {tag} {i}", isbns[i], "Lock Author", f"LB{tag}{i}") for i in (5, 6)))
     for _ in range(3):  # either session may lock the title first
         counts = run(gw, actor, data, 2)
         assert counts["MATCHED"] == 6 or counts == {"CREATED": 4, "MATCHED": 2, "REJECTED": 0, "copies": 6, "read": 6}

@@ -5,13 +5,28 @@ from collections.abc import Callable
 
 import pytest
 
-from datalayer.session import DbError
+from datalayer.session import DbError, Out
 from tests.factories import Factory
 
 
 @pytest.fixture
 def f(db) -> Factory:
     return Factory(db)
+
+
+@pytest.fixture
+def cataloger(db, f):
+    """A cataloger acting in the test's session."""
+    user = f.user(("CATALOGER",))
+    db.set_actor(user)
+    return user
+
+
+def import_title(db, title, identifiers=None, authors=None, subjects=None):
+    """lib_catalog.import_title with those fields; (material id, outcome, matched by, note)."""
+    out = db.call("lib_catalog.import_title", title, None, identifiers, None, None, None, None, None, None, None,
+                  None, authors, subjects, None, Out(int), Out(str), Out(str), Out(int), Out(str))
+    return out[0], out[1], out[2], out[4]
 
 
 def refused(db, code: int, procedure: str, *args) -> None:

@@ -22,13 +22,6 @@ GENRES = "SELECT * FROM genres ORDER BY genre_id"
 AUTHORS = "SELECT * FROM authors ORDER BY author_id"
 
 
-@pytest.fixture
-def cataloger(db, f):
-    user = f.user(("CATALOGER",))
-    db.set_actor(user)
-    return user
-
-
 def add_genre(db, name=None, parent=None):
     (genre_id,) = db.call("lib_catalog.add_genre", name or unique("Genre "), parent, Out(int))
     return genre_id

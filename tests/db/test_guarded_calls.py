@@ -10,13 +10,6 @@ INVALID_GENRE_DATA = -20510
 GENRE_NAME_TAKEN = -20508
 
 
-@pytest.fixture
-def cataloger(db, f):
-    user = f.user(("CATALOGER",))
-    db.set_actor(user)
-    return user
-
-
 def genre_names(db, names):
     if not names:
         return set()

@@ -1,13 +1,11 @@
 """lib_catalog.import_batch_begin / import_batch_end: a batch of import_title calls is bulk work, in which
-the search documents are only marked stale, then written once at the batch's end; bulk work never
-outlives the transaction's actor."""
-import random
-
-import pytest
-
+a new title gets its search document, whole, at the batch's end and a change only marks one stale; bulk
+work never outlives the transaction's actor. Credits later (import_credits) and reports of a batch in one
+call (lib_imports.record_results)."""
 from datalayer.session import Out
-from tests.db.conftest import refused
+from tests.db.conftest import import_title, refused
 from tests.factories import unique
+from tests.marc_records import isbn13
 
 PERMISSION_DENIED = -20411
 MATERIAL_NOT_FOUND = -20501
@@ -15,30 +13,6 @@ INVALID_MATERIAL_DATA = -20506
 INVALID_ARGUMENT = -20903
 IMPORT_NOT_FOUND = -20560
 INVALID_IMPORT_DATA = -20561
-
-
-@pytest.fixture
-def cataloger(db, f):
-    user = f.user(("CATALOGER",))
-    db.set_actor(user)
-    return user
-
-
-def fresh_isbn() -> str:
-    core = f"979{random.randrange(10**9):09d}"
-    return core + str((10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(core)) % 10) % 10)
-
-
-def import_title(db, title, author, subject):
-    """import_title with an author and a subject heading; the title's id."""
-    return import_title_with(db, title, author, subject, None)[0]
-
-
-def import_title_with(db, title, author, subject, identifiers):
-    """import_title; (material id, outcome, matched by, note)."""
-    out = db.call("lib_catalog.import_title", title, None, identifiers, None, None, None, None, None, None, None,
-                  None, author, subject, None, Out(int), Out(str), Out(str), Out(int), Out(str))
-    return out[0], out[1], out[2], out[4]
 
 
 def document(db, material_id):
@@ -50,11 +24,12 @@ def test_a_batch_writes_its_documents_at_its_end(db, cataloger):
     word = unique("Batchword")
     db.call("lib_catalog.import_batch_begin", "N")
     assert db.fn("lib_search.bulk_work") == 1
-    ids = [import_title(db, f"{word} {i}", f"Author {word} {i}", f"Subject {word} {i}") for i in range(3)]
+    ids = [import_title(db, f"{word} {i}", authors=f"Author {word} {i}", subjects=f"Subject {word} {i}")[0]
+           for i in range(3)]
     # a title the batch creates, then matches again: its document is written once too
-    isbn = fresh_isbn()
-    created, outcome, _, _ = import_title_with(db, f"{word} first", f"Author {word} again", None, f"ISBN:{isbn}")
-    matched, _, _, _ = import_title_with(db, f"{word} isbn", None, None, f"ISBN:{isbn}")
+    isbn = isbn13()
+    created, outcome, _, _ = import_title(db, f"{word} first", f"ISBN:{isbn}", authors=f"Author {word} again")
+    matched, _, _, _ = import_title(db, f"{word} isbn", f"ISBN:{isbn}")
     for material_id in ids:
         assert document(db, material_id) is None  # new titles: no document until the batch's end
     (written,) = db.call("lib_catalog.import_batch_end", Out(int))
@@ -78,7 +53,7 @@ def test_a_batch_writes_no_document_of_a_title_it_did_not_create(db, f, cataloge
 
 def test_outside_a_batch_each_change_is_written_at_once(db, cataloger):
     word = unique("Oneword")
-    material_id = import_title(db, word, f"Author {word}", f"Subject {word}")
+    material_id = import_title(db, word, authors=f"Author {word}", subjects=f"Subject {word}")[0]
     assert document(db, material_id) == {"title": word, "authors": f"Author {word}", "subjects": f"Subject {word}",
                                          "authors_stale": None}
 
@@ -102,7 +77,7 @@ def credits(db, material_id):
 def test_credits_later_leave_the_authors_to_import_credits(db, cataloger):
     word = unique("Laterword")
     db.call("lib_catalog.import_batch_begin", "Y")
-    created = import_title(db, f"{word} new", f"Ann {word}|Bo {word}", None)
+    created = import_title(db, f"{word} new", authors=f"Ann {word}|Bo {word}")[0]
     assert credits(db, created) == []
     db.call("lib_catalog.import_credits", f"{created}\x1fY\x1fAnn {word}|Bo {word}")
     assert credits(db, created) == [f"Ann {word}", f"Bo {word}"]
@@ -112,7 +87,7 @@ def test_credits_later_leave_the_authors_to_import_credits(db, cataloger):
     db.call("lib_catalog.import_batch_end", Out(int))
     assert document(db, created)["authors"] == f"Cy {word}; Ann {word}"
     # the batch over, import_title credits again
-    again = import_title(db, f"{word} after", f"Di {word}", None)
+    again = import_title(db, f"{word} after", authors=f"Di {word}")[0]
     assert credits(db, again) == [f"Di {word}"]
 
 
@@ -136,7 +111,7 @@ def test_credits_later_last_only_as_long_as_the_bulk_work(db, f, cataloger):
     db.call("lib_catalog.import_batch_begin", "Y")
     db.set_actor(cataloger)  # a new transaction's set_actor ends the bulk work, and so the credits later
     word = unique("Nowword")
-    material_id = import_title(db, word, f"Ed {word}", None)
+    material_id = import_title(db, word, authors=f"Ed {word}")[0]
     assert credits(db, material_id) == [f"Ed {word}"]
 
 

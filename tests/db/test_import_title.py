@@ -3,19 +3,11 @@ and a title created by the call skips the lookups and deletes of what it cannot 
 still has its credits and headings replaced and keeps one row per identifier. Every stored row is audited."""
 import random
 
-import pytest
 
 from datalayer.session import Out
-from tests.db.conftest import refused
+from tests.db.conftest import import_title, refused
 
 INVALID_IDENTIFIER = -20563
-
-
-@pytest.fixture
-def cataloger(db, f):
-    user = f.user(("CATALOGER",))
-    db.set_actor(user)
-    return user
 
 
 def isbn_pair() -> tuple[str, str]:
@@ -24,13 +16,6 @@ def isbn_pair() -> tuple[str, str]:
     t13 = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate("978" + core))
     t10 = (11 - sum((10 - i) * int(d) for i, d in enumerate(core)) % 11) % 11
     return f"978{core}{(10 - t13 % 10) % 10}", core + ("X" if t10 == 10 else str(t10))
-
-
-def import_title(db, title, identifiers, authors=None, subjects=None):
-    """import_title; (material id, outcome, matched by, note)."""
-    out = db.call("lib_catalog.import_title", title, None, identifiers, None, None, None, None, None, None, None,
-                  None, authors, subjects, None, Out(int), Out(str), Out(str), Out(int), Out(str))
-    return out[0], out[1], out[2], out[4]
 
 
 def identifiers(db, material_id):
