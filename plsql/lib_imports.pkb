@@ -69,18 +69,7 @@ CREATE OR REPLACE PACKAGE BODY lib_imports AS
          WHERE import_id = l_import_id;
     END begin_import;
 
-    -- IMPORT_NOT_FOUND before a report row's foreign key
-    PROCEDURE assert_import(p_import_id IN catalog_imports.import_id%TYPE) IS
-        l_found NUMBER;
-    BEGIN
-        SELECT COUNT(*) INTO l_found FROM catalog_imports WHERE import_id = p_import_id;
-        IF l_found = 0 THEN
-            lib_err.raise_error('IMPORT_NOT_FOUND', 'import ' || TO_CHAR(p_import_id));
-        END IF;
-    END assert_import;
-
-    -- One report row, checked (the import is there: assert_import); a record reported twice is a
-    -- DUP_VAL_ON_INDEX for the caller.
+    -- One report row, checked; a record reported twice is a DUP_VAL_ON_INDEX for the caller.
     PROCEDURE put_result(p_import_id IN catalog_imports.import_id%TYPE, p_record_no IN NUMBER,
                          p_outcome IN VARCHAR2, p_material_id IN NUMBER, p_patron_id IN NUMBER,
                          p_label IN VARCHAR2, p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2,
@@ -102,23 +91,6 @@ CREATE OR REPLACE PACKAGE BODY lib_imports AS
                 NVL(p_copies_added, 0));
     END put_result;
 
-    PROCEDURE record_result(p_import_id IN NUMBER, p_record_no IN NUMBER, p_outcome IN VARCHAR2,
-                            p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2,
-                            p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2, p_detail IN VARCHAR2,
-                            p_copies_added IN NUMBER) IS
-        l_import_id catalog_imports.import_id%TYPE := p_import_id;
-    BEGIN
-        lib_auth.require_permission('CATALOG_IMPORT');
-        assert_import(l_import_id);
-        BEGIN
-            put_result(l_import_id, p_record_no, p_outcome, p_material_id, p_patron_id, p_label, p_matched_by,
-                       p_error_name, p_detail, p_copies_added);
-        EXCEPTION
-            WHEN DUP_VAL_ON_INDEX THEN
-                lib_err.raise_error('INVALID_IMPORT_DATA', 'record ' || TO_CHAR(p_record_no) || ' reported twice');
-        END;
-    END record_result;
-
     PROCEDURE record_results(p_import_id IN NUMBER, p_reports IN VARCHAR2) IS
         l_import_id catalog_imports.import_id%TYPE := p_import_id;
         l_rest      VARCHAR2(32767);
@@ -136,9 +108,13 @@ CREATE OR REPLACE PACKAGE BODY lib_imports AS
         l_error     VARCHAR2(4000);
         l_detail    VARCHAR2(4000);
         l_copies    NUMBER;
+        l_found     NUMBER;
     BEGIN
         lib_auth.require_permission('CATALOG_IMPORT');
-        assert_import(l_import_id);
+        SELECT COUNT(*) INTO l_found FROM catalog_imports WHERE import_id = l_import_id;
+        IF l_found = 0 THEN -- before a report row's foreign key
+            lib_err.raise_error('IMPORT_NOT_FOUND', 'import ' || TO_CHAR(p_import_id));
+        END IF;
         -- each report cut off the head of the rest: a search from a position deep in a long text costs a
         -- walk over the characters before it on PostgreSQL (multi-byte), for every report
         l_rest := p_reports;

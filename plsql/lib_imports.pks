@@ -32,34 +32,16 @@ CREATE OR REPLACE PACKAGE lib_imports AS
     PROCEDURE begin_import(p_import_id IN NUMBER);
 
     /**
-     * Report one record of a running import (count_reported counts a batch of reports).
-     * @param p_import_id    catalog_imports.import_id
-     * @param p_record_no    position of the record in the file, from 1
-     * @param p_outcome      CREATED, MATCHED or REJECTED
-     * @param p_material_id  the title created or matched, NULL = none
-     * @param p_patron_id    the patron created or matched, NULL = none
-     * @param p_label        title or name of the record (cut to 500 characters)
-     * @param p_matched_by   the identifier that matched (cut to 100)
-     * @param p_error_name   why it was rejected (cut to 40)
-     * @param p_detail       the reason or what was done (cut to 2000)
-     * @param p_copies_added copies the record added, NULL = 0
-     * @throws -20411 PERMISSION_DENIED
-     * @throws -20560 IMPORT_NOT_FOUND
-     * @throws -20561 INVALID_IMPORT_DATA unknown outcome, a record number reported twice
-     */
-    PROCEDURE record_result(p_import_id IN NUMBER, p_record_no IN NUMBER, p_outcome IN VARCHAR2,
-                            p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2,
-                            p_matched_by IN VARCHAR2, p_error_name IN VARCHAR2, p_detail IN VARCHAR2,
-                            p_copies_added IN NUMBER);
-
-    /**
-     * Report a batch of records of a running import in one call, as record_result reports one (a
-     * record reported twice refuses the whole call).
+     * Report a batch of records of a running import (count_reported counts them); a record reported
+     * twice refuses the whole call.
      * @param p_import_id catalog_imports.import_id
-     * @param p_reports   the reports separated by CHR(30), each with the arguments of record_result
-     *                    after p_import_id (record number, outcome, material id, patron id, label,
-     *                    matched by, error name, detail, copies added) separated by CHR(31); a blank
-     *                    field is NULL; at most 32767 bytes: a long batch takes several calls
+     * @param p_reports   the reports separated by CHR(30), each of these fields separated by CHR(31), a
+     *                    blank field being NULL: the record's position in the file (from 1), CREATED,
+     *                    MATCHED or REJECTED, the title created or matched, the patron created or
+     *                    matched, the record's title or name (cut to 500 characters), the identifier that
+     *                    matched (cut to 100), why it was rejected (cut to 40), the reason or what was done
+     *                    (cut to 2000), the copies it added; at most 32767 bytes: a long batch takes
+     *                    several calls
      * @throws -20411 PERMISSION_DENIED
      * @throws -20560 IMPORT_NOT_FOUND
      * @throws -20561 INVALID_IMPORT_DATA unknown outcome, a field that should be a number, a record number

@@ -40,32 +40,9 @@ def begin_import(s: Session, import_id: int | None) -> None:
     s.call("lib_imports.begin_import", import_id)
 
 
-def record_result(
-    s: Session,
-    import_id: int | None,
-    record_no: int | None,
-    outcome: str | None,
-    material_id: int | None,
-    patron_id: int | None,
-    label: str | None,
-    matched_by: str | None,
-    error_name: str | None,
-    detail: str | None,
-    copies_added: int | None,
-) -> None:
-    """Report one record of a running import (count_reported counts a batch of reports).
-
-    PROCEDURE record_result(p_import_id IN NUMBER, p_record_no IN NUMBER, p_outcome IN VARCHAR2,
-        p_material_id IN NUMBER, p_patron_id IN NUMBER, p_label IN VARCHAR2, p_matched_by IN VARCHAR2,
-        p_error_name IN VARCHAR2, p_detail IN VARCHAR2, p_copies_added IN NUMBER)
-    """
-    s.call("lib_imports.record_result", import_id, record_no, outcome, material_id, patron_id, label, matched_by,
-            error_name, detail, copies_added)
-
-
 def record_results(s: Session, import_id: int | None, reports: str | None) -> None:
-    """Report a batch of records of a running import in one call, as record_result reports one (a
-    record reported twice refuses the whole call).
+    """Report a batch of records of a running import (count_reported counts them); a record reported
+    twice refuses the whole call.
 
     PROCEDURE record_results(p_import_id IN NUMBER, p_reports IN VARCHAR2)
     """

@@ -127,9 +127,9 @@ def test_a_batch_of_reports_is_counted_at_once(db, cataloger):
     (import_id,) = db.call("lib_imports.start_import", "MARC", "batch.mrc", 100, "N", None, Out(int))
     db.call("lib_imports.begin_import", import_id)
     reports = [(1, "CREATED", 2), (2, "MATCHED", 1), (3, "REJECTED", 0), (4, "CREATED", 0)]
-    for no, outcome, copies in reports:
-        db.call("lib_imports.record_result", import_id, no, outcome, None, None, f"record {no}", None,
-                "X" if outcome == "REJECTED" else None, None, copies)
+    db.call("lib_imports.record_results", import_id, "\x1e".join(
+        f"{no}\x1f{outcome}\x1f\x1f\x1frecord {no}\x1f\x1f{'X' if outcome == 'REJECTED' else ''}\x1f\x1f{copies}"
+        for no, outcome, copies in reports))
     counts = ("SELECT records_read, created_count, matched_count, rejected_count, copies_added "
               "FROM catalog_imports WHERE import_id = :i")
     assert db.one(counts, {"i": import_id}) == {"records_read": 0, "created_count": 0, "matched_count": 0,
@@ -139,8 +139,7 @@ def test_a_batch_of_reports_is_counted_at_once(db, cataloger):
     assert db.one(counts, {"i": import_id}) == {"records_read": 4, "created_count": 2, "matched_count": 1,
                                                 "rejected_count": 1, "copies_added": 3}
     refused(db, IMPORT_NOT_FOUND, "lib_imports.count_reported", import_id + 1000, 1, 4, Out(int))
-    refused(db, INVALID_IMPORT_DATA, "lib_imports.record_result", import_id, 5, "CREATED", None, None, None, None,
-            None, None, -1)
+    refused(db, INVALID_IMPORT_DATA, "lib_imports.record_results", import_id, "5\x1fCREATED\x1f\x1f\x1f\x1f\x1f\x1f\x1f-1")
 
 
 def test_reports_of_a_batch_in_one_call(db, cataloger, f):
