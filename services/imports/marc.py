@@ -11,7 +11,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import pymarc
 from pymarc import Field, Indicators, Record, Subfield
@@ -29,6 +29,24 @@ class Holding:
     shelf_location: str | None
     price: str | None
     call_number: str | None
+
+
+class ImportTitleArgs(NamedTuple):
+    """lib_catalog.import_title's arguments after the session, in spec order (the lists joined)."""
+    title: str | None
+    subtitle: str | None
+    identifiers: str | None
+    material_type: str | None
+    genre_name: str | None
+    publisher: str | None
+    publication_year: int | None
+    language: str | None
+    description: str | None
+    edition: str | None
+    extent: str | None
+    authors: str | None
+    subjects: str | None
+    copies: str | None
 
 
 @dataclass
@@ -49,7 +67,7 @@ class TitleRecord:
     subjects: list[str] = field(default_factory=list)       # heading[;thesaurus]
     holdings: list[Holding] = field(default_factory=list)
 
-    def args(self) -> tuple:
+    def args(self) -> ImportTitleArgs:
         """The arguments of lib_catalog.import_title after the session, in spec order."""
         def joined(items: list[str]) -> str | None:
             items = [i.replace("|", " ") for i in items if i]
@@ -57,9 +75,10 @@ class TitleRecord:
         copies = RS.join(US.join(_clean(v) for v in (h.barcode, h.branch_code, h.shelf_location, h.price,
                                                        h.call_number))
                          for h in self.holdings) or None
-        return (self.title, self.subtitle, joined(self.identifiers), self.material_type, self.genre_name,
-                self.publisher, self.publication_year, self.language, _cut(self.description, 4000), self.edition,
-                self.extent, joined(self.authors), joined(self.subjects), copies)
+        return ImportTitleArgs(self.title, self.subtitle, joined(self.identifiers), self.material_type,
+                               self.genre_name, self.publisher, self.publication_year, self.language,
+                               _cut(self.description, 4000), self.edition, self.extent, joined(self.authors),
+                               joined(self.subjects), copies)
 
 class Unreadable(Exception):
     """A record the reader could not decode (the reason is the message)."""

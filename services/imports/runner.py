@@ -6,8 +6,8 @@ records of one file in different batches cannot match each other in a dry run).
 
 Speed (bench/bench_import.py): a thread reads and parses the file ahead (read_ahead) while the database
 works; a batch of titles goes in one pipeline (run_guarded_many), is bulk work whose search documents are
-written once at its end (lib_catalog.import_batch_begin / import_batch_end), and is counted once
-(lib_imports.count_reported). On PostgreSQL each batch starts with its plans made again (Session.replan):
+written once at its end (lib_catalog.import_batch_begin / import_batch_end), and is reported and counted
+in one call each (lib_imports.record_results, count_reported). On PostgreSQL each batch starts with its plans made again (Session.replan):
 plans cached while the catalog was small would go on scanning the tables it grew into.
 
 Two batches of titles at once (PARALLEL, ILS_IMPORT_PARALLEL): a database session works a batch on one core
@@ -202,12 +202,10 @@ class Importer:
     def __init__(self, gw: Gateway, actor: Actor | None, batch: int = BATCH,
                  on_batch: Callable[[int], None] | None = None, parallel: int = PARALLEL):
         self.gw, self.actor, self.batch, self.on_batch, self.parallel = gw, actor, batch, on_batch, max(1, parallel)
-        self._catalog: dict[int, tuple[str, int, str]] | None = None
+        self._catalog: dict[int, tuple[str, int, str]] = {}  # the error catalog, read by run()
         self._branches: dict[str, int] | None = None
 
     def error_name(self, exc: DbError) -> str:
-        if self._catalog is None:
-            self._catalog = self.gw.error_catalog()
         entry = self._catalog.get(exc.code) if exc.code is not None else None
         return entry[0] if entry else "DATABASE_ERROR"
 
@@ -218,26 +216,24 @@ class Importer:
         together (run_guarded_many: a savepoint each, one pipeline on PostgreSQL), as bulk work whose search
         documents are written once, by _end_titles. The outcomes, and the credits left for _end_titles
         (material_id, authors, created Y/N) when credits_later."""
-        records = [(no, r, r.args()) for no, r in read if not isinstance(r, Outcome)]
+        arg_lists = [r.args() for _, r in read if not isinstance(r, Outcome)]
         s.replan()
         lib_catalog.import_batch_begin(s, "Y" if credits_later else "N")
-        answers = iter(run_guarded_many(s, lib_catalog.import_title, [args for _, _, args in records]))
+        answers = zip(run_guarded_many(s, lib_catalog.import_title, arg_lists), arg_lists)
         outcomes, credits = [], []
-        by_no = {no: (r, args) for no, r, args in records}
         for no, r in read:
             if isinstance(r, Outcome):
                 outcomes.append(r)
                 continue
-            out = next(answers)
+            out, args = next(answers)
             if isinstance(out, DbError) and credits_later and out.sqlstate in LOCK_WAITS:
                 raise _Retry(f"record {no}: {out}")  # the batch beside holds what it needs
             if isinstance(out, DbError):
                 outcomes.append(Outcome(no, "REJECTED", label=r.title, error_name=self.error_name(out),
                                         detail=_reason(out)))
                 continue
-            authors = by_no[no][1][11]
-            if credits_later and authors:
-                credits.append((out.material_id, authors, "Y" if out.outcome == "CREATED" else "N"))
+            if credits_later and args.authors:
+                credits.append((out.material_id, args.authors, "Y" if out.outcome == "CREATED" else "N"))
             notes = [out.note] if out.note else []
             if out.copies_added:
                 notes.append(f"{out.copies_added} copies added")
@@ -339,8 +335,8 @@ class Importer:
     def run(self, import_id: int | None, kind: str, stream: IO[bytes], dry_run: bool) -> dict[str, int]:
         """Import every record of the stream; the counts. import_id None: no report (the bench's bare run)."""
         counts = {"CREATED": 0, "MATCHED": 0, "REJECTED": 0, "copies": 0, "read": 0}
-        if self._catalog is None:  # now: a batch's refusal then needs no connection of its own
-            self._catalog = self.gw.error_catalog()
+        # read first: a refusal in a batch then needs no connection of its own
+        self._catalog = self.gw.error_catalog()
         source: Iterator[tuple[int, Any]] = enumerate(records(kind, stream), start=1)
         if kind != "CSV_PATRONS":
             source = ((no, title_record(no, item, kind)) for no, item in source)
